@@ -1,0 +1,57 @@
+# The front door. `make report` builds the reports, `make test` runs the tests;
+# each sets up what it needs first (.venv, Python packages, the Jupyter kernel,
+# and on Debian/Ubuntu as root Chromium and the Arabic fonts).
+SHELL := bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+KERNEL := drawdown
+PYTEST_ARGS ?=
+BUILD_ARGS ?=
+
+.PHONY: help setup system report validate test test-fast lint lab bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMPS)/python: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (drawdown)" >/dev/null
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/system: scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	@mkdir -p $(STAMPS) && touch $@
+
+setup: $(STAMPS)/python $(STAMPS)/system ## create .venv, install packages, kernel, Chromium and fonts
+
+system: $(STAMPS)/system ## install Chromium, Arabic fonts and poppler (Debian/Ubuntu as root)
+
+validate: $(STAMPS)/python ## check the dataset in data/
+	$(BIN)/drawdown validate
+
+report: setup ## build the HTML and PDF reports for today into reports/
+	$(BIN)/drawdown build $(BUILD_ARGS)
+
+test: setup ## run every test, slow ones (kernels, Chromium) included
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMPS)/python ## run the tests that need no kernel or browser
+	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
+
+lint: $(STAMPS)/python ## ruff over src/, tests/ and benchmarks/
+	$(BIN)/ruff check src tests benchmarks
+
+lab: setup ## open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: setup ## run the benchmarks under benchmarks/ (medians and ratios)
+	$(BIN)/python benchmarks/run_all.py
+
+clean: ## remove generated reports and caches (keeps .venv)
+	rm -rf reports/*/ reports/index.html .pytest_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""Shared fixtures: real files in temporary directories, built from the project's own schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = TESTS_DIR.parent
+DATA_DIR = PROJECT_DIR / "data"
+MINIMAL_DIR = TESTS_DIR / "fixtures" / "minimal"
+
+
+def copy_dataset(source: Path, target: Path) -> Path:
+    """A data directory in ``target``: the CSVs of ``source`` with the project's datapackage.json."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    shutil.copy(DATA_DIR / "datapackage.json", target / "datapackage.json")
+    return target
+
+
+def set_cell(path: Path, row_id: str, column: str, value: str, key: str = "id") -> None:
+    """Rewrite one cell of a CSV file (the row whose ``key`` is ``row_id``)."""
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    fieldnames = list(rows[0].keys())
+    hits = [r for r in rows if r[key] == row_id]
+    assert hits, f"no row {row_id!r} in {path}"
+    for row in hits:
+        row[column] = value
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture
+def minimal_data(tmp_path: Path) -> Path:
+    """A small valid dataset in a temporary directory, safe to break."""
+    return copy_dataset(MINIMAL_DIR, tmp_path / "data")
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Callable[[], Path]:
+    """A copy of the shipped dataset in a temporary directory."""
+    return lambda: copy_dataset(DATA_DIR, tmp_path / "shipped")
