@@ -436,7 +436,7 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                 if cons.get("required"):
                     problems.add(table, line, name, value, "is required but empty")
                 continue
-            if spec.get("format") == "partial-date":
+            if spec.get("partialDate"):
                 try:
                     PartialDate.parse(value)
                 except DateFormatError as exc:
