@@ -21,7 +21,7 @@ $(STAMPS)/python: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (drawdown)" >/dev/null
+	$(BIN)/python -m analysis.kernel
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/system: scripts/system-deps.sh
@@ -51,7 +51,7 @@ lab: setup ## open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: setup ## run the benchmarks under benchmarks/ (medians and ratios)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH)
 
 clean: ## remove generated reports and caches (keeps .venv)
 	rm -rf reports/*/ reports/index.html .pytest_cache .ruff_cache

@@ -1,0 +1,27 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (drawdown)
+#     language: python
+#     name: drawdown
+# ---
+
+# %% [markdown] tags=["remove-in-report"]
+# # Data quality: what to check before publishing
+#
+# Validation, translation coverage, events with a single source, unverified claims and
+# freshness. The checks are in `src/analysis/quality.py`.
+
+# %% tags=["parameters"]
+as_of: str = ""  # date to check freshness against, YYYY-MM-DD; "" means today
+data_dir: str = ""  # data directory (a Frictionless Data Package); "" means the project's data/
+
+# %%
+from analysis.quality import quality_report
+
+quality_report(data_dir, as_of)
