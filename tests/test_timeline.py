@@ -1,0 +1,537 @@
+"""The as-of timeline model: visibility, deadlines in force, status and day counts.
+
+Every figure below is worked out by hand, with the arithmetic in a comment, so a
+test fails when the model says something a careful reader would not.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from analysis.dataset import Dataset, load_dataset
+from analysis.dates import DateFormatError
+from analysis.timeline import compare, is_visible, timeline
+from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset
+
+D = dt.date
+EVENT_COLUMNS = [
+    "id", "kind", "site", "actor", "start", "end", "phase", "announced", "revises", "status",
+    "confidence", "title_en", "title_ar", "summary_en", "summary_ar", "quote_ar", "quote_en",
+    "source_id",
+]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def row(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
+    """One events.csv row with the required cells filled in."""
+    return {
+        "id": id, "kind": kind, "start": start, "site": "alpha", "status": "planned",
+        "title_en": id, "title_ar": id, "source_id": "src-a", **cells,
+    }
+
+
+def build(tmp_path: Path, rows: list[dict[str, str]]) -> Dataset:
+    """A dataset on disk: the minimal fixture's sites, actors and sources, with these events."""
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "synthetic")
+    write_csv(data / "events.csv", EVENT_COLUMNS, rows)
+    write_csv(data / "event_sources.csv", ["event_id", "source_id"], [])
+    return load_dataset(data)
+
+
+def phase_with_deadline(
+    tmp_path: Path, deadline: str, *, start: str = "2020-01-01", end: str = ""
+) -> Dataset:
+    """One phase at alpha bounded by one deadline, announced with the phase."""
+    return build(tmp_path, [
+        row("p", "phase", start, end=end),
+        row("d", "deadline", deadline, phase="p", announced=start),
+    ])
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Dataset:
+    """deadline-alpha (2025-09, announced 2024-09-27) revised by deadline-alpha-2
+    (2026-01, announced 2025-12-31); phase-alpha from 2024-09-27, no end."""
+    return load_dataset(copy_dataset(MINIMAL_DIR, tmp_path / "minimal"))
+
+
+# --------------------------------------------------------------------------- shipped data
+#
+# The shipped phases (data/events.csv), each start 2024-09-27 unless noted:
+#   phase-iraq-coalition-mission  iraq, from 2014-08-08, no end; deadline 2026-09 announced
+#                                 2025-11-03 (Sudani to Reuters), so no deadline before then
+#   phase-unami-mandate           iraq, 2024-05-31 to 2025-12-31; deadline 2025-12-31 (day),
+#                                 announced 2024-05-31
+#   phase-baghdad-mission         end 2026-01-18; deadline 2025-09, announced 2024-09-27
+#   phase-ain-al-asad-mission     end 2026-01-17; deadline 2025-09 announced 2024-09-27, revised
+#                                 to 2026-01 announced 2025-12-31
+#   phase-erbil-mission           no end; deadline 2026-09, announced 2024-09-27
+# Due dates: 2025-09 -> 2025-09-30, 2026-01 -> 2026-01-31, 2026-09 -> 2026-09-30.
+
+SHIPPED_CASES = [
+    # as_of, phase, status, deadline in force, until, overdue, late, early
+    # 2025-08-01 -> 2025-12-31 = 31 (to Sep 1) + 30 + 31 + 30 + 30 = 152
+    ("2025-08-01", "phase-unami-mandate", "ongoing", "deadline-unami-2025-12-31",
+     152, None, None, None),
+    # 2025-08-01 -> 2025-09-30 = 31 (to Sep 1) + 29 = 60
+    ("2025-08-01", "phase-baghdad-mission", "ongoing", "deadline-baghdad-2025-09",
+     60, None, None, None),
+    ("2025-08-01", "phase-ain-al-asad-mission", "ongoing", "deadline-ain-al-asad-2025-09",
+     60, None, None, None),
+    # 2025-08-01 -> 2026-09-30 = 365 (to 2026-08-01) + 31 + 29 = 425, about 14 months
+    ("2025-08-01", "phase-erbil-mission", "ongoing", "deadline-erbil-2026-09",
+     425, None, None, None),
+    # The 2026-09 deadline is announced only on 2025-11-03: none in force yet.
+    ("2025-08-01", "phase-iraq-coalition-mission", "ongoing", None, None, None, None, None),
+    # 2025-10-15 -> 2025-12-31 = 16 (to Nov 1) + 30 + 31 = 77
+    ("2025-10-15", "phase-unami-mandate", "ongoing", "deadline-unami-2025-12-31",
+     77, None, None, None),
+    # 2025-09-30 -> 2025-10-15 = 15, no end recorded yet
+    ("2025-10-15", "phase-baghdad-mission", "overdue", "deadline-baghdad-2025-09",
+     None, 15, None, None),
+    ("2025-10-15", "phase-ain-al-asad-mission", "overdue", "deadline-ain-al-asad-2025-09",
+     None, 15, None, None),
+    # 425 - (2025-08-01 -> 2025-10-15 = 31 + 30 + 14 = 75) = 350
+    ("2025-10-15", "phase-erbil-mission", "ongoing", "deadline-erbil-2026-09",
+     350, None, None, None),
+    ("2025-10-15", "phase-iraq-coalition-mission", "ongoing", None, None, None, None, None),
+    # Ended 2025-12-31, due 2025-12-31 (day precision): on time.
+    ("2026-01-20", "phase-unami-mandate", "ended_on_time", "deadline-unami-2025-12-31",
+     None, None, None, None),
+    # Ended 2026-01-18 against 2025-09-30: 31 (Oct) + 30 (Nov) + 31 (Dec) + 18 = 110 days late
+    ("2026-01-20", "phase-baghdad-mission", "ended_late", "deadline-baghdad-2025-09",
+     None, None, 110, None),
+    # The revision to 2026-01 (announced 2025-12-31) is in force: ended 2026-01-17, inside
+    # January 2026, so on time (against the original it would be 109 days late).
+    ("2026-01-20", "phase-ain-al-asad-mission", "ended_on_time", "deadline-ain-al-asad-2026-01",
+     None, None, None, None),
+    # 2026-01-20 -> 2026-09-30 = 12 (to Feb 1) + 28+31+30+31+30+31+31 + 29 = 253
+    ("2026-01-20", "phase-erbil-mission", "ongoing", "deadline-erbil-2026-09",
+     253, None, None, None),
+    ("2026-01-20", "phase-iraq-coalition-mission", "ongoing", "deadline-iraq-coalition-2026-09",
+     253, None, None, None),
+    ("2026-11-29", "phase-unami-mandate", "ended_on_time", "deadline-unami-2025-12-31",
+     None, None, None, None),
+    ("2026-11-29", "phase-baghdad-mission", "ended_late", "deadline-baghdad-2025-09",
+     None, None, 110, None),
+    ("2026-11-29", "phase-ain-al-asad-mission", "ended_on_time", "deadline-ain-al-asad-2026-01",
+     None, None, None, None),
+    # 2026-09-30 -> 2026-11-29 = 31 (to Nov 1) + 28 + 1 = 60, no end recorded
+    ("2026-11-29", "phase-erbil-mission", "overdue", "deadline-erbil-2026-09",
+     None, 60, None, None),
+    ("2026-11-29", "phase-iraq-coalition-mission", "overdue", "deadline-iraq-coalition-2026-09",
+     None, 60, None, None),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return load_dataset(DATA_DIR)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "phase", "status", "deadline", "until", "overdue", "late", "early"),
+    SHIPPED_CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in SHIPPED_CASES],
+)
+def test_shipped_phase_figures(shipped, as_of, phase, status, deadline, until, overdue, late,
+                               early):
+    state = timeline(shipped, as_of).phase(phase)
+    assert state.status == status
+    assert (state.deadline.id if state.deadline else None) == deadline
+    assert (state.days_until_deadline, state.days_overdue, state.days_late, state.days_early) == (
+        until, overdue, late, early
+    )
+    assert state.measured_against == (state.deadline.precision if state.deadline else None)
+
+
+def test_shipped_lanes_follow_sites_csv_and_phases_their_start(shipped):
+    tl = timeline(shipped, "2026-01-20")
+    assert [lane.site.id for lane in tl.lanes] == ["iraq", "baghdad", "ain-al-asad", "erbil"]
+    assert [s.phase.id for s in tl.phases] == [
+        "phase-iraq-coalition-mission", "phase-unami-mandate", "phase-baghdad-mission",
+        "phase-ain-al-asad-mission", "phase-erbil-mission",
+    ]
+    # Milestones include sites without a phase (washington, global, al-tanf) once visible.
+    assert "2014-10-17-cjtf-oir-established" in {e.id for e in tl.milestones}
+    starts = [e.start.first_day() for e in tl.milestones]
+    assert starts == sorted(starts)
+
+
+def test_shipped_ain_al_asad_history_and_ends(shipped):
+    ain = timeline(shipped, "2026-01-20").phase("phase-ain-al-asad-mission")
+    assert [d.id for d in ain.history] == [
+        "deadline-ain-al-asad-2025-09", "deadline-ain-al-asad-2026-01"
+    ]
+    assert ain.history[0].superseded_by == "deadline-ain-al-asad-2026-01"
+    assert (ain.end, ain.end_precision) == (D(2026, 1, 17), "day")
+    assert ain.latest_event is not None
+    assert ain.latest_event.id == "2026-01-17-iraqi-army-takes-ain-al-asad"  # 01-21 not yet
+    # The day before the withdrawal was complete, the revised deadline was running:
+    # 2026-01-15 -> 2026-01-31 = 16 days to go.
+    before = timeline(shipped, "2026-01-15").phase("phase-ain-al-asad-mission")
+    assert (before.status, before.end, before.days_until_deadline) == ("ongoing", None, 16)
+    lane = timeline(shipped, "2026-01-20").lane("ain-al-asad")
+    assert {d.id for d in lane.deadlines} == {
+        "deadline-ain-al-asad-2025-09", "deadline-ain-al-asad-2026-01"
+    }
+
+
+@pytest.mark.parametrize(("as_of", "latest", "days_since", "stale"), [
+    # Nothing is announced between Blinken's 2024-09-30 statement and 2025-08-01:
+    # 2024-09-30 -> 2025-08-01 = 1 + 304 (Oct 1 to Aug 1) = 305 days.
+    ("2025-08-01", D(2024, 9, 30), 305, True),
+    # The Pentagon announcement of 2025-09-30: 15 days.
+    ("2025-10-15", D(2025, 9, 30), 15, False),
+    # The HMC handover and the Baghdad phase end of 2026-01-18: 2 days.
+    ("2026-01-20", D(2026, 1, 18), 2, False),
+    # The last news is al-Tanf (2026-02-11); the passed 2026-09 deadlines are not news.
+    # 2026-02-11 -> 2026-11-29 = 18 + 31+30+31+30+31+31+30+31 + 28 = 291 days.
+    ("2026-11-29", D(2026, 2, 11), 291, True),
+])
+def test_shipped_freshness(shipped, as_of, latest, days_since, stale):
+    fresh = timeline(shipped, as_of).freshness
+    assert (fresh.latest, fresh.days_since, fresh.stale) == (latest, days_since, stale)
+
+
+def test_shipped_sites_filter(shipped):
+    tl = timeline(shipped, "2026-11-29", sites=["erbil", "washington"])
+    assert [lane.site.id for lane in tl.lanes] == ["erbil"]
+    sites = {e.site for e in tl.milestones}
+    assert "washington" in sites and sites <= {"erbil", "washington"}
+    assert [d.id for d in tl.deadlines] == ["deadline-erbil-2026-09"]
+    with pytest.raises(ValueError, match=r"'kabul'.*known sites: iraq, baghdad, ain-al-asad"):
+        timeline(shipped, "2026-11-29", sites=["kabul"])
+
+
+def test_shipped_compare_across_the_handover(shipped):
+    changes = compare(shipped, "2025-10-15", "2026-01-20")
+    new = [e.id for e in changes.new_events]
+    assert "2025-10-20-sudani-advisers-stay-ain-al-asad" in new
+    assert "deadline-ain-al-asad-2026-01" in new
+    assert "2025-09-30-pentagon-reduce-mission" not in new  # already visible on 2025-10-15
+    assert all(D(2025, 10, 15) < e.announced.last_day() <= D(2026, 1, 20)
+               for e in changes.new_events)
+    [revised] = changes.revised_deadlines
+    assert revised.phase_id == "phase-ain-al-asad-mission"
+    assert (revised.before.deadline.id, revised.after.deadline.id) == (
+        "deadline-ain-al-asad-2025-09", "deadline-ain-al-asad-2026-01"
+    )
+    assert [c.phase_id for c in changes.ended] == [
+        "phase-unami-mandate", "phase-baghdad-mission", "phase-ain-al-asad-mission"
+    ]
+    assert {c.phase_id: (c.before.status, c.after.status) for c in changes.status_changed} == {
+        "phase-unami-mandate": ("ongoing", "ended_on_time"),
+        "phase-baghdad-mission": ("overdue", "ended_late"),
+        "phase-ain-al-asad-mission": ("overdue", "ended_on_time"),
+    }
+
+
+def test_shipped_compare_with_itself_is_empty(shipped):
+    changes = compare(shipped, "2026-11-29", "2026-11-29")
+    assert (changes.new_events, changes.revised_deadlines, changes.ended,
+            changes.status_changed) == ((), (), (), ())
+
+
+# --------------------------------------------------------------------------- no leak
+
+
+def test_a_revision_announced_after_as_of_leaves_the_old_deadline_in_force(minimal):
+    before = timeline(minimal, "2025-12-30").phase("phase-alpha")
+    # Due 2025-09-30; 2025-09-30 -> 2025-12-30 = 31 (Oct) + 30 (Nov) + 30 = 91 days.
+    assert before.deadline is not None and before.deadline.id == "deadline-alpha"
+    assert before.deadline.due == D(2025, 9, 30)
+    assert (before.status, before.days_overdue) == ("overdue", 91)
+    assert before.measured_against == "month"
+    assert [d.id for d in before.history] == ["deadline-alpha"]
+    assert before.deadline.in_force and before.deadline.superseded_by is None
+    assert "deadline-alpha-2" not in {e.id for e in timeline(minimal, "2025-12-30").visible}
+
+
+def test_the_revision_is_in_force_from_the_day_it_is_announced(minimal):
+    tl = timeline(minimal, "2025-12-31")
+    after = tl.phase("phase-alpha")
+    # Due 2026-01-31; 2025-12-31 -> 2026-01-31 = 31 days to go.
+    assert after.deadline is not None and after.deadline.id == "deadline-alpha-2"
+    assert (after.status, after.days_until_deadline, after.days_overdue) == ("ongoing", 31, None)
+    assert [d.id for d in after.history] == ["deadline-alpha", "deadline-alpha-2"]
+    original = next(d for d in tl.deadlines if d.id == "deadline-alpha")
+    assert (original.in_force, original.superseded_by) == (False, "deadline-alpha-2")
+    assert after.slipped
+
+
+def test_a_row_announced_the_day_after_as_of_is_invisible(minimal):
+    statement = minimal.event("statement-1")  # 2025-08-18, announced = start
+    assert not is_visible(statement, D(2025, 8, 17))
+    assert is_visible(statement, D(2025, 8, 18))
+    assert "statement-1" not in {e.id for e in timeline(minimal, "2025-08-17").visible}
+    assert "statement-1" in {e.id for e in timeline(minimal, "2025-08-18").milestones}
+
+
+def test_a_month_precision_announcement_is_visible_only_once_the_month_is_over(tmp_path):
+    data = build(tmp_path, [row("s", "statement", "2025-09", status="completed")])
+    assert not is_visible(data.event("s"), D(2025, 9, 29))
+    assert is_visible(data.event("s"), D(2025, 9, 30))
+    assert timeline(data, "2025-09-29").visible == ()
+
+
+@pytest.mark.parametrize("as_of", ["2014-08-07", "2025-08-01", "2025-10-15", "2026-01-20",
+                                   "2026-11-29"])
+def test_every_visible_row_was_announced_by_as_of(shipped, as_of):
+    data = shipped
+    day = dt.date.fromisoformat(as_of)
+    tl = timeline(data, day)
+    assert all(e.announced.last_day() <= day for e in tl.visible)
+    hidden = {e.id for e in data.events} - {e.id for e in tl.visible}
+    assert all(data.event(i).announced.last_day() > day for i in hidden)
+    assert all(d.event.announced.last_day() <= day for d in tl.deadlines)
+
+
+def test_an_end_after_as_of_has_not_happened_yet(tmp_path):
+    data = phase_with_deadline(tmp_path, "2026-02", end="2026-01-16")
+    assert timeline(data, "2026-01-15").phase("p").end is None
+    assert timeline(data, "2026-01-15").phase("p").status == "ongoing"
+    assert timeline(data, "2026-01-16").phase("p").end == D(2026, 1, 16)
+
+
+# --------------------------------------------------------------------------- precision
+
+
+@pytest.mark.parametrize(("deadline", "due"), [
+    ("2026", D(2026, 12, 31)),        # year precision: due on the year's last day
+    ("2024-02", D(2024, 2, 29)),      # leap year
+    ("2023-02", D(2023, 2, 28)),      # not a leap year
+    ("2025-04", D(2025, 4, 30)),      # a 30-day month
+    ("2025-09-30", D(2025, 9, 30)),   # day precision: the day itself
+])
+def test_a_deadline_is_due_on_the_last_day_of_its_period(tmp_path, deadline, due):
+    data = phase_with_deadline(tmp_path, deadline)
+    on_the_day = timeline(data, due).phase("p")
+    assert (on_the_day.status, on_the_day.days_until_deadline) == ("ongoing", 0)
+    day_after = timeline(data, due + dt.timedelta(days=1)).phase("p")
+    assert (day_after.status, day_after.days_overdue) == ("overdue", 1)
+    assert day_after.deadline is not None and day_after.deadline.due == due
+
+
+def test_a_leap_day_deadline_counts_the_29th(tmp_path):
+    data = phase_with_deadline(tmp_path, "2024-02")
+    # 2024-02-01 -> 2024-02-29 = 28 days (a 2023-02 deadline would be 27).
+    state = timeline(data, "2024-02-01").phase("p")
+    assert (state.days_until_deadline, state.measured_against) == (28, "month")
+    # 2024-02-29 -> 2024-03-31 = 31 days overdue.
+    assert timeline(data, "2024-03-31").phase("p").days_overdue == 31
+
+
+def test_a_year_precision_deadline_is_measured_from_the_year_end(tmp_path):
+    data = phase_with_deadline(tmp_path, "2026")
+    # 2026-12-31 -> 2027-01-31 = 31 days.
+    state = timeline(data, "2027-01-31").phase("p")
+    assert (state.status, state.days_overdue, state.measured_against) == ("overdue", 31, "year")
+
+
+@pytest.mark.parametrize(("end", "status", "days_early", "days_late"), [
+    ("2025-08-31", "ended_early", 1, None),   # the day before September began
+    ("2025-09-01", "ended_on_time", None, None),  # the first day of the deadline's month
+    ("2025-09-30", "ended_on_time", None, None),  # the due date itself
+    ("2025-10-01", "ended_late", None, 1),     # the day after the due date
+    ("2025-07-01", "ended_early", 62, None),   # 2025-07-01 -> 2025-09-01 = 31 + 31
+    ("2026-01-16", "ended_late", None, 108),   # 2025-09-30 -> 2026-01-16 = 31+30+31+16
+])
+def test_end_against_a_month_deadline(tmp_path, end, status, days_early, days_late):
+    data = phase_with_deadline(tmp_path, "2025-09", start="2024-09-27", end=end)
+    state = timeline(data, "2026-06-01").phase("p")
+    assert state.end == D.fromisoformat(end)
+    assert (state.status, state.days_early, state.days_late) == (status, days_early, days_late)
+    assert state.days_overdue is None and state.days_until_deadline is None
+
+
+@pytest.mark.parametrize(("end", "status", "days_early", "days_late"), [
+    ("2025-09-14", "ended_early", 1, None),
+    ("2025-09-15", "ended_on_time", None, None),
+    ("2025-09-16", "ended_late", None, 1),
+])
+def test_end_against_a_day_deadline(tmp_path, end, status, days_early, days_late):
+    data = phase_with_deadline(tmp_path, "2025-09-15", start="2024-09-27", end=end)
+    state = timeline(data, "2026-06-01").phase("p")
+    assert (state.status, state.days_early, state.days_late) == (status, days_early, days_late)
+    assert state.measured_against == "day"
+
+
+def test_a_month_precision_end_is_known_at_the_month_end_and_read_conservatively(tmp_path):
+    data = phase_with_deadline(tmp_path, "2025-09", start="2024-09-27", end="2025-10")
+    # Mid-October the withdrawal month is not over: still overdue, 2025-09-30 -> 10-15 = 15.
+    mid = timeline(data, "2025-10-15").phase("p")
+    assert (mid.status, mid.end, mid.days_overdue) == ("overdue", None, 15)
+    # From 2025-10-31 the end is known and read as its last day: late by 31 days.
+    done = timeline(data, "2025-10-31").phase("p")
+    assert (done.status, done.end, done.end_precision, done.days_late) == (
+        "ended_late", D(2025, 10, 31), "month", 31
+    )
+
+
+def test_a_phase_without_a_deadline(tmp_path):
+    data = build(tmp_path, [row("p", "phase", "2020-01-01", end="2020-06-30")])
+    running = timeline(data, "2020-03-01").phase("p")
+    assert (running.status, running.deadline, running.days_until_deadline) == (
+        "ongoing", None, None
+    )
+    assert running.measured_against is None and running.history == ()
+    assert timeline(data, "2020-07-01").phase("p").status == "ended_on_time"
+
+
+def test_a_phase_announced_before_it_starts_is_upcoming(tmp_path):
+    data = build(tmp_path, [
+        row("p", "phase", "2026-03-01", announced="2026-01-01"),
+        row("d", "deadline", "2026-09", phase="p", announced="2026-01-01"),
+    ])
+    state = timeline(data, "2026-02-01").phase("p")
+    # 2026-02-01 -> 2026-09-30 = 241 days (28+31+30+31+30+31+31+30 = 242, less the 1st).
+    assert (state.status, state.days_until_deadline) == ("upcoming", 241)
+    assert state.start == D(2026, 3, 1)
+    assert timeline(data, "2026-03-01").phase("p").status == "ongoing"
+
+
+def test_independent_deadlines_the_latest_announced_is_in_force(tmp_path):
+    data = build(tmp_path, [
+        row("p", "phase", "2020-01-01"),
+        row("a", "deadline", "2021-06", phase="p", announced="2020-01-01"),
+        row("b", "deadline", "2021-03", phase="p", announced="2020-05-01"),
+        row("c", "deadline", "2021-12", phase="p", announced="2020-05-01"),
+    ])
+    assert timeline(data, "2020-04-30").phase("p").deadline.id == "a"
+    # b and c were announced the same day: the later due date (c) wins.
+    state = timeline(data, "2020-05-01").phase("p")
+    assert state.deadline.id == "c" and [d.id for d in state.history] == ["c"]
+    assert {d.id: d.in_force for d in timeline(data, "2020-05-01").deadlines} == {
+        "a": False, "b": False, "c": True
+    }
+
+
+def test_a_three_step_chain_is_history_original_first(tmp_path):
+    data = build(tmp_path, [
+        row("p", "phase", "2020-01-01"),
+        row("d1", "deadline", "2021-01", phase="p", announced="2020-01-01"),
+        row("d2", "deadline", "2021-06", phase="p", announced="2020-06-01", revises="d1"),
+        row("d3", "deadline", "2022", phase="p", announced="2021-02-01", revises="d2"),
+    ])
+    tl = timeline(data, "2021-03-01")
+    assert [d.id for d in tl.phase("p").history] == ["d1", "d2", "d3"]
+    assert {d.id: d.superseded_by for d in tl.deadlines} == {"d1": "d2", "d2": "d3", "d3": None}
+    # Between the second and third announcements, d2 is in force and not yet passed.
+    mid = timeline(data, "2021-01-31").phase("p")
+    assert [d.id for d in mid.history] == ["d1", "d2"]
+    assert mid.days_until_deadline == 150  # 2021-01-31 -> 2021-06-30 = 28+31+30+31+30
+
+
+# --------------------------------------------------------------------------- freshness, sites
+
+
+def test_freshness_is_the_latest_date_already_reached(minimal):
+    # Visible at 2025-12-30: phase-alpha (2024-09-27), deadline-alpha (announced 2024-09-27;
+    # its due date 2025-09-30 is a promise, not news) and statement-1 (2025-08-18).
+    # 2025-08-18 -> 2025-12-30 = 14 (to Sep 1) + 30 + 31 + 30 + 29 = 134 days.
+    fresh = timeline(minimal, "2025-12-30").freshness
+    assert (fresh.latest, fresh.days_since, fresh.stale) == (D(2025, 8, 18), 134, True)
+    assert not timeline(minimal, "2025-12-30", stale_after_days=134).freshness.stale
+    assert timeline(minimal, "2025-12-30", stale_after_days=133).freshness.stale
+    # The revision's announcement on 2025-12-31 is news: 0 days.
+    assert timeline(minimal, "2025-12-31").freshness.latest == D(2025, 12, 31)
+    # Only dates already reached count: a phase ending after as_of does not.
+    assert timeline(minimal, "2025-09-15").freshness.days_since == 28  # 2025-08-18 -> 09-15
+
+
+def test_a_phase_end_counts_for_freshness_once_reached(tmp_path):
+    data = build(tmp_path, [row("p", "phase", "2020-01-01", end="2020-06", announced="2020-01-01")])
+    assert timeline(data, "2020-06-29").freshness.latest == D(2020, 1, 1)
+    assert timeline(data, "2020-06-30").freshness.latest == D(2020, 6, 30)
+
+
+def test_freshness_with_nothing_visible(minimal):
+    fresh = timeline(minimal, "2024-01-01").freshness
+    assert (fresh.latest, fresh.days_since, fresh.stale) == (None, None, True)
+
+
+def test_the_sites_filter_restricts_lanes_and_milestones(minimal):
+    everything = timeline(minimal, "2025-12-31")
+    assert [lane.site.id for lane in everything.lanes] == ["alpha"]  # beta has no phase
+    assert [e.id for e in everything.milestones] == ["statement-1"]
+    beta = timeline(minimal, "2025-12-31", sites=["beta"])
+    assert (beta.lanes, beta.phases, beta.deadlines) == ((), (), ())
+    assert [e.id for e in beta.milestones] == ["statement-1"]
+    alpha = timeline(minimal, "2025-12-31", sites=["alpha"])
+    assert [s.phase.id for s in alpha.phases] == ["phase-alpha"]
+    assert alpha.milestones == ()
+    assert {d.id for d in alpha.deadlines} == {"deadline-alpha", "deadline-alpha-2"}
+
+
+def test_an_unknown_site_is_refused_with_the_known_ids(minimal):
+    with pytest.raises(ValueError, match=r"'gamma'.*known sites: alpha, beta"):
+        timeline(minimal, "2025-12-31", sites=["alpha", "gamma"])
+
+
+def test_lookups_fail_with_a_message_naming_what_there_is(minimal):
+    tl = timeline(minimal, "2025-12-31")
+    with pytest.raises(KeyError, match=r"no phase 'phase-beta'.*phases: phase-alpha"):
+        tl.phase("phase-beta")
+    with pytest.raises(KeyError, match=r"no lane for site 'beta'.*lanes: alpha"):
+        tl.lane("beta")
+    assert tl.lane("alpha").phases[0].phase.id == "phase-alpha"
+
+
+def test_as_of_must_be_a_day(minimal):
+    with pytest.raises(DateFormatError):
+        timeline(minimal, "2025-12")
+    with pytest.raises(TypeError, match=r"datetime\.date"):
+        timeline(minimal, dt.datetime(2025, 12, 31, 12))
+    assert timeline(minimal, D(2025, 12, 31)).as_of == timeline(minimal, "2025-12-31").as_of
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def test_compare_reports_the_revision_on_the_minimal_data(minimal):
+    changes = compare(minimal, "2025-12-30", "2025-12-31")
+    assert [e.id for e in changes.new_events] == ["deadline-alpha-2"]
+    [revised] = changes.revised_deadlines
+    assert revised.before is not None and revised.before.deadline.id == "deadline-alpha"
+    assert revised.after.deadline.id == "deadline-alpha-2"
+    assert [(c.before.status, c.after.status) for c in changes.status_changed] == [
+        ("overdue", "ongoing")
+    ]
+    assert changes.ended == ()
+
+
+def test_compare_refuses_dates_in_the_wrong_order(minimal):
+    with pytest.raises(ValueError, match=r"earlier \(2026-01-01\) is after later \(2025-12-31\)"):
+        compare(minimal, "2026-01-01", "2025-12-31")
+
+
+def test_compare_a_phase_that_appears_has_no_before(tmp_path):
+    data = build(tmp_path, [row("p", "phase", "2020-01-01", end="2020-02-01")])
+    changes = compare(data, "2019-12-31", "2020-03-01")
+    assert [(c.phase_id, c.before) for c in changes.ended] == [("p", None)]
+    assert [c.after.status for c in changes.status_changed] == ["ended_on_time"]
+    assert changes.revised_deadlines == ()
+
+
+def test_days_past_original_deadline_shows_the_missed_first_promise() -> None:
+    """Ain al-Asad ended within its revised deadline but 109 days after the first one."""
+    tl = timeline(load_dataset(DATA_DIR), "2026-01-20")
+    ain = tl.phase("phase-ain-al-asad-mission")
+    assert ain.status == "ended_on_time"
+    assert ain.original_deadline.id == "deadline-ain-al-asad-2025-09"
+    assert ain.days_past_original(tl.as_of) == (dt.date(2026, 1, 17) - dt.date(2025, 9, 30)).days
+    erbil = tl.phase("phase-erbil-mission")
+    assert erbil.days_past_original(tl.as_of) is None
