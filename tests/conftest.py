@@ -17,7 +17,7 @@ MINIMAL_DIR = TESTS_DIR / "fixtures" / "minimal"
 
 
 def copy_dataset(source: Path, target: Path) -> Path:
-    """A data directory in ``target``: the CSVs of ``source`` with the project's datapackage.json."""
+    """A data directory in ``target``: the CSVs of ``source``, the project's datapackage.json."""
     shutil.copytree(source, target, dirs_exist_ok=True)
     shutil.copy(DATA_DIR / "datapackage.json", target / "datapackage.json")
     return target

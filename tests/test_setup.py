@@ -22,7 +22,9 @@ def _requirement(spec: str) -> tuple[str, str]:
 
 def test_environment_yml_agrees_with_pyproject() -> None:
     project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
-    wanted = dict(map(_requirement, project["dependencies"] + project["optional-dependencies"]["dev"]))
+    wanted = dict(
+        map(_requirement, project["dependencies"] + project["optional-dependencies"]["dev"])
+    )
     conda = {}
     for line in (PROJECT_DIR / "environment.yml").read_text().splitlines():
         item = re.match(r"^\s*-\s+([A-Za-z0-9_.\-]+[^#]*?)\s*(#.*)?$", line)
@@ -72,8 +74,9 @@ def test_paired_text_version_is_in_sync(path) -> None:
 
 
 def test_make_help_lists_the_targets() -> None:
-    out = subprocess.run(["make", "-s", "help"], cwd=PROJECT_DIR, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["make", "-s", "help"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    ).stdout
     for target in ("report", "test", "lab", "lint", "bench", "validate"):
         assert re.search(rf"make {target}\s", out), target
 

@@ -45,20 +45,37 @@ def encode_as(file: str, encoding: str) -> Breaker:
 CASES: dict[str, tuple[Breaker, Problem]] = {
     "missing required column": (
         replace_text("sites.csv", "id,name_en,name_ar,kind", "id,name_en,kind"),
-        Problem("sites.csv", 1, "name_ar", None,
-                "required column is missing from the header (columns: id, name_en, kind, lat, lon)"),
+        Problem(
+            "sites.csv",
+            1,
+            "name_ar",
+            None,
+            "required column is missing from the header (columns: id, name_en, kind, lat, lon)",
+        ),
     ),
     "unknown column": (
         replace_text("actors.csv", "role_en,role_ar", "role_en,rank"),
-        Problem("actors.csv", 1, "rank", None,
-                "unknown column: not in the 'actors' schema of datapackage.json; "
-                "declare it there to carry an extra column through", 5),
+        Problem(
+            "actors.csv",
+            1,
+            "rank",
+            None,
+            "unknown column: not in the 'actors' schema of datapackage.json; "
+            "declare it there to carry an extra column through",
+            5,
+        ),
     ),
     "misspelt column": (
         replace_text("actors.csv", "role_en,role_ar", "role_en,role_arr"),
-        Problem("actors.csv", 1, "role_arr", None,
-                "unknown column: not in the 'actors' schema of datapackage.json "
-                "(did you mean 'role_ar'?); declare it there to carry an extra column through", 5),
+        Problem(
+            "actors.csv",
+            1,
+            "role_arr",
+            None,
+            "unknown column: not in the 'actors' schema of datapackage.json "
+            "(did you mean 'role_ar'?); declare it there to carry an extra column through",
+            5,
+        ),
     ),
     "number type": (
         edit("sites.csv", "alpha", "lat", "north"),
@@ -74,18 +91,36 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
     ),
     "unpadded date": (
         edit("events.csv", "phase-alpha", "start", "2025-9-1"),
-        Problem("events.csv", 2, "start", "2025-9-1",
-                "'2025-9-1' is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY", 5),
+        Problem(
+            "events.csv",
+            2,
+            "start",
+            "2025-9-1",
+            "'2025-9-1' is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY",
+            5,
+        ),
     ),
     "day-first date": (
         edit("events.csv", "statement-1", "start", "31/08/2021"),
-        Problem("events.csv", 5, "start", "31/08/2021",
-                "'31/08/2021' is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY", 5),
+        Problem(
+            "events.csv",
+            5,
+            "start",
+            "31/08/2021",
+            "'31/08/2021' is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY",
+            5,
+        ),
     ),
     "impossible day": (
         edit("events.csv", "statement-1", "start", "2025-02-29"),
-        Problem("events.csv", 5, "start", "2025-02-29",
-                "'2025-02-29': day 29 is not in 2025-02 (01-28)", 5),
+        Problem(
+            "events.csv",
+            5,
+            "start",
+            "2025-02-29",
+            "'2025-02-29': day 29 is not in 2025-02 (01-28)",
+            5,
+        ),
     ),
     "end before start": (
         edit("events.csv", "phase-alpha", "end", "2024-09-26"),
@@ -93,24 +128,49 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
     ),
     "end on a point event": (
         edit("events.csv", "statement-1", "end", "2025-08-19"),
-        Problem("events.csv", 5, "end", "2025-08-19", "only phases have an end; this row is a statement", 6),
+        Problem(
+            "events.csv",
+            5,
+            "end",
+            "2025-08-19",
+            "only phases have an end; this row is a statement",
+            6,
+        ),
     ),
     "unknown kind": (
         edit("events.csv", "statement-1", "kind", "speech"),
-        Problem("events.csv", 5, "kind", "speech",
-                "is not one of the allowed values: agreement, announcement, statement, deadline, "
-                "phase, withdrawal, handover, incident", 2),
+        Problem(
+            "events.csv",
+            5,
+            "kind",
+            "speech",
+            "is not one of the allowed values: agreement, announcement, statement, deadline, "
+            "phase, withdrawal, handover, incident",
+            2,
+        ),
     ),
     "unknown status": (
         edit("events.csv", "statement-1", "status", "done"),
-        Problem("events.csv", 5, "status", "done",
-                "is not one of the allowed values: planned, in_progress, completed, cancelled, "
-                "superseded", 10),
+        Problem(
+            "events.csv",
+            5,
+            "status",
+            "done",
+            "is not one of the allowed values: planned, in_progress, completed, cancelled, "
+            "superseded",
+            10,
+        ),
     ),
     "unknown confidence": (
         edit("events.csv", "statement-1", "confidence", "certain"),
-        Problem("events.csv", 5, "confidence", "certain",
-                "is not one of the allowed values: confirmed, reported, unverified", 11),
+        Problem(
+            "events.csv",
+            5,
+            "confidence",
+            "certain",
+            "is not one of the allowed values: confirmed, reported, unverified",
+            11,
+        ),
     ),
     "unknown language": (
         edit("sources.csv", "src-a", "language", "fr"),
@@ -122,65 +182,126 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
     ),
     "id not a slug": (
         edit("events.csv", "statement-1", "id", "Statement 1"),
-        Problem("events.csv", 5, "id", "Statement 1",
-                "is not a valid id: use lower-case letters, digits and '-' only", 1),
+        Problem(
+            "events.csv",
+            5,
+            "id",
+            "Statement 1",
+            "is not a valid id: use lower-case letters, digits and '-' only",
+            1,
+        ),
     ),
     "dangling site": (
         edit("events.csv", "statement-1", "site", "gamma"),
-        Problem("events.csv", 5, "site", "gamma",
-                "refers to no row of sites.csv: expected an existing id", 3),
+        Problem(
+            "events.csv",
+            5,
+            "site",
+            "gamma",
+            "refers to no row of sites.csv: expected an existing id",
+            3,
+        ),
     ),
     "dangling actor": (
         edit("events.csv", "statement-1", "actor", "spokesmen"),
-        Problem("events.csv", 5, "actor", "spokesmen",
-                "refers to no row of actors.csv: expected an existing id (did you mean 'spokesman'?)",
-                4),
+        Problem(
+            "events.csv",
+            5,
+            "actor",
+            "spokesmen",
+            "refers to no row of actors.csv: expected an existing id (did you mean 'spokesman'?)",
+            4,
+        ),
     ),
     "dangling source": (
         edit("events.csv", "statement-1", "source_id", "src-z"),
-        Problem("events.csv", 5, "source_id", "src-z",
-                "refers to no row of sources.csv: expected an existing id (did you mean 'src-b'?)",
-                18),
+        Problem(
+            "events.csv",
+            5,
+            "source_id",
+            "src-z",
+            "refers to no row of sources.csv: expected an existing id (did you mean 'src-b'?)",
+            18,
+        ),
     ),
     "dangling phase": (
         edit("events.csv", "deadline-alpha", "phase", "phase-omega"),
-        Problem("events.csv", 3, "phase", "phase-omega",
-                "refers to no row of events.csv: expected an existing id (did you mean 'phase-alpha'?)",
-                7),
+        Problem(
+            "events.csv",
+            3,
+            "phase",
+            "phase-omega",
+            "refers to no row of events.csv: expected an existing id (did you mean 'phase-alpha'?)",
+            7,
+        ),
     ),
     "dangling revises": (
         edit("events.csv", "deadline-alpha-2", "revises", "deadline-zeta"),
-        Problem("events.csv", 4, "revises", "deadline-zeta",
-                "refers to no row of events.csv: expected an existing id "
-                "(did you mean 'deadline-alpha'?)", 9),
+        Problem(
+            "events.csv",
+            4,
+            "revises",
+            "deadline-zeta",
+            "refers to no row of events.csv: expected an existing id "
+            "(did you mean 'deadline-alpha'?)",
+            9,
+        ),
     ),
     "dangling event in event_sources": (
         edit("event_sources.csv", "statement-1", "event_id", "statement-9", key="event_id"),
-        Problem("event_sources.csv", 2, "event_id", "statement-9",
-                "refers to no row of events.csv: expected an existing id "
-                "(did you mean 'statement-1'?)", 1),
+        Problem(
+            "event_sources.csv",
+            2,
+            "event_id",
+            "statement-9",
+            "refers to no row of events.csv: expected an existing id (did you mean 'statement-1'?)",
+            1,
+        ),
     ),
     "revises cycle": (
         edit("events.csv", "deadline-alpha", "revises", "deadline-alpha-2"),
-        Problem("events.csv", 3, "revises", "deadline-alpha-2",
-                "revision cycle: deadline-alpha -> deadline-alpha-2 -> deadline-alpha; "
-                "a deadline chain must run from the original to the latest", 9),
+        Problem(
+            "events.csv",
+            3,
+            "revises",
+            "deadline-alpha-2",
+            "revision cycle: deadline-alpha -> deadline-alpha-2 -> deadline-alpha; "
+            "a deadline chain must run from the original to the latest",
+            9,
+        ),
     ),
     "phase link to a non-phase": (
         edit("events.csv", "deadline-alpha", "phase", "statement-1"),
-        Problem("events.csv", 3, "phase", "statement-1",
-                "links to a statement (line 5), expected a phase row", 7),
+        Problem(
+            "events.csv",
+            3,
+            "phase",
+            "statement-1",
+            "links to a statement (line 5), expected a phase row",
+            7,
+        ),
     ),
     "phase link from a statement": (
         edit("events.csv", "statement-1", "phase", "phase-alpha"),
-        Problem("events.csv", 5, "phase", "phase-alpha",
-                "only deadline, handover, withdrawal rows link to a phase; this row is a statement",
-                7),
+        Problem(
+            "events.csv",
+            5,
+            "phase",
+            "phase-alpha",
+            "only deadline, handover, withdrawal rows link to a phase; this row is a statement",
+            7,
+        ),
     ),
     "deadline without announced": (
         edit("events.csv", "deadline-alpha", "announced", ""),
-        Problem("events.csv", 3, "announced", "",
-                "is required for a deadline: when did the deadline become public?", 8),
+        Problem(
+            "events.csv",
+            3,
+            "announced",
+            "",
+            "is required for a deadline: when did the deadline become public?",
+            8,
+        ),
     ),
     "missing Arabic title": (
         edit("events.csv", "statement-1", "title_ar", ""),
@@ -192,24 +313,46 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
     ),
     "non-web URL": (
         edit("sources.csv", "src-b", "url", "javascript:alert(1)"),
-        Problem("sources.csv", 3, "url", "javascript:alert(1)",
-                "is not a web address: expected http:// or https:// followed by a host", 5),
+        Problem(
+            "sources.csv",
+            3,
+            "url",
+            "javascript:alert(1)",
+            "is not a web address: expected http:// or https:// followed by a host",
+            5,
+        ),
     ),
     "URL with a space": (
         edit("sources.csv", "src-a", "url", "https://example.org/a b"),
-        Problem("sources.csv", 2, "url", "https://example.org/a b",
-                "is not a web address: expected http:// or https:// followed by a host", 5),
+        Problem(
+            "sources.csv",
+            2,
+            "url",
+            "https://example.org/a b",
+            "is not a web address: expected http:// or https:// followed by a host",
+            5,
+        ),
     ),
     "bidi override in a title": (
         edit("events.csv", "statement-1", "title_en", "A \u202estatement"),
-        Problem("events.csv", 5, "title_en", "A \u202estatement",
-                "contains the control character U+202E, which would hide or reorder text: "
-                "remove it", 12),
+        Problem(
+            "events.csv",
+            5,
+            "title_en",
+            "A \u202estatement",
+            "contains the control character U+202E, which would hide or reorder text: remove it",
+            12,
+        ),
     ),
     "ragged row": (
         replace_text("actors.csv", "Spokesman,المتحدث الرسمي", "Spokesman"),
-        Problem("actors.csv", 2, None, None,
-                "has 4 cells, expected 5 (the header's columns): check for a missing or extra comma"),
+        Problem(
+            "actors.csv",
+            2,
+            None,
+            None,
+            "has 4 cells, expected 5 (the header's columns): check for a missing or extra comma",
+        ),
     ),
     "empty file": (
         write_bytes("sites.csv", b""),
@@ -217,16 +360,27 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
     ),
     "UTF-16 file": (
         encode_as("actors.csv", "utf-16"),
-        Problem("actors.csv", None, None, None,
-                "is UTF-16, expected UTF-8: re-save it as 'CSV UTF-8' "
-                "(or: iconv -f UTF-16 -t UTF-8 actors.csv > fixed.csv)"),
+        Problem(
+            "actors.csv",
+            None,
+            None,
+            None,
+            "is UTF-16, expected UTF-8: re-save it as 'CSV UTF-8' "
+            "(or: iconv -f UTF-16 -t UTF-8 actors.csv > fixed.csv)",
+        ),
     ),
     "Windows-1256 file": (
         encode_as("sites.csv", "cp1256"),
-        Problem("sites.csv", 2, None, "\\xde",
-                "is not UTF-8: byte at line 2, byte column 18 cannot be decoded; it looks like "
-                "Windows-1256 (Arabic Windows): re-save it as UTF-8 "
-                "(iconv -f WINDOWS-1256 -t UTF-8 sites.csv > fixed.csv)", 18),
+        Problem(
+            "sites.csv",
+            2,
+            None,
+            "\\xde",
+            "is not UTF-8: byte at line 2, byte column 18 cannot be decoded; it looks like "
+            "Windows-1256 (Arabic Windows): re-save it as UTF-8 "
+            "(iconv -f WINDOWS-1256 -t UTF-8 sites.csv > fixed.csv)",
+            18,
+        ),
     ),
     "NUL byte": (
         replace_text("actors.csv", "A Spokesman", "A Spokes\x00man"),
@@ -269,7 +423,9 @@ def test_all_problems_are_reported_at_once(minimal_data: Path) -> None:
     with pytest.raises(DataValidationError) as caught:
         load_dataset(minimal_data)
     assert {(p.file, p.column) for p in caught.value.problems} == {
-        ("events.csv", "kind"), ("events.csv", "start"), ("sources.csv", "language")
+        ("events.csv", "kind"),
+        ("events.csv", "start"),
+        ("sources.csv", "language"),
     }
 
 
@@ -341,7 +497,9 @@ def test_console_script_on_shipped_and_broken_data(tmp_path: Path) -> None:
     set_cell(broken / "events.csv", "statement-1", "start", "2025-9-1")
     bad = subprocess.run(
         [sys.executable, "-m", "analysis", "validate", "--data", broken],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert bad.returncode == 2
     assert "events.csv" in bad.stderr and "2025-9-1" in bad.stderr
@@ -351,14 +509,18 @@ def test_console_script_on_shipped_and_broken_data(tmp_path: Path) -> None:
 # Random CSV text: the loader must answer with a dataset or the validation error, never
 # any other exception.
 _cell = st.text(
-    alphabet=st.sampled_from(list("abc-019,\"\n\r ءابت٢٠٢٥") + ["\u202e", "\x00", "é"]),
+    alphabet=st.sampled_from([*'abc-019,"\n\r ءابت٢٠٢٥', "\u202e", "\x00", "é"]),
     max_size=12,
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    header=st.lists(st.sampled_from(["id", "kind", "site", "start", "title_en", "x", ""]), max_size=6),
+    header=st.lists(
+        st.sampled_from(["id", "kind", "site", "start", "title_en", "x", ""]), max_size=6
+    ),
     rows=st.lists(st.lists(_cell, max_size=7), max_size=5),
     raw_tail=st.binary(max_size=20),
 )
@@ -373,13 +535,19 @@ def test_random_csv_text_gives_a_dataset_or_the_validation_error(
         assert exc.problems and all(p.file and p.message for p in exc.problems)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_random_cells_in_the_real_schema(tmp_path: Path, data: st.DataObject) -> None:
     """Valid shape, random values: still a dataset or the validation error."""
     minimal_data = copy_dataset(MINIMAL_DIR, Path(tempfile.mkdtemp(dir=tmp_path)))
-    column = data.draw(st.sampled_from(["start", "end", "kind", "phase", "revises", "announced", "id"]))
-    row = data.draw(st.sampled_from(["phase-alpha", "deadline-alpha", "deadline-alpha-2", "statement-1"]))
+    column = data.draw(
+        st.sampled_from(["start", "end", "kind", "phase", "revises", "announced", "id"])
+    )
+    row = data.draw(
+        st.sampled_from(["phase-alpha", "deadline-alpha", "deadline-alpha-2", "statement-1"])
+    )
     value = data.draw(st.text(max_size=12))
     if value in {"\r", "\n"} or "\x00" in value:
         return

@@ -1,3 +1,3 @@
-"""The coalition drawdown report: a sourced dataset, an as-of timeline model, and bilingual reports."""
+"""The coalition drawdown report: sourced data, an as-of timeline model, bilingual reports."""
 
 __version__ = "0.1.0"

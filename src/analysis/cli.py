@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis import __version__
+from analysis.build import add_build_parser
 from analysis.paths import DATA_DIR
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def _problem_table(problems: Sequence) -> str:
+def format_problems(problems: Sequence) -> str:
     """Every problem as a readable table: file, line, column, value, message."""
     headers = ("file", "line", "col", "column", "value", "message")
     rows = [
@@ -55,9 +56,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         dataset = load_dataset(args.data)
     except DataValidationError as exc:
         print(f"{args.data}: {len(exc.problems)} problem(s) found\n", file=sys.stderr)
-        print(_problem_table(exc.problems), file=sys.stderr)
-        print("\nFix these in the files named above, then run 'drawdown validate' again.",
-              file=sys.stderr)
+        print(format_problems(exc.problems), file=sys.stderr)
+        print(
+            "\nFix these in the files named above, then run 'drawdown validate' again.",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     print(f"{args.data}: valid — {dataset.summary_line()}")
     return EXIT_OK
@@ -87,17 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
         "one-line summary and exits 0.",
     )
     validate.add_argument(
-        "--data", type=Path, default=DATA_DIR, metavar="DIR",
+        "--data",
+        type=Path,
+        default=DATA_DIR,
+        metavar="DIR",
         help=f"the data directory (default: {DATA_DIR}, or $DRAWDOWN_DATA)",
     )
     validate.set_defaults(func=cmd_validate)
 
-    try:
-        from analysis.build import add_build_parser
-    except ImportError:
-        pass
-    else:
-        add_build_parser(sub)
+    add_build_parser(sub)
     return parser
 
 

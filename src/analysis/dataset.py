@@ -259,7 +259,10 @@ def _read_descriptor(data_dir: Path, problems: _Collector) -> dict[str, Any] | N
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.add(
-            "datapackage.json", None, None, None,
+            "datapackage.json",
+            None,
+            None,
+            None,
             f"missing in {data_dir}: a data directory needs the package descriptor "
             "(copy data/datapackage.json from the project)",
         )
@@ -281,7 +284,10 @@ def _read_descriptor(data_dir: Path, problems: _Collector) -> dict[str, Any] | N
 def _decode(raw: bytes, file: str, problems: _Collector) -> str | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.add(
-            file, None, None, None,
+            file,
+            None,
+            None,
+            None,
             "is UTF-16, expected UTF-8: re-save it as 'CSV UTF-8' "
             f"(or: iconv -f UTF-16 -t UTF-8 {file} > fixed.csv)",
         )
@@ -303,7 +309,10 @@ def _decode(raw: bytes, file: str, problems: _Collector) -> str | None:
             pass
         problems.problems.append(
             Problem(
-                file, line, None, repr(raw[exc.start : exc.start + 1])[2:-1],
+                file,
+                line,
+                None,
+                repr(raw[exc.start : exc.start + 1])[2:-1],
                 f"is not UTF-8: byte at line {line}, byte column {column} cannot be "
                 f"decoded{guess or '; re-save the file as UTF-8'}",
                 column,
@@ -326,7 +335,10 @@ def _read_table(data_dir: Path, resource: dict[str, Any], problems: _Collector) 
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         problems.add(
-            file, None, None, None,
+            file,
+            None,
+            None,
+            None,
             f"is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit per table; "
             "split the dataset or raise analysis.dataset.MAX_FILE_BYTES",
         )
@@ -357,7 +369,10 @@ def _read_table(data_dir: Path, resource: dict[str, Any], problems: _Collector) 
             if cells and any(c.strip() for c in cells):
                 if len(cells) != len(table.header):
                     problems.add(
-                        file, line, None, None,
+                        file,
+                        line,
+                        None,
+                        None,
                         f"has {len(cells)} cells, expected {len(table.header)} "
                         f"(the header's columns): check for a missing or extra comma",
                     )
@@ -385,7 +400,10 @@ def _check_header(table: _Table, problems: _Collector) -> bool:
             hint = _closest(column, known)
             problems.problems.append(
                 Problem(
-                    table.file, 1, column, None,
+                    table.file,
+                    1,
+                    column,
+                    None,
                     f"unknown column: not in the '{table.name}' schema of datapackage.json"
                     f"{hint}; declare it there to carry an extra column through",
                     number,
@@ -395,7 +413,10 @@ def _check_header(table: _Table, problems: _Collector) -> bool:
     for spec in table.fields:
         if spec.get("constraints", {}).get("required") and spec["name"] not in table.header:
             problems.add(
-                table.file, 1, spec["name"], None,
+                table.file,
+                1,
+                spec["name"],
+                None,
                 f"required column is missing from the header (columns: {', '.join(table.header)})",
             )
             ok = False
@@ -427,7 +448,10 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
             bad = _FORBIDDEN_CHARS.search(value)
             if bad:
                 problems.add(
-                    table, line, name, value,
+                    table,
+                    line,
+                    name,
+                    value,
                     f"contains the control character U+{ord(bad.group()):04X}, "
                     "which would hide or reorder text: remove it",
                 )
@@ -444,7 +468,10 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                 continue
             if enum is not None and value not in enum:
                 problems.add(
-                    table, line, name, value,
+                    table,
+                    line,
+                    name,
+                    value,
                     f"is not one of the allowed values: {', '.join(enum)}",
                 )
                 continue
@@ -495,7 +522,10 @@ def _check_primary_key(table: _Table, key: list[str], problems: _Collector) -> N
         value = tuple(row.get(k, "") for k in key)
         if value in seen:
             problems.add(
-                table, line, key[0], ", ".join(value),
+                table,
+                line,
+                key[0],
+                ", ".join(value),
                 f"duplicate ({', '.join(key)}): already on line {seen[value]}",
             )
         seen.setdefault(value, line)
@@ -517,7 +547,10 @@ def _check_foreign_keys(
             value = row[column]
             if value and value not in ids:
                 problems.add(
-                    table, line, column, value,
+                    table,
+                    line,
+                    column,
+                    value,
                     f"refers to no row of {target.file}: expected an existing "
                     f"{target_field}{_closest(value, sorted(ids))}",
                 )
@@ -537,40 +570,56 @@ def _check_event_rules(events: _Table, problems: _Collector) -> None:
         kind = row.get("kind", "")
         start, end = date(row, "start"), date(row, "end")
         if end is not None and kind != "phase":
-            problems.add(events, line, "end", row["end"], f"only phases have an end; this row is a {kind}")
-        if start and end and end.last_day() < start.first_day():
             problems.add(
-                events, line, "end", row["end"], f"is before the start {row['start']}"
+                events, line, "end", row["end"], f"only phases have an end; this row is a {kind}"
             )
+        if start and end and end.last_day() < start.first_day():
+            problems.add(events, line, "end", row["end"], f"is before the start {row['start']}")
         if kind == "deadline" and not row.get("announced"):
             problems.add(
-                events, line, "announced", "",
+                events,
+                line,
+                "announced",
+                "",
                 "is required for a deadline: when did the deadline become public?",
             )
         phase = row.get("phase", "")
         if phase:
             if kind not in PHASE_LINKED_KINDS:
                 problems.add(
-                    events, line, "phase", phase,
+                    events,
+                    line,
+                    "phase",
+                    phase,
                     f"only {', '.join(sorted(PHASE_LINKED_KINDS))} rows link to a phase; "
                     f"this row is a {kind}",
                 )
             elif phase in by_id and by_id[phase][1].get("kind") != "phase":
                 target_line, target = by_id[phase]
                 problems.add(
-                    events, line, "phase", phase,
+                    events,
+                    line,
+                    "phase",
+                    phase,
                     f"links to a {target.get('kind')} (line {target_line}), expected a phase row",
                 )
         revises = row.get("revises", "")
         if revises:
             if kind != "deadline":
                 problems.add(
-                    events, line, "revises", revises, f"only deadlines revise deadlines; this row is a {kind}"
+                    events,
+                    line,
+                    "revises",
+                    revises,
+                    f"only deadlines revise deadlines; this row is a {kind}",
                 )
             elif revises in by_id and by_id[revises][1].get("kind") != "deadline":
                 target_line, target = by_id[revises]
                 problems.add(
-                    events, line, "revises", revises,
+                    events,
+                    line,
+                    "revises",
+                    revises,
                     f"revises a {target.get('kind')} (line {target_line}), expected a deadline row",
                 )
     _check_revision_cycles(events, by_id, problems)
@@ -591,8 +640,12 @@ def _check_revision_cycles(
             reported.update(cycle)
             line, row = by_id[current]
             problems.add(
-                events, line, "revises", row["revises"],
-                "revision cycle: " + " -> ".join([*cycle, current])
+                events,
+                line,
+                "revises",
+                row["revises"],
+                "revision cycle: "
+                + " -> ".join([*cycle, current])
                 + "; a deadline chain must run from the original to the latest",
             )
 
@@ -609,7 +662,10 @@ def _build(
 ) -> Dataset:
     sites = {
         r["id"]: Site(
-            r["id"], r["name_en"], r["name_ar"], r["kind"],
+            r["id"],
+            r["name_en"],
+            r["name_ar"],
+            r["kind"],
             float(r["lat"]) if r.get("lat") else None,
             float(r["lon"]) if r.get("lon") else None,
         )
@@ -621,8 +677,13 @@ def _build(
     }
     sources = {
         r["id"]: Source(
-            r["id"], r["publisher_en"], r["publisher_ar"], r["url"], r["language"],
-            _opt(r, "title"), PartialDate.parse(r["published"]) if r.get("published") else None,
+            r["id"],
+            r["publisher_en"],
+            r["publisher_ar"],
+            r["url"],
+            r["language"],
+            _opt(r, "title"),
+            PartialDate.parse(r["published"]) if r.get("published") else None,
         )
         for _, r in tables["sources"].rows
     }
@@ -637,17 +698,27 @@ def _build(
         extra = {k: v for k, v in r.items() if k not in contract}
         events.append(
             Event(
-                id=r["id"], kind=r["kind"], site=r["site"], start=start,
+                id=r["id"],
+                kind=r["kind"],
+                site=r["site"],
+                start=start,
                 announced=PartialDate.parse(r["announced"]) if r.get("announced") else start,
-                status=r["status"], confidence=r.get("confidence") or _DEFAULT_CONFIDENCE,
-                title_en=r["title_en"], title_ar=r["title_ar"], source_id=r["source_id"],
+                status=r["status"],
+                confidence=r.get("confidence") or _DEFAULT_CONFIDENCE,
+                title_en=r["title_en"],
+                title_ar=r["title_ar"],
+                source_id=r["source_id"],
                 actor=_opt(r, "actor"),
                 end=PartialDate.parse(r["end"]) if r.get("end") else None,
-                phase=_opt(r, "phase"), revises=_opt(r, "revises"),
-                summary_en=_opt(r, "summary_en"), summary_ar=_opt(r, "summary_ar"),
-                quote_ar=_opt(r, "quote_ar"), quote_en=_opt(r, "quote_en"),
+                phase=_opt(r, "phase"),
+                revises=_opt(r, "revises"),
+                summary_en=_opt(r, "summary_en"),
+                summary_ar=_opt(r, "summary_ar"),
+                quote_ar=_opt(r, "quote_ar"),
+                quote_en=_opt(r, "quote_en"),
                 source_ids=tuple(dict.fromkeys([r["source_id"], *further.get(r["id"], [])])),
-                extra=MappingProxyType(extra), line=line,
+                extra=MappingProxyType(extra),
+                line=line,
             )
         )
     return Dataset(
@@ -690,7 +761,10 @@ REQUIRED_TABLES = ("events", "sites", "actors", "sources")
 
 
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
-    """Read and validate a data directory; raise :class:`DataValidationError` listing every problem."""
+    """Read and validate a data directory.
+
+    Raises :class:`DataValidationError` listing every problem found.
+    """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     problems = _Collector()
     descriptor = _read_descriptor(data_dir, problems)

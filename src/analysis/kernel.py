@@ -19,7 +19,9 @@ DISPLAY_NAME = "Python (drawdown)"
 def install(prefix: str = sys.prefix) -> Path:
     from ipykernel.kernelspec import install as install_kernelspec
 
-    path = Path(install_kernelspec(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix))
+    path = Path(
+        install_kernelspec(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix)
+    )
     spec_file = path / "kernel.json"
     spec = json.loads(spec_file.read_text(encoding="utf-8"))
     if "--IPKernelApp.log_level=ERROR" not in spec["argv"]:

@@ -1,0 +1,194 @@
+"""`drawdown build` end to end: real papermill kernels, real nbconvert, real Chromium.
+
+One module-scoped build (one date, both languages, HTML and PDF) is shared by the
+inspections below; the failure tests run builds of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from analysis.build import Options, build, expand_as_of
+from analysis.dataset import load_dataset
+from conftest import DATA_DIR, PROJECT_DIR
+
+pytestmark = pytest.mark.slow
+
+AS_OF = "2025-10-15"
+DRAWDOWN = [sys.executable, "-m", "analysis"]
+
+
+def run(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*DRAWDOWN, *args], capture_output=True, text=True, timeout=timeout, cwd=PROJECT_DIR
+    )
+
+
+def tree_hash(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = tmp_path_factory.mktemp("reports")
+    result = run("build", "--as-of", AS_OF, "--out", str(out), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+class _Links(HTMLParser):
+    """Every URL a page would fetch: src/href of scripts, stylesheets, images, fonts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetched: list[str] = []
+        self.anchors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.anchors.append(values["href"] or "")
+        elif tag in {"script", "img", "link", "iframe", "source", "video", "audio", "embed"}:
+            for key in ("src", "href", "srcset", "data"):
+                if values.get(key):
+                    self.fetched.append(values[key] or "")
+
+
+def test_writes_every_file(built) -> None:
+    out, result = built
+    for lang in ("ar", "en"):
+        for ext in ("ipynb", "html", "pdf"):
+            assert (out / AS_OF / lang / f"drawdown-report.{ext}").stat().st_size > 1000
+    assert (out / "index.html").exists()
+    assert not list(out.glob(".staging-*")), "staging directory left behind"
+    assert "2/2 done" in result.stderr  # the progress display
+
+
+def test_html_is_clean_rtl_and_offline(built) -> None:
+    out, _ = built
+    ar = (out / AS_OF / "ar" / "drawdown-report.html").read_text(encoding="utf-8")
+    en = (out / AS_OF / "en" / "drawdown-report.html").read_text(encoding="utf-8")
+    assert re.search(r'<html lang="ar" dir="rtl">', ar)
+    assert re.search(r'<html lang="en" dir="ltr">', en)
+    for page in (ar, en):
+        assert "Report.from_parameters" not in page and "jp-InputArea" not in page
+        assert "injected-parameters" not in page and "interactive = False" not in page
+        assert "Traceback" not in page and "stderr" not in page
+        assert page.count("Plotly.newPlot") >= 2 and 'id="chart-gantt"' in page
+        assert page.count("window.PlotlyConfig") <= 1  # plotly.js inlined once
+        parser = _Links()
+        parser.feed(page)
+        external = [u for u in parser.fetched if re.match(r"^(https?:)?//", u)]
+        assert external == [], external
+        assert len(page.encode()) <= 5.5 * 2**20
+    assert "عين الأسد" in ar and "أربيل" in ar
+    assert "Ain al-Asad" in en and "Noto Naskh Arabic" in ar
+
+
+def test_manifest_records_the_build(built) -> None:
+    out, _ = built
+    manifest = json.loads((out / AS_OF / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == AS_OF
+    assert manifest["data_hash"] == load_dataset(DATA_DIR).data_hash
+    assert set(manifest["variants"]) == {"ar", "en"}
+    assert manifest["tools"]["papermill"] and manifest["code_version"]
+    for lang, info in manifest["variants"].items():
+        assert info["parameters"]["lang"] == lang and info["parameters"]["as_of"] == AS_OF
+        for fmt in ("html", "pdf", "ipynb"):
+            path = out / info["files"][fmt]["path"]
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == info["files"][fmt]["sha256"]
+        assert info["timings_s"]["execute"] > 0
+
+
+def test_index_lists_both_languages(built) -> None:
+    out, _ = built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f"{AS_OF}/ar/drawdown-report.html" in index
+    assert f"{AS_OF}/en/drawdown-report.pdf" in index
+    assert "العربية" in index and "English" in index
+
+
+def test_bad_parameters_exit_2_before_any_kernel(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for args, needle in [
+        (["--as-of", "2025-13-01"], "month 13"),
+        (["--as-of", "2025-10-15", "--sites", "atlantis"], "atlantis"),
+        (["--as-of", "2025-10-15", "--compare-to", "2026-01-01"], "--compare-to"),
+        (["--as-of", "2025-01-01..2025-03-01"], "--every"),
+    ]:
+        result = run("build", "--out", str(out), *args, timeout=60)
+        assert result.returncode == 2, (args, result.stderr)
+        assert needle in result.stderr and "nothing was built" in result.stderr
+        assert not out.exists(), "a refused build wrote something"
+
+
+def test_bad_data_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    from conftest import MINIMAL_DIR, copy_dataset, set_cell
+
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "data")
+    set_cell(data / "events.csv", "statement-1", "start", "31/08/2021")
+    result = run("build", "--data", str(data), "--out", str(tmp_path / "out"), timeout=60)
+    assert result.returncode == 2
+    assert "events.csv" in result.stderr and "31/08/2021" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_failing_notebook_exits_1_and_keeps_the_last_good_report(built, tmp_path: Path) -> None:
+    import nbformat
+
+    out, _ = built
+    before = tree_hash(out)
+    notebook = nbformat.read(PROJECT_DIR / "notebooks" / "drawdown_report.ipynb", as_version=4)
+    notebook.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('boom in cell')"))
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(notebook, broken)
+    code = build(
+        Options(
+            as_of=expand_as_of(AS_OF, None),
+            langs=("en",),
+            formats=("html",),
+            out=out,
+            notebook=broken,
+            quiet=True,
+        )
+    )
+    assert code == 1
+    after = tree_hash(out)
+    failed = [k for k in after if k.startswith("_failed/")]
+    assert failed == [f"_failed/{AS_OF}-en-drawdown-report.ipynb"]
+    assert {k: v for k, v in after.items() if not k.startswith("_failed/")} == {
+        k: v for k, v in before.items() if not k.startswith("_failed/")
+    }
+    kept = nbformat.read(out / failed[0], as_version=4)
+    assert any("boom in cell" in json.dumps(c.get("outputs", [])) for c in kept.cells)
+
+
+def test_browser_opens_each_report_offline(built, tmp_path: Path) -> None:
+    """Headless Chromium with the network blocked: charts drawn, no request, no console error."""
+    from analysis.browser import Browser
+
+    out, _ = built
+    shots = PROJECT_DIR / "reports" / "_screenshots"
+    with Browser() as browser:
+        for lang, direction in (("ar", "rtl"), ("en", "ltr")):
+            html = out / AS_OF / lang / "drawdown-report.html"
+            check = browser.screenshot(html, shots / f"{AS_OF}-{lang}.png")
+            assert check.plotly_svg_count >= 2, lang
+            assert check.blocked_requests == [], check.blocked_requests
+            assert check.console_errors == [], check.console_errors
+            assert check.dir == direction and check.lang == lang
+            assert check.dialogs == []
