@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -339,9 +339,9 @@ class HtmlRenderer:
         self._lock = threading.Lock()
 
     def render(self, notebook: Any, context: dict[str, Any]) -> str:
-        from nbformat import NotebookNode
+        from nbformat import from_dict
 
-        clean = NotebookNode(json.loads(json.dumps(notebook)))
+        clean = from_dict(json.loads(json.dumps(notebook)))
         for cell in clean.cells:
             if cell.cell_type == "code":
                 # stderr (warnings, logging) is for the build log, not for readers.
@@ -429,7 +429,7 @@ def run_variant(
     variant: Variant,
     options: Options,
     staging: Path,
-    renderer: HtmlRenderer,
+    renderer: Future[HtmlRenderer],
     kernel_name: str,
     context: dict[str, Any],
 ) -> VariantResult:
@@ -469,10 +469,14 @@ def run_variant(
     result.files["ipynb"] = executed
 
     started = time.monotonic()
-    notebook = nbformat.read(executed, as_version=4)
-    html = renderer.render(notebook, context)
-    html_path = work / f"{REPORT_STEM}.html"
-    html_path.write_text(html, encoding="utf-8")
+    try:
+        notebook = nbformat.read(executed, as_version=4)
+        html = renderer.result().render(notebook, context)
+        html_path = work / f"{REPORT_STEM}.html"
+        html_path.write_text(html, encoding="utf-8")
+    except Exception as exc:  # a template or output problem: fail this variant, not the build
+        result.error = f"HTML conversion failed: {type(exc).__name__}: {exc}"
+        return result
     result.files["html"] = html_path
     result.timings["html"] = time.monotonic() - started
     result.ok = True
@@ -717,9 +721,11 @@ def _build_locked(
         "tools": tool_versions(),
         "generated": generated,
     }
-    keys = {v: variant_key(v, options, dataset.data_hash, shared["code_hash"]) for v in variants}
+    keys = {
+        v.label: variant_key(v, options, dataset.data_hash, shared["code_hash"]) for v in variants
+    }
     todo = [
-        v for v in variants if options.force or not _up_to_date(out, v, keys[v], options.formats)
+        v for v in variants if options.force or not _up_to_date(out, v, keys[v.label], options.formats)
     ]
     for variant in variants:
         if variant not in todo:
@@ -755,16 +761,19 @@ def _run_variants(
     options: Options,
     dataset: Any,
     todo: list[Variant],
-    keys: dict[Variant, str],
+    keys: dict[str, str],
     chromium: str | None,
     progress: Progress,
     staging: Path,
     shared: dict[str, Any],
 ) -> list[VariantResult]:
     out = options.out
-    renderer = HtmlRenderer()
     kernel = _kernel_name()
     results: list[VariantResult] = []
+    # nbconvert's and plotly's imports take seconds: pay them while the kernels run.
+    setup = ThreadPoolExecutor(max_workers=1)
+    renderer = setup.submit(HtmlRenderer)
+    setup.shutdown(wait=False)
     with ThreadPoolExecutor(max_workers=min(options.jobs, len(todo))) as pool:
         futures = {}
         for variant in todo:
@@ -777,7 +786,7 @@ def _run_variants(
         for future in as_completed(futures):
             result = future.result()
             result.context = futures[future]
-            result.key = keys[result.variant]
+            result.key = keys[result.variant.label]
             results.append(result)
             if result.ok:
                 for fmt, file in list(result.files.items()):
