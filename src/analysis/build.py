@@ -725,7 +725,9 @@ def _build_locked(
         v.label: variant_key(v, options, dataset.data_hash, shared["code_hash"]) for v in variants
     }
     todo = [
-        v for v in variants if options.force or not _up_to_date(out, v, keys[v.label], options.formats)
+        v
+        for v in variants
+        if options.force or not _up_to_date(out, v, keys[v.label], options.formats)
     ]
     for variant in variants:
         if variant not in todo:
@@ -744,6 +746,7 @@ def _build_locked(
                 out, as_of, [r for r in results if r.ok and r.variant.as_of == as_of], shared
             )
     write_status(out, results, generated)
+    write_log(out, variants, results, generated)
     write_index(out)
     failed = [r for r in results if not r.ok or r.pdf_error]
     for result in failed:
@@ -801,6 +804,32 @@ def _run_variants(
     if chromium and good:
         _print_pdfs(good, options, staging, out, chromium, progress)
     return sorted(results, key=lambda r: (r.variant.as_of, r.variant.lang))
+
+
+def write_log(
+    out: Path, variants: Sequence[Variant], results: Sequence[VariantResult], generated: str
+) -> Path:
+    """Append one JSON line per variant to ``OUT/_logs/builds.jsonl`` (for log shippers)."""
+    by_label = {r.variant.label: r for r in results}
+    lines = []
+    for variant in variants:
+        result = by_label.get(variant.label)
+        record: dict[str, Any] = {
+            "at": generated, "as_of": variant.as_of.isoformat(), "lang": variant.lang,
+        }
+        if result is None:
+            record["outcome"] = "skipped"
+        else:
+            record["outcome"] = "ok" if result.ok and not result.pdf_error else "failed"
+            record["seconds"] = {k: round(v, 3) for k, v in result.timings.items()}
+            if result.error or result.pdf_error:
+                record["error"] = result.error or result.pdf_error
+        lines.append(json.dumps(record, ensure_ascii=False))
+    path = out / "_logs" / "builds.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path
 
 
 def write_status(out: Path, results: Sequence[VariantResult], generated: str) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analysis import __version__
 from analysis.build import add_build_parser
+from analysis.schedule import add_schedule_parser
 from analysis.paths import DATA_DIR
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
 
     add_build_parser(sub)
+    add_schedule_parser(sub)
     return parser
 
 
