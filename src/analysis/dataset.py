@@ -30,7 +30,7 @@ from analysis.dates import DateFormatError, PartialDate
 from analysis.paths import DATA_DIR
 
 #: Files larger than this are refused before parsing, with a message that says so.
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
 #: Kinds whose ``phase`` column names the phase they bound or end.
 PHASE_LINKED_KINDS = frozenset({"deadline", "withdrawal", "handover"})
 _DEFAULT_CONFIDENCE = "reported"
@@ -460,11 +460,17 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                 if cons.get("required"):
                     problems.add(table, line, name, value, "is required but empty")
                 continue
+            if "maxLength" in cons and len(value) > cons["maxLength"]:
+                problems.add(
+                    table,
+                    line,
+                    name,
+                    value,
+                    f"is {len(value):,} characters long, over the maximum {cons['maxLength']:,}",
+                )
+                continue
             if spec.get("partialDate"):
-                try:
-                    PartialDate.parse(value)
-                except DateFormatError as exc:
-                    problems.add(table, line, name, value, str(exc))
+                _check_partial_date(table, line, name, value, spec["partialDate"], problems)
                 continue
             if enum is not None and value not in enum:
                 problems.add(
@@ -488,6 +494,30 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                     )
                 else:
                     seen[value] = line
+
+
+def _check_partial_date(
+    table: _Table, line: int, name: str, value: str, bounds: Any, problems: _Collector
+) -> None:
+    try:
+        date = PartialDate.parse(value)
+    except DateFormatError as exc:
+        problems.add(table, line, name, value, str(exc))
+        return
+    if isinstance(bounds, dict):
+        low, high = bounds.get("min"), bounds.get("max")
+        # A date outside the window is almost always a typo (0001, 9999) and would
+        # stretch every chart axis over centuries.
+        if (low and date.first_day() < PartialDate.parse(low).first_day()) or (
+            high and date.last_day() > PartialDate.parse(high).last_day()
+        ):
+            problems.add(
+                table,
+                line,
+                name,
+                value,
+                f"is outside the supported years {low}-{high} (set in datapackage.json)",
+            )
 
 
 def _pattern_message(column: str, pattern: str) -> str:
@@ -734,8 +764,9 @@ def _build(
 
 
 def package_files(data_dir: Path) -> Iterator[Path]:
-    """The files that make up the dataset: the descriptor and each resource's path."""
+    """The files a report depends on: the descriptor, each resource, analyst commentary."""
     yield data_dir / "datapackage.json"
+    yield from sorted((data_dir / "commentary").glob("*.md"))
     try:
         descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8-sig"))
         for resource in descriptor.get("resources", []):
@@ -751,7 +782,7 @@ def hash_data(data_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(package_files(data_dir)):
         if path.is_file():
-            digest.update(path.name.encode() + b"\0")
+            digest.update(str(path.relative_to(data_dir)).encode() + b"\0")
             digest.update(path.read_bytes())
             digest.update(b"\0")
     return digest.hexdigest()

@@ -1,0 +1,697 @@
+"""The report's words (analysis.narrative): golden texts, figures, grammar, isolation, safety.
+
+Golden files
+    ``tests/golden/narrative-<as_of>.<lang>.txt`` hold ``Narrative.to_text()`` for the
+    shipped data at four dates, each compared with the previous one ("what changed"). They
+    were generated once, then read line by line: every figure checked against the timeline
+    model, the Arabic checked for number agreement, case, gender and word order. A failing
+    comparison means the wording changed. After a deliberate change, regenerate with
+
+        DRAWDOWN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_narrative.py -k golden
+
+    and read ``git diff tests/golden`` as carefully as the first time before committing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from babel import Locale as BabelLocale
+from markupsafe import Markup
+
+from analysis.dataset import Actor, Dataset, Event, Site, Source, load_dataset
+from analysis.dates import PartialDate
+from analysis.i18n import format_date, make_locale, relative_months
+from analysis.narrative import (
+    CommentaryError,
+    Narrative,
+    html_to_text,
+    latest_record,
+    load_commentary,
+    narrative,
+    overdue_phrase,
+    render_markdown_safe,
+)
+from analysis.timeline import compare, timeline
+from conftest import DATA_DIR, TESTS_DIR
+
+GOLDEN_DIR = TESTS_DIR / "golden"
+GOLDEN_DATES = ("2025-08-01", "2025-10-15", "2026-01-20", "2026-11-29")
+UPDATE_GOLDEN = os.environ.get("DRAWDOWN_UPDATE_GOLDEN") == "1"
+ARABIC_CATEGORIES = BabelLocale("ar").plural_form
+
+IRAQI_MONTHS = [
+    "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+    "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+]
+EGYPTIAN_MONTHS = [
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+]
+ENGLISH_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return load_dataset(DATA_DIR)
+
+
+def report(dataset: Dataset, as_of: str, lang: str, previous: str | None = None, **loc: str
+           ) -> Narrative:
+    changes = compare(dataset, previous, as_of) if previous else None
+    return narrative(dataset, timeline(dataset, as_of), make_locale(lang, **loc), changes=changes)
+
+
+def sections(n: Narrative) -> list[Markup]:
+    parts = [n.headline, *(s.html for s in n.sites), n.statements]
+    parts += [p for p in (n.changes, n.freshness, n.commentary) if p is not None]
+    return [*parts, n.sources]
+
+
+def all_html(n: Narrative) -> str:
+    return "\n".join(str(p) for p in sections(n))
+
+
+# --------------------------------------------------------------------------- synthetic data
+
+_lines = itertools.count(2)
+
+
+def event(id: str, kind: str, start: str, **cells: object) -> Event:
+    """An events.csv row as the loader would build it, without a file."""
+    announced = cells.pop("announced", start)
+    end = cells.pop("end", None)
+    sources = cells.pop("source_ids", ("src-a",))
+    return Event(
+        id=id, kind=kind, site=str(cells.pop("site", "alpha")),
+        start=PartialDate.parse(start), announced=PartialDate.parse(str(announced)),
+        status=str(cells.pop("status", "planned")),
+        confidence=str(cells.pop("confidence", "confirmed")),
+        title_en=str(cells.pop("title_en", f"Title of {id}")),
+        title_ar=str(cells.pop("title_ar", f"عنوان {id}")),
+        source_id=sources[0], source_ids=tuple(sources),
+        end=PartialDate.parse(str(end)) if end else None,
+        line=next(_lines), **cells,  # type: ignore[arg-type]
+    )
+
+
+def dataset_of(
+    events: list[Event],
+    *,
+    path: Path = Path("/nonexistent/synthetic"),
+    sites: dict[str, Site] | None = None,
+    actors: dict[str, Actor] | None = None,
+    sources: dict[str, Source] | None = None,
+) -> Dataset:
+    sites = sites or {"alpha": Site("alpha", "Alpha Base", "قاعدة ألفا", "base")}
+    sources = sources or {
+        "src-a": Source("src-a", "Example News", "أخبار المثال", "https://example.org/a", "en",
+                        "A report", PartialDate.parse("2025-01-02")),
+    }
+    return Dataset(
+        path=path, title="t", title_ar="t", sites=MappingProxyType(sites),
+        actors=MappingProxyType(actors or {}), sources=MappingProxyType(sources),
+        events=tuple(events), data_hash="0",
+    )
+
+
+def one_deadline(due: str, *, start: str = "1900-01-01", title_ar: str | None = None) -> Dataset:
+    """Phase p at alpha, from ``start``, bounded by one deadline due ``due``."""
+    cells = {"title_en": "Mission at Alpha", "title_ar": title_ar or "مهمة في ألفا"}
+    return dataset_of([
+        event("p", "phase", start, **cells),
+        event("d", "deadline", due, phase="p", announced=start),
+    ])
+
+
+# --------------------------------------------------------------------------- HTML helpers
+
+
+class _Walker(HTMLParser):
+    """Text nodes with the chain of open elements above them."""
+
+    VOID = frozenset({"br", "img", "hr", "meta", "link", "input"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append((data, tuple(self.stack)))
+
+
+def text_nodes(html: str) -> list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]]:
+    walker = _Walker()
+    walker.feed(html)
+    walker.close()
+    return walker.texts
+
+
+def isolated(stack: tuple[tuple[str, dict[str, str | None]], ...]) -> bool:
+    """Inside <bdi> or an element with a dir attribute (HTML isolates both)."""
+    return any(tag == "bdi" or "dir" in attrs for tag, attrs in stack)
+
+
+def foreign_or_url(stack: tuple[tuple[str, dict[str, str | None]], ...]) -> bool:
+    """English text quoted inside an Arabic report, or a web address."""
+    return any(
+        attrs.get("lang") == "en" or "url" in (attrs.get("class") or "").split()
+        for _, attrs in stack
+    )
+
+
+# --------------------------------------------------------------------------- golden
+
+
+def golden_cases() -> Iterator[tuple[str, str | None, str]]:
+    previous = None
+    for as_of in GOLDEN_DATES:
+        for lang in ("en", "ar"):
+            yield as_of, previous, lang
+        previous = as_of
+
+
+@pytest.mark.parametrize(("as_of", "previous", "lang"), list(golden_cases()))
+def test_golden(shipped: Dataset, as_of: str, previous: str | None, lang: str) -> None:
+    text = report(shipped, as_of, lang, previous).to_text()
+    path = GOLDEN_DIR / f"narrative-{as_of}.{lang}.txt"
+    if UPDATE_GOLDEN:
+        GOLDEN_DIR.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} is missing: run with DRAWDOWN_UPDATE_GOLDEN=1, then read it"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
+    """The two headlines quoted in the design discussion, in full."""
+    en = html_to_text(report(shipped, "2025-10-15", "en").headline)
+    assert en == (
+        "As of 15 October 2025, the coalition mission in Baghdad (JOC and headquarters) is "
+        "15 days past its September 2025 deadline[1][2][3], as is the coalition mission at "
+        "Ain al-Asad Air Base[1][2][3]; UNAMI's final mandate is due to end on "
+        "31 December 2025, in about 3 months[4][5]."
+    )
+    ar = html_to_text(report(shipped, "2025-10-15", "ar").headline)
+    assert ar.startswith(
+        "حتى 15 تشرين الأول 2025، تجاوزت مهمة التحالف في بغداد (قيادة العمليات المشتركة ومقر "
+        "البعثة) موعدها النهائي المحدد في أيلول 2025 بـ15 يومًا[1][2][3]، وكذلك مهمة التحالف"
+    )
+    assert ar.endswith("أي بعد نحو 3 أشهر[4][5].")
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", re.sub(r"\[\d+\]", "", text))]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_number_in_the_headline_comes_from_the_timeline(shipped: Dataset, lang: str) -> None:
+    tl = timeline(shipped, "2025-10-15")
+    headline = html_to_text(report(shipped, "2025-10-15", lang).headline)
+    baghdad, ain_al_asad = tl.phase("phase-baghdad-mission"), tl.phase("phase-ain-al-asad-mission")
+    unami = tl.phase("phase-unami-mandate")
+    assert baghdad.status == ain_al_asad.status == "overdue"
+    assert baghdad.days_overdue == ain_al_asad.days_overdue == 15
+    assert baghdad.deadline.event.start == ain_al_asad.deadline.event.start  # grouped: one figure
+    due = unami.deadline.event.start
+    expected = [
+        tl.as_of.day, tl.as_of.year,  # As of 15 October 2025
+        baghdad.deadline.event.start.year, baghdad.days_overdue,  # September 2025, 15 days
+        due.day, due.year, relative_months(unami.days_until_deadline),  # 31 December 2025, ~3
+    ]
+    assert sorted(numbers(headline)) == sorted(expected)
+    if lang == "en":
+        assert f"{baghdad.days_overdue} days past its September 2025 deadline" in headline
+        assert f"due to end on {format_date(due, make_locale('en'))}, in about 3 months" in headline
+
+
+def relative_figures(text: str, lang: str) -> dict[str, list[int]]:
+    """Day counts that depend on the report's date, by direction, in reading order."""
+    text = re.sub(r"\[\d+\]", "", text)
+    if lang == "en":
+        return {
+            "overdue": [int(n) for n in re.findall(r"(\d+) days? (?:past|overdue)", text)],
+            "until": [int(n) for n in re.findall(r"\bin (\d+) days?\b", text)],
+            "months": [int(n) for n in re.findall(r"about (\d+) months?", text)],
+            "until_months": [
+                relative_months(int(d)) for d in re.findall(r"in (\d+) days \(about", text)
+            ] + [int(m) for m in re.findall(r"in about (\d+) months", text)],
+        }
+    return {
+        "overdue": [int(n) for n in re.findall(r"بـ(\d+) (?:يومًا|أيام|يوم)", text)],
+        "until": [int(n) for n in re.findall(r"بعد (\d+) (?:يومًا|أيام|يوم)", text)],
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_ten_days_later_every_relative_figure_moves_by_ten(shipped: Dataset, lang: str) -> None:
+    early, late = "2025-10-05", "2025-10-15"
+    before, after = timeline(shipped, early), timeline(shipped, late)
+    # Same rows and the same statuses: only the clock moved.
+    assert [e.id for e in before.visible] == [e.id for e in after.visible]
+    assert [p.status for p in before.phases] == [p.status for p in after.phases]
+
+    def text(as_of: str) -> str:
+        n = report(shipped, as_of, lang)
+        return "\n".join(html_to_text(p) for p in (n.headline, *(s.html for s in n.sites)))
+
+    first, second = relative_figures(text(early), lang), relative_figures(text(late), lang)
+    assert first["overdue"] and first["until"]
+    assert second["overdue"] == [n + 10 for n in first["overdue"]]
+    assert second["until"] == [n - 10 for n in first["until"]]
+    if lang == "en":
+        # Months are whole-month roundings of the same day counts, never stale copies.
+        for figures, tl in ((first, before), (second, after)):
+            pending = [p.days_until_deadline for p in tl.phases if p.status == "ongoing"
+                       and p.days_until_deadline is not None]
+            assert set(figures["months"]) == {relative_months(d) for d in pending}
+
+
+# --------------------------------------------------------------------------- Arabic grammar
+
+
+def expected_day_phrase(n: int) -> str:
+    """After بـ: the CLDR category decides the noun form (oblique dual)."""
+    figure = f"{n:,}"  # grouped as in every table: 1,000
+    return {
+        "zero": f"بـ{figure} يوم",
+        "one": "بيوم واحد",
+        "two": "بيومين",
+        "few": f"بـ{figure} أيام",
+        "many": f"بـ{figure} يومًا",
+        "other": f"بـ{figure} يوم",
+    }[ARABIC_CATEGORIES(n)]
+
+
+@pytest.mark.parametrize("n", [*range(121), 1000])
+def test_overdue_phrase_follows_cldr(n: int) -> None:
+    assert overdue_phrase(n, make_locale("ar")) == expected_day_phrase(n)
+    assert overdue_phrase(n, make_locale("en")) == f"{n:,} day" + ("" if n == 1 else "s")
+
+
+def test_headline_days_and_months_agree_with_cldr_categories() -> None:
+    """The real headline, rendered for every count: days overdue 1-120 and 1000, months
+    ahead 2-120 and 1000 (below 61 days a wait is told in days)."""
+    ar, en = make_locale("ar"), make_locale("en")
+    data = one_deadline("2030-01-15")
+    due = dt.date(2030, 1, 15)
+    for n in [*range(1, 121), 1000]:
+        tl = timeline(data, due + dt.timedelta(days=n))
+        assert tl.phases[0].days_overdue == n
+        headline = html_to_text(narrative(data, tl, ar).headline)
+        assert f"موعدها النهائي المحدد في 15 كانون الثاني 2030 {expected_day_phrase(n)}[1]" in (
+            headline
+        ), (n, headline)
+        english = html_to_text(narrative(data, tl, en).headline)
+        assert f"is {n:,} day{'' if n == 1 else 's'} past its 15 January 2030 deadline" in english
+    months = {
+        "two": "شهرين", "few": "{n} أشهر", "many": "{n} شهرًا", "other": "{n} شهر",
+    }
+    for n in [*range(2, 121), 1000]:
+        days = round(n * 30.44)
+        tl = timeline(data, due - dt.timedelta(days=days))
+        assert relative_months(tl.phases[0].days_until_deadline) == n
+        headline = html_to_text(narrative(data, tl, ar).headline)
+        noun = months[ARABIC_CATEGORIES(n)].format(n=f"{n:,}")
+        assert f"أي بعد نحو {noun}[1]." in headline, (n, headline)
+
+
+def test_verbs_and_pronouns_agree_with_a_masculine_title() -> None:
+    data = one_deadline("2030-01", title_ar="وجود التحالف في ألفا")
+    text = narrative(data, timeline(data, "2030-03-01"), make_locale("ar")).to_text()
+    assert "بدأ وجود التحالف في ألفا في عام 1900" not in text  # a day-precision start
+    assert "بدأ وجود التحالف في ألفا في 1 كانون الثاني 1900" in text
+    assert "تجاوز وجود التحالف في ألفا موعده النهائي المحدد في كانون الثاني 2030 بـ29 يومًا" in text
+    assert "ولم تُسجَّل نهايته بعد، إذ تجاوز موعده النهائي بـ29 يومًا." in text
+    feminine = one_deadline("2030-01", title_ar="مهمة التحالف في ألفا")
+    text = narrative(feminine, timeline(feminine, "2030-03-01"), make_locale("ar")).to_text()
+    assert "تجاوزت مهمة التحالف في ألفا موعدها النهائي" in text
+    assert "ولم تُسجَّل نهايتها بعد، إذ تجاوزت موعدها النهائي بـ29 يومًا." in text
+
+
+@pytest.mark.parametrize(
+    ("loc", "names"),
+    [
+        (make_locale("ar", "iraqi"), IRAQI_MONTHS),
+        (make_locale("ar", "egyptian"), EGYPTIAN_MONTHS),
+        (make_locale("en"), ENGLISH_MONTHS),
+    ],
+)
+def test_all_twelve_month_names_in_deadlines(loc, names: list[str]) -> None:
+    sites = {f"s{m}": Site(f"s{m}", f"Site {m}", f"موقع {m}", "base") for m in range(1, 13)}
+    events = []
+    for m in range(1, 13):
+        events.append(event(f"p{m}", "phase", "2025-01-01", site=f"s{m}", title_ar=f"مهمة {m}"))
+        events.append(event(f"d{m}", "deadline", f"2030-{m:02d}", site=f"s{m}", phase=f"p{m}",
+                            announced="2025-01-01"))
+    data = dataset_of(events, sites=sites)
+    n = narrative(data, timeline(data, "2026-01-01"), loc)
+    for m, paragraph in enumerate(n.sites, start=1):
+        assert paragraph.site_id == f"s{m}"
+        text = html_to_text(paragraph.html)
+        if loc.lang == "ar":
+            assert f"موعدها النهائي نهاية {names[m - 1]} 2030" in text
+        else:
+            assert f"Its deadline is the end of {names[m - 1]} 2030" in text
+    other = EGYPTIAN_MONTHS if names is IRAQI_MONTHS else IRAQI_MONTHS
+    if loc.lang == "ar":
+        # Iraqi and Egyptian names never mix (آب/أيار are not substrings of the other list).
+        assert not any(name in n.to_text() for name in other)
+
+
+# --------------------------------------------------------------------------- digits, bidi
+
+
+@pytest.mark.parametrize("months", ["iraqi", "egyptian"])
+def test_arabic_digits_leave_no_western_digit(shipped: Dataset, months: str) -> None:
+    for as_of, previous in (("2026-01-20", "2025-10-15"), ("2026-11-29", "2026-01-20")):
+        n = report(shipped, as_of, "ar", previous, ar_months=months, digits="arabic")
+        assert n.commentary is not None  # the analyst note is checked too
+        western = [
+            (text, [tag for tag, _ in stack])
+            for text, stack in text_nodes(all_html(n))
+            if re.search(r"[0-9]", text) and not foreign_or_url(stack)
+        ]
+        assert western == []
+        assert re.search("[٠-٩]", html_to_text(n.headline))
+        assert re.search("[٠-٩]", html_to_text(n.sources))
+
+
+@pytest.mark.parametrize("digits", ["western", "arabic"])
+def test_every_number_date_and_latin_run_in_arabic_is_isolated(
+    shipped: Dataset, digits: str
+) -> None:
+    for as_of, previous in zip(GOLDEN_DATES, (None, *GOLDEN_DATES), strict=False):
+        n = report(shipped, as_of, "ar", previous, digits=digits)
+        html = all_html(n)
+        loose = [
+            text for text, stack in text_nodes(html)
+            if re.search(r"[0-9٠-٩A-Za-z]", text) and not isolated(stack)
+        ]
+        assert loose == [], as_of
+        # A date is one isolate, not three loose pieces.
+        as_of_text = format_date(dt.date.fromisoformat(as_of), make_locale("ar", digits=digits))
+        assert f"<bdi>{as_of_text}</bdi>" in str(n.headline)
+
+
+def test_english_output_has_no_bidi_markup(shipped: Dataset) -> None:
+    html = all_html(report(shipped, "2026-01-20", "en", "2025-10-15"))
+    assert "<bdi" not in html and not re.search("[\u2066-\u2069]", html)
+
+
+# --------------------------------------------------------------------------- footnotes
+
+
+@pytest.mark.parametrize(("as_of", "previous", "lang"), list(golden_cases()))
+def test_every_marker_resolves_and_numbers_run_in_order(
+    shipped: Dataset, as_of: str, previous: str | None, lang: str
+) -> None:
+    n = report(shipped, as_of, lang, previous)
+    body = "\n".join(str(p) for p in sections(n)[:-1])
+    markers = re.findall(r'<sup class="ref"><a href="#src-([a-z0-9-]+)">\[(.*?)\]</a></sup>', body)
+    assert markers, "no claim is sourced"
+    first_seen = list(dict.fromkeys(source for source, _ in markers))
+    assert first_seen == list(n.cited)
+    for source, label in markers:
+        number = int(html_to_text(label).translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")))
+        assert number == n.cited.index(source) + 1
+    items = re.findall(r'<li id="src-([a-z0-9-]+)"><span class="ref-num">\[(.*?)\]</span>',
+                       str(n.sources))
+    assert [source for source, _ in items] == list(n.cited)
+    assert [int(html_to_text(label)) for _, label in items] == list(range(1, len(items) + 1))
+    assert set(n.cited) <= set(shipped.sources)
+
+
+def test_sources_carry_publisher_title_date_and_safe_links(shipped: Dataset) -> None:
+    n = report(shipped, "2025-10-15", "en")
+    allawi = re.search(r'<li id="src-aletihad-4598610">.*?</li>', str(n.sources))
+    assert allawi is not None
+    item = allawi.group()
+    assert "Al Ittihad" in item and "17 August 2025" in item
+    title = "«العراق: مهمة بعثة التحالف الدولي تنتهي في سبتمبر»"
+    assert f'<cite lang="ar" dir="rtl">{title}</cite>' in item
+    assert 'rel="noopener noreferrer"' in item and 'href="https://www.aletihad.ae/' in item
+    ar = report(shipped, "2025-10-15", "ar")
+    assert "صحيفة الاتحاد" in str(ar.sources)
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_statements_are_attributed_with_role_outlet_quote_and_confidence(shipped: Dataset) -> None:
+    en = report(shipped, "2025-10-15", "en")
+    html = str(en.statements)
+    assert (
+        "Hussein Allawi, adviser to the Prime Minister of Iraq, on 17 August 2025, according to "
+        "Al Ittihad"
+    ) in html_to_text(html)
+    assert '<blockquote lang="ar" dir="rtl"><p>«في أيلول 2025»</p></blockquote>' in html
+    assert "In English: “in September 2025”" in html
+    assert "Peregraf" not in html  # an incident, not a statement
+    titles = re.findall(r"<strong>(.*?)</strong>", html)
+    # Newest first.
+    assert titles[0].startswith("Pentagon") and titles[-1].startswith("US-led strikes")
+    second_dialogue = html_to_text(html).split("Second Joint Security")[1].split("\n")[0]
+    assert second_dialogue.endswith("(reported)")
+    ar = str(report(shipped, "2025-10-15", "ar").statements)
+    assert '<blockquote lang="ar" dir="rtl"><p>«في أيلول <bdi dir="ltr">2025</bdi>»</p>' in ar
+    assert "In English" not in ar and "حسين علاوي، مستشار رئيس الوزراء العراقي" in ar
+
+
+def test_site_paragraph_tells_the_deadline_history(shipped: Dataset) -> None:
+    n = report(shipped, "2026-01-20", "en")
+    ain = next(s for s in n.sites if s.site_id == "ain-al-asad")
+    assert ain.heading == "Ain al-Asad Air Base"
+    text = html_to_text(ain.html)
+    tl = timeline(shipped, "2026-01-20")
+    state = tl.phase("phase-ain-al-asad-mission")
+    original = state.history[0].due
+    assert (state.end - original).days == 109
+    assert "Its original deadline was the end of September 2025" in text
+    assert "on 31 December 2025 it was moved to the end of January 2026" in text
+    assert "It ended on 17 January 2026" in text
+    assert "within the revised deadline but 109 days after the original one" in text
+    assert "“Iraqi army takes full control of Ain al-Asad”, 17 January 2026" in text
+    assert [s.site_id for s in n.sites] == [lane.site.id for lane in tl.lanes]
+
+
+def test_changes_report_revisions_ends_and_new_rows(shipped: Dataset) -> None:
+    n = report(shipped, "2026-01-20", "en", "2025-10-15")
+    assert n.changes is not None
+    text = html_to_text(n.changes)
+    assert text.startswith("Compared with the report as of 15 October 2025:")
+    assert ("The coalition mission at Ain al-Asad Air Base: the deadline moved from the end of "
+            "September 2025 to the end of January 2026, announced on 31 December 2025") in text
+    assert "ended on 18 January 2026" in text and "110 days after the deadline" in text
+    news = re.findall(r"^- (\d+ \w+ \d{4}): ", text.split("New records")[1], re.MULTILINE)
+    dates = [dt.datetime.strptime(d, "%d %B %Y").date() for d in news]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 12
+    assert report(shipped, "2026-01-20", "en").changes is None
+
+
+def test_no_changes_is_said_in_words(shipped: Dataset) -> None:
+    n = report(shipped, "2025-10-16", "en", "2025-10-15")
+    assert n.changes is not None
+    assert "nothing has changed" in html_to_text(n.changes)
+    ar = report(shipped, "2025-10-16", "ar", "2025-10-15")
+    assert "لم يطرأ أي تغيير" in html_to_text(ar.changes)
+
+
+def test_freshness_counts_records_not_due_dates(shipped: Dataset) -> None:
+    tl = timeline(shipped, "2026-11-29")
+    _value, day, row = latest_record(tl)
+    assert row.id == "2026-02-11-us-leaves-al-tanf" and day == dt.date(2026, 2, 11)
+    n = report(shipped, "2026-11-29", "en")
+    assert n.freshness is not None
+    text = html_to_text(n.freshness)
+    assert "is dated 11 February 2026" in text
+    assert f"{(tl.as_of - day).days} days before this report's date" in text
+    assert "the September 2026 deadline for the coalition mission from Erbil" in text
+    assert report(shipped, "2026-01-20", "en").freshness is None
+    assert report(shipped, "2025-08-01", "en").freshness is not None
+    relaxed = narrative(shipped, tl, make_locale("en"), stale_after_days=400)
+    assert relaxed.freshness is None
+
+
+# --------------------------------------------------------------------------- escaping
+
+NASTY = {
+    "script": "<script>alert(1)</script>",
+    "img": '<img src=x onerror="alert(2)">',
+    "jinja": "{{ 7*7 }}",
+    "block": "{% if true %}yes{% endif %}",
+}
+NASTY_TEXT = " ".join(NASTY.values())
+
+
+def nasty_dataset() -> Dataset:
+    actors = {"who": Actor("who", f"Speaker {NASTY_TEXT}", f"متحدث {NASTY_TEXT}",
+                           f"Role {NASTY_TEXT}", f"صفة {NASTY_TEXT}")}
+    sources = {
+        "src-a": Source("src-a", f"Pub {NASTY_TEXT}", f"ناشر {NASTY_TEXT}",
+                        "javascript:alert(3)", "en", f"T {NASTY_TEXT}", None),
+        "src-b": Source("src-b", "Fine", "جيد", 'https://example.org/"onmouseover="x', "ar",
+                        None, None),
+    }
+    sites = {"alpha": Site("alpha", f"Alpha {NASTY_TEXT}", f"ألفا {NASTY_TEXT}", "base")}
+    cells = {
+        "title_en": f"Title {NASTY_TEXT}", "title_ar": f"عنوان {NASTY_TEXT}",
+        "summary_en": f"Summary {NASTY_TEXT}", "summary_ar": f"ملخص {NASTY_TEXT}",
+        "quote_ar": f"قول {NASTY_TEXT}", "quote_en": f"Quote {NASTY_TEXT}",
+    }
+    return dataset_of([
+        event("p", "phase", "2025-01-01", **cells),
+        event("d", "deadline", "2025-06", phase="p", announced="2025-01-01", **cells),
+        event("s", "statement", "2025-03-01", actor="who", source_ids=("src-a", "src-b"),
+              **cells),
+    ], sites=sites, actors=actors, sources=sources)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_markup_in_data_is_shown_as_text(lang: str) -> None:
+    data = nasty_dataset()
+    n = narrative(data, timeline(data, "2025-07-01"), make_locale(lang),
+                  changes=compare(data, "2025-01-01", "2025-07-01"))
+    html = all_html(n)
+    assert "<script" not in html and "<img" not in html
+    attributes = [name for name, _ in re.findall(r'\s([a-z-]+)=("[^"]*")', html)]
+    assert attributes and not [a for a in attributes if a.startswith("on")]
+    assert "&lt;script&gt;" in html
+    assert "javascript:" not in re.findall(r'href="([^"]*)"', html)
+    assert not any(h.startswith("javascript") for h in re.findall(r'href="([^"]*)"', html))
+    assert '<span class="url"' in str(n.sources)  # shown, not linked
+    text = n.to_text()
+    assert "{{ 7*7 }}" in text and "{% if true %}yes{% endif %}" in text and "49" not in text
+    assert "<script>alert(1)</script>" in text  # the reader sees what the data says
+    if lang == "en":
+        assert "{{ 7*7 }}" in html
+
+
+# --------------------------------------------------------------------------- commentary
+
+HOSTILE_MARKDOWN = """\
+# A heading
+
+Some *emphasis* and a [good link](https://example.org/x).
+
+<script>alert(1)</script>
+
+An inline <img src=x onerror=alert(2)> image and <b onclick="x()">bold</b>.
+
+[bad link](javascript:alert(3)) and [data](data:text/html;base64,PHNjcmlwdD4=) and
+[relative](/etc/passwd) and <javascript:alert(4)> and ![img](https://example.org/i.png)
+
+<!-- a comment -->
+> quoted
+"""
+
+
+def test_markdown_keeps_formatting_and_drops_everything_active() -> None:
+    html = str(render_markdown_safe(HOSTILE_MARKDOWN))
+    lowered = html.lower()
+    for bad in ("script", "onerror", "onclick", "javascript:", "data:", "<img", "/etc/passwd",
+                "<!--", "alert"):
+        assert bad not in lowered, bad
+    assert "<h3>A heading</h3>" in html
+    assert '<a href="https://example.org/x" rel="noopener noreferrer">good link</a>' in html
+    assert "<em>emphasis</em>" in html and "<blockquote>" in html
+    assert "bad link" in html and "relative" in html  # the text stays, the link goes
+    assert re.findall(r"<(\w+)", html) and set(re.findall(r"<(\w+)", html)) <= {
+        "p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "br", "h3", "h4",
+    }
+
+
+def write_note(directory: Path, name: str, text: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_text(text, encoding="utf-8")
+
+
+def test_commentary_appears_only_from_its_date(tmp_path: Path) -> None:
+    notes = tmp_path / "commentary"
+    write_note(notes, "2026-01-18-later.en.md", "Later note.\n")
+    write_note(notes, "standing.en.md", "Standing note.\n")
+    write_note(notes, "fronted.en.md", "---\ndate: 2025-12-01\n---\nFronted note.\n")
+    write_note(notes, "lined.en.md", "date: 2026-02\nMonthly note.\n")
+    write_note(notes, "2026-01-18-later.ar.md", "ملاحظة لاحقة.\n")
+    write_note(notes, "README.md", "Not a note.\n")
+
+    def slugs(day: dt.date) -> list[str]:
+        return [n.slug for n in load_commentary(notes, "en", day)]
+
+    assert slugs(dt.date(2025, 11, 30)) == ["standing"]
+    assert slugs(dt.date(2026, 1, 17)) == ["fronted", "standing"]
+    assert slugs(dt.date(2026, 1, 18)) == ["later", "fronted", "standing"]
+    assert slugs(dt.date(2026, 2, 27)) == ["later", "fronted", "standing"]  # February not over
+    assert slugs(dt.date(2026, 2, 28)) == ["lined", "later", "fronted", "standing"]
+    assert [n.slug for n in load_commentary(notes, "ar", dt.date(2026, 1, 18))] == ["later"]
+    assert load_commentary(tmp_path / "missing", "en", dt.date(2026, 1, 1)) == []
+
+    data = one_deadline("2030-01")
+    before = narrative(data, timeline(data, "2026-01-17"), make_locale("en"), commentary_dir=notes)
+    after = narrative(data, timeline(data, "2026-01-18"), make_locale("en"), commentary_dir=notes)
+    assert "Later note." not in str(before.commentary)
+    assert "Standing note." in str(before.commentary)
+    assert "Later note." in str(after.commentary)
+    assert "Note dated 18 January 2026" in after.to_text()
+    empty = narrative(data, timeline(data, "2026-01-18"), make_locale("en"),
+                      commentary_dir=tmp_path / "missing")
+    assert empty.commentary is None
+
+
+def test_hostile_commentary_is_sanitised_in_the_report(tmp_path: Path) -> None:
+    notes = tmp_path / "commentary"
+    write_note(notes, "hostile.ar.md", HOSTILE_MARKDOWN)
+    data = one_deadline("2030-01")
+    n = narrative(data, timeline(data, "2026-01-18"), make_locale("ar"), commentary_dir=notes)
+    html = str(n.commentary).lower()
+    assert "script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("2026-13-01-x.en.md", "x", "file name"),
+        ("x.en.md", "date: 18 January 2026\nx", "front matter"),
+        ("x.en.md", "---\ndate: 2026-01-18\nx", "never closed"),
+        ("x.en.md", "---\ndata: 2026-01-18\n---\nx", "'data: 2026-01-18'"),
+        ("2026-01-18-x.en.md", "date: 2026-01-19\nx", "keep one date"),
+    ],
+)
+def test_bad_commentary_dates_name_the_file(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    write_note(tmp_path, name, text)
+    with pytest.raises(CommentaryError, match=re.escape(message)) as error:
+        load_commentary(tmp_path, "en", dt.date(2026, 2, 1))
+    assert name in str(error.value)
+
+
+def test_shipped_commentary_has_both_languages_and_waits_for_its_date(shipped: Dataset) -> None:
+    for lang in ("en", "ar"):
+        assert report(shipped, "2026-01-17", lang).commentary is None
+        n = report(shipped, "2026-01-20", lang)
+        assert n.commentary is not None and "<h4>" in str(n.commentary)
