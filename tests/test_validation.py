@@ -386,6 +386,21 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
         replace_text("actors.csv", "A Spokesman", "A Spokes\x00man"),
         Problem("actors.csv", 2, None, None, "contains a NUL byte: the file is damaged or binary"),
     ),
+    "title over the length limit": (
+        edit("events.csv", "statement-1", "title_en", "x" * 301),
+        Problem("events.csv", 5, "title_en", "x" * 301,
+                "is 301 characters long, over the maximum 300", 12),
+    ),
+    "date before the supported window": (
+        edit("events.csv", "statement-1", "start", "0001-01-01"),
+        Problem("events.csv", 5, "start", "0001-01-01",
+                "is outside the supported years 1900-2100 (set in datapackage.json)", 5),
+    ),
+    "date after the supported window": (
+        edit("events.csv", "phase-alpha", "end", "9999-12-31"),
+        Problem("events.csv", 2, "end", "9999-12-31",
+                "is outside the supported years 1900-2100 (set in datapackage.json)", 6),
+    ),
     "missing table": (
         lambda d: (d / "sources.csv").unlink(),
         Problem("sources.csv", None, None, None, "missing: the 'sources' table is required"),
