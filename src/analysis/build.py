@@ -552,6 +552,17 @@ def write_manifest(
     return path
 
 
+def write_timeline_csv(out: Path, as_of: dt.date, dataset: Any, options: Options) -> Path:
+    """``OUT/<as_of>/timeline.csv``: the phases and events of the report, formula-safe."""
+    from analysis.export import timeline_rows, to_csv
+    from analysis.timeline import timeline
+
+    tl = timeline(dataset, as_of, sites=list(options.sites) or None)
+    path = out / as_of.isoformat() / "timeline.csv"
+    write_atomic(path, to_csv(timeline_rows(tl, dataset)))
+    return path
+
+
 def write_index(out: Path) -> Path:
     """A bilingual ``OUT/index.html`` of every report present, newest date first."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -742,6 +753,7 @@ def _build_locked(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         for as_of in sorted({r.variant.as_of for r in results if r.ok}):
+            write_timeline_csv(out, as_of, dataset, options)
             write_manifest(
                 out, as_of, [r for r in results if r.ok and r.variant.as_of == as_of], shared
             )

@@ -355,6 +355,9 @@ def _read_table(data_dir: Path, resource: dict[str, Any], problems: _Collector) 
         line = text.count("\n", 0, nul) + 1
         problems.add(file, line, None, None, "contains a NUL byte: the file is damaged or binary")
         return None
+    # A cell may be as long as the file: let maxLength in the schema report it, with its
+    # column, instead of the csv module's bare "field larger than field limit".
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         table.header = next(reader)
