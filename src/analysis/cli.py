@@ -13,8 +13,8 @@ from pathlib import Path
 
 from analysis import __version__
 from analysis.build import add_build_parser
-from analysis.schedule import add_schedule_parser
 from analysis.paths import DATA_DIR
+from analysis.schedule import add_schedule_parser
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -24,9 +24,7 @@ _ISO_FORM = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic (Persian, U+06F0..) digits.
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 EXTENDED_ARABIC_INDIC_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_TO_WESTERN = str.maketrans(
-    ARABIC_INDIC_DIGITS + EXTENDED_ARABIC_INDIC_DIGITS, "0123456789" * 2
-)
+_TO_WESTERN = str.maketrans(ARABIC_INDIC_DIGITS + EXTENDED_ARABIC_INDIC_DIGITS, "0123456789" * 2)
 
 
 class DateFormatError(ValueError):
@@ -52,9 +50,7 @@ class PartialDate:
         western = text.strip().translate(_TO_WESTERN)
         match = _ISO_FORM.match(western)
         if not match:
-            raise DateFormatError(
-                f"{text!r} is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY"
-            )
+            raise DateFormatError(f"{text!r} is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY")
         year, month, day = (int(g) if g else None for g in match.groups())
         if year == 0:
             raise DateFormatError(f"{text!r}: year 0000 does not exist")

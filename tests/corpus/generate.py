@@ -21,10 +21,9 @@ HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 sys.path[:0] = [str(TESTS), str(TESTS.parent / "src")]
 
-from conftest import MINIMAL_DIR, set_cell  # noqa: E402
-from test_validation import CASES, edit, replace_text  # noqa: E402
-
 from analysis.dataset import Problem  # noqa: E402
+from conftest import MINIMAL_DIR, set_cell  # noqa: E402
+from test_validation import CASES, edit  # noqa: E402
 
 
 def add_row(file: str, row: str):
