@@ -1,0 +1,535 @@
+"""The charts: what is drawn where, in which language and direction, escaped, deterministic, fast.
+
+The figures are inspected as plotly objects (traces, shapes, axes), so each test names the
+feature it guards; the export tests drive the real system Chromium.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import shutil
+import statistics
+import struct
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analysis import charts
+from analysis.charts import Chart, export_image, figure_html, gantt_figure, promise_figure
+from analysis.dataset import Dataset, load_dataset
+from analysis.i18n import format_date, label, make_locale
+from analysis.timeline import Timeline, timeline
+from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset
+
+EN, AR = make_locale("en"), make_locale("ar")
+EARLY, LATE = "2025-10-15", "2026-11-29"
+DAY_MS = 86_400_000
+EVENT_COLUMNS = [
+    "id", "kind", "site", "actor", "start", "end", "phase", "announced", "revises", "status",
+    "confidence", "title_en", "title_ar", "summary_en", "summary_ar", "quote_ar", "quote_en",
+    "source_id",
+]
+BOLD = "<b>bold</b>"
+LINK = '<a href="javascript:alert(1)">x</a>'
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return load_dataset(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def tl_early(shipped: Dataset) -> Timeline:
+    return timeline(shipped, EARLY)
+
+
+@pytest.fixture(scope="module")
+def tl_late(shipped: Dataset) -> Timeline:
+    return timeline(shipped, LATE)
+
+
+def group(chart: Chart, name: str) -> list[Any]:
+    """The traces of one role ("actual", "slip", "deadline", "milestone-statement", …)."""
+    return [t for t in chart.figure.data if t.legendgroup == name]
+
+
+def one(chart: Chart, name: str) -> Any:
+    found = [t for t in group(chart, name) if t.showlegend is not False]
+    assert len(found) == 1, f"expected one {name!r} trace, got {len(found)}"
+    return found[0]
+
+
+def lane_y(chart: Chart, site_name: str) -> float:
+    """The y position of a lane, found by its label (labels may carry bidi isolates)."""
+    axis = chart.figure.layout.yaxis
+    hits = [v for v, t in zip(axis.tickvals, axis.ticktext, strict=True) if site_name in t]
+    assert len(hits) == 1, f"{site_name!r} not among the lanes {axis.ticktext}"
+    return hits[0]
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string anywhere in a nested figure dict."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from strings(v)
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def event(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
+    return {
+        "id": id, "kind": kind, "start": start, "site": "alpha", "status": "completed",
+        "title_en": id, "title_ar": id, "source_id": "src-a", **cells,
+    }
+
+
+# --------------------------------------------------------------------------- the Gantt
+
+
+def test_gantt_draws_phases_deadlines_revisions_and_milestones(tl_late, shipped) -> None:
+    chart = gantt_figure(tl_late, shipped, EN)
+    assert chart.name == "gantt" and chart.lang == "en"
+    # Baghdad ended 110 days late and Erbil is overdue: solid bars and hatched slip bars
+    assert one(chart, "actual").type == "bar" and one(chart, "actual").orientation == "h"
+    slip = one(chart, "slip")
+    assert slip.marker.color == charts.PALETTE["slip"] and slip.marker.pattern.shape
+    assert chart.figure.layout.xaxis.type == "date"
+    # Ain al-Asad's September 2025 deadline was replaced by January 2026: faint, linked
+    in_force, superseded = one(chart, "deadline"), one(chart, "superseded")
+    assert superseded.opacity is not None and superseded.opacity <= 0.4
+    assert in_force.opacity is None or in_force.opacity == 1
+    assert "2025-09-30" in superseded.x and "2026-01-31" in in_force.x
+    links = [t for t in group(chart, "superseded") if t.showlegend is False]
+    assert len(links) == 1 and "2025-09-30" in links[0].x and "2026-01-31" in links[0].x
+    assert links[0].line.dash == "dot"
+    # one legend entry per kind of point event, named in the report language
+    kinds = {e.kind for e in tl_late.milestones}
+    for kind in kinds:
+        trace = one(chart, f"milestone-{kind}")
+        assert trace.name == label(f"kind.{kind}", EN)
+    assert {t.legendgroup for t in chart.figure.data if t.legendgroup.startswith("milestone-")} \
+        == {f"milestone-{k}" for k in kinds}
+    # every mark has hover text
+    for trace in chart.figure.data:
+        if trace.hoverinfo != "skip":
+            assert trace.hovertext and all(trace.hovertext), trace.legendgroup
+
+
+def test_gantt_planned_segment_runs_to_the_deadline_in_force(tl_early, shipped) -> None:
+    chart = gantt_figure(tl_early, shipped, EN)
+    planned = one(chart, "planned")
+    assert planned.opacity is not None and planned.opacity < 1
+    erbil = lane_y(chart, "Erbil")
+    hits = [
+        (base, x) for base, x, y in zip(planned.base, planned.x, planned.y, strict=True)
+        if y == erbil
+    ]
+    # from the report date to Erbil's deadline, 30 September 2026 (350 days)
+    assert hits == [("2025-10-15", 350 * DAY_MS)]
+
+
+def test_ain_al_asad_is_overdue_at_2025_10_15(tl_early, shipped) -> None:
+    chart = gantt_figure(tl_early, shipped, EN)
+    slip = one(chart, "slip")
+    y = lane_y(chart, "Ain al-Asad Air Base")
+    # the September 2025 deadline is due on the 30th; 15 days overdue on 15 October
+    assert ("2025-09-30", 15 * DAY_MS) in [
+        (b, x) for b, x, yy in zip(slip.base, slip.x, slip.y, strict=True) if yy == y
+    ]
+    # and no slip where none is due: Erbil's deadline is a year away
+    assert lane_y(chart, "Erbil") not in slip.y
+
+
+@pytest.mark.parametrize("as_of", [EARLY, LATE])
+def test_erbil_deadline_marker(shipped, as_of: str) -> None:
+    chart = gantt_figure(timeline(shipped, as_of), shipped, EN)
+    deadlines = one(chart, "deadline")
+    y = lane_y(chart, "Erbil")
+    assert ("2026-09-30", y) in list(zip(deadlines.x, deadlines.y, strict=True))
+
+
+def test_month_precision_shown_as_month(tl_early, shipped) -> None:
+    for loc, month, wrong in ((EN, "September 2025", "1 September"), (AR, "أيلول 2025", "1 أيلول")):
+        chart = gantt_figure(tl_early, shipped, loc)
+        deadlines = one(chart, "deadline")
+        y = lane_y(chart, shipped.sites["ain-al-asad"].name(loc.lang))
+        hover = next(h for x, yy, h in zip(deadlines.x, deadlines.y, deadlines.hovertext,
+                                           strict=True) if yy == y)
+        assert month in hover and wrong not in hover and "30 " not in hover
+        # the phase's own hover names the deadline by its month as well
+        bar = one(chart, "slip")
+        phase_hover = bar.hovertext[list(bar.y).index(y)]
+        assert f"{label('deadline_in_force', loc)}: {month}" in phase_hover
+        assert wrong not in phase_hover
+
+
+def test_hover_carries_status_confidence_and_publisher(tl_early, shipped) -> None:
+    for loc in (EN, AR):
+        chart = gantt_figure(tl_early, shipped, loc)
+        slip = one(chart, "slip")
+        y = lane_y(chart, shipped.sites["ain-al-asad"].name(loc.lang))
+        hover = slip.hovertext[list(slip.y).index(y)]
+        phase = shipped.event("phase-ain-al-asad-mission")
+        assert phase.title(loc.lang) in hover
+        assert label("status.overdue", loc) in hover
+        assert label(f"confidence.{phase.confidence}", loc) in hover
+        assert shipped.sources[phase.source_id].publisher(loc.lang) in hover
+        # milestones too
+        statement = one(chart, "milestone-statement")
+        assert all(label("confidence", loc) in h and label("source", loc) in h
+                   for h in statement.hovertext)
+
+
+def test_lanes_are_labelled_in_the_report_language_top_to_bottom(tl_late, shipped) -> None:
+    en, ar = gantt_figure(tl_late, shipped, EN), gantt_figure(tl_late, shipped, AR)
+    for chart, loc in ((en, EN), (ar, AR)):
+        axis = chart.figure.layout.yaxis
+        names = [lane.site.name(loc.lang) for lane in tl_late.lanes]
+        # lane order, top to bottom: increasing y on an axis whose range runs downwards
+        positions = [lane_y(chart, n) for n in names]
+        assert positions == sorted(positions) and axis.range[0] > axis.range[1]
+        other = "en" if loc.lang == "ar" else "ar"
+        for lane in tl_late.lanes:
+            assert not any(lane.site.name(other) in t for t in axis.ticktext)
+    assert en.figure.layout.yaxis.side == "left" and ar.figure.layout.yaxis.side == "right"
+    assert "عين الأسد" in "".join(ar.figure.layout.yaxis.ticktext)
+    # point events at sites with no phase (Washington, New York) keep a lane of their own
+    assert "Elsewhere" in en.figure.layout.yaxis.ticktext[-1]
+
+
+def test_time_runs_right_to_left_in_arabic_unless_switched_off(tl_early, shipped) -> None:
+    for build in (gantt_figure, promise_figure):
+        assert build(tl_early, shipped, AR).figure.layout.xaxis.autorange == "reversed"
+        assert build(tl_early, shipped, EN).figure.layout.xaxis.autorange is True
+        ltr = build(tl_early, shipped, AR, rtl_axis=False).figure.layout
+        assert ltr.xaxis.autorange is True and ltr.yaxis.side == "right"
+        assert build(tl_early, shipped, EN, rtl_axis=False).figure.layout.xaxis.autorange is True
+
+
+def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
+    layout = gantt_figure(tl_early, shipped, AR).figure.layout
+    assert layout.font.family == charts.FONT_STACK["ar"]
+    assert "الجدول الزمني" in layout.title.text and "15 تشرين الأول 2025" in layout.title.text
+    assert layout.title.xanchor == "right"
+    ticks = " ".join(layout.xaxis.ticktext)
+    # plotly would write "Oct 2025": the ticks are explicit, with Iraqi month names
+    assert "تشرين الأول" in ticks and "Oct" not in ticks and "Jan" not in ticks
+    names = [t.name for t in gantt_figure(tl_early, shipped, AR).figure.data if t.name]
+    assert label("kind.statement", AR) in " ".join(names)
+    assert not any(c.isascii() and c.isalpha() for n in names for c in n)
+    digits = make_locale("ar", digits="arabic")
+    assert "٢٠٢٥" in " ".join(gantt_figure(tl_early, shipped, digits).figure.layout.xaxis.ticktext)
+
+
+def test_arabic_lines_sit_in_right_to_left_isolates(tl_early, shipped) -> None:
+    # Without RLI…PDI Chromium draws "المصدر: Mirage News" with the Arabic label on the left.
+    chart = gantt_figure(tl_early, shipped, AR)
+    hover = one(chart, "slip").hovertext[0]
+    for line in hover.split("<br>"):
+        assert line.startswith("\u2067") and line.endswith("\u2069"), line
+    assert all(t.startswith("\u2067") for t in chart.figure.layout.yaxis.ticktext)
+    english = one(gantt_figure(tl_early, shipped, EN), "slip").hovertext[0]
+    assert "\u2067" not in english
+
+
+def test_as_of_line_and_label(tl_early, shipped) -> None:
+    for loc in (EN, AR):
+        chart = gantt_figure(tl_early, shipped, loc)
+        lines = [s for s in chart.figure.layout.shapes if s.type == "line" and s.yref == "paper"]
+        assert [(s.x0, s.x1) for s in lines] == [("2025-10-15", "2025-10-15")]
+        texts = [a.text for a in chart.figure.layout.annotations if a.x == "2025-10-15"]
+        assert any(format_date(dt.date(2025, 10, 15), loc) in t for t in texts)
+
+
+def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
+    chart = gantt_figure(tl_early, shipped, EN)
+    window = chart.figure.layout.xaxis.autorangeoptions
+    # three months before the phases that started in 2024 (UNAMI: 31 May 2024) …
+    assert window.clipmin == "2024-03-01" and tuple(window.include) == ("2024-03-01", "2026-11-30")
+    # … to two months after the last deadline (Erbil, 30 September 2026)
+    assert window.clipmax == "2026-11-30"
+    texts = [a.text for a in chart.figure.layout.annotations]
+    assert any("since 8 August 2014" in t and "Coalition military mission" in t for t in texts)
+
+
+def test_point_events_are_aggregated_beyond_the_limit(tl_late, shipped) -> None:
+    full = gantt_figure(tl_late, shipped, EN)
+    thin = gantt_figure(tl_late, shipped, EN, max_markers_per_lane=2)
+
+    def milestones(chart: Chart) -> list[Any]:
+        return [t for t in chart.figure.data if t.legendgroup.startswith("milestone-")]
+
+    total = sum(len(t.x) for t in milestones(full))
+    assert all(n == 1 for t in milestones(full) for n in t.customdata)
+    assert sum(sum(t.customdata) for t in milestones(thin)) == total  # nothing lost
+    assert sum(len(t.x) for t in milestones(thin)) < total
+    hovers = [h for t in milestones(thin) for h, n in zip(t.hovertext, t.customdata,
+                                                          strict=True) if n > 1]
+    assert hovers and all(" events</b>" in h for h in hovers)
+
+
+def test_empty_timeline_still_draws(shipped) -> None:
+    early = timeline(shipped, "2000-01-01")
+    for loc in (EN, AR):
+        gantt, promise = gantt_figure(early, shipped, loc), promise_figure(early, shipped, loc)
+        assert gantt.figure.layout.height > 0 and promise.figure.layout.height > 0
+        assert gantt.alt_text and promise.alt_text
+    assert "no phase has a deadline" in gantt_figure(early, shipped, EN).alt_text
+
+
+# --------------------------------------------------------------------------- promise chart
+
+
+def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
+    en = promise_figure(tl_late, shipped, EN)
+    assert en.name == "promise"
+    states = [s for s in tl_late.phases if s.deadline is not None]
+    assert list(en.figure.layout.yaxis.tickvals) == list(range(len(states)))
+    notes = next(t for t in en.figure.data if t.mode == "text")
+    text = " | ".join(notes.text)
+    assert "110 days late" in text  # Baghdad: due 30 September 2025, ended 18 January 2026
+    assert "overdue by 60 days" in text  # Erbil: due 30 September 2026
+    # Ain al-Asad met its revised deadline, 109 days after the original one
+    assert "109 days after the original deadline (September 2025)" in text
+    assert "2025-09-30" in one(en, "superseded").x
+    assert one(en, "superseded").opacity <= 0.5
+    ar_notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data
+                    if t.mode == "text")
+    assert any("بتأخير 110 أيام" in t.replace("\u2066", "").replace("\u2069", "")
+               for t in ar_notes.text)
+
+
+def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
+    chart = promise_figure(tl_early, shipped, EN)
+    notes = next(t for t in chart.figure.data if t.mode == "text")
+    assert "deadline in 350 days" in " ".join(notes.text)  # Erbil
+    still_open = one(chart, "open")
+    assert set(still_open.x) == {"2025-10-15"}
+
+
+# --------------------------------------------------------------------------- alt text
+
+
+def test_alt_text_is_one_data_derived_sentence(tl_early, tl_late, shipped) -> None:
+    alt = gantt_figure(tl_early, shipped, EN).alt_text
+    assert alt.startswith("Timeline") and alt.endswith(".") and alt.count(". ") == 0
+    assert "4 sites" in alt and "15 October 2025" in alt
+    assert "15 days past its September 2025 deadline" in alt
+    ar = gantt_figure(tl_early, shipped, AR).alt_text
+    assert "15 تشرين الأول 2025" in ar and "أيلول 2025" in ar and "مواقع" in ar
+    late = promise_figure(tl_late, shipped, EN).alt_text
+    assert "5 phases" in late and "60 days past its September 2026 deadline" in late
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Dataset:
+    """Titles, a site name and a publisher that are HTML, in both languages."""
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "hostile")
+    write_csv(data / "events.csv", EVENT_COLUMNS, [
+        event("p", "phase", "2024-09-27", status="in_progress", title_en=BOLD, title_ar=LINK),
+        event("d1", "deadline", "2025-03", phase="p", announced="2024-09-27",
+              title_en=LINK, title_ar=BOLD),
+        event("d2", "deadline", "2025-09", phase="p", announced="2025-02-01", revises="d1",
+              title_en=BOLD, title_ar=LINK),
+        *(event(f"s{i}", "statement", f"2025-0{i}-10", title_en=LINK, title_ar=BOLD)
+          for i in range(1, 5)),
+        event("x", "statement", "2025-04-01", site="beta", title_en=BOLD, title_ar=LINK),
+    ])
+    write_csv(data / "event_sources.csv", ["event_id", "source_id"], [])
+    sites = (data / "sites.csv").read_text(encoding="utf-8")
+    (data / "sites.csv").write_text(sites.replace("Alpha Base", BOLD.replace(",", "")),
+                                    encoding="utf-8")
+    sources = (data / "sources.csv").read_text(encoding="utf-8")
+    (data / "sources.csv").write_text(sources.replace("Example News", "<i>News</i>"),
+                                      encoding="utf-8")
+    return load_dataset(data)
+
+
+@pytest.mark.parametrize("limit", [60, 2])  # one marker per event, and aggregated ones
+def test_text_from_the_data_is_escaped_everywhere(hostile: Dataset, limit: int) -> None:
+    tl = timeline(hostile, "2025-10-15")
+    charts_ = []
+    for loc in (EN, AR):
+        charts_.append(gantt_figure(tl, hostile, loc, max_markers_per_lane=limit))
+        charts_.append(promise_figure(tl, hostile, loc))
+    for chart in charts_:
+        every = list(strings(chart.figure.to_dict()))
+        joined = "\n".join(every)
+        assert "&lt;b&gt;bold&lt;/b&gt;" in joined
+        assert '&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;' in joined
+        for text in every:
+            assert "<a " not in text and "<b>bold" not in text and "<i>" not in text, text
+        page = figure_html(chart)
+        assert "<b>bold" not in page and "<a href" not in page and "<i>News" not in page
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_figure_html_is_deterministic_and_accessible(shipped) -> None:
+    def build() -> str:
+        tl = timeline(shipped, EARLY)
+        return figure_html(gantt_figure(tl, shipped, AR))
+
+    first, second = build(), build()
+    assert first == second
+    assert 'id="chart-gantt"' in first and first.startswith("<figure class=\"chart")
+    assert 'aria-describedby="chart-gantt-caption"' in first
+    assert '<figcaption id="chart-gantt-caption">' in first and 'dir="rtl"' in first
+    assert "<script src" not in first and "cdn" not in first.lower()
+    assert '"displaylogo": false' in first and '"responsive": true' in first
+    chart = promise_figure(timeline(shipped, EARLY), shipped, EN)
+    assert 'id="chart-promise"' in figure_html(chart)
+
+
+def test_caption_is_escaped(hostile: Dataset) -> None:
+    tl = timeline(hostile, "2025-10-15")
+    chart = gantt_figure(tl, hostile, EN)
+    assert BOLD in chart.alt_text  # plain text …
+    page = figure_html(chart)
+    caption = page[page.index("<figcaption"):]
+    assert "&lt;b&gt;bold&lt;/b&gt;" in caption  # … escaped once, in the page
+
+
+# --------------------------------------------------------------------------- export
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from analysis.browser import Browser, ChromiumNotFound
+
+    try:
+        with Browser() as b:
+            yield b
+    except ChromiumNotFound as exc:  # pragma: no cover - the project's machines have one
+        pytest.skip(str(exc))
+
+
+@pytest.mark.slow
+def test_png_export_through_chromium(tl_early, shipped, browser, tmp_path: Path) -> None:
+    chart = gantt_figure(tl_early, shipped, AR)
+    path = export_image(chart, tmp_path / "gantt.png", width=900, browser=browser)
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1800, 2 * chart.figure.layout.height)  # scale 2
+
+
+@pytest.mark.slow
+def test_svg_export_keeps_arabic_text(tl_late, shipped, browser, tmp_path: Path) -> None:
+    chart = gantt_figure(tl_late, shipped, AR)
+    svg = export_image(chart, tmp_path / "gantt.svg", fmt="svg", browser=browser).read_text(
+        encoding="utf-8")
+    assert "<svg" in svg
+    for lane in tl_late.lanes:
+        assert lane.site.name_ar in svg
+    assert "<b>bold" not in svg
+
+
+@pytest.mark.slow
+def test_export_starts_its_own_browser(tl_early, shipped, tmp_path: Path) -> None:
+    if shutil.which("chromium") is None:  # pragma: no cover
+        pytest.skip("no chromium")
+    path = export_image(promise_figure(tl_early, shipped, EN), tmp_path / "p.svg", fmt="svg")
+    assert "Erbil" in path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_shipped_model_and_figures_are_fast(shipped) -> None:
+    def run() -> float:
+        start = time.perf_counter()
+        tl = timeline(shipped, LATE)
+        gantt_figure(tl, shipped, AR)
+        promise_figure(tl, shipped, AR)
+        return time.perf_counter() - start
+
+    run()  # warm: plotly builds its validators on first use
+    median = statistics.median(run() for _ in range(5))
+    assert median < 0.3, f"timeline + gantt + promise took {median:.3f} s (median of 5)"
+
+
+def synthetic(path: Path, *, sites: int = 10, events: int = 10_000, seed: int = 7) -> Path:
+    """A big dataset on disk: ``sites`` sites, each a long and a recent phase whose deadlines
+    were revised twice, and ``events`` point events spread over 2015-2026."""
+    rng = random.Random(seed)
+    path.mkdir(parents=True)
+    shutil.copy(DATA_DIR / "datapackage.json", path / "datapackage.json")
+    write_csv(path / "sites.csv", ["id", "name_en", "name_ar", "kind", "lat", "lon"], [
+        {"id": f"site-{i}", "name_en": f"Site {i}", "name_ar": f"الموقع {i}", "kind": "base"}
+        for i in range(sites)
+    ])
+    write_csv(path / "actors.csv", ["id", "name_en", "name_ar", "role_en", "role_ar"],
+              [{"id": "actor", "name_en": "Actor", "name_ar": "جهة"}])
+    write_csv(path / "sources.csv",
+              ["id", "publisher_en", "publisher_ar", "title", "url", "published", "language"],
+              [{"id": "src-a", "publisher_en": "Wire", "publisher_ar": "وكالة",
+                "url": "https://example.org/a", "language": "en"}])
+    rows: list[dict[str, str]] = []
+    for i in range(sites):
+        site = f"site-{i}"
+        rows.append(event(f"long-{i}", "phase", "2015-01-01", site=site, status="in_progress"))
+        rows.append(event(f"recent-{i}", "phase", "2024-01-01", site=site, status="in_progress"))
+        for phase, due in ((f"long-{i}", 2025), (f"recent-{i}", 2025)):
+            rows.append(event(f"{phase}-d0", "deadline", f"{due}-06", site=site, phase=phase,
+                              announced="2024-01-01", status="superseded"))
+            rows.append(event(f"{phase}-d1", "deadline", f"{due}-12", site=site, phase=phase,
+                              announced="2025-05-01", revises=f"{phase}-d0", status="superseded"))
+            rows.append(event(f"{phase}-d2", "deadline", f"{due + 1}-09", site=site, phase=phase,
+                              announced="2025-11-01", revises=f"{phase}-d1", status="planned"))
+    kinds = ["agreement", "announcement", "statement", "handover", "withdrawal", "incident"]
+    start = dt.date(2015, 1, 1)
+    for n in range(events):
+        day = start + dt.timedelta(days=rng.randrange(0, 4300))
+        rows.append(event(f"e{n}", rng.choice(kinds), day.isoformat(),
+                          site=f"site-{rng.randrange(sites)}",
+                          confidence=rng.choice(["confirmed", "reported", "unverified"]),
+                          title_en=f"Event {n}", title_ar=f"حدث {n}"))
+    write_csv(path / "events.csv", EVENT_COLUMNS, rows)
+    return path
+
+
+def test_ten_thousand_events_stay_fast_and_readable(tmp_path: Path) -> None:
+    data = load_dataset(synthetic(tmp_path / "big"))
+    assert len(data.events) > 10_000
+    gantt_figure(timeline(data, "2026-11-29"), data, EN)  # warm
+    start = time.perf_counter()
+    tl = timeline(data, "2026-11-29")
+    chart = gantt_figure(tl, data, AR, max_markers_per_lane=60)
+    seconds = time.perf_counter() - start
+    assert seconds < 3, f"timeline + gantt on 10,000 events took {seconds:.2f} s"
+    marks = [t for t in chart.figure.data if t.legendgroup.startswith("milestone-")]
+    points = sum(len(t.x) for t in marks)
+    assert points <= 60 * len(tl.lanes), points  # bounded by the per-lane limit
+    assert sum(sum(t.customdata) for t in marks) == len(tl.milestones)  # and nothing lost
+    # a quarter per marker, all kinds together, with the count of each kind in the hover
+    mixed = one(chart, "milestone-mixed")
+    assert len(mixed.x) >= 40 * len(tl.lanes)
+    kinds = [f"{label(f'kind.{k}', AR)}: " for k in ("agreement", "announcement", "statement",
+                                                      "handover", "withdrawal", "incident")]
+    assert all(sum(k in h for k in kinds) >= 2 for h in mixed.hovertext)
+    assert len(chart.figure.to_json()) < 2_000_000
