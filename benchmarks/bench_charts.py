@@ -14,12 +14,11 @@ from common import ROOT, median_seconds, record
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_charts import synthetic  # noqa: E402  (the same generator the tests use)
-
-from analysis.charts import gantt_figure, promise_figure  # noqa: E402
-from analysis.dataset import load_dataset  # noqa: E402
-from analysis.i18n import make_locale  # noqa: E402
-from analysis.timeline import timeline  # noqa: E402
+from analysis.charts import gantt_figure, promise_figure
+from analysis.dataset import load_dataset
+from analysis.i18n import make_locale
+from analysis.timeline import timeline
+from test_charts import synthetic
 
 AS_OF = "2026-11-29"
 
