@@ -647,6 +647,11 @@ def _phase_label(
     }
 
 
+def _toward_the_past(reverse: bool) -> str:
+    """Anchor the "as of" label so it runs back into the data, never off the plot's edge."""
+    return "left" if reverse else "right"
+
+
 def gantt_figure(
     tl: Timeline,
     dataset: Dataset,
@@ -786,6 +791,7 @@ def gantt_figure(
     as_of_text = label("as_of", loc) + " " + format_date(as_of, loc)
     annotations.append({
         "x": _iso(as_of), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
+        "xanchor": _toward_the_past(reverse),
         "text": _line(as_of_text, loc), "showarrow": False,
         "font": {"size": 12, "color": PALETTE["as_of"]},
     })
@@ -1028,6 +1034,7 @@ def promise_figure(
         }],
         "annotations": [{
             "x": _iso(as_of), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
+            "xanchor": _toward_the_past(reverse),
             "text": _line(label("as_of", loc) + " " + format_date(as_of, loc), loc),
             "showarrow": False, "font": {"size": 12, "color": PALETTE["as_of"]},
         }],
