@@ -11,7 +11,7 @@ KERNEL := drawdown
 PYTEST_ARGS ?=
 BUILD_ARGS ?=
 
-.PHONY: help setup system report validate test test-fast lint lab bench clean
+.PHONY: help setup system report validate test test-fast lint lab bench clean vendor-plotly
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,3 +55,9 @@ bench: setup ## run the benchmarks under benchmarks/ (medians and ratios)
 
 clean: ## remove generated reports and caches (keeps .venv)
 	rm -rf reports/*/ reports/index.html .pytest_cache .ruff_cache
+
+PLOTLY_JS_VERSION = $(shell $(BIN)/python -c 'from plotly.offline import get_plotlyjs_version as v; print(v())')
+vendor-plotly: $(STAMPS)/python ## refresh src/analysis/vendor/plotly-basic.min.js from npm (same version as plotly.py's)
+	cd $$(mktemp -d) && npm pack -q plotly.js-basic-dist-min@$(PLOTLY_JS_VERSION) && tar xzf *.tgz \
+	  && cp package/plotly-basic.min.js $(CURDIR)/src/analysis/vendor/ \
+	  && cp package/LICENSE $(CURDIR)/src/analysis/vendor/plotly-basic.LICENSE

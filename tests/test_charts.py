@@ -233,7 +233,7 @@ def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
     assert layout.title.xanchor == "right"
     ticks = " ".join(layout.xaxis.ticktext)
     # plotly would write "Oct 2025": the ticks are explicit, with Iraqi month names
-    assert "تشرين الأول" in ticks and "Oct" not in ticks and "Jan" not in ticks
+    assert "كانون الثاني" in ticks and "Oct" not in ticks and "Jan" not in ticks
     names = [t.name for t in gantt_figure(tl_early, shipped, AR).figure.data if t.name]
     assert label("kind.statement", AR) in " ".join(names)
     assert not any(c.isascii() and c.isalpha() for n in names for c in n)
@@ -533,3 +533,21 @@ def test_ten_thousand_events_stay_fast_and_readable(tmp_path: Path) -> None:
                                                       "handover", "withdrawal", "incident")]
     assert all(sum(k in h for k in kinds) >= 2 for h in mixed.hovertext)
     assert len(chart.figure.to_json()) < 2_000_000
+
+
+def test_vendored_plotly_basic_matches_plotly_py_and_covers_every_trace() -> None:
+    """The reports inline plotly.js "basic": same release as plotly.py, and enough for us."""
+    import re
+
+    from plotly.offline import get_plotlyjs_version
+
+    from analysis.charts import PLOTLY_TRACE_TYPES, plotly_js
+
+    banner = re.search(r"plotly\.js \(basic - minified\) v(\S+)", plotly_js()[:400])
+    assert banner and banner.group(1) == get_plotlyjs_version(), "run `make vendor-plotly`"
+    data = load_dataset(DATA_DIR)
+    for as_of in ("2025-10-15", "2026-11-29"):
+        tl = timeline(data, as_of)
+        for loc in (EN, AR):
+            for chart in (gantt_figure(tl, data, loc), promise_figure(tl, data, loc)):
+                assert {t.type for t in chart.figure.data} <= PLOTLY_TRACE_TYPES

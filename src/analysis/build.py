@@ -317,9 +317,10 @@ class HtmlRenderer:
     """nbconvert through the project template, shared by every variant of a build."""
 
     def __init__(self) -> None:
-        import plotly.offline
         from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
+
+        from analysis.charts import plotly_js
 
         self._exporter = HTMLExporter(
             template_name="drawdown",
@@ -334,7 +335,7 @@ class HtmlRenderer:
         self._exporter.register_preprocessor(
             TagRemovePreprocessor(remove_cell_tags=HIDDEN_CELL_TAGS), enabled=True
         )
-        self._plotly_js = plotly.offline.get_plotlyjs()
+        self._plotly_js = plotly_js()
         self._css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
         self._lock = threading.Lock()
 
@@ -897,32 +898,40 @@ def _print_pdfs(
     chromium: str,
     progress: Progress,
 ) -> None:
-    from analysis.browser import Browser
+    """Print every report with one browser; publish each PDF that printed."""
+    from analysis.browser import PrintJob, print_pdfs
 
-    with Browser(chromium, timeout_s=options.print_timeout) as browser:
-        for result in results:
-            context = result.context
-            staged = staging / result.variant.rel_dir / f"{REPORT_STEM}.pdf"
-            started = time.monotonic()
-            try:
-                browser.print_pdf(
-                    result.files["html"],
-                    staged,
-                    lang=result.variant.lang,
-                    header_title=context["title"],
-                    footer_text=context["report_title"],
-                    page_label=context["page_label"],
-                    digits=options.digits,
-                )
-            except Exception as exc:
-                result.pdf_error = f"PDF printing failed: {exc}"
-                progress.note(f"{result.variant.label}: PDF FAILED ({exc}); its HTML stays")
-                continue
-            final = out / result.variant.rel_dir / staged.name
-            publish(staged, final)
+    jobs = [
+        PrintJob(
+            html_path=r.files["html"],
+            pdf_path=staging / r.variant.rel_dir / f"{REPORT_STEM}.pdf",
+            lang=r.variant.lang,
+            header_title=r.context["title"],
+            footer_text=r.context["report_title"],
+            page_label=r.context["page_label"],
+            digits=options.digits if r.variant.lang == "ar" else "western",
+        )
+        for r in results
+    ]
+    started = time.monotonic()
+    try:
+        printed = print_pdfs(jobs, executable=chromium, timeout_s=options.print_timeout)
+    except Exception as exc:  # a hung or killed browser: the HTML reports stay published
+        printed = []
+        error = f"PDF printing failed: {exc}"
+        progress.note(f"PDF FAILED ({exc}); the HTML reports stay published")
+    else:
+        error = ""
+    done = {p.path for p in printed}
+    for result, job in zip(results, jobs, strict=True):
+        if job.pdf_path in done:
+            final = out / result.variant.rel_dir / job.pdf_path.name
+            publish(job.pdf_path, final)
             result.files["pdf"] = final
             result.timings["pdf"] = time.monotonic() - started
-            progress.note(f"{result.variant.label}: PDF ok {result.timings['pdf']:.1f}s")
+            progress.note(f"{result.variant.label}: PDF ok")
+        else:
+            result.pdf_error = error or "PDF printing failed"
 
 
 # --------------------------------------------------------------------------- command line
