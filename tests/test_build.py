@@ -45,7 +45,7 @@ def built(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("reports")
-    result = run("build", "--as-of", AS_OF, "--out", str(out), "--jobs", "2")
+    result = run("build", "--as-of", AS_OF, "--out", str(out), "--jobs", "2", "--combined")
     assert result.returncode == 0, result.stderr
     return out, result
 
@@ -176,9 +176,13 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(built, tmp_path
     after = tree_hash(out)
     failed = [k for k in after if k.startswith("_failed/")]
     assert failed == [f"_failed/{AS_OF}-en-drawdown-report.ipynb"]
-    assert {k: v for k, v in after.items() if not k.startswith("_failed/")} == {
-        k: v for k, v in before.items() if not k.startswith("_failed/")
-    }
+
+    def reports(tree: dict[str, str]) -> dict[str, str]:
+        """Everything but the records of the attempt: status.json, the log, _failed/."""
+        return {k: v for k, v in tree.items()
+                if not k.startswith(("_failed/", "_logs/")) and k != "status.json"}
+
+    assert reports(after) == reports(before)
     kept = nbformat.read(out / failed[0], as_version=4)
     assert any("boom in cell" in json.dumps(c.get("outputs", [])) for c in kept.cells)
 
@@ -198,3 +202,82 @@ def test_browser_opens_each_report_offline(built, tmp_path: Path) -> None:
             assert check.console_errors == [], check.console_errors
             assert check.dir == direction and check.lang == lang
             assert check.dialogs == []
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+
+
+def test_pdfs_embed_every_font_and_hold_the_text(built) -> None:
+    out, _ = built
+    for lang, words in (("en", ["Ain al-Asad", "Erbil", "As of 15 October 2025", "Page 1 of"]),
+                        ("ar", ["عين الأسد", "أربيل", "تشرين الأول", "صفحة"])):
+        pdf = out / AS_OF / lang / "drawdown-report.pdf"
+        assert pdf.stat().st_size < 2 * 2**20
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+        text = pdf_text(pdf)
+        for word in words:
+            assert word in text, (lang, word)
+        assert 3 <= pdf_pages(pdf) <= 30
+    assert "Noto Naskh Arabic".replace(" ", "") in subprocess.run(
+        ["pdffonts", str(out / AS_OF / "ar" / "drawdown-report.pdf")], capture_output=True,
+        text=True).stdout.replace(" ", "")
+
+
+def _ppm(path: Path) -> tuple[int, int, bytes]:
+    data = path.read_bytes()
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b"P6"
+    return int(parts[1]), int(parts[2]), parts[4]
+
+
+def test_chart_pages_are_drawn_not_blank(built, tmp_path: Path) -> None:
+    """The page holding the Gantt chart has the chart's blue bars and orange slip in it."""
+    out, _ = built
+    for lang, title in (("en", "Timeline of the drawdown"), ("ar", "الجدول الزمني")):
+        pdf = out / AS_OF / lang / "drawdown-report.pdf"
+        pages = pdf_text(pdf).split("\f")
+        number = next(i for i, page in enumerate(pages, start=1) if title in page)
+        subprocess.run(["pdftoppm", "-r", "40", "-f", str(number), "-l", str(number), str(pdf),
+                        str(tmp_path / lang)], check=True)
+        _, _, pixels = _ppm(next(tmp_path.glob(f"{lang}-*.ppm")))
+        blue = orange = 0
+        for i in range(0, len(pixels) - 2, 3):
+            r, g, b = pixels[i], pixels[i + 1], pixels[i + 2]
+            blue += b > 150 and r < 60 and 80 < g < 150  # phase bars, #0072B2
+            orange += r > 180 and 60 < g < 130 and b < 60  # slip, #D55E00
+        assert blue > 500 and orange > 20, (lang, blue, orange)
+        values = pixels[::3]
+        mean = sum(values) / len(values)
+        variance = sum((v - mean) ** 2 for v in values) / len(values)
+        assert variance > 300, (lang, variance)
+
+
+def test_combined_pdf_is_both_reports_back_to_back(built) -> None:
+    out, _ = built
+    combined = out / AS_OF / "drawdown-report-ar-en.pdf"
+    parts = [out / AS_OF / lang / "drawdown-report.pdf" for lang in ("ar", "en")]
+    assert pdf_pages(combined) == sum(pdf_pages(p) for p in parts)
+    text = pdf_text(combined).split("\f")
+    assert "صفحة" in text[0] and "Page" not in text[0]  # the Arabic report first
+    assert "Page" in text[-2] and "صفحة" not in text[-2]  # the English one last
+
+
+def test_missing_chromium_exits_2_with_the_install_command(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "DRAWDOWN_CHROMIUM": str(tmp_path / "no-such-chromium")}
+    result = subprocess.run([*DRAWDOWN, "build", "--as-of", AS_OF, "--out", str(tmp_path / "o")],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert "no-such-chromium" in result.stderr and "apt-get install chromium" in result.stderr
+    assert not (tmp_path / "o").exists()

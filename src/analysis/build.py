@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -181,6 +182,11 @@ def plan(options: Options, dataset: Any) -> list[Variant]:
         messages.append(f"notebook {options.notebook}: not found")
     if options.combined and not ({"ar", "en"} <= set(options.langs) and "pdf" in options.formats):
         messages.append("--combined needs both languages and --format pdf")
+    if options.combined and not shutil.which("pdfunite"):
+        messages.append(
+            "--combined needs pdfunite (poppler-utils): apt-get install poppler-utils, "
+            "or conda install -c conda-forge poppler"
+        )
     if options.out.exists() and not options.out.is_dir():
         messages.append(f"--out {options.out}: exists and is not a directory")
     if messages:
@@ -525,7 +531,7 @@ def write_manifest(
             continue
         files = {}
         for fmt, file in sorted(result.files.items()):
-            final = out / result.variant.rel_dir / file.name
+            final = file  # already published: the path in OUT
             files[fmt] = {
                 "path": str(final.relative_to(out)),
                 "bytes": final.stat().st_size,
@@ -683,6 +689,7 @@ def variant_key(variant: Variant, options: Options, data_hash: str, code_hash: s
         "code": code_hash,
         "parameters": variant.parameters | {"data_dir": None},
         "formats": sorted(options.formats),
+        "combined": options.combined,
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
@@ -816,7 +823,34 @@ def _run_variants(
     good = [r for r in results if r.ok]
     if chromium and good:
         _print_pdfs(good, options, staging, out, chromium, progress)
+        if options.combined:
+            _combine_pdfs(good, staging, out, progress)
     return sorted(results, key=lambda r: (r.variant.as_of, r.variant.lang))
+
+
+def _combine_pdfs(
+    results: list[VariantResult], staging: Path, out: Path, progress: Progress
+) -> None:
+    """``OUT/<as_of>/drawdown-report-ar-en.pdf``: the Arabic report, then the English one."""
+    for as_of in sorted({r.variant.as_of for r in results}):
+        parts = {r.variant.lang: r for r in results if r.variant.as_of == as_of}
+        ar, en = parts.get("ar"), parts.get("en")
+        if not (ar and en and "pdf" in ar.files and "pdf" in en.files):
+            continue
+        staged = staging / as_of.isoformat() / f"{REPORT_STEM}-ar-en.pdf"
+        run = subprocess.run(
+            ["pdfunite", str(ar.files["pdf"]), str(en.files["pdf"]), str(staged)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if run.returncode != 0:
+            en.pdf_error = f"combining the PDFs failed: {run.stderr.strip()}"
+            continue
+        final = out / as_of.isoformat() / staged.name
+        publish(staged, final)
+        ar.files["combined_pdf"] = final
+        progress.note(f"{as_of}: combined PDF ok")
 
 
 def write_log(
@@ -828,7 +862,9 @@ def write_log(
     for variant in variants:
         result = by_label.get(variant.label)
         record: dict[str, Any] = {
-            "at": generated, "as_of": variant.as_of.isoformat(), "lang": variant.lang,
+            "at": generated,
+            "as_of": variant.as_of.isoformat(),
+            "lang": variant.lang,
         }
         if result is None:
             record["outcome"] = "skipped"
