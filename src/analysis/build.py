@@ -77,6 +77,10 @@ class Options:
     lock_wait: float = 600.0
     quiet: bool = False
     force: bool = False
+    #: "local" (threads, one kernel each) or "dask" (a Dask distributed cluster).
+    executor: str = "local"
+    #: The Dask scheduler address, e.g. tcp://10.0.0.5:8786 (executor "dask").
+    scheduler: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -176,6 +180,8 @@ def plan(options: Options, dataset: Any) -> list[Variant]:
         messages.append(f"--ar-months {options.ar_months!r}: expected iraqi or egyptian")
     if options.digits not in ("western", "arabic"):
         messages.append(f"--digits {options.digits!r}: expected western or arabic")
+    if options.executor == "dask" and not options.scheduler:
+        messages.append("--executor dask needs --scheduler tcp://HOST:8786")
     if options.jobs < 1:
         messages.append(f"--jobs {options.jobs}: expected 1 or more")
     if not options.notebook.is_file():
@@ -791,41 +797,67 @@ def _run_variants(
     shared: dict[str, Any],
 ) -> list[VariantResult]:
     out = options.out
-    kernel = _kernel_name()
+    contexts = {
+        v.label: _footer_context(v, dataset.data_hash, shared["code_version"], shared["generated"])
+        for v in todo
+    }
     results: list[VariantResult] = []
-    # nbconvert's and plotly's imports take seconds: pay them while the kernels run.
-    setup = ThreadPoolExecutor(max_workers=1)
-    renderer = setup.submit(HtmlRenderer)
-    setup.shutdown(wait=False)
-    with ThreadPoolExecutor(max_workers=min(options.jobs, len(todo))) as pool:
-        futures = {}
-        for variant in todo:
-            context = _footer_context(
-                variant, dataset.data_hash, shared["code_version"], shared["generated"]
-            )
-            progress.start(variant.label)
-            future = pool.submit(run_variant, variant, options, staging, renderer, kernel, context)
-            futures[future] = context
-        for future in as_completed(futures):
-            result = future.result()
-            result.context = futures[future]
-            result.key = keys[result.variant.label]
-            results.append(result)
-            if result.ok:
-                for fmt, file in list(result.files.items()):
-                    final = out / result.variant.rel_dir / file.name
-                    publish(file, final)
-                    result.files[fmt] = final
-                progress.finish(result.variant.label, True, f"{sum(result.timings.values()):.1f}s")
-            else:
-                _keep_failed(result, staging, out)
-                progress.finish(result.variant.label, False, result.error or "")
+    for result in _executed(options, todo, contexts, staging, progress):
+        result.context = contexts[result.variant.label]
+        result.key = keys[result.variant.label]
+        results.append(result)
+        if result.ok:
+            for fmt, file in list(result.files.items()):
+                final = out / result.variant.rel_dir / file.name
+                publish(file, final)
+                result.files[fmt] = final
+            progress.finish(result.variant.label, True, f"{sum(result.timings.values()):.1f}s")
+        else:
+            _keep_failed(result, staging, out)
+            progress.finish(result.variant.label, False, result.error or "")
     good = [r for r in results if r.ok]
     if chromium and good:
         _print_pdfs(good, options, staging, out, chromium, progress)
         if options.combined:
             _combine_pdfs(good, staging, out, progress)
     return sorted(results, key=lambda r: (r.variant.as_of, r.variant.lang))
+
+
+def _executed(
+    options: Options,
+    todo: list[Variant],
+    contexts: dict[str, dict[str, Any]],
+    staging: Path,
+    progress: Progress,
+) -> Iterator[VariantResult]:
+    """Run every variant; yield each result, its files in ``staging``, as it completes."""
+    if options.executor == "dask":
+        from analysis.distributed import run_on_dask
+
+        yield from run_on_dask(todo, options, contexts, staging, progress)
+        return
+    kernel = _kernel_name()
+    # nbconvert's and plotly's imports take seconds: pay them while the kernels run.
+    setup = ThreadPoolExecutor(max_workers=1)
+    renderer = setup.submit(HtmlRenderer)
+    setup.shutdown(wait=False)
+    with ThreadPoolExecutor(max_workers=min(options.jobs, len(todo))) as pool:
+        futures = []
+        for variant in todo:
+            progress.start(variant.label)
+            futures.append(
+                pool.submit(
+                    run_variant,
+                    variant,
+                    options,
+                    staging,
+                    renderer,
+                    kernel,
+                    contexts[variant.label],
+                )
+            )
+        for future in as_completed(futures):
+            yield future.result()
 
 
 def _combine_pdfs(
@@ -1069,6 +1101,17 @@ def add_build_parser(sub: Any) -> None:
         help="seconds one PDF may take to print",
     )
     parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where variants run: local threads, or a Dask distributed cluster",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address for --executor dask, e.g. tcp://HOST:8786",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="rebuild every variant, even those whose inputs are unchanged",
@@ -1104,5 +1147,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         combined=args.combined,
         quiet=args.quiet,
         force=args.force,
+        executor=args.executor,
+        scheduler=args.scheduler,
     )
     return build(options)
