@@ -41,7 +41,7 @@ from analysis.narrative import (
     render_markdown_safe,
 )
 from analysis.timeline import compare, timeline
-from conftest import DATA_DIR, TESTS_DIR
+from conftest import DATA_DIR, MINIMAL_DIR, TESTS_DIR, copy_dataset
 
 GOLDEN_DIR = TESTS_DIR / "golden"
 GOLDEN_DATES = ("2025-08-01", "2025-10-15", "2026-01-20", "2026-11-29")
@@ -695,3 +695,22 @@ def test_shipped_commentary_has_both_languages_and_waits_for_its_date(shipped: D
         assert report(shipped, "2026-01-17", lang).commentary is None
         n = report(shipped, "2026-01-20", lang)
         assert n.commentary is not None and "<h4>" in str(n.commentary)
+
+
+def test_statements_are_capped_and_the_rest_counted(tmp_path: Path) -> None:
+    """100 statements: the newest MAX_STATEMENTS are listed, the others counted."""
+    from analysis.narrative import MAX_STATEMENTS
+
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "many")
+    row = "s-{n},statement,beta,spokesman,2025-08-{d:02d},,,,,completed,,Statement {n},تصريح {n},,,,,src-b\n"
+    with (data / "events.csv").open("a", encoding="utf-8") as handle:
+        for n in range(100):
+            handle.write(row.format(n=n, d=1 + n % 28))
+    dataset = load_dataset(data)
+    tl = timeline(dataset, "2025-10-15")
+    for lang in ("en", "ar"):
+        html = str(narrative(dataset, tl, make_locale(lang)).statements)
+        assert html.count("<li>") == MAX_STATEMENTS
+        omitted = 101 - MAX_STATEMENTS  # the fixture's own statement, plus the 100
+        expected = {"en": f"not shown here: {omitted} events", "ar": "حدثًا أقدم لم تُعرض هنا"}
+        assert expected[lang] in html, html[-400:]

@@ -533,10 +533,17 @@ def _is_statement(event: Event) -> bool:
     return event.kind == "statement" or (event.kind == "announcement" and event.actor is not None)
 
 
-def _statements(tl: Timeline, writer: _Writer) -> list[_Statement]:
+#: The statements section lists the newest this many; the rest are counted, not shown
+#: (a dataset of 100,000 statements must still give a readable report, and a fast one).
+MAX_STATEMENTS = 40
+
+
+def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
+    """The newest statements, and how many older ones are left out."""
     rows = sorted((e for e in tl.visible if _is_statement(e)), key=_date_key, reverse=True)
+    omitted = max(0, len(rows) - MAX_STATEMENTS)
     out = []
-    for event in rows:
+    for event in rows[:MAX_STATEMENTS]:
         outlets: dict[str, list[str]] = {}
         for source_id in event.source_ids or (event.source_id,):
             source = writer.dataset.sources.get(source_id)
@@ -552,7 +559,7 @@ def _statements(tl: Timeline, writer: _Writer) -> list[_Statement]:
                 ),
             )
         )
-    return out
+    return out, omitted
 
 
 # --------------------------------------------------------------------------- freshness
@@ -888,7 +895,8 @@ def narrative(
         )
         for lane, phases in lane_views
     )
-    statements = _render("statements", loc, **base, statements=_statements(tl, writer))
+    shown, omitted = _statements(tl, writer)
+    statements = _render("statements", loc, **base, statements=shown, omitted=omitted)
     changes_html = None
     if changes is not None:
         context = _changes_context(changes, tl, writer, proper)
