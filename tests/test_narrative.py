@@ -702,7 +702,8 @@ def test_statements_are_capped_and_the_rest_counted(tmp_path: Path) -> None:
     from analysis.narrative import MAX_STATEMENTS
 
     data = copy_dataset(MINIMAL_DIR, tmp_path / "many")
-    row = "s-{n},statement,beta,spokesman,2025-08-{d:02d},,,,,completed,,Statement {n},تصريح {n},,,,,src-b\n"
+    row = ("s-{n},statement,beta,spokesman,2025-08-{d:02d},,,,,completed,,"
+           "Statement {n},تصريح {n},,,,,src-b\n")
     with (data / "events.csv").open("a", encoding="utf-8") as handle:
         for n in range(100):
             handle.write(row.format(n=n, d=1 + n % 28))
