@@ -91,3 +91,6 @@ def test_failed_run_is_reported_in_status_and_keeps_the_current_report(tmp_path:
     assert entry["ok"] is False and "ZeroDivisionError" in entry["last_failure"]["error"]
     assert entry["current"] == f"{AS_OF}/en" and "last_success" in entry
     assert (out / AS_OF / "en" / "drawdown-report.html").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "latest rebuild failed" in index and "ZeroDivisionError" in index
+    assert f'href="{AS_OF}/en/drawdown-report.html"' in index  # the last good one, still linked

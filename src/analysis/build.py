@@ -577,29 +577,47 @@ def write_timeline_csv(out: Path, as_of: dt.date, dataset: Any, options: Options
 
 
 def write_index(out: Path) -> Path:
-    """A bilingual ``OUT/index.html`` of every report present, newest date first."""
+    """A bilingual ``OUT/index.html`` of every report present, by year, newest date first.
+
+    Each report shows when it was built and, from ``status.json``, whether the latest
+    attempt to rebuild it failed (the published report is then the last good one).
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    entries = []
+    try:
+        status = json.loads((out / "status.json").read_text(encoding="utf-8"))["variants"]
+    except (OSError, ValueError, KeyError):
+        status = {}
+    years: dict[str, list[dict[str, Any]]] = {}
     for manifest_path in sorted(out.glob("*/manifest.json"), reverse=True):
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        reports = {}
+        as_of = str(manifest.get("as_of", manifest_path.parent.name))
+        reports, combined = {}, None
         for lang, info in manifest.get("variants", {}).items():
-            present = {
+            files = {
                 fmt: f["path"]
                 for fmt, f in info.get("files", {}).items()
-                if fmt in ("html", "pdf") and (out / f["path"]).exists()
+                if (out / f["path"]).exists()
             }
-            if present:
-                reports[lang] = {"files": present, "built_at": info.get("built_at", "")}
+            combined = combined or files.pop("combined_pdf", None)
+            if files:
+                state = status.get(f"{as_of}/{lang}", {})
+                failure = state.get("last_failure")
+                success = state.get("last_success", {}).get("at", "")
+                reports[lang] = {
+                    "files": files,
+                    "built_at": info.get("built_at", ""),
+                    "failure": failure if failure and failure["at"] > success else None,
+                }
         if reports:
-            entries.append(
+            years.setdefault(as_of[:4], []).append(
                 {
-                    "as_of": manifest.get("as_of", manifest_path.parent.name),
+                    "as_of": as_of,
                     "reports": reports,
+                    "combined": combined,
                     "data_hash": manifest.get("data_hash", ""),
                 }
             )
@@ -607,7 +625,7 @@ def write_index(out: Path) -> Path:
         loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html", "j2"])
     )
     html = env.get_template("index.html.j2").render(
-        entries=entries, css=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+        years=years, css=(TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
     )
     path = out / "index.html"
     write_atomic(path, html)
