@@ -178,9 +178,10 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(built, tmp_path
     assert failed == [f"_failed/{AS_OF}-en-drawdown-report.ipynb"]
 
     def reports(tree: dict[str, str]) -> dict[str, str]:
-        """Everything but the records of the attempt: status.json, the log, _failed/."""
+        """Everything but the records of the attempt: status, index, log, _failed/."""
         return {k: v for k, v in tree.items()
-                if not k.startswith(("_failed/", "_logs/")) and k != "status.json"}
+                if not k.startswith(("_failed/", "_logs/"))
+                and k not in {"status.json", "index.html"}}
 
     assert reports(after) == reports(before)
     kept = nbformat.read(out / failed[0], as_version=4)
