@@ -211,14 +211,17 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
         "As of 15 October 2025, the coalition mission in Baghdad (JOC and headquarters) is "
         "15 days past its September 2025 deadline[1][2][3], as is the coalition mission at "
         "Ain al-Asad Air Base[1][2][3]; UNAMI's final mandate is due to end on "
-        "31 December 2025, in about 3 months[4][5]."
+        "31 December 2025, in about 3 months[4][5]; the coalition mission from Erbil "
+        "(platform for Syria) is due to end in September 2026, in about 11 months[1][2][3]."
     )
     ar = html_to_text(report(shipped, "2025-10-15", "ar").headline)
     assert ar.startswith(
         "حتى 15 تشرين الأول 2025، تجاوزت مهمة التحالف في بغداد (قيادة العمليات المشتركة ومقر "
         "البعثة) موعدها النهائي المحدد في أيلول 2025 بـ15 يومًا[1][2][3]، وكذلك مهمة التحالف"
     )
-    assert ar.endswith("أي بعد نحو 3 أشهر[4][5].")
+    assert "أي بعد نحو 3 أشهر[4][5]" in ar
+    assert ar.endswith("على أن تنتهي مهمة التحالف من أربيل (منصة العمليات في سوريا) في أيلول "
+                       "2026، أي بعد نحو 11 شهرًا[1][2][3].")
 
 
 # --------------------------------------------------------------------------- figures
@@ -233,7 +236,7 @@ def test_every_number_in_the_headline_comes_from_the_timeline(shipped: Dataset, 
     tl = timeline(shipped, "2025-10-15")
     headline = html_to_text(report(shipped, "2025-10-15", lang).headline)
     baghdad, ain_al_asad = tl.phase("phase-baghdad-mission"), tl.phase("phase-ain-al-asad-mission")
-    unami = tl.phase("phase-unami-mandate")
+    unami, erbil = tl.phase("phase-unami-mandate"), tl.phase("phase-erbil-mission")
     assert baghdad.status == ain_al_asad.status == "overdue"
     assert baghdad.days_overdue == ain_al_asad.days_overdue == 15
     assert baghdad.deadline.event.start == ain_al_asad.deadline.event.start  # grouped: one figure
@@ -242,6 +245,8 @@ def test_every_number_in_the_headline_comes_from_the_timeline(shipped: Dataset, 
         tl.as_of.day, tl.as_of.year,  # As of 15 October 2025
         baghdad.deadline.event.start.year, baghdad.days_overdue,  # September 2025, 15 days
         due.day, due.year, relative_months(unami.days_until_deadline),  # 31 December 2025, ~3
+        erbil.deadline.event.start.year,  # September 2026
+        relative_months(erbil.days_until_deadline),  # about 11 months
     ]
     assert sorted(numbers(headline)) == sorted(expected)
     if lang == "en":

@@ -483,7 +483,7 @@ def _lane_latest(phases: Sequence[PhaseState]) -> Event | None:
 
 
 def _headline_context(views: Sequence[_PhaseView], as_of: dt.date) -> dict[str, Any]:
-    """Which phases lead the headline: overdue first, recent ends, then the next deadline.
+    """Which phases lead the headline: overdue first, recent ends, the next two deadlines.
 
     Phases sharing a deadline (same due date and precision) are told in one clause.
     """
@@ -506,10 +506,14 @@ def _headline_context(views: Sequence[_PhaseView], as_of: dt.date) -> dict[str, 
         reverse=True,
     )
     pending = sorted((v for v in views if v.pending), key=by_deadline)
+    groups = [list(group) for _, group in groupby(pending, key=deadline_key)]
     return {
         "overdue": [list(group) for _, group in groupby(overdue, key=deadline_key)],
         "ended": ended,
-        "upcoming": [v for v in pending if deadline_key(v) == deadline_key(pending[0])],
+        "upcoming": groups[0] if groups else [],
+        # The deadline after the next one: a reader in October 2025 wants Erbil's
+        # September 2026 as well as December's UNAMI deadline.
+        "later": groups[1] if len(groups) > 1 else [],
     }
 
 
