@@ -38,6 +38,15 @@ def set_cell(path: Path, row_id: str, column: str, value: str, key: str = "id") 
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    """A CSV file from rows of cells; missing cells are empty."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
 @pytest.fixture
 def minimal_data(tmp_path: Path) -> Path:
     """A small valid dataset in a temporary directory, safe to break."""

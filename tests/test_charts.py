@@ -6,9 +6,7 @@ feature it guards; the export tests drive the real system Chromium.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 import shutil
 import statistics
@@ -25,7 +23,7 @@ from analysis.charts import Chart, export_image, figure_html, gantt_figure, prom
 from analysis.dataset import Dataset, load_dataset
 from analysis.i18n import format_date, label, make_locale
 from analysis.timeline import Timeline, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset
+from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset, write_csv
 
 EN, AR = make_locale("en"), make_locale("ar")
 EARLY, LATE = "2025-10-15", "2026-11-29"
@@ -86,14 +84,6 @@ def strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for v in value:
             yield from strings(v)
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def event(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:

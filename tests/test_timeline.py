@@ -6,9 +6,7 @@ test fails when the model says something a careful reader would not.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ import pytest
 from analysis.dataset import Dataset, load_dataset
 from analysis.dates import DateFormatError
 from analysis.timeline import compare, is_visible, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset
+from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset, write_csv
 
 D = dt.date
 EVENT_COLUMNS = [
@@ -24,14 +22,6 @@ EVENT_COLUMNS = [
     "confidence", "title_en", "title_ar", "summary_en", "summary_ar", "quote_ar", "quote_en",
     "source_id",
 ]
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def row(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:

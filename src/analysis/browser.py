@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -36,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from analysis.cdp import PrintTimeout
+from analysis.cdp import QUIET_FLAGS, PrintTimeout
+from analysis.files import write_atomic
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; keeps the import of this module cheap
     from playwright.sync_api import Browser as _PWBrowser
@@ -63,28 +63,8 @@ CHROMIUM_ENV = "DRAWDOWN_CHROMIUM"
 #: Executable names looked up on PATH, in order, when ``$DRAWDOWN_CHROMIUM`` is not set.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
-#: Flags for every Chromium we start. Sandbox/GPU/shm flags make it run in containers and CI;
-#: the background-networking family stops Chromium phoning home (update checks, sync, component
-#: downloads, QUIC probes), which on an offline machine only produces refused connections and
-#: noise. ``--host-resolver-rules`` is the backstop: any request that escaped the per-page
-#: routing (preconnect, DNS prefetch) cannot even resolve a host name.
-CHROMIUM_ARGS: list[str] = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--disable-default-apps",
-    "--disable-breakpad",
-    "--metrics-recording-only",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
+#: Flags for every Chromium we start (shared with the printing browser of analysis.cdp).
+CHROMIUM_ARGS: list[str] = list(QUIET_FLAGS)
 
 #: Page margins of printed reports. The header/footer templates live inside the top/bottom
 #: margins, so these must leave room for one 8pt line each; left/right match the templates' padding.
@@ -330,23 +310,6 @@ def _footer_margin_css(footer_text: str, page_label: str, lang: str) -> str:
         f" @{end} {{ content: {label}; {common} white-space: nowrap;"
         f" text-align: {'left' if rtl else 'right'}; }} }}"
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place, so a reader
-    (or a crashed build) never sees a half-written report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _decode_data_url(url: str) -> bytes:
@@ -606,7 +569,7 @@ class Browser:
                 header_template=_header_template(header_title, lang),
                 footer_template=footer,
             )
-        _write_atomically(pdf_path, data)
+        write_atomic(pdf_path, data)
         return PdfResult(
             path=pdf_path,
             pages=pdf_page_count(pdf_path),
@@ -646,7 +609,7 @@ class Browser:
             )
             at("taking the screenshot")
             data = page.screenshot(full_page=full_page, type="png")
-        _write_atomically(png_path, data)
+        write_atomic(png_path, data)
         return PageCheck(
             path=png_path,
             blocked_requests=rec.blocked,
@@ -697,7 +660,7 @@ class Browser:
                 self._drop_image_page()
                 raise PrintTimeout("<plotly figure>", timeout, f"exporting {fmt}") from exc
             raise
-        _write_atomically(path, _decode_data_url(url))
+        write_atomic(path, _decode_data_url(url))
         return path
 
     def _image_page_for(self, plotly_js: str, deadline: _Deadline) -> Page:

@@ -37,6 +37,7 @@ from typing import Any
 
 from analysis import __version__
 from analysis.dates import DateFormatError, parse_as_of
+from analysis.files import write_atomic
 from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_DIR, REPORTS_DIR, TEMPLATES_DIR
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -265,22 +266,6 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- files
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write next to ``path`` and rename over it: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def publish(staged: Path, final: Path) -> None:

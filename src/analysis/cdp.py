@@ -27,10 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: Flags for a quiet, offline, headless Chromium. Host lookups all fail, so a page
-#: can make no request to another host even if it tried.
-CHROMIUM_FLAGS = (
-    "--headless",
+from analysis.files import write_atomic
+
+#: Flags for every Chromium we start (here and under Playwright in analysis.browser).
+#: Sandbox/GPU/shm flags make it run in containers and CI; the background-networking
+#: family stops Chromium phoning home (update checks, sync, component downloads, QUIC
+#: probes), which offline only produces refused connections and noise; and with every
+#: host lookup failing, a page can make no request to another host even if it tried.
+QUIET_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
@@ -40,9 +44,19 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-breakpad",
     "--disable-extensions",
     "--mute-audio",
+    "--metrics-recording-only",
     "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+#: The printing browser: headless, driven over a pipe.
+CHROMIUM_FLAGS = (
+    "--headless",
+    *QUIET_FLAGS,
     "--remote-debugging-pipe",
     # Tabs print in parallel; none may be throttled for being in the background.
     "--disable-background-timer-throttling",
@@ -280,16 +294,3 @@ def _print_params(job: PdfJob) -> dict[str, Any]:
         "headerTemplate": job.header_template, "footerTemplate": job.footer_template,
         "preferCSSPageSize": False,
     }
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
