@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -193,7 +194,8 @@ def test_browser_opens_each_report_offline(built, tmp_path: Path) -> None:
     from analysis.browser import Browser
 
     out, _ = built
-    shots = PROJECT_DIR / "reports" / "_screenshots"
+    # Set DRAWDOWN_SCREENSHOTS=DIR to keep the screenshots and look at them.
+    shots = Path(os.environ.get("DRAWDOWN_SCREENSHOTS", tmp_path))
     with Browser() as browser:
         for lang, direction in (("ar", "rtl"), ("en", "ltr")):
             html = out / AS_OF / lang / "drawdown-report.html"
@@ -274,8 +276,6 @@ def test_combined_pdf_is_both_reports_back_to_back(built) -> None:
 
 
 def test_missing_chromium_exits_2_with_the_install_command(tmp_path: Path) -> None:
-    import os
-
     env = {**os.environ, "DRAWDOWN_CHROMIUM": str(tmp_path / "no-such-chromium")}
     result = subprocess.run([*DRAWDOWN, "build", "--as-of", AS_OF, "--out", str(tmp_path / "o")],
                             capture_output=True, text=True, timeout=120, env=env)
