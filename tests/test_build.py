@@ -231,6 +231,7 @@ def test_pdfs_embed_every_font_and_hold_the_text(built) -> None:
         for word in words:
             assert word in text, (lang, word)
         assert 3 <= pdf_pages(pdf) <= 30
+        assert pdf.read_bytes().count(b"/URI (https://") >= 10  # source links stay clickable
     assert "Noto Naskh Arabic".replace(" ", "") in subprocess.run(
         ["pdffonts", str(out / AS_OF / "ar" / "drawdown-report.pdf")], capture_output=True,
         text=True).stdout.replace(" ", "")
