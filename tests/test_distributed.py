@@ -209,7 +209,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_build_completes(tmp_path: 
         assert not alive, f"kernels left running: {[p.pid for p in alive]}"
 
 
-def test_unreachable_scheduler_fails_naming_it_and_publishes_nothing(
+def test_unreachable_scheduler_exits_2_naming_it_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DRAWDOWN_DASK_TIMEOUT", "3")
@@ -225,8 +225,8 @@ def test_unreachable_scheduler_fails_naming_it_and_publishes_nothing(
             quiet=True,
         )
     )
-    assert code == 1
+    assert code == 2  # checked with the other parameters, before any work
     assert time.monotonic() - started < 30
     stderr = capsys.readouterr().err
-    assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:1" in stderr
-    assert not list(out.glob("20*")) and not (out / "_failed").exists()
+    assert "--scheduler tcp://127.0.0.1:1: no Dask scheduler answers there" in stderr
+    assert "nothing was built" in stderr and not out.exists()

@@ -181,8 +181,10 @@ def plan(options: Options, dataset: Any) -> list[Variant]:
         messages.append(f"--ar-months {options.ar_months!r}: expected iraqi or egyptian")
     if options.digits not in ("western", "arabic"):
         messages.append(f"--digits {options.digits!r}: expected western or arabic")
-    if options.executor == "dask" and not options.scheduler:
-        messages.append("--executor dask needs --scheduler tcp://HOST:8786")
+    if options.executor == "dask":
+        messages += _scheduler_problems(options.scheduler)
+    elif options.scheduler:
+        messages.append(f"--scheduler {options.scheduler}: given without --executor dask")
     if options.jobs < 1:
         messages.append(f"--jobs {options.jobs}: expected 1 or more")
     if not options.notebook.is_file():
@@ -203,6 +205,29 @@ def plan(options: Options, dataset: Any) -> list[Variant]:
         for as_of in options.as_of
         for lang in options.langs
     ]
+
+
+def _scheduler_problems(address: str | None) -> list[str]:
+    """A Dask scheduler that is named, importable and answering, checked before any work."""
+    import importlib.util
+    import socket
+    from urllib.parse import urlsplit
+
+    if not address:
+        return ["--executor dask needs --scheduler tcp://HOST:8786"]
+    if importlib.util.find_spec("distributed") is None:
+        return ["--executor dask needs the 'distributed' package: pip install 'dask[distributed]'"]
+    parts = urlsplit(address)
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not parts.port:
+        return [f"--scheduler {address!r}: expected tcp://HOST:PORT (or tls://HOST:PORT)"]
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=5).close()
+    except OSError as exc:
+        return [
+            f"--scheduler {address}: no Dask scheduler answers there ({exc.strerror or exc}); "
+            "start one with `dask scheduler` (see docs/distributed.md)"
+        ]
+    return []
 
 
 def _parameters(options: Options, as_of: dt.date, lang: str) -> dict[str, Any]:
