@@ -553,6 +553,12 @@ def write_manifest(
                 "bytes": final.stat().st_size,
                 "sha256": sha256_file(final),
             }
+        if result.pdf_error:
+            # The new HTML is published but the PDF did not print: the previous PDF is still
+            # on disk. Say so rather than drop it, so the manifest describes what is there.
+            previous = variants.get(result.variant.lang, {}).get("files", {}).get("pdf")
+            if previous and (out / previous["path"]).exists():
+                files["pdf"] = previous | {"stale": True}
         variants[result.variant.lang] = {
             "parameters": result.variant.parameters | {"data_dir": "<data_dir>"},
             "files": files,
@@ -774,6 +780,9 @@ def _build_locked(
         "tools": tool_versions(),
         "generated": generated,
     }
+    # We hold the lock, so no other build is writing: staging left by a killed build is stale.
+    for stale in out.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     keys = {
         v.label: variant_key(v, options, dataset.data_hash, shared["code_hash"]) for v in variants
     }
@@ -884,8 +893,15 @@ def _executed(
                     contexts[variant.label],
                 )
             )
-        for future in as_completed(futures):
-            yield future.result()
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            # Ctrl-C or SIGTERM: the kernels run in their own sessions and never see it, and
+            # the pool would wait for their cells. Stop them, so the threads end now.
+            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_kernels()
+            raise
 
 
 def _combine_pdfs(
@@ -975,6 +991,17 @@ def write_status(out: Path, results: Sequence[VariantResult], generated: str) ->
     status = {"updated": generated, "variants": dict(sorted(variants.items()))}
     write_atomic(path, json.dumps(status, ensure_ascii=False, indent=2) + "\n")
     return path
+
+
+def _stop_kernels() -> None:
+    """Kill this process's child processes: the kernels papermill started."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
 
 
 def _keep_failed(result: VariantResult, staging: Path, out: Path) -> None:

@@ -177,9 +177,12 @@ class Chromium:
         if session:
             message["sessionId"] = session
         data = json.dumps(message).encode() + b"\0"
-        while data:
-            written = os.write(self._to_chrome, data)
-            data = data[written:]
+        try:
+            while data:
+                written = os.write(self._to_chrome, data)
+                data = data[written:]
+        except OSError as exc:  # EPIPE: the browser is gone; say so, not "Broken pipe"
+            raise CdpError(f"Chromium exited (code {self.process.poll()})") from exc
         return self._next_id
 
     def wait(self, message_id: int, timeout_s: float) -> dict[str, Any]:
@@ -281,7 +284,10 @@ class Chromium:
                 seconds.append(time.monotonic() - started)
         finally:
             for target, _ in tabs:
-                self.post("Target.closeTarget", {"targetId": target})
+                try:
+                    self.post("Target.closeTarget", {"targetId": target})
+                except CdpError:
+                    break  # the browser is gone; the error that got us here is the one to tell
         return seconds
 
 

@@ -92,6 +92,15 @@ _LANE_BOTTOM_DY = 0.55  # lane's bottom edge below its last row
 _GANTT_PX_PER_UNIT = 44
 _PROMISE_PX_PER_ROW = 64
 _MARGIN_TOP = 80  # title, then the "as of" label above the plot
+#: Axis labels from the data wrap at this many characters on at most this many lines, and the
+#: rest is cut with "…" (the whole text is in the hover, the caption and the narrative). The
+#: schema allows 200-character site names and 300-character titles: on one line such a label
+#: pushed the plot off the figure ("Too many auto-margin redraws"). The shipped names fit.
+_LANE_LABEL = (28, 2)  # site names on the Gantt's lanes
+_ROW_SITE = (34, 1)  # the site on a row of the promise chart
+_ROW_TITLE = (34, 2)  # the phase's title under it, in small type
+#: A phase's title above its bar is cut at this many characters.
+_PHASE_LABEL_CHARS = 80
 
 #: Window rule of the Gantt (see the module docstring).
 _LONG_PHASE = dt.timedelta(days=3 * 365)
@@ -188,6 +197,20 @@ def _line(text: str, loc: Locale) -> str:
 def _lines(lines: Iterable[str], loc: Locale) -> str:
     """Hover or note lines joined with plotly's ``<br>``; empty lines are dropped."""
     return "<br>".join(_line(text, loc) for text in lines if text)
+
+
+def _wrapped(text: str, width: int, lines: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, at most ``lines`` of them; the last
+    line ends with "…" when text was cut. Plain text: escape each line afterwards."""
+    parts = textwrap.wrap(text, width) or [""]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], parts[lines - 1][: width - 1].rstrip() + "…"]
+    return parts
+
+
+def _cut(text: str, chars: int) -> str:
+    """``text`` cut to at most ``chars`` characters, ending with "…" when it was cut."""
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
 def _plain(text: str) -> str:
@@ -405,6 +428,7 @@ def _legend_rows(names: Sequence[str], width_px: int = 1052) -> int:
 class _LaneRows:
     """Where one lane sits: its label, edges, milestone strip and one row per phase."""
 
+    #: Plotly text, escaped and wrapped (each line isolated in Arabic).
     label: str
     top: float
     bottom: float
@@ -437,13 +461,16 @@ def _lane_rows(tl: Timeline, loc: Locale) -> list[_LaneRows]:
             for i, s in enumerate(lane.phases)
         }
         bottom = round(max(rows.values()) + _LANE_BOTTOM_DY, 3)
-        out.append(_LaneRows(_esc(lane.site.name(loc.lang)), top, bottom,
+        label = "<br>".join(
+            _line(_esc(part), loc) for part in _wrapped(lane.site.name(loc.lang), *_LANE_LABEL)
+        )
+        out.append(_LaneRows(label, top, bottom,
                              round(top + _MILESTONE_DY, 3), rows, lane.milestones, lane.site.id))
         top = bottom
     laned = {lane.site.id for lane in tl.lanes}
     others = tuple(e for e in tl.milestones if e.site not in laned)
     if others:
-        out.append(_LaneRows(_text("lane.elsewhere", loc), top, round(top + 0.8, 3),
+        out.append(_LaneRows(_line(_text("lane.elsewhere", loc), loc), top, round(top + 0.8, 3),
                              round(top + 0.4, 3), {}, others))
     return out
 
@@ -631,7 +658,7 @@ def _phase_label(
     state: PhaseState, y: float, x0: dt.date, loc: Locale, reverse: bool
 ) -> dict[str, Any]:
     """The phase's title above its bar; a phase clipped by the window says since when."""
-    title = _esc(state.phase.title(loc.lang))
+    title = _esc(_cut(state.phase.title(loc.lang), _PHASE_LABEL_CHARS))
     clipped = state.start < x0
     if clipped:
         title += f" ({_text('since', loc, date=format_date(state.phase.start, loc))})"
@@ -813,7 +840,7 @@ def gantt_figure(
             "range": [total + 0.05, -0.05],
             "tickmode": "array",
             "tickvals": [rows.label_y for rows in lanes],
-            "ticktext": [_line(rows.label, loc) for rows in lanes],
+            "ticktext": [rows.label for rows in lanes],
             "side": "right" if loc.lang == "ar" else "left",
             "fixedrange": True,
         },
@@ -861,12 +888,13 @@ def _row_label(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
     """The site in the row's label, the phase's title under it in small type: a site can have
     several phases with deadlines, and "Iraq" alone would not say which one is meant."""
     site = dataset.sites.get(state.site)
-    name = _esc(site.name(loc.lang)) if site is not None else _esc(state.site)
-    wrapped = textwrap.wrap(state.phase.title(loc.lang), 34) or [""]
+    name = site.name(loc.lang) if site is not None else state.site
+    big = "<br>".join(_line(_esc(part), loc) for part in _wrapped(name, *_ROW_SITE))
     small = "<br>".join(
-        f'<span style="font-size:10px">{_line(_esc(part), loc)}</span>' for part in wrapped
+        f'<span style="font-size:10px">{_line(_esc(part), loc)}</span>'
+        for part in _wrapped(state.phase.title(loc.lang), *_ROW_TITLE)
     )
-    return f"{_line(name, loc)}<br>{small}"
+    return f"{big}<br>{small}"
 
 
 def _note_text(lines: Sequence[str], loc: Locale, reverse: bool) -> str:

@@ -487,7 +487,7 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
             if spec.get("type") == "number":
                 _check_number(table, line, name, value, cons, problems)
                 continue
-            if pattern is not None and not pattern.match(value):
+            if pattern is not None and not pattern.fullmatch(value):
                 problems.add(table, line, name, value, _pattern_message(name, cons["pattern"]))
                 continue
             if cons.get("unique"):

@@ -721,15 +721,39 @@ def _drop_unsafe(tokens: list[Token]) -> list[Token]:
     return kept
 
 
+#: Raw HTML elements whose content is code or hidden, never text for the reader. Inline, the
+#: tags arrive as separate tokens with the content between them as text: when the tags are
+#: dropped the content must go too, or "<script>alert(1)</script>" would show "alert(1)".
+_HIDDEN_CONTENT_TAGS = frozenset(
+    {"script", "style", "template", "title", "noscript", "iframe", "noembed", "noframes"}
+)
+_HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _track_hidden(raw: str, hidden: list[str]) -> None:
+    """Update the stack of open hidden-content elements with one raw inline HTML tag."""
+    match = _HTML_TAG.match(raw)
+    if not match or match[2].lower() not in _HIDDEN_CONTENT_TAGS:
+        return
+    name = match[2].lower()
+    if match[1]:  # a closing tag closes the innermost element of its name, if any is open
+        if name in hidden:
+            del hidden[len(hidden) - 1 - hidden[::-1].index(name) :]
+    elif not raw.rstrip().endswith("/>"):
+        hidden.append(name)
+
+
 def _drop_unsafe_inline(tokens: list[Token]) -> list[Token]:
     kept: list[Token] = []
     dropping: list[str] = []  # a stack of "unwrap"/"remove"/"keep" for open links
+    hidden: list[str] = []  # open raw <script>, <style> …: their content is dropped too
     for token in tokens:
         if token.type == "html_inline":
+            _track_hidden(token.content, hidden)
             continue
         if token.type == "link_open":
             href = str(token.attrs.get("href", ""))
-            if _HTTP_URL.match(href):
+            if _HTTP_URL.match(href) and not hidden:
                 dropping.append("keep")
                 kept.append(token)
             else:
@@ -739,8 +763,8 @@ def _drop_unsafe_inline(tokens: list[Token]) -> list[Token]:
             if dropping and dropping.pop() == "keep":
                 kept.append(token)
             continue
-        if "remove" in dropping:
-            continue
+        if "remove" in dropping or (hidden and token.nesting == 0):
+            continue  # inside hidden content only the text goes: emphasis stays balanced
         kept.append(token)
     return kept
 
