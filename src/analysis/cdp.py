@@ -168,6 +168,13 @@ class Chromium:
                 pass
         shutil.rmtree(self._profile, ignore_errors=True)
 
+    def _exit_message(self) -> str:
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "Chromium stopped answering on its DevTools pipe"
+        return f"Chromium was killed by signal {-code}" if code < 0 else f"Chromium exited ({code})"
+
     # ------------------------------------------------------------------ protocol
 
     def post(self, method: str, params: dict[str, Any] | None = None,
@@ -182,7 +189,7 @@ class Chromium:
                 written = os.write(self._to_chrome, data)
                 data = data[written:]
         except OSError as exc:  # EPIPE: the browser is gone; say so, not "Broken pipe"
-            raise CdpError(f"Chromium exited (code {self.process.poll()})") from exc
+            raise CdpError(self._exit_message()) from exc
         return self._next_id
 
     def wait(self, message_id: int, timeout_s: float) -> dict[str, Any]:
@@ -209,7 +216,7 @@ class Chromium:
             return
         chunk = os.read(self._from_chrome, 1 << 20)
         if not chunk:
-            raise CdpError(f"Chromium exited (code {self.process.poll()})")
+            raise CdpError(self._exit_message())
         self._buffer += chunk
         while b"\0" in self._buffer:
             raw, self._buffer = self._buffer.split(b"\0", 1)
