@@ -74,20 +74,16 @@ def leftover_task_dirs(client: Client) -> list[str]:
     return [path for paths in client.run(scratch).values() for path in paths]
 
 
+
+def series_on(scheduler: str, dates: list, out: Path) -> Options:
+    """HTML reports for ``dates`` in both languages, run on the Dask cluster at ``scheduler``."""
+    return Options(as_of=tuple(dates), langs=("ar", "en"), formats=("html",), out=out,
+                   executor="dask", scheduler=scheduler, quiet=True)
+
 def test_series_on_two_workers_matches_a_local_build(cluster, tmp_path: Path) -> None:
     out = tmp_path / "out"
     dates = expand_as_of("2025-08-01..2025-10-01", "month")
-    code = build(
-        Options(
-            as_of=tuple(dates),
-            langs=("ar", "en"),
-            formats=("html",),
-            out=out,
-            executor="dask",
-            scheduler=cluster.scheduler_address,
-            quiet=True,
-        )
-    )
+    code = build(series_on(cluster.scheduler_address, dates, out))
     assert code == 0
     for as_of in dates:
         manifest = json.loads((out / as_of.isoformat() / "manifest.json").read_text())
@@ -162,15 +158,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_build_completes(tmp_path: 
         cluster.scheduler_address, set_as_default=False
     ) as observer:
         codes: list[int] = []
-        options = Options(
-            as_of=tuple(dates),
-            langs=("ar", "en"),
-            formats=("html",),
-            out=out,
-            executor="dask",
-            scheduler=cluster.scheduler_address,
-            quiet=True,
-        )
+        options = series_on(cluster.scheduler_address, dates, out)
         builder = threading.Thread(target=lambda: codes.append(build(options)), daemon=True)
         builder.start()
 
