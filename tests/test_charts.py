@@ -81,6 +81,17 @@ def one(chart: Chart, name: str) -> Any:
     return found[0]
 
 
+def overrun_spans(chart: Chart) -> list[tuple[str, str, float]]:
+    """The hatched overrun pieces as (from, to, row y): outlines of five points each."""
+    trace = one(chart, "slip")
+    xs, ys = list(trace.x), list(trace.y)
+    spans = []
+    for i in range(0, len(xs), 6):
+        a, b = str(xs[i])[:10], str(xs[i + 1])[:10]
+        spans.append((a, b, round((ys[i] + ys[i + 2]) / 2, 3)))
+    return spans
+
+
 def lane_y(chart: Chart, site_name: str) -> float:
     """The y position of a lane, found by its label (labels may carry bidi isolates)."""
     axis = chart.figure.layout.yaxis
@@ -121,10 +132,17 @@ def event(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
 def test_gantt_draws_phases_deadlines_revisions_and_milestones(tl_late, shipped) -> None:
     chart = gantt_figure(tl_late, shipped, EN)
     assert chart.name == "gantt" and chart.lang == "en"
-    # Baghdad ended 110 days late and Erbil is overdue: solid bars and hatched slip bars
+    # Baghdad ended 110 days late: a solid bar, then a hatched overrun from the deadline
     assert one(chart, "actual").type == "bar" and one(chart, "actual").orientation == "h"
     slip = one(chart, "slip")
-    assert slip.marker.color == charts.PALETTE["slip"] and slip.marker.pattern.shape
+    assert slip.fillcolor == charts.PALETTE["slip"] and slip.fillpattern.shape == "/"
+    assert slip.meta["role"] == "overrun"
+    baghdad = lane_y(chart, "Baghdad")
+    assert [(a, b) for a, b, y in overrun_spans(chart) if y == baghdad] == [
+        ("2025-09-30", "2026-01-18")
+    ]
+    # Erbil's deadline (September 2026) fell after the data end (February 2026): not an overrun
+    assert lane_y(chart, "Erbil") not in [y for _, _, y in overrun_spans(chart)]
     assert chart.figure.layout.xaxis.type == "date"
     # Ain al-Asad's September 2025 deadline was replaced by January 2026: faint, linked
     in_force, superseded = one(chart, "deadline"), one(chart, "superseded")
@@ -164,14 +182,11 @@ def test_gantt_planned_segment_runs_to_the_deadline_in_force(tl_early, shipped) 
 
 def test_ain_al_asad_is_overdue_at_2025_10_15(tl_early, shipped) -> None:
     chart = gantt_figure(tl_early, shipped, EN)
-    slip = one(chart, "slip")
     y = lane_y(chart, "Ain al-Asad Air Base")
     # the September 2025 deadline is due on the 30th; 15 days overdue on 15 October
-    assert ("2025-09-30", 15 * DAY_MS) in [
-        (b, x) for b, x, yy in zip(slip.base, slip.x, slip.y, strict=True) if yy == y
-    ]
+    assert ("2025-09-30", "2025-10-15", y) in overrun_spans(chart)
     # and no slip where none is due: Erbil's deadline is a year away
-    assert lane_y(chart, "Erbil") not in slip.y
+    assert lane_y(chart, "Erbil") not in [yy for _, _, yy in overrun_spans(chart)]
 
 
 @pytest.mark.parametrize("as_of", [EARLY, LATE])
@@ -194,7 +209,7 @@ def test_month_precision_shown_as_month(tl_early, shipped) -> None:
         )
         assert month in hover and wrong not in hover and "30 " not in hover
         # the phase's own hover names the deadline by its month as well
-        bar = one(chart, "slip")
+        bar = one(chart, "actual")
         phase_hover = bar.hovertext[list(bar.y).index(y)]
         assert f"{label('deadline_in_force', loc)}: {month}" in phase_hover
         assert wrong not in phase_hover
@@ -203,9 +218,9 @@ def test_month_precision_shown_as_month(tl_early, shipped) -> None:
 def test_hover_carries_status_confidence_and_publisher(tl_early, shipped) -> None:
     for loc in (EN, AR):
         chart = gantt_figure(tl_early, shipped, loc)
-        slip = one(chart, "slip")
+        bars = one(chart, "actual")
         y = lane_y(chart, shipped.sites["ain-al-asad"].name(loc.lang))
-        hover = slip.hovertext[list(slip.y).index(y)]
+        hover = bars.hovertext[list(bars.y).index(y)]
         phase = shipped.event("phase-ain-al-asad-mission")
         assert phase.title(loc.lang) in hover
         assert label("chart.status.overdue", loc) in hover
@@ -262,11 +277,11 @@ def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
 def test_arabic_lines_sit_in_right_to_left_isolates(tl_early, shipped) -> None:
     # Without RLI…PDI Chromium draws "المصدر: Mirage News" with the Arabic label on the left.
     chart = gantt_figure(tl_early, shipped, AR)
-    hover = one(chart, "slip").hovertext[0]
+    hover = one(chart, "actual").hovertext[0]
     for line in hover.split("<br>"):
         assert line.startswith("\u2067") and line.endswith("\u2069"), line
     assert all(t.startswith("\u2067") for t in chart.figure.layout.yaxis.ticktext)
-    english = one(gantt_figure(tl_early, shipped, EN), "slip").hovertext[0]
+    english = one(gantt_figure(tl_early, shipped, EN), "actual").hovertext[0]
     assert "\u2067" not in english
 
 
@@ -327,7 +342,9 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     notes = next(t for t in en.figure.data if t.mode == "text")
     text = " | ".join(notes.text).replace("<br>", " ")
     assert "Ended 110 days late" in text  # Baghdad: due 30 September 2025, ended 18 January 2026
-    assert "Overdue by 60 days" in text  # Erbil: due 30 September 2026
+    # Erbil: due 30 September 2026, after the data end (11 February 2026): not known, not overdue
+    assert "Not known: the data end on 11 February 2026" in text
+    assert "Overdue" not in text and "overdue" not in text
     # Ain al-Asad met its revised deadline, 109 days after the original one
     assert "109 days after the original deadline (September 2025)" in text
     assert "2025-09-30" in one(en, "superseded").x
@@ -347,6 +364,216 @@ def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
     assert set(still_open.x) == {"2025-10-15"}
 
 
+# --------------------------------------------------------------------------- what is known
+
+CLAIM_COLUMNS = [*EVENT_COLUMNS, "end_basis", "terms", "quote_original", "note_en", "note_ar"]
+
+
+def dataset_of(tmp_path: Path, rows: list[dict[str, str]]) -> Dataset:
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "model")
+    write_csv(data / "events.csv", CLAIM_COLUMNS, rows)
+    write_csv(data / "event_sources.csv", ["event_id", "source_id"], [])
+    return load_dataset(data)
+
+
+def roles(chart: Chart) -> dict[str, list[Any]]:
+    """Traces and shapes by the role they declare (the contract of tests/test_claims.py)."""
+    out: dict[str, list[Any]] = {}
+    for trace in chart.figure.data:
+        out.setdefault(trace.meta["role"], []).append(trace)
+    for shape in chart.figure.layout.shapes:
+        out.setdefault(shape.name, []).append(shape)
+    return out
+
+
+@pytest.fixture
+def staged(tmp_path: Path) -> Dataset:
+    """Alpha ended sometime on 1–2 July 2021 against a June deadline that is the deadline
+    row's own claim (reported, by another source); Beta was declared complete on 20 June;
+    Gamma's deadline is a minimum ("until at least"); the data end on 1 August 2021."""
+    return dataset_of(
+        tmp_path,
+        [
+            event(
+                "alpha-mission",
+                "phase",
+                "2021-01-01",
+                end="2021-07-01/2021-07-02",
+                confidence="confirmed",
+            ),
+            event(
+                "alpha-deadline",
+                "deadline",
+                "2021-06",
+                phase="alpha-mission",
+                announced="2021-01-01",
+                status="planned",
+                confidence="reported",
+                source_id="src-b",
+            ),
+            event(
+                "beta-mission",
+                "phase",
+                "2021-01-01",
+                site="beta",
+                end="2021-06-20",
+                end_basis="declared",
+            ),
+            event(
+                "beta-deadline",
+                "deadline",
+                "2021-06",
+                phase="beta-mission",
+                site="beta",
+                announced="2021-01-01",
+                status="planned",
+            ),
+            event(
+                "gamma-mission",
+                "phase",
+                "2021-01-01",
+                site="beta",
+                status="in_progress",
+                title_en="Gamma",
+                title_ar="غاما",
+            ),
+            event(
+                "gamma-deadline",
+                "deadline",
+                "2021-05",
+                phase="gamma-mission",
+                site="beta",
+                announced="2021-01-01",
+                status="planned",
+                terms="minimum",
+            ),
+            event("later-news", "statement", "2021-08-01"),
+        ],
+    )
+
+
+def test_an_end_known_as_a_range_is_drawn_as_one(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    for loc in (EN, AR):
+        gantt, promise = gantt_figure(tl, staged, loc), promise_figure(tl, staged, loc)
+        faded = one(gantt, "range")
+        assert faded.meta["role"] == "range" and faded.opacity < 1
+        assert list(faded.base) == ["2021-07-01"] and list(faded.x) == [DAY_MS]
+        whisker = one(promise, "end-range")
+        assert whisker.meta["role"] == "range"
+        assert [x for x in whisker.x if x is not None] == ["2021-07-01", "2021-07-02"]
+    notes = next(t for t in promise_figure(tl, staged, EN).figure.data if t.mode == "text")
+    assert "Ended 1–2 days late" in " ".join(notes.text)
+    hover = one(gantt_figure(tl, staged, EN), "actual").hovertext[0]
+    assert "End: 1–2 July 2021" in hover
+
+
+def test_a_declared_end_says_so_in_the_hover_and_the_marker(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    en = promise_figure(tl, staged, EN)
+    declared = one(en, "declared")
+    assert declared.marker.symbol != one(en, "actual").marker.symbol
+    assert "End: declared complete on 20 June 2021" in declared.hovertext[0]
+    ar = promise_figure(tl, staged, AR)
+    assert "إعلان الاكتمال في 20 حزيران 2021" in one(ar, "declared").hovertext[0]
+
+
+def test_a_deadline_cites_its_own_confidence_and_source(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    chart = gantt_figure(tl, staged, EN)
+    # the phase row is confirmed by Example News; its deadline is reported by Example Arabic
+    deadline_hover = one(chart, "deadline").hovertext[0]
+    assert "Confidence: Reported" in deadline_hover and "Source: Example Arabic" in deadline_hover
+    phase_hover = one(chart, "actual").hovertext[0]
+    assert "Deadline in force: June 2021 — Reported, Example Arabic" in phase_hover
+    assert "Confidence: Confirmed" in phase_hover and "Source: Example News" in phase_hover
+
+
+def test_a_minimum_deadline_is_marked_and_never_a_miss(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    assert tl.phase("gamma-mission").status == "past_soft_deadline"
+    for build in (gantt_figure, promise_figure):
+        chart = build(tl, staged, EN)
+        soft = one(chart, "soft")
+        assert soft.marker.symbol == "diamond-tall-open" and soft.meta["role"] == "deadline"
+        assert "Kind of deadline: until at least this date" in soft.hovertext[0]
+        gamma_y = soft.y[0]
+        assert (
+            gamma_y not in [y for _, _, y in overrun_spans(chart)]
+            if build is gantt_figure
+            else True
+        )
+    notes = next(t for t in promise_figure(tl, staged, EN).figure.data if t.mode == "text")
+    texts = [n.replace("<br>", " ") for n in notes.text]
+    assert any(n.startswith("Past a conditional or minimum deadline (not a miss)") for n in texts)
+    assert not any("Overdue" in n for n in notes.text)
+
+
+@pytest.fixture
+def cut_off(tmp_path: Path) -> Dataset:
+    """A mission due in June 2025, an earlier one overdue since December 2024; the data end
+    on 10 March 2025."""
+    return dataset_of(
+        tmp_path,
+        [
+            event("alpha-mission", "phase", "2024-01-01", status="in_progress"),
+            event(
+                "alpha-deadline",
+                "deadline",
+                "2025-06",
+                phase="alpha-mission",
+                announced="2024-01-01",
+                status="planned",
+            ),
+            event("beta-mission", "phase", "2024-01-01", site="beta", status="in_progress"),
+            event(
+                "beta-deadline",
+                "deadline",
+                "2024-12",
+                phase="beta-mission",
+                site="beta",
+                announced="2024-01-01",
+                status="planned",
+            ),
+            event("last-news", "statement", "2025-03-10"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_after_the_cut_off_both_charts_show_no_data_and_no_overrun(
+    cut_off: Dataset, lang: str
+) -> None:
+    loc = make_locale(lang)
+    tl = timeline(cut_off, "2025-12-01")
+    for chart in (gantt_figure(tl, cut_off, loc), promise_figure(tl, cut_off, loc)):
+        by_role = roles(chart)
+        (zone,) = [s for s in by_role["no-data"] if s.type == "rect"]
+        assert (zone.x0, zone.x1) == ("2025-03-10", "2025-12-01")
+        legend = [t for t in by_role["no-data"] if t.type != "rect"]
+        assert legend and format_date(dt.date(2025, 3, 10), loc) in legend[0].name
+        # Beta was overdue before the data end: hatched up to the cut-off, never past it
+        for trace in by_role.get("overrun", []):
+            assert max(str(x)[:10] for x in trace.x if x is not None) == "2025-03-10"
+    promise = promise_figure(tl, cut_off, loc)
+    assert set(one(promise, "open").x) == {"2025-03-10"}  # "no end recorded" by the cut-off
+    notes = " ".join(next(t for t in promise.figure.data if t.mode == "text").text)
+    assert label("chart.status.unknown", loc) in notes
+    # within the data there is no zone
+    inside = timeline(cut_off, "2025-03-10")
+    assert "no-data" not in roles(gantt_figure(inside, cut_off, loc))
+
+
+def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
+    assert label("chart.status.overdue", AR) == "تجاوز الموعد النهائي"
+    assert label("chart.status.ended_on_time", AR) == "الانتهاء في الموعد"
+    notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data if t.mode == "text")
+    text = " ".join(notes.text).replace("\u2066", "").replace("\u2069", "").replace("\u2067", "")
+    assert "الانتهاء بعد الموعد بـ110 أيام" in text
+    for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
+        assert word not in text, word
+
+
 # --------------------------------------------------------------------------- alt text
 
 
@@ -358,7 +585,8 @@ def test_alt_text_is_one_data_derived_sentence(tl_early, tl_late, shipped) -> No
     ar = gantt_figure(tl_early, shipped, AR).alt_text
     assert "15 تشرين الأول 2025" in ar and "أيلول 2025" in ar and "مواقع" in ar
     late = promise_figure(tl_late, shipped, EN).alt_text
-    assert "5 phases" in late and "60 days past its September 2026 deadline" in late
+    assert "5 phases" in late and "the data end on 11 February 2026" in late
+    assert "past its" not in late
 
 
 # --------------------------------------------------------------------------- escaping
@@ -449,7 +677,7 @@ def test_figure_html_is_deterministic_and_accessible(shipped) -> None:
 
 
 def test_caption_is_escaped(hostile: Dataset) -> None:
-    tl = timeline(hostile, "2025-10-15")
+    tl = timeline(hostile, "2025-04-20")  # within the data, so the caption names a phase
     chart = gantt_figure(tl, hostile, EN)
     assert BOLD in chart.alt_text  # plain text …
     page = figure_html(chart)

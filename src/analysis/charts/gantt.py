@@ -40,18 +40,12 @@ from analysis.charts.layers import (
     lane_bands,
     milestone_traces,
     no_data_zone,
+    overrun,
     revision_arrows,
     whiskers,
 )
 from analysis.charts.marks import kind_key, milestone_marks, stack
-from analysis.charts.model import (
-    MISSED,
-    coverage_end,
-    end_earliest,
-    firm,
-    known_through,
-    value_span,
-)
+from analysis.charts.model import coverage_end, end_earliest, known_through, value_span
 from analysis.charts.style import PALETTE, Chart, cut, esc, iso, line, text, wrapped
 from analysis.dataset import Dataset
 from analysis.i18n import Locale, format_date
@@ -161,7 +155,7 @@ def segments(state: PhaseState, known: dt.date) -> list[tuple[str, dt.date, dt.d
     solid_end = end_earliest(state) if state.end is not None else known
     assert solid_end is not None
     pieces: list[tuple[str, dt.date, dt.date]] = []
-    if state.status in MISSED and due is not None and solid_end > due:
+    if state.missed and due is not None and solid_end > due:
         cut_at = max(due, state.start)
         pieces += [("actual", state.start, cut_at), ("slip", cut_at, solid_end)]
     else:
@@ -253,7 +247,7 @@ def _deadline_parts(
         if y is None:
             continue
         hover = deadline_hover(d, dataset, loc)
-        role = "superseded" if not d.in_force else "deadline" if firm(d) else "soft"
+        role = "superseded" if not d.in_force else "deadline" if d.firm else "soft"
         parts.deadlines[role].append((d.due, y, hover))
         span = value_span(d.event.start)
         if span is not None and span[1] > span[0]:
@@ -289,14 +283,13 @@ def gantt_figure(
     layers = Layers()
     lane_bands(layers, [(rows.top, rows.bottom) for rows in lanes])
     parts = _phase_parts(tl, lanes, dataset, loc, layers.annotations, x0, reverse)
-    legend = {
-        "actual": "legend.actual",
-        "range": "legend.range",
-        "planned": "legend.planned",
-        "slip": "legend.slip",
-    }
-    for role, key in legend.items():
+    for role, key in (
+        ("actual", "legend.actual"),
+        ("range", "legend.range"),
+        ("planned", "legend.planned"),
+    ):
         layers.add(bar(role, line(text(key, loc), loc), parts.pieces[role], _BAR_WIDTH))
+    layers.add(overrun(line(text("legend.slip", loc), loc), parts.pieces["slip"], _BAR_WIDTH))
     layers.add(
         deadline_marks("deadline", parts.deadlines["deadline"], loc, shape="tick"),
         deadline_marks("soft", parts.deadlines["soft"], loc, shape="diamond"),

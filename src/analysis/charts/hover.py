@@ -7,7 +7,7 @@ LBCI"), never the phase's.
 
 from __future__ import annotations
 
-from analysis.charts.model import end_basis, end_range, terms
+from analysis.charts.model import end_range
 from analysis.charts.style import duration, esc, label_or, lines, status_label, text
 from analysis.dataset import Dataset, Event
 from analysis.i18n import Locale, format_date, label
@@ -40,9 +40,8 @@ def deadline_text(deadline: Deadline, dataset: Dataset, loc: Locale) -> str:
     terms, confidence and sources."""
     event = deadline.event
     due = format_date(event.start, loc)
-    kind = terms(deadline)
-    if kind != "firm":
-        due = f"{due} ({label_or(f'chart.terms.{kind}', loc, kind)})"
+    if not deadline.firm:
+        due = f"{due} ({label_or(f'chart.terms.{deadline.terms}', loc, deadline.terms)})"
     conf = label_or(f"confidence.{event.confidence}", loc, event.confidence)
     return text(
         "deadline_with_source",
@@ -72,19 +71,16 @@ def status_text(state: PhaseState, loc: Locale) -> str:
 
 def end_text(state: PhaseState, loc: Locale) -> str:
     """The end line: a date, a range of dates, "declared complete on …", or no end recorded."""
-    phase = state.phase
-    if state.end is None or phase.end is None:
+    value = state.end_value
+    if state.end is None or value is None:
         return f"{label('end', loc)}: {label('no_recorded_end', loc)}"
-    when = format_date(phase.end, loc) if end_range(state) is None else _range_text(state, loc)
-    if end_basis(state) == "declared":
-        return f"{label('end', loc)}: {text('declared_on', loc, date=when)}"
-    return f"{label('end', loc)}: {when}"
-
-
-def _range_text(state: PhaseState, loc: Locale) -> str:
     span = end_range(state)
-    assert span is not None
-    return text("between_dates", loc, low=format_date(span[0], loc), high=format_date(span[1], loc))
+    if state.end_basis != "declared":
+        return f"{label('end', loc)}: {format_date(value, loc)}"
+    if span is None:
+        return f"{label('end', loc)}: {text('declared_on', loc, date=format_date(value, loc))}"
+    low, high = format_date(span.low, loc), format_date(span.high, loc)
+    return f"{label('end', loc)}: {text('declared_between', loc, low=low, high=high)}"
 
 
 def phase_hover(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
@@ -112,9 +108,9 @@ def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale) -> str:
         f"<b>{esc(event.title(loc.lang))}</b>",
         f"{label('date', loc)}: {format_date(event.start, loc)}",
     ]
-    kind = terms(deadline)
-    if kind != "firm":
-        rows.append(text("terms_line", loc, terms=label_or(f"chart.terms.{kind}", loc, kind)))
+    if not deadline.firm:
+        terms = label_or(f"chart.terms.{deadline.terms}", loc, deadline.terms)
+        rows.append(text("terms_line", loc, terms=terms))
     if deadline.in_force:
         rows.append(f"{label('status', loc)}: {label('deadline_in_force', loc)}")
     else:

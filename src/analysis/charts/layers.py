@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from analysis.charts.model import role as meta
 from analysis.charts.style import (
     DAY_MS,
     OPACITY,
@@ -67,6 +68,7 @@ def as_of_marker(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> 
             "y1": 1,
             "line": {"color": PALETTE["as_of"], "width": 1.5, "dash": "dash"},
             "layer": "below",
+            "name": "as-of",
         }
     )
     layers.annotations.append(
@@ -113,6 +115,7 @@ def no_data_zone(layers: Layers, through: dt.date | None, as_of: dt.date, loc: L
             "type": "bar",
             "name": line(name, loc),
             "legendgroup": "no-data",
+            "meta": meta("no-data"),
             "x": [None],
             "y": [None],
             "hoverinfo": "skip",
@@ -139,17 +142,21 @@ def lane_bands(layers: Layers, bands: Sequence[tuple[float, float]]) -> None:
             "fillcolor": PALETTE["lane_band"],
             "line": {"width": 0},
             "layer": "below",
+            "name": "lane",
         }
         for i, (top, bottom) in enumerate(bands)
         if i % 2 == 0
     ]
 
 
+#: The role (see :data:`~analysis.charts.model.ROLES`) of each kind of bar piece.
+_BAR_ROLES = {"actual": "phase", "planned": "planned", "range": "range"}
+
+
 def bar(role: str, name: str, pieces: Sequence[Piece], width: float) -> dict[str, Any] | None:
     """One horizontal bar trace on the date axis: base = start, length in milliseconds.
 
-    ``role`` is "actual", "planned" (lighter), "slip" (hatched, so the overrun reads as "not
-    planned" in greyscale print too) or "range" (an end known only as a range: faded).
+    ``role`` is "actual", "planned" (lighter) or "range" (a date known only as a range: faded).
     """
     if not pieces:
         return None
@@ -158,6 +165,7 @@ def bar(role: str, name: str, pieces: Sequence[Piece], width: float) -> dict[str
         "orientation": "h",
         "name": name,
         "legendgroup": role,
+        "meta": meta(_BAR_ROLES[role]),
         "base": [iso(a) for a, _, _, _ in pieces],
         "x": [(b - a).days * DAY_MS for a, b, _, _ in pieces],
         "y": [y for _, _, y, _ in pieces],
@@ -169,14 +177,47 @@ def bar(role: str, name: str, pieces: Sequence[Piece], width: float) -> dict[str
     }
     if role in ("planned", "range"):
         trace["opacity"] = OPACITY[role]
-    if role == "slip":  # a pattern's default background is transparent: set it
-        trace["marker"]["pattern"] = {
+    return trace
+
+
+def overrun(name: str, pieces: Sequence[Piece], width: float) -> dict[str, Any] | None:
+    """The part of bars past a missed firm deadline: hatched, so it reads as "not planned" in
+    greyscale print too. Drawn as filled outlines whose x values are the dates themselves (a
+    bar's x is a length), so the trace says where it ends: never after the last known day."""
+    if not pieces:
+        return None
+    xs: list[str | None] = []
+    ys: list[float | None] = []
+    hovers: list[str | None] = []
+    for a, b, y, hover in pieces:
+        top, bottom = round(y - width / 2, 3), round(y + width / 2, 3)
+        xs += [iso(a), iso(b), iso(b), iso(a), iso(a), None]
+        ys += [top, top, bottom, bottom, top, None]
+        hovers += [hover] * 6  # the gap point (x None) is never drawn
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "fill": "toself",
+        "name": name,
+        "legendgroup": "slip",
+        "meta": meta("overrun"),
+        "x": xs,
+        "y": ys,
+        "line": {"width": 0, "color": PALETTE["slip"]},
+        "fillcolor": PALETTE["slip"],
+        # a pattern's default background is transparent: set it
+        "fillpattern": {
             "shape": "/",
             "bgcolor": PALETTE["slip"],
             "fgcolor": "rgba(255,255,255,0.6)",
             "solidity": 0.3,
-        }
-    return trace
+        },
+        # inside, the hover names the piece; at its corners, it gives the phase
+        "hoveron": "fills+points",
+        "hovertext": hovers,
+        "hoverinfo": "text+name",
+        "showlegend": True,
+    }
 
 
 def whiskers(
@@ -194,12 +235,13 @@ def whiskers(
     for a, b, y, hover in spans:
         xs += [iso(a), iso(b), None]
         ys += [y, y, None]
-        hovers += [hover, hover, None]
+        hovers += [hover] * 3  # the gap point (x None) is never drawn
     return {
         "type": "scatter",
         "mode": "lines+markers",
         "name": name,
         "legendgroup": role,
+        "meta": meta("range"),
         "x": xs,
         "y": ys,
         "hovertext": hovers,
@@ -251,6 +293,7 @@ def deadline_marks(
         "mode": "markers",
         "name": line(names[role], loc),
         "legendgroup": role,
+        "meta": meta("superseded" if role == "superseded" else "deadline"),
         "x": [iso(x) for x, _, _ in points],
         "y": [y for _, y, _ in points],
         "hovertext": [h for _, _, h in points],
@@ -282,6 +325,7 @@ def revision_arrows(
         "type": "scatter",
         "mode": "lines+markers",
         "legendgroup": "superseded",
+        "meta": meta("superseded"),
         "name": line(label("deadline_history", loc), loc),
         "showlegend": False,
         "x": xs,
@@ -331,6 +375,7 @@ def milestone_traces(
                 "mode": "markers",
                 "name": line(name, loc),
                 "legendgroup": f"milestone-{kind}",
+                "meta": meta("milestone"),
                 "x": [iso(m.x) for m in marks],
                 "y": [m.y for m in marks],
                 "hovertext": [m.hover for m in marks],

@@ -38,10 +38,6 @@ def kind_key(kind: str) -> tuple[int, str]:
     return (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), kind)
 
 
-def _bin_of(day: dt.date, months: int) -> int:
-    return (day.year * 12 + day.month - 1) // months if months else 0
-
-
 def _bin_bounds(index: int, months: int, events: Sequence[Event]) -> tuple[dt.date, dt.date]:
     """First and last day of a period (for the whole-span period: of its events)."""
     if not months:
@@ -69,17 +65,19 @@ def _groups(events: Sequence[Event], limit: int) -> tuple[dict[tuple[str, int], 
     """Events grouped by (kind, period), or by period alone (kind ``MIXED`` where a period
     holds several kinds): the finest grouping that gives ``limit`` groups or fewer."""
     groups: dict[tuple[str, int], list[Event]] = {}
+    # each event's month, once: (year * 12 + month - 1) of the middle of its date
+    month_of = [(e, m.year * 12 + m.month - 1) for e in events for m in (mid(e.start),)]
     for months in _KIND_BIN_MONTHS:
         groups = {}
-        for e in events:
-            groups.setdefault((e.kind, _bin_of(mid(e.start), months)), []).append(e)
+        for e, month in month_of:
+            groups.setdefault((e.kind, month // months), []).append(e)
         if len(groups) <= limit:
             return groups, months
     by_period: dict[int, list[Event]] = {}
     for months in _BIN_MONTHS:
         by_period = {}
-        for e in events:
-            by_period.setdefault(_bin_of(mid(e.start), months), []).append(e)
+        for e, month in month_of:
+            by_period.setdefault(month // months if months else 0, []).append(e)
         if len(by_period) <= limit or not months:
             break
     groups = {}

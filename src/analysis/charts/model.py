@@ -1,6 +1,8 @@
-"""What the charts read from the timeline beyond dates: coverage, ranges, end basis, terms.
+"""What the charts read from the timeline beyond dates: coverage, ranges, end basis, terms,
+and the role every drawn piece declares.
 
-One place that knows these model fields, so the figures stay about drawing.
+Roles are a contract with the end-to-end claims test (``tests/test_claims.py``): every trace
+carries ``meta={"role": ROLE}`` and every shape ``name=ROLE``, ROLE one of :data:`ROLES`.
 """
 
 from __future__ import annotations
@@ -8,55 +10,59 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from analysis.timeline import Deadline, PhaseState, Timeline
+from analysis.dates import DateInterval
+from analysis.timeline import PhaseState, Timeline
 
-#: Statuses a chart draws as an overrun (hatched bar, red dumbbell): a firm deadline missed.
-MISSED = frozenset({"overdue", "ended_late"})
+#: ``phase`` (a phase's bar, its end marks), ``planned``, ``overrun`` (past a firm deadline,
+#: never after the last known day), ``deadline``, ``superseded``, ``milestone``, ``range`` (an
+#: uncertain date's span), ``no-data`` (coverage end to report date), ``as-of``; and ``lane``
+#: (the lane bands) and ``note`` (text beside the rows).
+ROLES = frozenset(
+    {
+        "phase",
+        "planned",
+        "overrun",
+        "deadline",
+        "superseded",
+        "milestone",
+        "range",
+        "no-data",
+        "as-of",
+        "lane",
+        "note",
+    }
+)
+
+
+def role(name: str) -> dict[str, Any]:
+    """The ``meta`` of a trace: its role (see :data:`ROLES`)."""
+    assert name in ROLES, name
+    return {"role": name}
 
 
 def coverage_end(tl: Timeline) -> dt.date | None:
-    """The last day the data covers, when the report date is past it; else None."""
-    coverage = getattr(tl, "coverage", None)
-    if coverage is None or coverage.through >= tl.as_of:
-        return None
-    return coverage.through
+    """The coverage end when the report date is well past it (the report leads with the
+    cut-off, and the charts shade the stretch after it); else None."""
+    return tl.coverage.through if tl.coverage.beyond else None
 
 
 def known_through(tl: Timeline) -> dt.date:
-    """The last day the report knows about: the report date, or the coverage end before it."""
-    return coverage_end(tl) or tl.as_of
+    """The last day the report can speak for: the report date, or the coverage end before it."""
+    return tl.coverage.known_through
 
 
-def end_range(state: PhaseState) -> tuple[Any, Any] | None:
-    """(earliest, latest) value of an end known only as a range of days; else None."""
-    earliest = getattr(state, "end_earliest", None)
-    if state.end is None or earliest is None or earliest == state.end:
-        return None
-    value = getattr(state, "end_value", None)
-    if value is not None and hasattr(value, "low"):
-        return value.low, value.high
-    return earliest, state.end
+def end_range(state: PhaseState) -> DateInterval | None:
+    """The end as given, when it is a range of dates ``A/B``; else None."""
+    value = state.end_value
+    return value if state.end is not None and isinstance(value, DateInterval) else None
 
 
 def end_earliest(state: PhaseState) -> dt.date | None:
-    return getattr(state, "end_earliest", None) or state.end
-
-
-def end_basis(state: PhaseState) -> str | None:
-    return getattr(state, "end_basis", None)
-
-
-def terms(deadline: Deadline) -> str:
-    """``firm``, ``conditional`` ("subject to conditions") or ``minimum`` ("until at least")."""
-    return getattr(deadline, "terms", None) or "firm"
-
-
-def firm(deadline: Deadline) -> bool:
-    return terms(deadline) == "firm"
+    return state.end_earliest or state.end
 
 
 def value_span(value: Any) -> tuple[dt.date, dt.date] | None:
     """First and last day of a date given as an interval ``A/B``; None for a plain date."""
-    if value is None or getattr(value, "precision", None) != "range":
+    if not isinstance(value, DateInterval):
         return None
     return value.first_day(), value.last_day()

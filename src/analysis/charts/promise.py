@@ -30,13 +30,8 @@ from analysis.charts.layers import (
     revision_arrows,
     whiskers,
 )
-from analysis.charts.model import (
-    coverage_end,
-    end_basis,
-    end_earliest,
-    firm,
-    known_through,
-)
+from analysis.charts.model import coverage_end, end_earliest, known_through
+from analysis.charts.model import role as role_of
 from analysis.charts.style import (
     PALETTE,
     Chart,
@@ -51,6 +46,7 @@ from analysis.charts.style import (
     wrapped,
 )
 from analysis.dataset import Dataset
+from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
@@ -68,7 +64,7 @@ _BARS = {
     "on_time": ("on_time", "solid"),
     "planned": ("planned", "dot"),
     "uncertain": ("slip", "dash"),
-    "soft": ("muted", "solid"),
+    "past-soft": ("muted", "solid"),
     "unknown": ("superseded", "dot"),
 }
 _BAR_OF_STATUS = {
@@ -77,16 +73,24 @@ _BAR_OF_STATUS = {
     "ended_on_time": "on_time",
     "ended_early": "on_time",
     "ended_uncertain": "uncertain",
-    "past_soft_deadline": "soft",
-    "ended_after_soft_deadline": "soft",
+    "past_soft_deadline": "past-soft",
+    "ended_after_soft_deadline": "past-soft",
     "unknown": "unknown",
+}
+_BAR_ROLES = {
+    "slip": "overrun",
+    "on_time": "phase",
+    "planned": "planned",
+    "uncertain": "phase",
+    "past-soft": "phase",
+    "unknown": "planned",
 }
 _BAR_NAMES = {
     "slip": "legend.slip",
     "on_time": "status.ended_on_time",
     "planned": "legend.planned",
     "uncertain": "status.ended_uncertain",
-    "soft": "legend.after_soft_deadline",
+    "past-soft": "legend.after_soft_deadline",
     "unknown": "legend.unknown",
 }
 
@@ -94,10 +98,10 @@ _BAR_NAMES = {
 # --------------------------------------------------------------------------- notes
 
 
-def gap_phrase(state: PhaseState, loc: Locale, through: dt.date | None) -> str:
+def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
     """The comparison written out: "Ended 110 days late", "Overdue by 15 days", …"""
     status = state.status
-    declared = end_basis(state) == "declared"
+    declared = state.end_basis == "declared"
     days = {
         "overdue": state.days_overdue,
         "ended_late": state.days_late,
@@ -105,13 +109,8 @@ def gap_phrase(state: PhaseState, loc: Locale, through: dt.date | None) -> str:
         "ended_after_soft_deadline": state.days_late,
     }.get(status)
     if status == "ended_uncertain" and state.days_late is not None:
-        high = getattr(state.days_late, "high", state.days_late)
-        return text("note.uncertain", loc, duration=duration(max(int(high), 0), loc))
-    if (
-        status == "unknown"
-        and through is not None
-        and getattr(state, "unknown_reason", "after_coverage") == "after_coverage"
-    ):
+        return text("note.uncertain", loc, duration=duration(max(state.days_late.high, 0), loc))
+    if status == "unknown" and state.unknown_reason == "after_coverage":
         return text("note.unknown_after", loc, date=format_date(through, loc))
     if days is not None:
         key = f"note.declared.{status}" if declared and status != "overdue" else f"note.{status}"
@@ -123,18 +122,17 @@ def gap_phrase(state: PhaseState, loc: Locale, through: dt.date | None) -> str:
     return status_label(status, loc)
 
 
-def original_phrase(state: PhaseState, reached: dt.date, loc: Locale) -> str | None:
+def original_phrase(state: PhaseState, as_of: dt.date, loc: Locale) -> str | None:
     """How the end (or the last known day) compares with the *first* promise, when it moved."""
     if not state.slipped:
         return None
     original = state.history[0]
     date = format_date(original.event.start, loc)
-    if reached > original.due:
-        return text(
-            "vs_original", loc, duration=duration((reached - original.due).days, loc), date=date
-        )
-    if reached < original.period_start:
-        gap = (original.period_start - reached).days
+    past = state.days_past_original(as_of)
+    if past is not None:
+        return text("vs_original", loc, duration=duration(past, loc), date=date)
+    if state.end is not None and state.end < original.period_start:
+        gap = (original.period_start - state.end).days
         return text("before_original", loc, duration=duration(gap, loc), date=date)
     return None
 
@@ -188,6 +186,7 @@ def notes_trace(
         "name": "",
         "showlegend": False,
         "legendgroup": "notes",
+        "meta": role_of("note"),
         "x": [iso(column)] * len(notes),
         "y": [n.y for n in notes],
         "text": ["<br>".join(line(r, loc) for r in n.rows) for n in notes],
@@ -245,7 +244,7 @@ def _add_row(
     xs, ys = rows.bars.setdefault(bar, ([], []))
     xs += [iso(deadline.due), iso(reached), None]
     ys += [y, y, None]
-    role = "deadline" if firm(deadline) else "soft"
+    role = "deadline" if deadline.firm else "soft"
     rows.deadlines[role].append((deadline.due, y, deadline_hover(deadline, dataset, loc)))
     for old in state.history[:-1]:
         rows.deadlines["superseded"].append((old.due, y, deadline_hover(old, dataset, loc)))
@@ -256,13 +255,12 @@ def _add_row(
     if state.end is not None and earliest is not None and earliest < state.end:
         rows.ranges.append((earliest, state.end, y, hover))
     kind = (
-        "open" if state.end is None else "declared" if end_basis(state) == "declared" else "actual"
+        "open" if state.end is None else "declared" if state.end_basis == "declared" else "actual"
     )
     rows.ends[kind].append((reached, y, hover))
-    through = coverage_end(tl)
     note_rows = [
-        sentence_case(gap_phrase(state, loc, through), loc),
-        original_phrase(state, reached, loc) or "",
+        sentence_case(gap_phrase(state, loc, tl.coverage.value), loc),
+        original_phrase(state, tl.as_of, loc) or "",
     ]
     row_x = [deadline.due, reached, *(h.due for h in state.history)]
     if earliest is not None:
@@ -280,6 +278,7 @@ def _end_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any] | None]:
             "mode": "markers",
             "name": line(name, loc),
             "legendgroup": role,
+            "meta": role_of("phase"),
             "x": [iso(x) for x, _, _ in pts],
             "y": [y for _, y, _ in pts],
             "hovertext": [h for _, _, h in pts],
@@ -334,6 +333,7 @@ def _bar_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any]]:
                 "mode": "lines",
                 "name": line(text(key, loc), loc),
                 "legendgroup": bar,
+                "meta": role_of(_BAR_ROLES[bar]),
                 "x": xs,
                 "y": ys,
                 "line": {"color": PALETTE[colour], "width": 5, "dash": dash},

@@ -276,6 +276,7 @@ def iso(day: dt.date) -> str:
     return day.isoformat()
 
 
+@cache
 def mid(value: Any) -> dt.date:
     """Where a point event is drawn: the middle of the period its date is known to."""
     first, last = value.first_day(), value.last_day()
