@@ -7,6 +7,7 @@ feature it guards; the export tests drive the real system Chromium.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 import statistics
@@ -132,25 +133,32 @@ def event(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
 def test_gantt_draws_phases_deadlines_revisions_and_milestones(tl_late, shipped) -> None:
     chart = gantt_figure(tl_late, shipped, EN)
     assert chart.name == "gantt" and chart.lang == "en"
-    # Baghdad ended 110 days late: a solid bar, then a hatched overrun from the deadline
+    # Baghdad was declared complete sometime between 26 November 2025 and 18 January 2026,
+    # against a September 2025 deadline: hatched from the deadline to the range's first day,
+    # then the range itself faded
     assert one(chart, "actual").type == "bar" and one(chart, "actual").orientation == "h"
     slip = one(chart, "slip")
     assert slip.fillcolor == charts.PALETTE["slip"] and slip.fillpattern.shape == "/"
     assert slip.meta["role"] == "overrun"
     baghdad = lane_y(chart, "Baghdad")
     assert [(a, b) for a, b, y in overrun_spans(chart) if y == baghdad] == [
-        ("2025-09-30", "2026-01-18")
+        ("2025-09-30", "2025-11-26")
     ]
-    # Erbil's deadline (September 2026) fell after the data end (February 2026): not an overrun
+    faded = one(chart, "range")
+    assert ("2025-11-26", 53 * DAY_MS, baghdad) in zip(faded.base, faded.x, faded.y, strict=True)
+    # Erbil's deadline (September 2026) fell after the data end (March 2026): not an overrun
     assert lane_y(chart, "Erbil") not in [y for _, _, y in overrun_spans(chart)]
     assert chart.figure.layout.xaxis.type == "date"
-    # Ain al-Asad's September 2025 deadline was replaced by January 2026: faint, linked
+    # Ain al-Asad's September 2025 deadline was replaced by one between 4 and 10 January 2026:
+    # faint, linked, and the new one drawn as a range
     in_force, superseded = one(chart, "deadline"), one(chart, "superseded")
     assert superseded.opacity is not None and superseded.opacity <= 0.4
     assert in_force.opacity is None or in_force.opacity == 1
-    assert "2025-09-30" in superseded.x and "2026-01-31" in in_force.x
+    assert "2025-09-30" in superseded.x and "2026-01-10" in in_force.x
     links = [t for t in group(chart, "superseded") if t.showlegend is False]
-    assert len(links) == 1 and "2025-09-30" in links[0].x and "2026-01-31" in links[0].x
+    assert len(links) == 1 and "2025-09-30" in links[0].x and "2026-01-10" in links[0].x
+    whisker = one(chart, "deadline-range")
+    assert [x for x in whisker.x if x is not None] == ["2026-01-04", "2026-01-10"]
     assert links[0].line.dash == "dot"
     # one legend entry per kind of point event, named in the report language
     kinds = {e.kind for e in tl_late.milestones}
@@ -191,10 +199,12 @@ def test_ain_al_asad_is_overdue_at_2025_10_15(tl_early, shipped) -> None:
 
 @pytest.mark.parametrize("as_of", [EARLY, LATE])
 def test_erbil_deadline_marker(shipped, as_of: str) -> None:
+    # "subject to conditions on the ground": an open diamond, not a firm tick
     chart = gantt_figure(timeline(shipped, as_of), shipped, EN)
-    deadlines = one(chart, "deadline")
+    deadlines = one(chart, "soft")
     y = lane_y(chart, "Erbil")
     assert ("2026-09-30", y) in list(zip(deadlines.x, deadlines.y, strict=True))
+    assert y not in one(chart, "deadline").y
 
 
 def test_month_precision_shown_as_month(tl_early, shipped) -> None:
@@ -297,12 +307,12 @@ def test_as_of_line_and_label(tl_early, shipped) -> None:
 def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
     chart = gantt_figure(tl_early, shipped, EN)
     window = chart.figure.layout.xaxis.autorangeoptions
-    # three months before the phases that started in 2024 (UNAMI: 31 May 2024) …
-    assert window.clipmin == "2024-03-01" and tuple(window.include) == ("2024-03-01", "2026-11-30")
+    # three months before the phases that started in 2024 (UNAMI: 1 June 2024) …
+    assert window.clipmin == "2024-03-02" and tuple(window.include) == ("2024-03-02", "2026-11-30")
     # … to two months after the last deadline (Erbil, 30 September 2026)
     assert window.clipmax == "2026-11-30"
     texts = [a.text for a in chart.figure.layout.annotations]
-    assert any("since 8 August 2014" in t and "Coalition military mission" in t for t in texts)
+    assert any("since 8 August 2014" in t and "military mission" in t for t in texts)
 
 
 def test_point_events_are_aggregated_beyond_the_limit(tl_late, shipped) -> None:
@@ -341,17 +351,20 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     assert list(en.figure.layout.yaxis.tickvals) == list(range(len(states)))
     notes = next(t for t in en.figure.data if t.mode == "text")
     text = " | ".join(notes.text).replace("<br>", " ")
-    assert "Ended 110 days late" in text  # Baghdad: due 30 September 2025, ended 18 January 2026
-    # Erbil: due 30 September 2026, after the data end (11 February 2026): not known, not overdue
-    assert "Not known: the data end on 11 February 2026" in text
+    # the coalition's Iraq mission: due September 2025, declared complete on 18 January 2026
+    assert "Declared complete 110 days after the deadline" in text
+    # Baghdad: declared complete sometime between 26 November 2025 and 18 January 2026
+    assert "Declared complete 57–110 days after the deadline" in text
+    # Ain al-Asad: left on 16–18 January 2026, against a revised deadline of 4–10 January
+    assert "Ended 6–8 days late 108–110 days past the first deadline (September 2025)" in text
+    # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
+    assert "Not known: the data end on 31 March 2026" in text
     assert "Overdue" not in text and "overdue" not in text
-    # Ain al-Asad met its revised deadline, 109 days after the original one
-    assert "109 days after the original deadline (September 2025)" in text
     assert "2025-09-30" in one(en, "superseded").x
     assert one(en, "superseded").opacity <= 0.5
     ar_notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data if t.mode == "text")
     assert any(
-        "الانتهاء بعد الموعد بـ110 أيام" in t.replace("\u2066", "").replace("\u2069", "")
+        "إعلان الاكتمال بعد الموعد بـ110 أيام" in t.replace("\u2066", "").replace("\u2069", "")
         for t in ar_notes.text
     )
 
@@ -569,7 +582,8 @@ def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
     assert label("chart.status.ended_on_time", AR) == "الانتهاء في الموعد"
     notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data if t.mode == "text")
     text = " ".join(notes.text).replace("\u2066", "").replace("\u2069", "").replace("\u2067", "")
-    assert "الانتهاء بعد الموعد بـ110 أيام" in text
+    assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in text
+    assert "الانتهاء بعد الموعد بـ6 إلى 8 أيام" in text
     for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
         assert word not in text, word
 
@@ -585,7 +599,7 @@ def test_alt_text_is_one_data_derived_sentence(tl_early, tl_late, shipped) -> No
     ar = gantt_figure(tl_early, shipped, AR).alt_text
     assert "15 تشرين الأول 2025" in ar and "أيلول 2025" in ar and "مواقع" in ar
     late = promise_figure(tl_late, shipped, EN).alt_text
-    assert "5 phases" in late and "the data end on 11 February 2026" in late
+    assert "5 phases" in late and "the data end on 31 March 2026" in late
     assert "past its" not in late
 
 
@@ -750,7 +764,9 @@ def synthetic(path: Path, *, sites: int = 10, events: int = 10_000, seed: int = 
     were revised twice, and ``events`` point events spread over 2015-2026."""
     rng = random.Random(seed)
     path.mkdir(parents=True)
-    shutil.copy(DATA_DIR / "datapackage.json", path / "datapackage.json")
+    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    package.pop("coverage", None)  # the shipped data's declaration, not this dataset's
+    (path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     write_csv(
         path / "sites.csv",
         ["id", "name_en", "name_ar", "kind", "lat", "lon"],

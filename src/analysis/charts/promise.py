@@ -55,7 +55,7 @@ _PX_PER_ROW = 58
 _ROW_SITE = (30, 1)
 _ROW_TITLE = (30, 2)
 #: A note's phrases wrap at this many characters, on at most this many lines each.
-_NOTE_WRAP = (34, 2)
+_NOTE_WRAP = (36, 2)
 #: Pixels between the latest mark and the notes column (a diamond is 17 px wide).
 _NOTE_GAP_PX = 14
 #: How each status draws the bar between deadline and end: (role, colour, dash).
@@ -150,7 +150,7 @@ class _Note:
     def share(self) -> float:
         """The part of the printed plot's width the note takes (at 12 px, ~7 px a character)."""
         chars = max((len(plain(r)) for r in self.rows), default=0)
-        return min(0.45, (7.0 * chars + 20) / PRINT_PLOT_PX)
+        return min(0.5, (6.5 * chars + 20) / PRINT_PLOT_PX)
 
 
 def note_lines(phrases: Sequence[str]) -> list[str]:
@@ -359,9 +359,10 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
         *_bar_traces(rows, loc),
         revision_arrows(rows.links, loc),
         deadline_marks("superseded", rows.deadlines["superseded"], loc, shape="diamond"),
+        # ends before deadlines: a deadline met on its last day stays visible on the end's dot
+        *_end_traces(rows, loc),
         deadline_marks("deadline", rows.deadlines["deadline"], loc, shape="diamond"),
         deadline_marks("soft", rows.deadlines["soft"], loc, shape="diamond"),
-        *_end_traces(rows, loc),
     )
     x0, x1, column = place_notes(
         rows.notes, min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]), tl.as_of

@@ -169,7 +169,13 @@ def sentence_case(value: str, loc: Locale) -> str:
 #: Words a line must not end with: a line break after them splits a phrase ("ضد / داعش").
 _BINDING = frozenset(
     "a an the of in at on to for from against with and or by under about within "
+    "original first minimum conditional firm revised new final "
     "في من إلى على عن ضد مع حول بين لدى عند حتى و".split()
+)
+#: Words a line must not start with: adjectives that follow their noun ("الموعد / النهائي").
+_FOLLOWERS = frozenset(
+    "النهائي النهائية الأصلي الأصلية الدولي الدولية العسكرية العسكري الجوية المشتركة "
+    "الأمريكية الأميركية المعتمد السابق".split()
 )
 #: Words a line may well start with: a phrase boundary ("… / in Iraq", "… / في العراق").
 _STARTERS = frozenset(
@@ -178,10 +184,17 @@ _STARTERS = frozenset(
 
 
 def _break_cost(words: list[str], i: int) -> int:
-    """What breaking before ``words[i]`` costs: 0 at a phrase boundary, more inside one."""
-    before, after = words[i - 1], words[i]
-    if before.lower() in _BINDING or after.startswith(")"):
+    """What breaking before ``words[i]`` costs: least after a colon, little at a phrase
+    boundary, more inside one, and too much inside a date or between a number and its noun
+    ("11 / شباط", "September / 2025", "110 / days")."""
+    before, after = _INVISIBLE.sub("", words[i - 1]), _INVISIBLE.sub("", words[i])
+    if before.lower() in _BINDING or after in _FOLLOWERS or after.startswith(")"):
         return 100
+    # a day or a count ends the word before (a year may end a line), or a year starts the next
+    if re.search(r"(?<![\d,.])\d{1,3}$", before) or re.fullmatch(r"\d{4}\W*", after):
+        return 100
+    if before.endswith((":", "؛")):
+        return -6
     if before.endswith((",", "،", ")")) or after.startswith("(") or after.lower() in _STARTERS:
         return 0
     return 8
@@ -193,7 +206,9 @@ def wrapped(value: str, width: int, max_lines: int) -> list[str]:
     ``max_lines`` of them; the last line ends with "…" when text was cut. Plain text: escape
     each line afterwards."""
     words = value.split()
-    if _visible(value) <= width or len(words) < 2 or max_lines < 2:
+    if _visible(value) <= width:
+        return [value]
+    if len(words) < 2 or max_lines < 2:
         return _cut_lines(textwrap.wrap(value, width) or [""], width, max_lines)
     if _visible(value) <= 2 * width + 1:
         best = min(
