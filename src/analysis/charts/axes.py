@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from analysis.charts.style import FONT_STACK, PROJECT_TEMPLATE, TOOLBAR_PX, iso, line
@@ -96,8 +97,8 @@ def frame(
     the legend below them."""
     rtl = loc.lang == "ar"
     names = [t["name"] for t in data if t.get("showlegend", True) and t.get("name")]
-    rows = legend_rows(names)
-    margin_bottom = 58 + 24 * rows
+    grid = legend_grid(names, loc.lang)
+    margin_bottom = 58 + _LEGEND_ROW_PX * grid.rows
     height = int(MARGIN_TOP + plot_px + margin_bottom)
     return {
         "template": PROJECT_TEMPLATE,
@@ -111,12 +112,15 @@ def frame(
         },
         "height": height,
         "margin": {"t": MARGIN_TOP, "b": margin_bottom},
-        # Plotly lays legend items out left to right; on one row, reversing the order lets an
-        # Arabic reader meet the first item first, on the right.
+        # Plotly wraps a horizontal legend at the plot's width: in columns of a fixed width,
+        # its rows are known here and the figure's height holds them at the printed width. On
+        # one row, reversing the order lets an Arabic reader meet the first item first.
         "legend": {
             "x": 1 if rtl else 0,
             "xanchor": "right" if rtl else "left",
-            "traceorder": "reversed" if rtl and rows == 1 else "normal",
+            "entrywidth": grid.entry_px,
+            "entrywidthmode": "pixels",
+            "traceorder": "reversed" if rtl and grid.rows == 1 else "normal",
         },
         "hoverlabel": {
             "align": "right" if rtl else "left",
@@ -125,20 +129,27 @@ def frame(
     }
 
 
-def legend_rows(names: Sequence[str], width_px: int = 640) -> int:
-    """Rows a horizontal legend takes at the printed width, estimated from its entries.
-
-    Plotly packs the entries on one row when they fit (about 40 px of symbol and gap plus 6 px
-    a character at 12 px, in both scripts, measured); otherwise it lays them out in columns as
-    wide as the widest entry.
-    """
-    widths = [40 + 6 * len(plain_text(name)) for name in names]
-    if not widths or sum(widths) <= width_px:
-        return 1
-    per_row = max(1, width_px // max(widths))
-    return math.ceil(len(widths) / per_row)
+_LEGEND_ROW_PX = 21
 
 
-def text_days(chars: int, x0: dt.date, x1: dt.date, plot_px: float = PRINT_PLOT_PX) -> float:
-    """How many days of the axis ``chars`` characters of 12 px text cover at the print width."""
-    return (7.0 * chars + 16) * max((x1 - x0).days, 1) / plot_px
+@dataclass(frozen=True)
+class LegendGrid:
+    """A legend's layout: entries whose text is ``entry_px`` wide, ``rows`` of them."""
+
+    entry_px: int
+    rows: int
+
+
+#: Pixels a character of legend text (11 px) takes, measured in Chromium: Noto Sans and Noto
+#: Naskh Arabic; and what an entry adds to its text (symbol, gaps).
+_LEGEND_CHAR_PX = {"en": 5.6, "ar": 4.1}
+_LEGEND_ENTRY_PX = 50
+
+
+def legend_grid(names: Sequence[str], lang: str, plot_px: int = PRINT_PLOT_PX - 50) -> LegendGrid:
+    """The columns and rows of a horizontal legend at the printed width: plotly wraps it at the
+    plot's width, every column as wide as the widest entry (``entrywidth``)."""
+    chars = [len(plain_text(name)) for name in names] or [1]
+    text_px = math.ceil(max(chars) * _LEGEND_CHAR_PX[lang]) + 4
+    per_row = max(1, plot_px // (text_px + _LEGEND_ENTRY_PX))
+    return LegendGrid(text_px, math.ceil(len(chars) / per_row))

@@ -53,7 +53,7 @@ from analysis.timeline import PhaseState, Timeline
 _PX_PER_ROW = 58
 #: The site on a row's label, and the phase's title under it in small type.
 _ROW_SITE = (30, 1)
-_ROW_TITLE = (30, 2)
+_ROW_TITLE = (30, 3)
 #: A note's phrases wrap at this many characters, on at most this many lines each.
 _NOTE_WRAP = (36, 2)
 #: Pixels between the latest mark and the notes column (a diamond is 17 px wide).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 import re
 import textwrap
@@ -84,7 +85,7 @@ PROJECT_TEMPLATE = go.layout.Template(
             "y": 0.01,
             "yanchor": "bottom",
             "yref": "container",
-            "font": {"size": 12},
+            "font": {"size": 11},
             "itemclick": "toggle",
             "bgcolor": "rgba(255,255,255,0)",
             "tracegroupgap": 4,
@@ -208,20 +209,34 @@ def wrapped(value: str, width: int, max_lines: int) -> list[str]:
     words = value.split()
     if _visible(value) <= width:
         return [value]
-    if len(words) < 2 or max_lines < 2:
-        return _cut_lines(textwrap.wrap(value, width) or [""], width, max_lines)
-    if _visible(value) <= 2 * width + 1:
-        best = min(
-            range(1, len(words)),
-            key=lambda i: (
-                _over(words, i, width) * 1000
-                + _break_cost(words, i)
-                + abs(_visible(" ".join(words[:i])) - _visible(" ".join(words[i:]))) // 4
-            ),
-        )
-        if not _over(words, best, width):
-            return [" ".join(words[:best]), " ".join(words[best:])]
-    return _cut_lines(textwrap.wrap(value, width), width, max_lines)
+    if 2 <= len(words) <= _MAX_WORDS and _visible(value) < max_lines * (width + 1):
+        best = _best_breaks(words, width, max_lines)
+        if best is not None:
+            bounds = [0, *best, len(words)]
+            return [" ".join(words[i:j]) for i, j in itertools.pairwise(bounds)]
+    return _cut_lines(textwrap.wrap(value, width) or [""], width, max_lines)
+
+
+#: Labels longer than this many words are wrapped greedily (the search is over break sets).
+_MAX_WORDS = 16
+
+
+def _best_breaks(words: list[str], width: int, max_lines: int) -> tuple[int, ...] | None:
+    """The break positions (indexes of the words that start a line) that fit ``width`` at the
+    least cost: fewest lines first, then the fewest breaks inside a phrase, then balance."""
+    best: tuple[int, tuple[int, ...]] | None = None
+    for n in range(1, max_lines):
+        for breaks in itertools.combinations(range(1, len(words)), n):
+            bounds = [0, *breaks, len(words)]
+            lengths = [_visible(" ".join(words[i:j])) for i, j in itertools.pairwise(bounds)]
+            if max(lengths) > width:
+                continue
+            cost = sum(_break_cost(words, i) for i in breaks) + (max(lengths) - min(lengths)) // 4
+            if best is None or cost < best[0]:
+                best = (cost, breaks)
+        if best is not None and best[0] < 100:
+            return best[1]
+    return best[1] if best is not None else None
 
 
 def _visible(value: str) -> int:
@@ -230,11 +245,6 @@ def _visible(value: str) -> int:
 
 
 _INVISIBLE = re.compile("[\u200e\u200f\u2066-\u2069]")
-
-
-def _over(words: list[str], i: int, width: int) -> int:
-    head, tail = _visible(" ".join(words[:i])), _visible(" ".join(words[i:]))
-    return max(0, head - width) + max(0, tail - width)
 
 
 def _cut_lines(parts: list[str], width: int, max_lines: int) -> list[str]:
