@@ -122,8 +122,9 @@ CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
 }
 #: Height of the strip at the top of every figure that only the toolbar uses: the title starts
-#: below it, so the toolbar (top right, 2 px from the edge, about 26 px high) never covers it.
-TOOLBAR_PX = 32
+#: below it, so the toolbar (2 px from the edge, 32 px high; on the side away from the title,
+#: report.css) never covers it, even where Arabic glyphs rise above the title's line.
+TOOLBAR_PX = 40
 
 
 @dataclass(frozen=True)
