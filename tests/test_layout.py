@@ -69,6 +69,28 @@ MEASURE = r"""(() => {
   return JSON.stringify(charts);
 })()"""
 
+#: Footnote markers that start a line: each marker's line against the character before it.
+MARKERS = r"""(() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = []; while (walker.nextNode()) texts.push(walker.currentNode);
+  const broken = []; let count = 0;
+  for (const sup of document.querySelectorAll('sup.ref')) {
+    const rects = sup.getClientRects(); if (!rects.length) continue;
+    count += 1;
+    const before = texts.filter((t) => t.textContent.trim() && !sup.contains(t)
+      && (sup.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_PRECEDING)).pop();
+    if (!before) continue;
+    const end = before.textContent.trimEnd().length;
+    const range = document.createRange();
+    range.setStart(before, end - 1); range.setEnd(before, end);
+    const prev = range.getClientRects(); if (!prev.length) continue;
+    const p = prev[prev.length - 1], m = rects[0];
+    if (m.top > p.bottom || m.bottom < p.top) broken.push(sup.textContent + ' after ' +
+      before.textContent.slice(-20));
+  }
+  return JSON.stringify({count, broken});
+})()"""
+
 #: Page loaded, every chart drawn, fonts ready.
 READY = """document.readyState === 'complete' && document.fonts.status === 'loaded'
   && Array.from(document.querySelectorAll('.plotly-graph-div'))
@@ -111,8 +133,10 @@ def chromium() -> Iterator[Chromium]:
         yield browser
 
 
-def measure(browser: Chromium, page: Path, *, width: int, media: str) -> dict[str, Any]:
-    """Load ``page`` at ``width`` with ``media`` emulated, wait for the charts, measure them."""
+def measure(
+    browser: Chromium, page: Path, *, width: int, media: str, script: str = MEASURE
+) -> dict[str, Any]:
+    """Load ``page`` at ``width`` with ``media`` emulated, wait for the charts, run ``script``."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
         "sessionId"
@@ -129,7 +153,7 @@ def measure(browser: Chromium, page: Path, *, width: int, media: str) -> dict[st
         while not evaluate(browser, session, READY):
             assert time.monotonic() < deadline, f"{page} did not draw its charts"
             time.sleep(0.05)  # polling the page's own state, not waiting for a guess
-        return json.loads(evaluate(browser, session, MEASURE))
+        return json.loads(evaluate(browser, session, script))
     finally:
         browser.send("Target.closeTarget", {"targetId": target})
 
@@ -228,6 +252,15 @@ def test_no_label_runs_into_the_as_of_line(layouts, lang: str, media: str) -> No
         # every note is whole, inside the figure
         svg = chart["svg"]
         assert all(b[0] >= svg[0] - 1 and b[2] <= svg[2] + 1 for b in chart["notes"]), name
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_footnote_marker_never_starts_a_line(built: Path, chromium: Chromium, lang: str) -> None:
+    page = built / lang / "drawdown-report.html"
+    for width in (PRINT_WIDTH_PX, 420):  # the printed page, and a phone
+        found = measure(chromium, page, width=width, media="print", script=MARKERS)
+        assert found["count"] > 20, found  # the shipped report cites dozens of sources
+        assert not found["broken"], f"{lang} at {width} px: {found['broken'][:5]}"
 
 
 # --------------------------------------------------------------------------- the PDFs
