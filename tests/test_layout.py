@@ -1,7 +1,7 @@
 """Layout of the built reports, measured as a reader meets it, in both languages.
 
-One real build (both languages, HTML and PDF) is shared by the module. In headless Chromium,
-on screen (1100 px) and at the printed width with print media: the bounding boxes of the
+One real build (two dates, both languages, HTML and PDF) is shared by the module. In headless
+Chromium, on screen (1100 px) and at the printed width with print media: the bounding boxes of the
 chart toolbar against titles and labels, of markers against lane and phase labels, of markers
 against each other, and of every label against the report-date line. In the PDFs: the first
 page is filled, and no page holds only the footer.
@@ -28,7 +28,8 @@ from conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
-AS_OF = "2026-11-30"
+#: A report inside the data (the report-date line amid the marks) and one well past its end.
+DATES = ("2025-10-15", "2026-11-30")
 #: A4 less 15 mm margins each side, in CSS pixels: the width the PDF is laid out at.
 PRINT_WIDTH_PX = round((210 - 2 * 15) / 25.4 * 96)
 POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdftoppm", "pdfinfo"))
@@ -116,7 +117,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "analysis",
         "build",
         "--as-of",
-        AS_OF,
+        ",".join(DATES),
         "--out",
         str(out),
         "--jobs",
@@ -124,7 +125,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    return out / AS_OF
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -166,19 +167,20 @@ def evaluate(browser: Chromium, session: str, expression: str) -> Any:
 
 
 VIEWS = [
-    (lang, width, media)
+    (date, lang, width, media)
+    for date in DATES
     for lang in ("en", "ar")
     for width, media in ((1100, "screen"), (PRINT_WIDTH_PX, "print"))
 ]
 
 
 @pytest.fixture(scope="module")
-def layouts(built: Path, chromium: Chromium) -> dict[tuple[str, str], dict[str, Any]]:
+def layouts(built: Path, chromium: Chromium) -> dict[tuple[str, str, str], dict[str, Any]]:
     return {
-        (lang, media): measure(
-            chromium, built / lang / "drawdown-report.html", width=width, media=media
+        (date, lang, media): measure(
+            chromium, built / date / lang / "drawdown-report.html", width=width, media=media
         )
-        for lang, width, media in VIEWS
+        for date, lang, width, media in VIEWS
     }
 
 
@@ -202,13 +204,14 @@ def crossings(boxes: list[list[float]], others: list[list[float]]) -> list[Any]:
 
 # --------------------------------------------------------------------------- the charts
 
-VIEW_IDS = [f"{lang}-{media}" for lang, _, media in VIEWS]
+VIEW_IDS = [f"{date}-{lang}-{media}" for date, lang, _, media in VIEWS]
+VIEW_KEYS = [(date, lang, media) for date, lang, _, media in VIEWS]
 
 
-@pytest.mark.parametrize(("lang", "media"), [(v[0], v[2]) for v in VIEWS], ids=VIEW_IDS)
-def test_the_toolbar_never_covers_a_title_or_a_label(layouts, lang: str, media: str) -> None:
-    for name, chart in layouts[(lang, media)].items():
-        if media == "print":
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_the_toolbar_never_covers_a_title_or_a_label(layouts, view: tuple[str, str, str]) -> None:
+    for name, chart in layouts[view].items():
+        if view[2] == "print":
             assert chart["modebar"] is None, f"{name}: the toolbar is printed"
             continue
         assert chart["modebar"], f"{name}: no toolbar to measure"
@@ -219,9 +222,9 @@ def test_the_toolbar_never_covers_a_title_or_a_label(layouts, lang: str, media: 
         assert not crossings(chart["title"], chart["asOfLabel"]), name
 
 
-@pytest.mark.parametrize(("lang", "media"), [(v[0], v[2]) for v in VIEWS], ids=VIEW_IDS)
-def test_markers_cross_no_lane_or_phase_label(layouts, lang: str, media: str) -> None:
-    for name, chart in layouts[(lang, media)].items():
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_markers_cross_no_lane_or_phase_label(layouts, view: tuple[str, str, str]) -> None:
+    for name, chart in layouts[view].items():
         marks = [p["box"] for p in chart["points"]]
         assert marks, name
         assert not crossings(marks, chart["lanes"]), f"{name}: a marker on a lane label"
@@ -229,9 +232,11 @@ def test_markers_cross_no_lane_or_phase_label(layouts, lang: str, media: str) ->
         assert not crossings(chart["phaseLabels"], chart["lanes"]), name
 
 
-@pytest.mark.parametrize(("lang", "media"), [(v[0], v[2]) for v in VIEWS], ids=VIEW_IDS)
-def test_markers_on_the_same_date_do_not_hide_each_other(layouts, lang: str, media: str) -> None:
-    chart = layouts[(lang, media)]["chart-gantt"]
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_markers_on_the_same_date_do_not_hide_each_other(
+    layouts, view: tuple[str, str, str]
+) -> None:
+    chart = layouts[view]["chart-gantt"]
     events = [p["box"] for p in chart["points"] if p["role"] == "milestone"]
     assert len(events) > 20  # the shipped data: dozens of point events, several a day
     hidden = [
@@ -242,9 +247,9 @@ def test_markers_on_the_same_date_do_not_hide_each_other(layouts, lang: str, med
     assert not hidden, hidden[:3]
 
 
-@pytest.mark.parametrize(("lang", "media"), [(v[0], v[2]) for v in VIEWS], ids=VIEW_IDS)
-def test_no_label_runs_into_the_as_of_line(layouts, lang: str, media: str) -> None:
-    for name, chart in layouts[(lang, media)].items():
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_no_label_runs_into_the_as_of_line(layouts, view: tuple[str, str, str]) -> None:
+    for name, chart in layouts[view].items():
         x = chart["asOfX"]
         assert x is not None, name
         crossing = [b for b in chart["phaseLabels"] + chart["notes"] if b[0] + 1 < x < b[2] - 1]
@@ -256,7 +261,7 @@ def test_no_label_runs_into_the_as_of_line(layouts, lang: str, media: str) -> No
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_footnote_marker_never_starts_a_line(built: Path, chromium: Chromium, lang: str) -> None:
-    page = built / lang / "drawdown-report.html"
+    page = built / DATES[-1] / lang / "drawdown-report.html"
     for width in (PRINT_WIDTH_PX, 420):  # the printed page, and a phone
         found = measure(chromium, page, width=width, media="print", script=MARKERS)
         assert found["count"] > 20, found  # the shipped report cites dozens of sources
@@ -300,23 +305,26 @@ def page_text(pdf: Path, page: int) -> list[str]:
     ]
 
 
+PDFS = [(date, lang) for date in DATES for lang in ("en", "ar")]
+
+
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_the_first_page_is_filled(built: Path, lang: str) -> None:
-    pdf = built / lang / "drawdown-report.pdf"
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_the_first_page_is_filled(built: Path, date: str, lang: str) -> None:
+    pdf = built / date / lang / "drawdown-report.pdf"
     height, rows = ink_rows(pdf, 1)
     # the text block: 18 mm margins top and bottom hold only the running header and footer
     top, bottom = round(height * 18 / 297), round(height * (297 - 18) / 297)
     body = [y for y in rows if top < y < bottom]
     fill = (max(body) - top) / (bottom - top)
-    assert fill > 0.8, f"page 1 of the {lang} PDF is {fill:.0%} filled"
+    assert fill > 0.8, f"page 1 of the {date} {lang} PDF is {fill:.0%} filled"
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_no_page_holds_only_the_footer(built: Path, lang: str) -> None:
-    pdf = built / lang / "drawdown-report.pdf"
-    html = (built / lang / "drawdown-report.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_no_page_holds_only_the_footer(built: Path, date: str, lang: str) -> None:
+    pdf = built / date / lang / "drawdown-report.pdf"
+    html = (built / date / lang / "drawdown-report.html").read_text(encoding="utf-8")
     footer = re.search(r'<footer class="report-footer">(.*?)</footer>', html, re.S)
     assert footer
     footer_words = set(re.sub(r"<[^>]+>", " ", footer.group(1)).split())
@@ -327,4 +335,4 @@ def test_no_page_holds_only_the_footer(built: Path, lang: str) -> None:
     for number, lines in enumerate(texts, start=1):
         body = [ln for ln in lines if re.sub(r"\d+", "#", ln) not in running]
         rest = [w for ln in body for w in ln.split() if w not in footer_words]
-        assert len(rest) >= 5, f"page {number} of {pages} of the {lang} PDF: {body}"
+        assert len(rest) >= 5, f"page {number} of {pages} of the {date} {lang} PDF: {body}"
