@@ -27,7 +27,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from analysis.charts.alt import gantt_alt
-from analysis.charts.axes import frame, lane_axis, x_axis
+from analysis.charts.axes import PRINT_PLOT_PX, frame, lane_axis, x_axis
 from analysis.charts.hover import deadline_hover, phase_hover
 from analysis.charts.layers import (
     Layers,
@@ -46,7 +46,7 @@ from analysis.charts.layers import (
 )
 from analysis.charts.marks import kind_key, milestone_marks, stack
 from analysis.charts.model import coverage_end, end_earliest, known_through, value_span
-from analysis.charts.style import PALETTE, Chart, cut, esc, iso, line, text, wrapped
+from analysis.charts.style import PALETTE, Chart, cut, esc, iso, line, plain, text, wrapped
 from analysis.dataset import Dataset
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
@@ -172,10 +172,25 @@ def segments(state: PhaseState, known: dt.date) -> list[tuple[str, dt.date, dt.d
     return [p for p in pieces if p[2] > p[1]]
 
 
+#: Pixels a character of an 11 px phase title takes (Noto Sans, Noto Naskh Arabic), measured.
+_LABEL_CHAR_PX = {"en": 5.7, "ar": 4.4}
+
+
 def phase_label(
-    state: PhaseState, y: float, x0: dt.date, loc: Locale, reverse: bool
+    state: PhaseState,
+    y: float,
+    window: tuple[dt.date, dt.date],
+    as_of: dt.date,
+    loc: Locale,
+    reverse: bool,
 ) -> dict[str, Any]:
-    """The phase's title above its bar; a phase clipped by the window says since when."""
+    """The phase's title above its bar; a phase clipped by the window says since when.
+
+    The title runs from the bar's start toward later dates, unless it would run into the
+    report-date line (its width estimated at the printed size): then it ends just before the
+    line, or failing room there starts just after it.
+    """
+    x0, x1 = window
     title = esc(cut(state.phase.title(loc.lang), _PHASE_LABEL_CHARS))
     clipped = state.start < x0
     if clipped:
@@ -183,14 +198,24 @@ def phase_label(
     label_text = line(title, loc)
     if clipped:  # the arrow points out of the window, towards the phase's start
         label_text = f"{label_text} ▶" if reverse else f"◀ {label_text}"
+    days_per_px = (x1 - x0).days / PRINT_PLOT_PX
+    width = dt.timedelta(days=(len(plain(title)) + 3) * _LABEL_CHAR_PX[loc.lang] * days_per_px)
+    gap = dt.timedelta(days=6 * days_per_px)
+    start, forward = max(state.start, x0), True
+    if start < as_of < start + width + gap:
+        if as_of - gap - width >= x0:  # ends just before the line
+            start, forward = as_of - gap, False
+        else:  # starts just after it
+            start = as_of + gap
     return {
-        "x": iso(max(state.start, x0)),
+        "x": iso(start),
         "y": round(y + _LABEL_DY, 3),
         "xref": "x",
         "yref": "y",
         "text": label_text,
         "showarrow": False,
-        "xanchor": "right" if reverse else "left",
+        # the text runs toward later dates (forward) or earlier ones from its anchor
+        "xanchor": "right" if reverse == forward else "left",
         "yanchor": "middle",
         "name": "phase-label",
         "font": {"size": 11, "color": PALETTE["muted"]},
@@ -213,7 +238,7 @@ def _phase_parts(
     dataset: Dataset,
     loc: Locale,
     labels: list[dict[str, Any]],
-    x0: dt.date,
+    window: tuple[dt.date, dt.date],
     reverse: bool,
 ) -> _PhaseParts:
     parts = _PhaseParts(
@@ -233,7 +258,7 @@ def _phase_parts(
             hover = phase_hover(state, dataset, loc)
             for role, a, b in segments(state, known):
                 parts.pieces[role].append((a, b, y, hover))
-            labels.append(phase_label(state, y, x0, loc, reverse))
+            labels.append(phase_label(state, y, window, tl.as_of, loc, reverse))
         _deadline_parts(parts, lane.deadlines, rows, dataset, loc)
     return parts
 
@@ -282,7 +307,7 @@ def gantt_figure(
     lanes = lane_rows(tl, dataset, loc, max_markers_per_lane, (x1 - x0).days)
     layers = Layers()
     lane_bands(layers, [(rows.top, rows.bottom) for rows in lanes])
-    parts = _phase_parts(tl, lanes, dataset, loc, layers.annotations, x0, reverse)
+    parts = _phase_parts(tl, lanes, dataset, loc, layers.annotations, (x0, x1), reverse)
     for role, key in (
         ("actual", "legend.actual"),
         ("range", "legend.range"),
