@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -187,26 +188,28 @@ def phase_label(
     """The phase's title above its bar; a phase clipped by the window says since when.
 
     The title runs from the bar's start toward later dates, unless it would run into the
-    report-date line (its width estimated at the printed size): then it ends just before the
-    line, or failing room there starts just after it.
+    report-date line (widths estimated at the printed size): then it ends just before the
+    line, or starts just after it, or, with room for neither, is cut to the larger side.
     """
     x0, x1 = window
-    title = esc(cut(state.phase.title(loc.lang), _PHASE_LABEL_CHARS))
+    title = state.phase.title(loc.lang)
     clipped = state.start < x0
-    if clipped:
-        title += f" ({text('since', loc, date=format_date(state.phase.start, loc))})"
-    label_text = line(title, loc)
-    if clipped:  # the arrow points out of the window, towards the phase's start
-        label_text = f"{label_text} ▶" if reverse else f"◀ {label_text}"
-    days_per_px = (x1 - x0).days / PRINT_PLOT_PX
-    width = dt.timedelta(days=(len(plain(title)) + 3) * _LABEL_CHAR_PX[loc.lang] * days_per_px)
-    gap = dt.timedelta(days=6 * days_per_px)
-    start, forward = max(state.start, x0), True
+    suffix = f" ({text('since', loc, date=format_date(state.phase.start, loc))})" if clipped else ""
+    days_per_char = _LABEL_CHAR_PX[loc.lang] * (x1 - x0).days / PRINT_PLOT_PX
+    gap = dt.timedelta(days=math.ceil(6 * (x1 - x0).days / PRINT_PLOT_PX))
+    start, forward, chars = max(state.start, x0), True, _PHASE_LABEL_CHARS
+    width = dt.timedelta(days=(len(plain(title + suffix)) + 3) * days_per_char)
     if start < as_of < start + width + gap:
-        if as_of - gap - width >= x0:  # ends just before the line
+        before, after = (as_of - gap - x0).days, (x1 - as_of - gap).days
+        if before >= width.days or before >= after:  # ends just before the line
             start, forward = as_of - gap, False
+            chars = int(before / days_per_char) - 3 - len(plain(suffix))
         else:  # starts just after it
             start = as_of + gap
+            chars = int(after / days_per_char) - 3 - len(plain(suffix))
+    label_text = line(esc(cut(title, max(chars, 12))) + suffix, loc)
+    if clipped:  # the arrow points out of the window, towards the phase's start
+        label_text = f"{label_text} ▶" if reverse else f"◀ {label_text}"
     return {
         "x": iso(start),
         "y": round(y + _LABEL_DY, 3),
