@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import shutil
 import statistics
 import struct
@@ -587,6 +588,67 @@ def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
     assert "الانتهاء بعد الموعد بـ6 إلى 8 أيام" in text
     for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
         assert word not in text, word
+
+
+# --------------------------------------------------------------------------- wrapping
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines", "expected"),
+    [
+        # between phrases, never after a preposition ("ضد / داعش")
+        (
+            "المهمة العسكرية للتحالف الدولي ضد داعش في العراق",
+            30,
+            2,
+            ["المهمة العسكرية للتحالف الدولي", "ضد داعش في العراق"],
+        ),
+        (
+            "Coalition military mission against ISIS in Iraq",
+            28,
+            2,
+            ["Coalition military mission", "against ISIS in Iraq"],
+        ),
+        # after a colon; never inside a date or between a number and its noun
+        (
+            "Not known: the data end on 31 March 2026",
+            36,
+            2,
+            ["Not known:", "the data end on 31 March 2026"],
+        ),
+        (
+            "إعلان الاكتمال بعد الموعد بـ\u2066110\u2069 أيام",
+            36,
+            2,
+            ["إعلان الاكتمال بعد الموعد بـ\u2066110\u2069 أيام"],
+        ),
+        (
+            "مهمة التحالف في أربيل لدعم العمليات في سوريا",
+            30,
+            3,
+            ["مهمة التحالف في أربيل", "لدعم العمليات في سوريا"],
+        ),
+        # an adjective stays with its noun
+        (
+            "بعد الموعد الأصلي (أيلول 2025) بفارق 109 أيام",
+            24,
+            2,
+            ["بعد الموعد الأصلي", "(أيلول 2025) بفارق 109 أيام"],
+        ),
+    ],
+)
+def test_labels_wrap_between_phrases(text: str, width: int, lines: int, expected) -> None:
+    assert charts.style.wrapped(text, width, lines) == expected
+
+
+def test_shipped_axis_labels_never_end_a_line_inside_a_phrase(tl_late, shipped) -> None:
+    binding = re.compile(r"(^|\s)(ضد|في|من|إلى|على|of|in|at|against|the|for|from)$")
+    for loc in (EN, AR):
+        for chart in (gantt_figure(tl_late, shipped, loc), promise_figure(tl_late, shipped, loc)):
+            for tick in chart.figure.layout.yaxis.ticktext:
+                for part in re.sub(r"<[^>]+>", "\n", tick.replace("<br>", "\n")).split("\n"):
+                    part = part.strip("\u2067\u2069 ")
+                    assert not binding.search(part), (tick, part)
 
 
 # --------------------------------------------------------------------------- alt text

@@ -75,6 +75,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
 
 
 def gantt_alt(tl: Timeline, loc: Locale) -> str:
+    """The Gantt's alternative text: its lanes, date and the one notable fact."""
     return text(
         "alt.gantt",
         loc,
@@ -85,6 +86,7 @@ def gantt_alt(tl: Timeline, loc: Locale) -> str:
 
 
 def promise_alt(tl: Timeline, loc: Locale) -> str:
+    """The promise chart's alternative text: its phases, date and the one notable fact."""
     states = [s for s in tl.phases if s.deadline is not None]
     return text(
         "alt.promise",

@@ -100,6 +100,7 @@ class LaneRows:
 
     @property
     def label_y(self) -> float:
+        """Where the lane's label sits: the middle of its phase rows (or of its markers)."""
         ys = list(self.rows.values()) or [m.y for m in self.marks] or [self.top]
         return round(sum(ys) / len(ys), 3)
 

@@ -84,6 +84,7 @@ def end_text(state: PhaseState, loc: Locale) -> str:
 
 
 def phase_hover(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
+    """A phase's hover: title, site, start, end, deadlines (their own sources), status."""
     phase = state.phase
     site = dataset.sites.get(state.site)
     rows = [f"<b>{esc(phase.title(loc.lang))}</b>"]
@@ -103,6 +104,7 @@ def phase_hover(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
 
 
 def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale) -> str:
+    """A deadline's hover: its date, terms, standing, announcement and its own sources."""
     event = deadline.event
     rows = [
         f"<b>{esc(event.title(loc.lang))}</b>",
@@ -124,6 +126,7 @@ def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale) -> str:
 
 
 def event_hover(event: Event, dataset: Dataset, loc: Locale, *, with_site: bool) -> str:
+    """A point event's hover: title, kind, date, site (in the "Elsewhere" lane), sources."""
     rows = [
         f"<b>{esc(event.title(loc.lang))}</b>",
         f"{label('kind', loc)}: {label_or(f'kind.{event.kind}', loc, event.kind)}",

@@ -43,6 +43,7 @@ class Layers:
     annotations: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, *traces: dict[str, Any] | None) -> None:
+        """Add traces in drawing order; None (a layer with nothing to draw) is skipped."""
         self.data += [t for t in traces if t is not None]
 
 
@@ -358,6 +359,7 @@ class Mark:
 
 
 def marker_size(n: int) -> float:
+    """A point-event marker's size in pixels: larger the more events it stands for."""
     return min(22, 10 + 2 * math.sqrt(n - 1))
 
 

@@ -35,6 +35,7 @@ MAX_LEVELS = 4
 
 
 def kind_key(kind: str) -> tuple[int, str]:
+    """Sort key of a point-event kind: legend order, unknown kinds last, alphabetically."""
     return (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), kind)
 
 

@@ -58,6 +58,7 @@ def end_range(state: PhaseState) -> DateInterval | None:
 
 
 def end_earliest(state: PhaseState) -> dt.date | None:
+    """The earliest day the known end allows (the end itself unless it is a range)."""
     return state.end_earliest or state.end
 
 

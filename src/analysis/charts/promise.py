@@ -178,6 +178,7 @@ def place_notes(
 def notes_trace(
     notes: Sequence[_Note], column: dt.date, loc: Locale, reverse: bool
 ) -> dict[str, Any] | None:
+    """The notes, one per row, starting together at ``column`` toward later dates."""
     if not notes:
         return None
     return {

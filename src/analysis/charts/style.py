@@ -299,6 +299,7 @@ def _bounds(days: Any) -> tuple[int, int]:
 
 
 def iso(day: dt.date) -> str:
+    """A day as plotly takes it on a date axis."""
     return day.isoformat()
 
 
