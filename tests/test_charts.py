@@ -631,7 +631,7 @@ def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
         # an adjective stays with its noun
         (
             "بعد الموعد الأصلي (أيلول 2025) بفارق 109 أيام",
-            24,
+            28,
             2,
             ["بعد الموعد الأصلي", "(أيلول 2025) بفارق 109 أيام"],
         ),
