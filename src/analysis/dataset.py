@@ -6,16 +6,23 @@ Frictionless Data Package) into a :class:`Dataset`, or raises a single
 file, CSV line, column, value and what was expected.
 
 The table constraints (required, enum, pattern, unique, number ranges, keys)
-are read from ``datapackage.json``; only the rules a Table Schema cannot say
-(``end`` after ``start``, a ``phase`` link must reach a phase, ``revises``
-chains without cycles) live here. The loader uses the standard library only:
-every report kernel imports it, and pandas or frictionless would add more than
-half a second to each start (see ``benchmarks/bench_load.py``).
+are those of :mod:`analysis.schema`: the code's policy, tightened by
+``datapackage.json`` (which may add rules, never remove them). The rules a Table
+Schema cannot say (``end`` after ``start``, a ``phase`` link must reach a phase,
+``revises`` chains without cycles, nothing public before it happened) live here.
+Files are read through :mod:`analysis.datafiles`: nothing outside the data
+directory, nothing but regular files, never more than the size limit. Analyst
+notes (``commentary/``) are read, checked and sanitised with the tables
+(:mod:`analysis.commentary`). The loader uses no pandas or frictionless: every
+report kernel imports it, and they would add more than half a second to each
+start (see ``benchmarks/bench_load.py``); validation stays linear in the size of
+the data (``benchmarks/bench_validation.py``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -26,18 +33,30 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from analysis.commentary import Commentary, read_notes
+from analysis.datafiles import (
+    FORBIDDEN_CHARS,
+    UnsafeFileError,
+    read_regular,
+    resolve_inside,
+    safe_files,
+)
 from analysis.dates import DateFormatError, PartialDate
 from analysis.paths import DATA_DIR
+from analysis.schema import POLICY, FieldRule, TableRule, read_schema
 
 #: Files larger than this are refused before parsing, with a message that says so.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 #: Kinds whose ``phase`` column names the phase they bound or end.
 PHASE_LINKED_KINDS = frozenset({"deadline", "withdrawal", "handover"})
 _DEFAULT_CONFIDENCE = "reported"
-# C0 controls other than tab/newline/CR, and the bidi overrides and embeddings
-# (U+202A..U+202E): an override in a title would reorder what a reader sees.
-# Isolates (U+2066..U+2069) and marks (U+200E/U+200F) are legitimate in Arabic text.
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]")
+_FORBIDDEN_CHARS = FORBIDDEN_CHARS
+#: A cell of only these is blank: spaces, and the invisible characters (zero-width
+#: space/joiners, marks, isolates, word joiner, BOM, soft hyphen, Arabic letter mark).
+_BLANK = re.compile(r"[\s\u00ad\u034f\u061c\u180e\u200b-\u200f\u2060-\u2064\u2066-\u2069\ufeff]*")
+#: Hints ("did you mean …?") are computed for this many problems per column at most:
+#: each costs a fuzzy match against every id, and validation must stay linear.
+_MAX_HINTS = 20
 
 
 # --------------------------------------------------------------------------- errors
@@ -183,6 +202,8 @@ class Dataset:
     events: tuple[Event, ...]
     #: sha256 over the package's files (names and bytes): the identity of the data.
     data_hash: str
+    #: Analyst notes of ``commentary/``, every language and date, checked and sanitised.
+    commentary: tuple[Commentary, ...] = ()
 
     def event(self, event_id: str) -> Event:
         return self._by_id[event_id]
@@ -207,7 +228,8 @@ class Dataset:
         sites_with_events = sorted({e.site for e in self.events})
         return (
             f"{len(self.events)} events, {len(self.sites)} sites, {len(self.actors)} actors, "
-            f"{len(self.sources)} sources; {when}; sites: {', '.join(sites_with_events)}"
+            f"{len(self.sources)} sources, {len(self.commentary)} analyst notes; {when}; "
+            f"sites: {', '.join(sites_with_events)}"
         )
 
 
@@ -216,16 +238,16 @@ class Dataset:
 
 @dataclass
 class _Table:
-    """A CSV file read against its Table Schema: rows of raw strings plus line numbers."""
+    """A CSV file read against its rules: rows of raw strings plus line numbers."""
 
     name: str
     file: str
-    fields: list[dict[str, Any]]
+    fields: list[FieldRule]
     header: list[str] = field(default_factory=list)
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
-    def field_spec(self, name: str) -> dict[str, Any] | None:
-        return next((f for f in self.fields if f["name"] == name), None)
+    def field_spec(self, name: str) -> FieldRule | None:
+        return next((f for f in self.fields if f.name == name), None)
 
     def column_number(self, name: str) -> int | None:
         return self.header.index(name) + 1 if name in self.header else None
@@ -250,23 +272,28 @@ class _Collector:
         self.problems.append(Problem(file, line, column, value, message, number))
 
 
-def _read_descriptor(data_dir: Path, problems: _Collector) -> dict[str, Any] | None:
-    path = data_dir / "datapackage.json"
-    if not data_dir.is_dir():
-        problems.add(str(data_dir), None, None, None, "is not a directory")
-        return None
+def _read_descriptor(root: Path, problems: _Collector) -> dict[str, Any] | None:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_FILE_BYTES)
     except FileNotFoundError:
         problems.add(
             "datapackage.json",
             None,
             None,
             None,
-            f"missing in {data_dir}: a data directory needs the package descriptor "
+            f"missing in {root}: a data directory needs the package descriptor "
             "(copy data/datapackage.json from the project)",
         )
         return None
+    except UnsafeFileError as exc:
+        problems.add("datapackage.json", None, None, None, str(exc))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.add("datapackage.json", None, None, None,
+                     f"is over the {MAX_FILE_BYTES // 2**20} MB limit")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.add("datapackage.json", None, None, None, f"is not UTF-8 ({exc.reason})")
         return None
@@ -275,8 +302,12 @@ def _read_descriptor(data_dir: Path, problems: _Collector) -> dict[str, Any] | N
     except json.JSONDecodeError as exc:
         problems.add("datapackage.json", exc.lineno, None, None, f"is not valid JSON: {exc.msg}")
         return None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        problems.add("datapackage.json", None, None, None, "has no 'resources' list")
+    except RecursionError:
+        problems.add("datapackage.json", None, None, None,
+                     "is nested too deeply to read: a descriptor is a few levels deep")
+        return None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        problems.add("datapackage.json", None, None, None, f"is not valid JSON: {exc}")
         return None
     return descriptor
 
@@ -321,29 +352,40 @@ def _decode(raw: bytes, file: str, problems: _Collector) -> str | None:
         return None
 
 
-def _read_table(data_dir: Path, resource: dict[str, Any], problems: _Collector) -> _Table | None:
-    name = str(resource.get("name", "?"))
-    file = str(resource.get("path", f"{name}.csv"))
-    fields = resource.get("schema", {}).get("fields", [])
-    table = _Table(name, file, fields)
-    path = data_dir / file
-    if not path.exists():
-        if name == "event_sources":  # optional table
-            return table
-        problems.add(file, None, None, None, f"missing: the '{name}' table is required")
+def _read_table(
+    root: Path, rule: TableRule, problems: _Collector, *, optional: bool = False
+) -> _Table | None:
+    name, file = rule.name, rule.path
+    table = _Table(name, file, list(rule.fields))
+    try:
+        raw = read_regular(resolve_inside(root, file), MAX_FILE_BYTES)
+    except UnsafeFileError as exc:
+        problems.add("datapackage.json", None, None, file, f"{rule.where}.path {file!r} {exc}")
         return None
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    except FileNotFoundError:
+        if optional:
+            problems.add(
+                file,
+                None,
+                None,
+                None,
+                f"missing: datapackage.json declares the '{name}' table ({rule.where}); add "
+                "the file (a header row is enough) or remove the resource, so that no row "
+                "is lost silently",
+            )
+        else:
+            problems.add(file, None, None, None, f"missing: the '{name}' table is required")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
         problems.add(
             file,
             None,
             None,
             None,
-            f"is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit per table; "
+            f"is over the {MAX_FILE_BYTES // 2**20} MB limit per table; "
             "split the dataset or raise analysis.dataset.MAX_FILE_BYTES",
         )
         return None
-    raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
         problems.add(file, None, None, None, "is empty: expected a header row and data rows")
         return None
@@ -389,7 +431,7 @@ def _read_table(data_dir: Path, resource: dict[str, Any], problems: _Collector) 
 
 
 def _check_header(table: _Table, problems: _Collector) -> bool:
-    known = [f["name"] for f in table.fields]
+    known = [f.name for f in table.fields]
     ok = True
     seen: set[str] = set()
     for number, column in enumerate(table.header, start=1):
@@ -414,11 +456,11 @@ def _check_header(table: _Table, problems: _Collector) -> bool:
             )
             ok = False
     for spec in table.fields:
-        if spec.get("constraints", {}).get("required") and spec["name"] not in table.header:
+        if spec.required and spec.name not in table.header:
             problems.add(
                 table.file,
                 1,
-                spec["name"],
+                spec.name,
                 None,
                 f"required column is missing from the header (columns: {', '.join(table.header)})",
             )
@@ -437,14 +479,13 @@ def _closest(word: str, choices: list[str]) -> str:
 
 
 def _check_cells(table: _Table, problems: _Collector) -> None:
-    """Apply the Table Schema constraints of every field to every cell."""
+    """Apply the rules of every column (policy and schema, merged) to every cell."""
     for spec in table.fields:
-        name = spec["name"]
+        name = spec.name
         if name not in table.header:
             continue
-        cons = spec.get("constraints", {})
-        pattern = re.compile(cons["pattern"]) if "pattern" in cons else None
-        enum = cons.get("enum")
+        patterns = [(p, _compiled(p)) for p in spec.patterns]
+        enum = spec.enum
         seen: dict[str, int] = {}
         for line, row in table.rows:
             value = row[name]
@@ -460,20 +501,37 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                 )
                 continue
             if value == "":
-                if cons.get("required"):
+                if spec.required:
                     problems.add(table, line, name, value, "is required but empty")
                 continue
-            if "maxLength" in cons and len(value) > cons["maxLength"]:
+            if spec.required and _BLANK.fullmatch(value):
                 problems.add(
                     table,
                     line,
                     name,
                     value,
-                    f"is {len(value):,} characters long, over the maximum {cons['maxLength']:,}",
+                    "is required but blank: it holds only spaces or invisible characters",
                 )
                 continue
-            if spec.get("partialDate"):
-                _check_partial_date(table, line, name, value, spec["partialDate"], problems)
+            if spec.max_length is not None and len(value) > spec.max_length:
+                problems.add(
+                    table,
+                    line,
+                    name,
+                    value,
+                    f"is {len(value):,} characters long, over the maximum {spec.max_length:,}",
+                )
+                continue
+            if spec.min_length is not None and len(value) < spec.min_length:
+                problems.add(
+                    table, line, name, value, f"is shorter than the minimum {spec.min_length:,}"
+                )
+                continue
+            if spec.dates is not None:
+                low, high = spec.dates
+                _check_partial_date(
+                    table, line, name, value, {"min": low, "max": high}, problems
+                )
                 continue
             if enum is not None and value not in enum:
                 problems.add(
@@ -484,19 +542,25 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                     f"is not one of the allowed values: {', '.join(enum)}",
                 )
                 continue
-            if spec.get("type") == "number":
-                _check_number(table, line, name, value, cons, problems)
+            if spec.type == "number":
+                _check_number(table, line, name, value, spec, problems)
                 continue
-            if pattern is not None and not pattern.fullmatch(value):
-                problems.add(table, line, name, value, _pattern_message(name, cons["pattern"]))
+            failed = next((p for p, rx in patterns if not rx.fullmatch(value)), None)
+            if failed is not None:
+                problems.add(table, line, name, value, _pattern_message(name, failed))
                 continue
-            if cons.get("unique"):
+            if spec.unique:
                 if value in seen:
                     problems.add(
                         table, line, name, value, f"duplicate: already used on line {seen[value]}"
                     )
                 else:
                     seen[value] = line
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _check_partial_date(
@@ -532,7 +596,7 @@ def _pattern_message(column: str, pattern: str) -> str:
 
 
 def _check_number(
-    table: _Table, line: int, name: str, value: str, cons: dict[str, Any], problems: _Collector
+    table: _Table, line: int, name: str, value: str, spec: FieldRule, problems: _Collector
 ) -> None:
     try:
         number = float(value)
@@ -541,15 +605,14 @@ def _check_number(
         return
     if number != number or number in (float("inf"), float("-inf")):
         problems.add(table, line, name, value, "is not a finite number")
-    elif "minimum" in cons and number < cons["minimum"]:
-        problems.add(table, line, name, value, f"is below the minimum {cons['minimum']}")
-    elif "maximum" in cons and number > cons["maximum"]:
-        problems.add(table, line, name, value, f"is above the maximum {cons['maximum']}")
+    elif spec.minimum is not None and number < spec.minimum:
+        problems.add(table, line, name, value, f"is below the minimum {spec.minimum}")
+    elif spec.maximum is not None and number > spec.maximum:
+        problems.add(table, line, name, value, f"is above the maximum {spec.maximum}")
 
 
-def _check_primary_key(table: _Table, key: list[str], problems: _Collector) -> None:
-    if len(key) < 2:  # single-column keys are checked as 'unique' with the cells
-        return
+def _check_primary_key(table: _Table, key: tuple[str, ...], problems: _Collector) -> None:
+    """Duplicates of a key of several columns (one-column keys are unique columns)."""
     seen: dict[tuple[str, ...], int] = {}
     for line, row in table.rows:
         value = tuple(row.get(k, "") for k in key)
@@ -565,27 +628,28 @@ def _check_primary_key(table: _Table, key: list[str], problems: _Collector) -> N
 
 
 def _check_foreign_keys(
-    table: _Table, resource: dict[str, Any], tables: Mapping[str, _Table], problems: _Collector
+    table: _Table, rule: TableRule, tables: Mapping[str, _Table], problems: _Collector
 ) -> None:
-    for fk in resource.get("schema", {}).get("foreignKeys", []):
-        column = fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
-        target_name = fk["reference"]["resource"] or table.name
-        target_field = fk["reference"]["fields"]
-        target_field = target_field[0] if isinstance(target_field, list) else target_field
-        target = tables.get(target_name)
-        if target is None or column not in table.header:
+    for fk in rule.foreign_keys:
+        target = tables.get(fk.resource)
+        if target is None or fk.column not in table.header:
             continue
-        ids = {row.get(target_field, "") for _, row in target.rows}
+        ids = {row.get(fk.field, "") for _, row in target.rows}
+        choices: list[str] | None = None
+        hints = 0
         for line, row in table.rows:
-            value = row[column]
+            value = row[fk.column]
             if value and value not in ids:
+                hint = ""
+                if hints < _MAX_HINTS:
+                    choices = sorted(ids) if choices is None else choices
+                    hint, hints = _closest(value, choices), hints + 1
                 problems.add(
                     table,
                     line,
-                    column,
+                    fk.column,
                     value,
-                    f"refers to no row of {target.file}: expected an existing "
-                    f"{target_field}{_closest(value, sorted(ids))}",
+                    f"refers to no row of {target.file}: expected an existing {fk.field}{hint}",
                 )
 
 
@@ -661,16 +725,22 @@ def _check_event_rules(events: _Table, problems: _Collector) -> None:
 def _check_revision_cycles(
     events: _Table, by_id: Mapping[str, tuple[int, dict[str, str]]], problems: _Collector
 ) -> None:
-    reported: set[str] = set()
+    """Each deadline revises at most one other: follow each chain once (linear time).
+
+    A walk stops at a row already finished (its chain was checked) or at a row of the
+    walk itself: that row starts a cycle, reported once.
+    """
+    finished: set[str] = set()
     for event_id in by_id:
-        path: list[str] = []
+        if event_id in finished:
+            continue
+        walk: dict[str, int] = {}  # the rows of this walk, in order (dicts keep order)
         current = event_id
-        while current in by_id and current not in path:
-            path.append(current)
+        while current in by_id and current not in finished and current not in walk:
+            walk[current] = len(walk)
             current = by_id[current][1].get("revises", "")
-        if current in path and current not in reported:
-            cycle = path[path.index(current) :]
-            reported.update(cycle)
+        if current in walk:
+            cycle = list(walk)[walk[current] :]
             line, row = by_id[current]
             problems.add(
                 events,
@@ -681,6 +751,63 @@ def _check_revision_cycles(
                 + " -> ".join([*cycle, current])
                 + "; a deadline chain must run from the original to the latest",
             )
+        finished.update(walk)
+
+
+def _cell_date(row: Mapping[str, str], column: str) -> PartialDate | None:
+    try:
+        return PartialDate.parse(row[column]) if row.get(column) else None
+    except DateFormatError:
+        return None  # already reported
+
+
+def _check_event_order(events: _Table, problems: _Collector) -> None:
+    """Orders that cannot happen: public before it happened, a revision before its original.
+
+    Only deadlines (due later) and phases (planned ahead) may be announced before they
+    start; a statement, agreement or withdrawal is public once it happened, so a row
+    announced before its start would be shown as already recorded before it took place.
+    """
+    by_id = {row["id"]: row for _, row in events.rows if row.get("id")}
+    for line, row in events.rows:
+        kind = row.get("kind", "")
+        start, announced = _cell_date(row, "start"), _cell_date(row, "announced")
+        if (
+            start and announced and kind not in {"deadline", "phase"}
+            and announced.last_day() < start.first_day()
+        ):
+            problems.add(
+                events,
+                line,
+                "announced",
+                row["announced"],
+                f"is before the start {row['start']}: a {kind} is public only once it has "
+                "happened (a date still to come is a deadline or a planned phase)",
+            )
+        original = by_id.get(row.get("revises", ""))
+        if announced and original is not None and kind == "deadline":
+            was = _cell_date(original, "announced") or _cell_date(original, "start")
+            if was and announced.last_day() < was.first_day():
+                problems.add(
+                    events,
+                    line,
+                    "announced",
+                    row["announced"],
+                    f"is before the deadline it revises ({row['revises']}) was announced "
+                    f"({original.get('announced') or original.get('start')}): a revision "
+                    "comes after the original",
+                )
+        phase = by_id.get(row.get("phase", ""))
+        if phase is not None and kind in {"withdrawal", "handover"} and start:
+            began = _cell_date(phase, "start")
+            if began and start.last_day() < began.first_day():
+                problems.add(
+                    events,
+                    line,
+                    "start",
+                    row["start"],
+                    f"is before the phase it ends ({row['phase']}) starts ({phase.get('start')})",
+                )
 
 
 # --------------------------------------------------------------------------- building
@@ -691,7 +818,11 @@ def _opt(row: Mapping[str, str], column: str) -> str | None:
 
 
 def _build(
-    data_dir: Path, descriptor: dict[str, Any], tables: Mapping[str, _Table], data_hash: str
+    data_dir: Path,
+    descriptor: dict[str, Any],
+    tables: Mapping[str, _Table],
+    data_hash: str,
+    commentary: tuple[Commentary, ...] = (),
 ) -> Dataset:
     sites = {
         r["id"]: Site(
@@ -763,63 +894,120 @@ def _build(
         sources=MappingProxyType(sources),
         events=tuple(events),
         data_hash=data_hash,
+        commentary=commentary,
     )
 
 
-def package_files(data_dir: Path) -> Iterator[Path]:
-    """The files a report depends on: the descriptor, each resource, analyst commentary."""
-    yield data_dir / "datapackage.json"
-    yield from sorted((data_dir / "commentary").glob("*.md"))
+def _resource_paths(root: Path) -> list[str]:
+    """The resource paths ``datapackage.json`` names, as written (unchecked)."""
     try:
-        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8-sig"))
-        for resource in descriptor.get("resources", []):
-            path = data_dir / str(resource.get("path", ""))
-            if path.is_file():
-                yield path
-    except (OSError, ValueError):
-        return
+        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_FILE_BYTES)
+        descriptor = json.loads(raw.decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return []
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        return []
+    return [r["path"] for r in resources if isinstance(r, dict) and isinstance(r.get("path"), str)]
+
+
+def package_files(data_dir: Path) -> Iterator[Path]:
+    """The files a report depends on: the descriptor, each resource, analyst commentary.
+
+    Only regular files inside the data directory: a path that leaves it, a link out of
+    it or a FIFO is not a package file (the loader reports it).
+    """
+    root = Path(data_dir).resolve()
+    notes = root / "commentary"
+    names = ["datapackage.json"]
+    if notes.is_dir() and not notes.is_symlink():
+        names += sorted(f"commentary/{p.name}" for p in notes.glob("*.md"))
+    names += _resource_paths(root)
+    for path in safe_files(root, names):
+        yield Path(data_dir) / path.relative_to(root)
 
 
 def hash_data(data_dir: Path) -> str:
     """sha256 over every package file's name and bytes, in a stable order."""
     digest = hashlib.sha256()
-    for path in sorted(package_files(data_dir)):
-        if path.is_file():
-            digest.update(str(path.relative_to(data_dir)).encode() + b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+    for path in sorted(set(package_files(data_dir))):
+        try:
+            data = read_regular(path, MAX_FILE_BYTES)
+        except (OSError, UnsafeFileError):
+            continue
+        digest.update(str(path.relative_to(data_dir)).encode() + b"\0")
+        digest.update(data)
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
 REQUIRED_TABLES = ("events", "sites", "actors", "sources")
+OPTIONAL_TABLES = ("event_sources",)
+
+
+def _read_tables(
+    root: Path, rules: Mapping[str, TableRule], problems: _Collector
+) -> dict[str, _Table]:
+    for name in REQUIRED_TABLES:
+        if name not in rules:
+            problems.add("datapackage.json", None, None, name, f"declares no '{name}' resource")
+    for name in OPTIONAL_TABLES:
+        default = POLICY[name].path
+        if name not in rules and (root / default).exists():
+            problems.add(
+                "datapackage.json",
+                None,
+                None,
+                name,
+                f"declares no '{name}' resource, but {default} is in the data directory: "
+                "declare it (copy the resource from the project's datapackage.json) or "
+                "remove the file, so that none of its rows is lost silently",
+            )
+    tables: dict[str, _Table] = {}
+    for name, rule in rules.items():
+        table = _read_table(root, rule, problems, optional=name in OPTIONAL_TABLES)
+        if table is not None:
+            tables[name] = table
+    return tables
+
+
+def _read_commentary(root: Path, problems: _Collector) -> tuple[Commentary, ...]:
+    notes, errors = read_notes(root)
+    for error in errors:
+        problems.add(error.file, error.line, None, error.value, error.message)
+    return notes
 
 
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
-    """Read and validate a data directory.
+    """Read and validate a data directory, analyst notes included.
 
     Raises :class:`DataValidationError` listing every problem found.
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     problems = _Collector()
-    descriptor = _read_descriptor(data_dir, problems)
+    if not data_dir.is_dir():
+        problems.add(str(data_dir), None, None, None, "is not a directory")
+        raise DataValidationError(problems.problems)
+    root = data_dir.resolve()
+    descriptor = _read_descriptor(root, problems)
     if descriptor is None:
         raise DataValidationError(problems.problems)
-    resources = {str(r.get("name")): r for r in descriptor["resources"] if isinstance(r, dict)}
-    for name in REQUIRED_TABLES:
-        if name not in resources:
-            problems.add("datapackage.json", None, None, name, f"declares no '{name}' resource")
-    tables: dict[str, _Table] = {}
-    for name, resource in resources.items():
-        table = _read_table(data_dir, resource, problems)
-        if table is not None:
-            tables[name] = table
+    rules, shape = read_schema(descriptor)
+    for issue in shape:
+        problems.add("datapackage.json", None, None, issue.value, issue.message)
+    if problems.problems:
+        raise DataValidationError(problems.problems)
+    tables = _read_tables(root, rules, problems)
     for name, table in tables.items():
         _check_cells(table, problems)
-        _check_primary_key(table, resources[name].get("schema", {}).get("primaryKey", []), problems)
+        for key in rules[name].keys:
+            _check_primary_key(table, key, problems)
     for name, table in tables.items():
-        _check_foreign_keys(table, resources[name], tables, problems)
+        _check_foreign_keys(table, rules[name], tables, problems)
     if "events" in tables:
         _check_event_rules(tables["events"], problems)
+        _check_event_order(tables["events"], problems)
+    commentary = _read_commentary(root, problems)
     if problems.problems or any(name not in tables for name in REQUIRED_TABLES):
         raise DataValidationError(problems.problems)
-    return _build(data_dir, descriptor, tables, hash_data(data_dir))
+    return _build(data_dir, descriptor, tables, hash_data(data_dir), commentary)

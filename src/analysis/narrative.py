@@ -55,15 +55,19 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from analysis import i18n
+from analysis.commentary import (  # notes are read with the dataset; re-exported here
+    Commentary,
+    CommentaryError,
+    load_commentary,
+    render_markdown_safe,
+    select_notes,
+)
 from analysis.dataset import Actor, Dataset, Event, Source
-from analysis.dates import DateFormatError, PartialDate
+from analysis.dates import PartialDate
 from analysis.i18n import Case, Locale
 from analysis.paths import TEMPLATES_DIR
 from analysis.timeline import Changes, Deadline, PhaseChange, PhaseState, Timeline
@@ -92,9 +96,6 @@ RELATIVE_DAYS_LIMIT = 60
 #: headline: a quarter, so a report shortly after an end still opens with it.
 RECENT_END_DAYS = 90
 
-_ALLOWED_TAGS = frozenset(
-    {"p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "br", "h3", "h4"}
-)
 _HTTP_URL = re.compile(r"^https?://", re.IGNORECASE)
 # A run that reads left to right inside Arabic text: Latin words, numbers and what
 # joins them ("F-16", "CJTF-OIR", "2,500", "250–350"). It must start and end with a
@@ -162,29 +163,6 @@ class Narrative:
             parts.append(f"## {heads.commentary}\n{html_to_text(self.commentary)}")
         parts.append(f"## {heads.sources}\n{html_to_text(self.sources)}")
         return "\n\n".join(parts) + "\n"
-
-
-class CommentaryError(ValueError):
-    """A commentary file cannot be read: the message names the file and the fix."""
-
-
-@dataclass(frozen=True)
-class Commentary:
-    """One analyst note: a Markdown file in one language, dated or standing."""
-
-    path: Path
-    slug: str
-    lang: str
-    #: Shown only in reports as of this date or later; None for a standing note.
-    date: PartialDate | None
-    markdown: str
-
-    @property
-    def html(self) -> Markup:
-        return render_markdown_safe(self.markdown)
-
-    def visible(self, as_of: dt.date) -> bool:
-        return self.date is None or self.date.last_day() <= as_of
 
 
 # --------------------------------------------------------------------------- templates
@@ -612,187 +590,6 @@ def _source_views(dataset: Dataset, citations: _Citations) -> list[_SourceView]:
     return views
 
 
-# --------------------------------------------------------------------------- commentary
-
-_NOTE_FILE = re.compile(r"^(?:(?P<date>\d{4}-\d{2}-\d{2})-)?(?P<slug>.+)\.(?P<lang>[a-z]{2})\.md$")
-_FRONT_LINE = re.compile(r"^(?P<key>[A-Za-z_]+):\s*(?P<value>.*?)\s*$")
-
-
-def _front_matter(text: str, path: Path) -> tuple[dict[str, str], str]:
-    """``---``-fenced ``key: value`` lines, or a lone first ``date:`` line."""
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":
-        try:
-            close = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
-        except StopIteration:
-            raise CommentaryError(
-                f"{path}: front matter opened with '---' on line 1 is never closed: "
-                "add a '---' line after the 'date: YYYY-MM-DD' line"
-            ) from None
-        header, body = lines[1:close], lines[close + 1 :]
-    elif lines and re.match(r"^date:", lines[0].strip()):
-        header, body = lines[:1], lines[1:]
-    else:
-        return {}, text
-    values: dict[str, str] = {}
-    for number, line in enumerate(header, start=2 if lines[0].strip() == "---" else 1):
-        if not line.strip():
-            continue
-        match = _FRONT_LINE.match(line)
-        if not match or match["key"] != "date":
-            raise CommentaryError(
-                f"{path}:{number}: {line.strip()!r} is not understood: the front matter "
-                "holds one line, 'date: YYYY-MM-DD'"
-            )
-        values["date"] = match["value"]
-    return values, "\n".join(body)
-
-
-def _parse_note_date(value: str, path: Path, where: str) -> PartialDate:
-    try:
-        return PartialDate.parse(value)
-    except DateFormatError as exc:
-        raise CommentaryError(f"{path}: the date in the {where} is wrong: {exc}") from None
-
-
-def load_commentary(commentary_dir: Path, lang: str, as_of: dt.date) -> list[Commentary]:
-    """The analyst notes in ``lang`` that a report as of ``as_of`` may show.
-
-    Files are ``YYYY-MM-DD-slug.<lang>.md`` (dated) or ``slug.<lang>.md`` (standing),
-    or carry a ``date: YYYY-MM-DD`` front-matter line. A dated note appears only in
-    reports as of its date or later: no leak from the future. Other files (the
-    README) are ignored; a missing directory holds no notes. Dated notes come newest
-    first, then standing ones by name. A bad date raises :class:`CommentaryError`.
-    """
-    directory = Path(commentary_dir)
-    if not directory.is_dir():
-        return []
-    notes = []
-    for path in sorted(directory.iterdir()):
-        match = _NOTE_FILE.match(path.name)
-        if not path.is_file() or not match or match["lang"] != lang:
-            continue
-        try:
-            text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        except UnicodeDecodeError as exc:
-            raise CommentaryError(
-                f"{path}: is not UTF-8 ({exc.reason}): re-save it as UTF-8"
-            ) from None
-        front, body = _front_matter(text, path)
-        date = _parse_note_date(match["date"], path, "file name") if match["date"] else None
-        if "date" in front:
-            stated = _parse_note_date(front["date"], path, "front matter")
-            if date is not None and stated != date:
-                raise CommentaryError(
-                    f"{path}: the file name says {date} but the front matter says {stated}: "
-                    "keep one date"
-                )
-            date = stated
-        note = Commentary(path, match["slug"], lang, date, body.strip() + "\n")
-        if note.visible(as_of):
-            notes.append(note)
-    dated = [n for n in notes if n.date is not None]
-    dated.sort(key=lambda n: (n.date.last_day() if n.date else dt.date.min, n.slug), reverse=True)
-    return dated + [n for n in notes if n.date is None]
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    # Raw HTML is parsed (html=True) only so that its tokens can be dropped: with
-    # html=False markdown-it would print "<img onerror=…>" as visible text.
-    md = MarkdownIt("commonmark", {"html": True})
-    md.disable("image")
-    # Every link reaches _drop_unsafe; a rejected one would stay as literal text.
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
-
-
-def _drop_unsafe(tokens: list[Token]) -> list[Token]:
-    """Remove raw HTML, unwrap non-http(s) links, and move headings to h3/h4."""
-    kept = []
-    for token in tokens:
-        if token.type in {"html_block", "html_inline"}:
-            continue
-        if token.type in {"heading_open", "heading_close"}:
-            token.tag = "h3" if token.tag in {"h1", "h2"} else "h4"
-        if token.children is not None:
-            token.children = _drop_unsafe_inline(token.children)
-        kept.append(token)
-    return kept
-
-
-#: Raw HTML elements whose content is code or hidden, never text for the reader. Inline, the
-#: tags arrive as separate tokens with the content between them as text: when the tags are
-#: dropped the content must go too, or "<script>alert(1)</script>" would show "alert(1)".
-_HIDDEN_CONTENT_TAGS = frozenset(
-    {"script", "style", "template", "title", "noscript", "iframe", "noembed", "noframes"}
-)
-_HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)")
-
-
-def _track_hidden(raw: str, hidden: list[str]) -> None:
-    """Update the stack of open hidden-content elements with one raw inline HTML tag."""
-    match = _HTML_TAG.match(raw)
-    if not match or match[2].lower() not in _HIDDEN_CONTENT_TAGS:
-        return
-    name = match[2].lower()
-    if match[1]:  # a closing tag closes the innermost element of its name, if any is open
-        if name in hidden:
-            del hidden[len(hidden) - 1 - hidden[::-1].index(name) :]
-    elif not raw.rstrip().endswith("/>"):
-        hidden.append(name)
-
-
-def _drop_unsafe_inline(tokens: list[Token]) -> list[Token]:
-    kept: list[Token] = []
-    dropping: list[str] = []  # a stack of "unwrap"/"remove"/"keep" for open links
-    hidden: list[str] = []  # open raw <script>, <style> …: their content is dropped too
-    for token in tokens:
-        if token.type == "html_inline":
-            _track_hidden(token.content, hidden)
-            continue
-        if token.type == "link_open":
-            href = str(token.attrs.get("href", ""))
-            if _HTTP_URL.match(href) and not hidden:
-                dropping.append("keep")
-                kept.append(token)
-            else:
-                dropping.append("remove" if token.info == "auto" else "unwrap")
-            continue
-        if token.type == "link_close":
-            if dropping and dropping.pop() == "keep":
-                kept.append(token)
-            continue
-        if "remove" in dropping or (hidden and token.nesting == 0):
-            continue  # inside hidden content only the text goes: emphasis stays balanced
-        kept.append(token)
-    return kept
-
-
-def render_markdown_safe(text: str) -> Markup:
-    """Markdown → HTML that cannot run anything: no raw HTML, no script, no javascript:.
-
-    markdown-it-py renders CommonMark with raw HTML removed and images disabled;
-    links other than http(s) lose their link (the text stays). nh3 then keeps only
-    p, em, strong, ul, ol, li, a[href http/https], blockquote, code, br, h3 and h4,
-    adding ``rel="noopener noreferrer"`` to links.
-    """
-    md = _markdown()
-    tokens = _drop_unsafe(md.parse(text))
-    rendered = md.renderer.render(tokens, md.options, {})
-    clean = nh3.clean(
-        rendered,
-        tags=set(_ALLOWED_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https"},
-        url_relative="deny",
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return Markup(clean.strip())
-
-
 # --------------------------------------------------------------------------- text
 
 
@@ -895,7 +692,7 @@ def narrative(
     """Write every text section of the report as of ``tl.as_of`` in ``loc``'s language.
 
     ``changes`` (from :func:`analysis.timeline.compare`) adds "what changed since".
-    ``commentary_dir`` defaults to ``commentary/`` inside the dataset's directory
+    The analyst notes are the dataset's; ``commentary_dir`` reads another directory
     (no notes when it does not exist). A freshness caution appears when the latest
     recorded date (:func:`latest_record`) is more than ``stale_after_days`` before
     the report's date, or when nothing is recorded at all.
@@ -931,8 +728,11 @@ def narrative(
         changes_html = _render("changes", loc, **base, **context)
     freshness = _freshness(tl, loc, base, stale_after_days)
 
-    directory = commentary_dir if commentary_dir is not None else dataset.path / "commentary"
-    notes = load_commentary(directory, loc.lang, tl.as_of)
+    notes = (
+        load_commentary(commentary_dir, loc.lang, tl.as_of)
+        if commentary_dir is not None
+        else select_notes(dataset.commentary, loc.lang, tl.as_of)
+    )
     commentary = _render("commentary", loc, **base, notes=notes) if notes else None
 
     sources = _render("sources", loc, **base, sources=_source_views(dataset, citations))
