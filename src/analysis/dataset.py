@@ -245,6 +245,8 @@ class _Table:
     fields: list[FieldRule]
     header: list[str] = field(default_factory=list)
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    #: Whether the file holds a forbidden character anywhere (else cells need no search).
+    has_forbidden: bool = True
 
     def field_spec(self, name: str) -> FieldRule | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -397,6 +399,7 @@ def _read_table(
         line = text.count("\n", 0, nul) + 1
         problems.add(file, line, None, None, "contains a NUL byte: the file is damaged or binary")
         return None
+    table.has_forbidden = _FORBIDDEN_CHARS.search(text) is not None
     # A cell may be as long as the file: let maxLength in the schema report it, with its
     # column, instead of the csv module's bare "field larger than field limit".
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
@@ -485,11 +488,14 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
         if name not in table.header:
             continue
         patterns = [(p, _compiled(p)) for p in spec.patterns]
-        enum = spec.enum
+        enum = None if spec.enum is None else frozenset(spec.enum)
+        required, unique, dates = spec.required, spec.unique, spec.dates
+        max_length, min_length = spec.max_length, spec.min_length
         seen: dict[str, int] = {}
+        search = _FORBIDDEN_CHARS.search if table.has_forbidden else None
         for line, row in table.rows:
             value = row[name]
-            bad = _FORBIDDEN_CHARS.search(value)
+            bad = search(value) if search else None
             if bad:
                 problems.add(
                     table,
@@ -501,10 +507,10 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                 )
                 continue
             if value == "":
-                if spec.required:
+                if required:
                     problems.add(table, line, name, value, "is required but empty")
                 continue
-            if spec.required and _BLANK.fullmatch(value):
+            if required and _BLANK.fullmatch(value):
                 problems.add(
                     table,
                     line,
@@ -513,22 +519,22 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                     "is required but blank: it holds only spaces or invisible characters",
                 )
                 continue
-            if spec.max_length is not None and len(value) > spec.max_length:
+            if max_length is not None and len(value) > max_length:
                 problems.add(
                     table,
                     line,
                     name,
                     value,
-                    f"is {len(value):,} characters long, over the maximum {spec.max_length:,}",
+                    f"is {len(value):,} characters long, over the maximum {max_length:,}",
                 )
                 continue
-            if spec.min_length is not None and len(value) < spec.min_length:
+            if min_length is not None and len(value) < min_length:
                 problems.add(
-                    table, line, name, value, f"is shorter than the minimum {spec.min_length:,}"
+                    table, line, name, value, f"is shorter than the minimum {min_length:,}"
                 )
                 continue
-            if spec.dates is not None:
-                low, high = spec.dates
+            if dates is not None:
+                low, high = dates
                 _check_partial_date(
                     table, line, name, value, {"min": low, "max": high}, problems
                 )
@@ -539,17 +545,21 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
                     line,
                     name,
                     value,
-                    f"is not one of the allowed values: {', '.join(enum)}",
+                    f"is not one of the allowed values: {', '.join(spec.enum or ())}",
                 )
                 continue
             if spec.type == "number":
                 _check_number(table, line, name, value, spec, problems)
                 continue
-            failed = next((p for p, rx in patterns if not rx.fullmatch(value)), None)
+            failed = None
+            for pattern, compiled in patterns:
+                if not compiled.fullmatch(value):
+                    failed = pattern
+                    break
             if failed is not None:
                 problems.add(table, line, name, value, _pattern_message(name, failed))
                 continue
-            if spec.unique:
+            if unique:
                 if value in seen:
                     problems.add(
                         table, line, name, value, f"duplicate: already used on line {seen[value]}"
@@ -563,11 +573,18 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_date(text: str) -> PartialDate:
+    """A date cell's value, parsed once per distinct text: a dataset repeats its dates, and
+    parsing them is most of the cost of validating and building."""
+    return PartialDate.parse(text)
+
+
 def _check_partial_date(
     table: _Table, line: int, name: str, value: str, bounds: Any, problems: _Collector
 ) -> None:
     try:
-        date = PartialDate.parse(value)
+        date = _parse_date(value)
     except DateFormatError as exc:
         problems.add(table, line, name, value, str(exc))
         return
@@ -575,8 +592,8 @@ def _check_partial_date(
         low, high = bounds.get("min"), bounds.get("max")
         # A date outside the window is almost always a typo (0001, 9999) and would
         # stretch every chart axis over centuries.
-        if (low and date.first_day() < PartialDate.parse(low).first_day()) or (
-            high and date.last_day() > PartialDate.parse(high).last_day()
+        if (low and date.first_day() < _parse_date(low).first_day()) or (
+            high and date.last_day() > _parse_date(high).last_day()
         ):
             problems.add(
                 table,
@@ -659,7 +676,7 @@ def _check_event_rules(events: _Table, problems: _Collector) -> None:
 
     def date(row: dict[str, str], column: str) -> PartialDate | None:
         try:
-            return PartialDate.parse(row[column]) if row.get(column) else None
+            return _parse_date(row[column]) if row.get(column) else None
         except DateFormatError:
             return None  # already reported
 
@@ -756,7 +773,7 @@ def _check_revision_cycles(
 
 def _cell_date(row: Mapping[str, str], column: str) -> PartialDate | None:
     try:
-        return PartialDate.parse(row[column]) if row.get(column) else None
+        return _parse_date(row[column]) if row.get(column) else None
     except DateFormatError:
         return None  # already reported
 
@@ -847,7 +864,7 @@ def _build(
             r["url"],
             r["language"],
             _opt(r, "title"),
-            PartialDate.parse(r["published"]) if r.get("published") else None,
+            _parse_date(r["published"]) if r.get("published") else None,
         )
         for _, r in tables["sources"].rows
     }
@@ -858,7 +875,7 @@ def _build(
     contract = {f.name for f in fields(Event)}
     events = []
     for line, r in tables["events"].rows:
-        start = PartialDate.parse(r["start"])
+        start = _parse_date(r["start"])
         extra = {k: v for k, v in r.items() if k not in contract}
         events.append(
             Event(
@@ -866,14 +883,14 @@ def _build(
                 kind=r["kind"],
                 site=r["site"],
                 start=start,
-                announced=PartialDate.parse(r["announced"]) if r.get("announced") else start,
+                announced=_parse_date(r["announced"]) if r.get("announced") else start,
                 status=r["status"],
                 confidence=r.get("confidence") or _DEFAULT_CONFIDENCE,
                 title_en=r["title_en"],
                 title_ar=r["title_ar"],
                 source_id=r["source_id"],
                 actor=_opt(r, "actor"),
-                end=PartialDate.parse(r["end"]) if r.get("end") else None,
+                end=_parse_date(r["end"]) if r.get("end") else None,
                 phase=_opt(r, "phase"),
                 revises=_opt(r, "revises"),
                 summary_en=_opt(r, "summary_en"),

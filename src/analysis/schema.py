@@ -365,7 +365,10 @@ def _foreign_key(
     if not isinstance(raw, dict):
         problems.add(path, raw, f"is {_kind(raw)}, expected an object with fields and reference")
         return None
-    columns = _names(raw.get("fields"), f"{path}.fields", problems, "the column")
+    if "fields" not in raw:
+        problems.add(f"{path}.fields", _MISSING, "is missing: name the column of this key")
+        return None
+    columns = _names(raw["fields"], f"{path}.fields", problems, "the column")
     reference = raw.get("reference")
     if not isinstance(reference, dict):
         problems.add(f"{path}.reference", reference if "reference" in raw else _MISSING,
@@ -445,9 +448,8 @@ def _resource(
         hint = difflib.get_close_matches(name, TABLES, n=1)
         problems.add(
             f"{path}.name", name,
-            f"is not a table the report reads ({', '.join(TABLES)})"
-            + (f": did you mean {hint[0]!r}?" if hint else ": remove the resource")
-            + " Its rows would be silently ignored.",
+            f"is not a table the report reads ({', '.join(TABLES)}), so its rows would be "
+            "ignored: " + (f"did you mean {hint[0]!r}?" if hint else "remove the resource"),
         )
         return None
     file = raw.get("path", f"{name}.csv")
