@@ -47,6 +47,8 @@ from analysis.schema import POLICY, FieldRule, TableRule, read_schema
 
 #: Files larger than this are refused before parsing, with a message that says so.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: A descriptor larger than this is refused: the shipped one is 20 KB.
+MAX_DESCRIPTOR_BYTES = 1024 * 1024
 #: Kinds whose ``phase`` column names the phase they bound or end.
 PHASE_LINKED_KINDS = frozenset({"deadline", "withdrawal", "handover"})
 _DEFAULT_CONFIDENCE = "reported"
@@ -274,9 +276,9 @@ class _Collector:
         self.problems.append(Problem(file, line, column, value, message, number))
 
 
-def _read_descriptor(root: Path, problems: _Collector) -> dict[str, Any] | None:
+def _read_descriptor(root: Path, problems: _Collector) -> Any:
     try:
-        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_FILE_BYTES)
+        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_DESCRIPTOR_BYTES)
     except FileNotFoundError:
         problems.add(
             "datapackage.json",
@@ -290,9 +292,9 @@ def _read_descriptor(root: Path, problems: _Collector) -> dict[str, Any] | None:
     except UnsafeFileError as exc:
         problems.add("datapackage.json", None, None, None, str(exc))
         return None
-    if len(raw) > MAX_FILE_BYTES:
+    if len(raw) > MAX_DESCRIPTOR_BYTES:
         problems.add("datapackage.json", None, None, None,
-                     f"is over the {MAX_FILE_BYTES // 2**20} MB limit")
+                     f"is over the {_size(MAX_DESCRIPTOR_BYTES)} limit for a descriptor")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -312,6 +314,10 @@ def _read_descriptor(root: Path, problems: _Collector) -> dict[str, Any] | None:
         problems.add("datapackage.json", None, None, None, f"is not valid JSON: {exc}")
         return None
     return descriptor
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit:,} bytes"
 
 
 def _decode(raw: bytes, file: str, problems: _Collector) -> str | None:
@@ -384,7 +390,7 @@ def _read_table(
             None,
             None,
             None,
-            f"is over the {MAX_FILE_BYTES // 2**20} MB limit per table; "
+            f"is over the {_size(MAX_FILE_BYTES)} limit per table; "
             "split the dataset or raise analysis.dataset.MAX_FILE_BYTES",
         )
         return None
@@ -758,6 +764,9 @@ def _check_revision_cycles(
             current = by_id[current][1].get("revises", "")
         if current in walk:
             cycle = list(walk)[walk[current] :]
+            shown = [*cycle, current]
+            if len(shown) > 8:  # a long cycle is named by its ends, not printed whole
+                shown = [*shown[:3], f"… ({len(cycle) - 5} more) …", *shown[-3:]]
             line, row = by_id[current]
             problems.add(
                 events,
@@ -765,7 +774,7 @@ def _check_revision_cycles(
                 "revises",
                 row["revises"],
                 "revision cycle: "
-                + " -> ".join([*cycle, current])
+                + " -> ".join(shown)
                 + "; a deadline chain must run from the original to the latest",
             )
         finished.update(walk)
@@ -918,7 +927,7 @@ def _build(
 def _resource_paths(root: Path) -> list[str]:
     """The resource paths ``datapackage.json`` names, as written (unchecked)."""
     try:
-        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_FILE_BYTES)
+        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_DESCRIPTOR_BYTES)
         descriptor = json.loads(raw.decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):
         return []
@@ -1007,7 +1016,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         raise DataValidationError(problems.problems)
     root = data_dir.resolve()
     descriptor = _read_descriptor(root, problems)
-    if descriptor is None:
+    if problems.problems:  # (a descriptor that is JSON null is read, and refused below)
         raise DataValidationError(problems.problems)
     rules, shape = read_schema(descriptor)
     for issue in shape:
