@@ -55,6 +55,11 @@ def test_notes_come_with_the_dataset_sanitised(minimal_data: Path) -> None:
 
 
 def test_the_narrative_receives_the_dataset_notes(minimal_data: Path) -> None:
+    events = (minimal_data / "events.csv").read_text(encoding="utf-8").splitlines()
+    (minimal_data / "events.csv").write_text(  # the statement only: the notes are the point
+        "\n".join(line for line in events if line.startswith(("id,", "statement-1,"))) + "\n",
+        encoding="utf-8",
+    )
     note(minimal_data, "2025-09-01-dated.en.md", "A dated note.\n")
     note(minimal_data, "standing.en.md", "A standing note.\n")
     dataset = load_dataset(minimal_data)

@@ -72,6 +72,8 @@ class FieldRule:
     maximum: float | None = None
     #: A partial date (``YYYY[-MM[-DD]]``) within these years; None: not a date column.
     dates: tuple[str | None, str | None] | None = None
+    #: Date columns: whether an interval ``A/B`` ("sometime between A and B") is accepted.
+    ranges: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def _policy() -> dict[str, TableRule]:
     ref = {"max_length": 80}
     slug = {"required": True, "unique": True, "patterns": (_SLUG,), "max_length": 80}
     date = {"dates": _DATE_WINDOW}
+    date_or_range = {"dates": _DATE_WINDOW, "ranges": True}
 
     def table(name: str, keys: tuple[tuple[str, ...], ...],
               fks: tuple[tuple[str, str, str], ...], **columns: dict[str, Any]) -> TableRule:
@@ -124,8 +127,9 @@ def _policy() -> dict[str, TableRule]:
             (("site", "sites", "id"), ("actor", "actors", "id"), ("source_id", "sources", "id"),
              ("phase", "events", "id"), ("revises", "events", "id")),
             id=slug, kind={"required": True, "enum": KINDS},
-            site={"required": True, **ref}, actor=ref, start={"required": True, **date},
-            end=date, phase=ref, announced=date, revises=ref,
+            site={"required": True, **ref}, actor=ref,
+            start={"required": True, **date_or_range}, end=date_or_range, phase=ref,
+            announced=date_or_range, revises=ref,
             status={"required": True, "enum": STATUSES}, confidence={"enum": CONFIDENCES},
             title_en={"required": True}, title_ar={"required": True}, summary_en={},
             summary_ar={}, quote_ar={}, quote_en={}, source_id={"required": True, **ref},
@@ -178,11 +182,12 @@ def _merge_field(policy: FieldRule | None, declared: FieldRule | None) -> FieldR
     enum = policy.enum
     if declared.enum is not None:
         enum = declared.enum if enum is None else tuple(v for v in declared.enum if v in enum)
-    dates = policy.dates
+    dates, ranges = policy.dates, policy.ranges
     if declared.dates is not None:
         dates = declared.dates if dates is None else (
             _tighter(dates[0], declared.dates[0], max), _tighter(dates[1], declared.dates[1], min)
         )
+        ranges = declared.ranges if policy.dates is None else ranges and declared.ranges
     return replace(
         policy,
         required=policy.required or declared.required,
@@ -194,6 +199,7 @@ def _merge_field(policy: FieldRule | None, declared: FieldRule | None) -> FieldR
         minimum=_tighter(policy.minimum, declared.minimum, max),
         maximum=_tighter(policy.maximum, declared.maximum, min),
         dates=dates,
+        ranges=ranges,
     )
 
 
@@ -310,14 +316,21 @@ def _constraints(raw: Any, path: str, problems: _Problems) -> dict[str, Any]:
     return out
 
 
-def _dates(raw: Any, path: str, problems: _Problems) -> tuple[str | None, str | None] | None:
+def _dates(
+    raw: Any, path: str, problems: _Problems
+) -> tuple[tuple[str | None, str | None] | None, bool]:
+    """The ``partialDate`` key: the window of years, and whether intervals are accepted."""
     if raw is True:
-        return (None, None)
+        return (None, None), False
     if raw is False or raw is None:
-        return None
+        return None, False
     if not isinstance(raw, dict):
         problems.add(path, raw, f"is {_kind(raw)}, expected true or an object with min and max")
-        return None
+        return None, False
+    ranges = raw.get("interval", False)
+    if not isinstance(ranges, bool):
+        problems.add(f"{path}.interval", ranges, f"is {_kind(ranges)}, expected true or false")
+        return None, False
     bounds: list[str | None] = []
     for key in ("min", "max"):
         value = raw.get(key)
@@ -328,9 +341,9 @@ def _dates(raw: Any, path: str, problems: _Problems) -> tuple[str | None, str | 
             PartialDate.parse(value if isinstance(value, str) else "")
         except DateFormatError:
             problems.add(f"{path}.{key}", value, "is not a year or date (YYYY[-MM[-DD]])")
-            return None
+            return None, False
         bounds.append(value)
-    return (bounds[0], bounds[1])
+    return (bounds[0], bounds[1]), ranges
 
 
 def _field(raw: Any, path: str, policy: FieldRule | None, problems: _Problems) -> FieldRule | None:
@@ -351,11 +364,12 @@ def _field(raw: Any, path: str, policy: FieldRule | None, problems: _Problems) -
                      f"must be {policy.type!r}: the report reads {name} as a {policy.type}")
         return None
     cons = _constraints(raw.get("constraints", {}), f"{path}.constraints", problems)
+    dates, ranges = _dates(raw.get("partialDate"), f"{path}.partialDate", problems)
     return FieldRule(
         name, kind, cons.get("required", False), cons.get("unique", False),
         (cons["pattern"],) if "pattern" in cons else (), cons.get("enum"),
         cons.get("maxLength"), cons.get("minLength"), cons.get("minimum"), cons.get("maximum"),
-        _dates(raw.get("partialDate"), f"{path}.partialDate", problems),
+        dates, ranges,
     )
 
 
