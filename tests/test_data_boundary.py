@@ -244,9 +244,9 @@ def test_reading_stops_after_the_limit_whatever_the_size_says(tmp_path: Path) ->
 def test_an_oversized_table_is_refused_without_reading_it_all(
     minimal_data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import analysis.dataset
+    import analysis.tables
 
-    monkeypatch.setattr(analysis.dataset, "MAX_FILE_BYTES", 200)
+    monkeypatch.setattr(analysis.tables, "MAX_FILE_BYTES", 200)
     refused(minimal_data, capsys, "events.csv", "limit per table")
 
 

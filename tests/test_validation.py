@@ -632,7 +632,8 @@ def test_separate_cycles_and_tails_into_them_are_each_reported_once(minimal_data
 
 def test_the_cycle_check_looks_each_row_up_a_bounded_number_of_times() -> None:
     """Linear, counted: every row is looked up at most a few times, however long the chain."""
-    from analysis.dataset import _check_revision_cycles, _Collector, _Table
+    from analysis.event_rules import _check_revision_cycles
+    from analysis.tables import Collector, Table
 
     class Counting(dict):  # type: ignore[type-arg]
         lookups = 0
@@ -647,7 +648,7 @@ def test_the_cycle_check_looks_each_row_up_a_bounded_number_of_times() -> None:
         by_id = Counting(
             (f"d-{i}", (i + 2, {"id": f"d-{i}", "revises": revises[i]})) for i in range(length)
         )
-        problems = _Collector()
-        _check_revision_cycles(_Table("events", "events.csv", []), by_id, problems)
+        problems = Collector()
+        _check_revision_cycles(Table("events", "events.csv", []), by_id, problems)
         assert len(problems.problems) == 1
         assert Counting.lookups <= 2 * length + 2, (length, Counting.lookups)

@@ -5,29 +5,23 @@ Frictionless Data Package) into a :class:`Dataset`, or raises a single
 :class:`DataValidationError` that carries *every* problem found, each with the
 file, CSV line, column, value and what was expected.
 
-The table constraints (required, enum, pattern, unique, number ranges, keys)
-are those of :mod:`analysis.schema`: the code's policy, tightened by
-``datapackage.json`` (which may add rules, never remove them). The rules a Table
-Schema cannot say (``end`` after ``start``, a ``phase`` link must reach a phase,
-``revises`` chains without cycles, nothing public before it happened) live here.
-Files are read through :mod:`analysis.datafiles`: nothing outside the data
-directory, nothing but regular files, never more than the size limit. Analyst
-notes (``commentary/``) are read, checked and sanitised with the tables
-(:mod:`analysis.commentary`). The loader uses no pandas or frictionless: every
-report kernel imports it, and they would add more than half a second to each
-start (see ``benchmarks/bench_load.py``); validation stays linear in the size of
-the data (``benchmarks/bench_validation.py``).
+The steps: the descriptor's schema merged into the code's policy
+(:mod:`analysis.schema`: a descriptor may add rules, never remove them); the
+tables read and checked cell by cell (:mod:`analysis.tables`, through
+:mod:`analysis.datafiles`: nothing outside the data directory, nothing but
+regular files, never more than the size limit); the rules a Table Schema cannot
+say (:mod:`analysis.event_rules`); analyst notes read, checked and sanitised
+(:mod:`analysis.commentary`); then the records and the coverage, built here.
+The loader uses no pandas or frictionless: every report kernel imports it, and
+they would add more than half a second to each start (``benchmarks/bench_load.py``).
+Validation stays linear in the size of the data (``benchmarks/bench_validation.py``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import functools
 import hashlib
-import io
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -35,79 +29,49 @@ from types import MappingProxyType
 from typing import Any
 
 from analysis.commentary import Commentary, read_notes
-from analysis.datafiles import (
-    FORBIDDEN_CHARS,
-    UnsafeFileError,
-    read_regular,
-    resolve_inside,
-    safe_files,
-)
-from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate, parse_date_value
+from analysis.datafiles import UnsafeFileError, read_regular, resolve_inside, safe_files
+from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate
+from analysis.event_rules import PHASE_LINKED_KINDS, check_event_order, check_event_rules
 from analysis.paths import DATA_DIR
-from analysis.schema import POLICY, FieldRule, TableRule, read_schema
+from analysis.schema import POLICY, TableRule, read_schema
+from analysis.tables import (
+    MAX_DESCRIPTOR_BYTES,
+    MAX_FILE_BYTES,
+    Collector,
+    DataValidationError,
+    Problem,
+    Table,
+    check_cells,
+    check_foreign_keys,
+    check_primary_key,
+    parse_date,
+    read_descriptor,
+    read_table,
+)
 
-#: Files larger than this are refused before parsing, with a message that says so.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-#: A descriptor larger than this is refused: the shipped one is 20 KB.
-MAX_DESCRIPTOR_BYTES = 1024 * 1024
+__all__ = [
+    "COVERAGE_GRACE_DAYS",
+    "MAX_FILE_BYTES",
+    "PHASE_LINKED_KINDS",
+    "REQUIRED_TABLES",
+    "Actor",
+    "Coverage",
+    "DataValidationError",
+    "Dataset",
+    "Event",
+    "Problem",
+    "Site",
+    "Source",
+    "default_coverage",
+    "hash_data",
+    "load_dataset",
+    "package_files",
+]
+
 #: A declared coverage end may run at most this many days past the newest source's
 #: publication date: a curator vouches for silence only shortly after their last reading.
 COVERAGE_GRACE_DAYS = 31
-#: Kinds whose ``phase`` column names the phase they bound or end.
-PHASE_LINKED_KINDS = frozenset({"deadline", "withdrawal", "handover"})
 _DEFAULT_CONFIDENCE = "reported"
-_FORBIDDEN_CHARS = FORBIDDEN_CHARS
-#: A cell of only these is blank: spaces, and the invisible characters (zero-width
-#: space/joiners, marks, isolates, word joiner, BOM, soft hyphen, Arabic letter mark).
-_BLANK = re.compile(r"[\s\u00ad\u034f\u061c\u180e\u200b-\u200f\u2060-\u2064\u2066-\u2069\ufeff]*")
-#: Hints ("did you mean …?") are computed for this many problems per column at most:
-#: each costs a fuzzy match against every id, and validation must stay linear.
-_MAX_HINTS = 20
-
-
-# --------------------------------------------------------------------------- errors
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data, located as precisely as it can be."""
-
-    file: str
-    line: int | None
-    column: str | None
-    value: str | None
-    message: str
-    column_number: int | None = None
-
-    def location(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-        if self.column_number is not None:
-            where += f":{self.column_number}"
-        return where
-
-    def __str__(self) -> str:
-        column = f" column {self.column!r}" if self.column else ""
-        value = f" value {_shorten(self.value)!r}" if self.value is not None else ""
-        return f"{self.location()}:{column}{value}: {self.message}"
-
-
-class DataValidationError(ValueError):
-    """The data directory is not a valid dataset; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = "\n".join(f"  {p}" for p in self.problems[:50])
-        more = f"\n  … and {count - 50} more" if count > 50 else ""
-        super().__init__(f"{count} problem(s) in the data:\n{lines}{more}")
-
-
-def _shorten(value: str | None, limit: int = 80) -> str | None:
-    if value is None or len(value) <= limit:
-        return value
-    return value[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- records
@@ -291,647 +255,6 @@ class Dataset:
         )
 
 
-# --------------------------------------------------------------------------- reading
-
-
-@dataclass
-class _Table:
-    """A CSV file read against its rules: rows of raw strings plus line numbers."""
-
-    name: str
-    file: str
-    fields: list[FieldRule]
-    header: list[str] = field(default_factory=list)
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-    #: Whether the file holds a forbidden character anywhere (else cells need no search).
-    has_forbidden: bool = True
-
-    def field_spec(self, name: str) -> FieldRule | None:
-        return next((f for f in self.fields if f.name == name), None)
-
-    def column_number(self, name: str) -> int | None:
-        return self.header.index(name) + 1 if name in self.header else None
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(
-        self,
-        table: _Table | str,
-        line: int | None,
-        column: str | None,
-        value: str | None,
-        message: str,
-    ) -> None:
-        if isinstance(table, _Table):
-            file, number = table.file, table.column_number(column) if column else None
-        else:
-            file, number = table, None
-        self.problems.append(Problem(file, line, column, value, message, number))
-
-
-def _read_descriptor(root: Path, problems: _Collector) -> Any:
-    try:
-        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_DESCRIPTOR_BYTES)
-    except FileNotFoundError:
-        problems.add(
-            "datapackage.json",
-            None,
-            None,
-            None,
-            f"missing in {root}: a data directory needs the package descriptor "
-            "(copy data/datapackage.json from the project)",
-        )
-        return None
-    except UnsafeFileError as exc:
-        problems.add("datapackage.json", None, None, None, str(exc))
-        return None
-    if len(raw) > MAX_DESCRIPTOR_BYTES:
-        problems.add("datapackage.json", None, None, None,
-                     f"is over the {_size(MAX_DESCRIPTOR_BYTES)} limit for a descriptor")
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.add("datapackage.json", None, None, None, f"is not UTF-8 ({exc.reason})")
-        return None
-    try:
-        descriptor = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problems.add("datapackage.json", exc.lineno, None, None, f"is not valid JSON: {exc.msg}")
-        return None
-    except RecursionError:
-        problems.add("datapackage.json", None, None, None,
-                     "is nested too deeply to read: a descriptor is a few levels deep")
-        return None
-    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-        problems.add("datapackage.json", None, None, None, f"is not valid JSON: {exc}")
-        return None
-    return descriptor
-
-
-def _size(limit: int) -> str:
-    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit:,} bytes"
-
-
-def _decode(raw: bytes, file: str, problems: _Collector) -> str | None:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(
-            file,
-            None,
-            None,
-            None,
-            "is UTF-16, expected UTF-8: re-save it as 'CSV UTF-8' "
-            f"(or: iconv -f UTF-16 -t UTF-8 {file} > fixed.csv)",
-        )
-        return None
-    try:
-        return raw.decode("utf-8-sig")  # an Excel BOM is accepted
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        guess = ""
-        try:
-            raw.decode("cp1256")
-            if re.search(rb"[\xc1-\xda\xdc-\xdf\xe1\xe3-\xe6\xec\xed]", raw):
-                guess = (
-                    "; it looks like Windows-1256 (Arabic Windows): re-save it as UTF-8 "
-                    f"(iconv -f WINDOWS-1256 -t UTF-8 {file} > fixed.csv)"
-                )
-        except UnicodeDecodeError:
-            pass
-        problems.problems.append(
-            Problem(
-                file,
-                line,
-                None,
-                repr(raw[exc.start : exc.start + 1])[2:-1],
-                f"is not UTF-8: byte at line {line}, byte column {column} cannot be "
-                f"decoded{guess or '; re-save the file as UTF-8'}",
-                column,
-            )
-        )
-        return None
-
-
-def _read_table(
-    root: Path, rule: TableRule, problems: _Collector, *, optional: bool = False
-) -> _Table | None:
-    name, file = rule.name, rule.path
-    table = _Table(name, file, list(rule.fields))
-    try:
-        raw = read_regular(resolve_inside(root, file), MAX_FILE_BYTES)
-    except UnsafeFileError as exc:
-        problems.add("datapackage.json", None, None, file, f"{rule.where}.path {file!r} {exc}")
-        return None
-    except FileNotFoundError:
-        if optional:
-            problems.add(
-                file,
-                None,
-                None,
-                None,
-                f"missing: datapackage.json declares the '{name}' table ({rule.where}); add "
-                "the file (a header row is enough) or remove the resource, so that no row "
-                "is lost silently",
-            )
-        else:
-            problems.add(file, None, None, None, f"missing: the '{name}' table is required")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(
-            file,
-            None,
-            None,
-            None,
-            f"is over the {_size(MAX_FILE_BYTES)} limit per table; "
-            "split the dataset or raise analysis.dataset.MAX_FILE_BYTES",
-        )
-        return None
-    if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
-        problems.add(file, None, None, None, "is empty: expected a header row and data rows")
-        return None
-    text = _decode(raw, file, problems)
-    if text is None:
-        return None
-    nul = text.find("\x00")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        problems.add(file, line, None, None, "contains a NUL byte: the file is damaged or binary")
-        return None
-    table.has_forbidden = _FORBIDDEN_CHARS.search(text) is not None
-    # A cell may be as long as the file: let maxLength in the schema report it, with its
-    # column, instead of the csv module's bare "field larger than field limit".
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        table.header = next(reader)
-    except (csv.Error, StopIteration) as exc:
-        problems.add(file, 1, None, None, f"header row cannot be read: {exc}")
-        return None
-    if not _check_header(table, problems):
-        return None
-    line = reader.line_num + 1
-    try:
-        for cells in reader:
-            if cells and any(c.strip() for c in cells):
-                if len(cells) != len(table.header):
-                    problems.add(
-                        file,
-                        line,
-                        None,
-                        None,
-                        f"has {len(cells)} cells, expected {len(table.header)} "
-                        f"(the header's columns): check for a missing or extra comma",
-                    )
-                else:
-                    table.rows.append((line, dict(zip(table.header, cells, strict=True))))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        problems.add(file, reader.line_num, None, None, f"is not valid CSV: {exc}")
-        return None
-    return table
-
-
-def _check_header(table: _Table, problems: _Collector) -> bool:
-    known = [f.name for f in table.fields]
-    ok = True
-    seen: set[str] = set()
-    for number, column in enumerate(table.header, start=1):
-        if column in seen:
-            problems.problems.append(
-                Problem(table.file, 1, column, None, "column appears twice in the header", number)
-            )
-            ok = False
-        seen.add(column)
-        if column not in known:
-            hint = _closest(column, known)
-            problems.problems.append(
-                Problem(
-                    table.file,
-                    1,
-                    column,
-                    None,
-                    f"unknown column: not in the '{table.name}' schema of datapackage.json"
-                    f"{hint}; declare it there to carry an extra column through",
-                    number,
-                )
-            )
-            ok = False
-    for spec in table.fields:
-        if spec.required and spec.name not in table.header:
-            problems.add(
-                table.file,
-                1,
-                spec.name,
-                None,
-                f"required column is missing from the header (columns: {', '.join(table.header)})",
-            )
-            ok = False
-    return ok
-
-
-def _closest(word: str, choices: list[str]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _check_cells(table: _Table, problems: _Collector) -> None:
-    """Apply the rules of every column (policy and schema, merged) to every cell."""
-    for spec in table.fields:
-        name = spec.name
-        if name not in table.header:
-            continue
-        patterns = [(p, _compiled(p)) for p in spec.patterns]
-        enum = None if spec.enum is None else frozenset(spec.enum)
-        required, unique, dates = spec.required, spec.unique, spec.dates
-        max_length, min_length = spec.max_length, spec.min_length
-        seen: dict[str, int] = {}
-        search = _FORBIDDEN_CHARS.search if table.has_forbidden else None
-        for line, row in table.rows:
-            value = row[name]
-            bad = search(value) if search else None
-            if bad:
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    f"contains the control character U+{ord(bad.group()):04X}, "
-                    "which would hide or reorder text: remove it",
-                )
-                continue
-            if value == "":
-                if required:
-                    problems.add(table, line, name, value, "is required but empty")
-                continue
-            if required and _BLANK.fullmatch(value):
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    "is required but blank: it holds only spaces or invisible characters",
-                )
-                continue
-            if max_length is not None and len(value) > max_length:
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    f"is {len(value):,} characters long, over the maximum {max_length:,}",
-                )
-                continue
-            if min_length is not None and len(value) < min_length:
-                problems.add(
-                    table, line, name, value, f"is shorter than the minimum {min_length:,}"
-                )
-                continue
-            if dates is not None:
-                low, high = dates
-                bounds = {"min": low, "max": high, "interval": spec.ranges}
-                _check_partial_date(table, line, name, value, bounds, problems)
-                continue
-            if enum is not None and value not in enum:
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    f"is not one of the allowed values: {', '.join(spec.enum or ())}",
-                )
-                continue
-            if spec.type == "number":
-                _check_number(table, line, name, value, spec, problems)
-                continue
-            failed = None
-            for pattern, compiled in patterns:
-                if not compiled.fullmatch(value):
-                    failed = pattern
-                    break
-            if failed is not None:
-                problems.add(table, line, name, value, _pattern_message(name, failed))
-                continue
-            if unique:
-                if value in seen:
-                    problems.add(
-                        table, line, name, value, f"duplicate: already used on line {seen[value]}"
-                    )
-                else:
-                    seen[value] = line
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _parse_date(text: str) -> DateValue:
-    """A date cell's value, parsed once per distinct text: a dataset repeats its dates, and
-    parsing them is most of the cost of validating and building."""
-    return parse_date_value(text)
-
-
-def _check_partial_date(
-    table: _Table, line: int, name: str, value: str, bounds: Any, problems: _Collector
-) -> None:
-    ranges = isinstance(bounds, dict) and bool(bounds.get("interval"))
-    if "/" in value and not ranges:
-        problems.add(
-            table, line, name, value, "is a date range (A/B), which this column does not accept"
-        )
-        return
-    try:
-        date = _parse_date(value)
-    except DateFormatError as exc:
-        problems.add(table, line, name, value, str(exc))
-        return
-    if isinstance(bounds, dict):
-        low, high = bounds.get("min"), bounds.get("max")
-        # A date outside the window is almost always a typo (0001, 9999) and would
-        # stretch every chart axis over centuries.
-        if (low and date.first_day() < _parse_date(low).first_day()) or (
-            high and date.last_day() > _parse_date(high).last_day()
-        ):
-            problems.add(
-                table,
-                line,
-                name,
-                value,
-                f"is outside the supported years {low}-{high} (set in datapackage.json)",
-            )
-
-
-def _pattern_message(column: str, pattern: str) -> str:
-    if column in {"id", "event_id"} or column.endswith("_id"):
-        return "is not a valid id: use lower-case letters, digits and '-' only"
-    if column == "url":
-        return "is not a web address: expected http:// or https:// followed by a host"
-    return f"does not match the expected form {pattern}"
-
-
-def _check_number(
-    table: _Table, line: int, name: str, value: str, spec: FieldRule, problems: _Collector
-) -> None:
-    try:
-        number = float(value)
-    except ValueError:
-        problems.add(table, line, name, value, "is not a number")
-        return
-    if number != number or number in (float("inf"), float("-inf")):
-        problems.add(table, line, name, value, "is not a finite number")
-    elif spec.minimum is not None and number < spec.minimum:
-        problems.add(table, line, name, value, f"is below the minimum {spec.minimum}")
-    elif spec.maximum is not None and number > spec.maximum:
-        problems.add(table, line, name, value, f"is above the maximum {spec.maximum}")
-
-
-def _check_primary_key(table: _Table, key: tuple[str, ...], problems: _Collector) -> None:
-    """Duplicates of a key of several columns (one-column keys are unique columns)."""
-    seen: dict[tuple[str, ...], int] = {}
-    for line, row in table.rows:
-        value = tuple(row.get(k, "") for k in key)
-        if value in seen:
-            problems.add(
-                table,
-                line,
-                key[0],
-                ", ".join(value),
-                f"duplicate ({', '.join(key)}): already on line {seen[value]}",
-            )
-        seen.setdefault(value, line)
-
-
-def _check_foreign_keys(
-    table: _Table, rule: TableRule, tables: Mapping[str, _Table], problems: _Collector
-) -> None:
-    for fk in rule.foreign_keys:
-        target = tables.get(fk.resource)
-        if target is None or fk.column not in table.header:
-            continue
-        ids = {row.get(fk.field, "") for _, row in target.rows}
-        choices: list[str] | None = None
-        hints = 0
-        for line, row in table.rows:
-            value = row[fk.column]
-            if value and value not in ids:
-                hint = ""
-                if hints < _MAX_HINTS:
-                    choices = sorted(ids) if choices is None else choices
-                    hint, hints = _closest(value, choices), hints + 1
-                problems.add(
-                    table,
-                    line,
-                    fk.column,
-                    value,
-                    f"refers to no row of {target.file}: expected an existing {fk.field}{hint}",
-                )
-
-
-def _check_event_rules(events: _Table, problems: _Collector) -> None:
-    """The rules of the contract that a Table Schema cannot express."""
-    by_id = {row["id"]: (line, row) for line, row in events.rows}
-
-    def date(row: dict[str, str], column: str) -> DateValue | None:
-        try:
-            return _parse_date(row[column]) if row.get(column) else None
-        except DateFormatError:
-            return None  # already reported
-
-    for line, row in events.rows:
-        kind = row.get("kind", "")
-        start, end = date(row, "start"), date(row, "end")
-        if end is not None and kind != "phase":
-            problems.add(
-                events, line, "end", row["end"], f"only phases have an end; this row is a {kind}"
-            )
-        if start and end and end.last_day() < start.first_day():
-            problems.add(events, line, "end", row["end"], f"is before the start {row['start']}")
-        _check_kind_columns(events, line, row, kind, problems)
-        if kind == "deadline" and not row.get("announced"):
-            problems.add(
-                events,
-                line,
-                "announced",
-                "",
-                "is required for a deadline: when did the deadline become public?",
-            )
-        phase = row.get("phase", "")
-        if phase:
-            if kind not in PHASE_LINKED_KINDS:
-                problems.add(
-                    events,
-                    line,
-                    "phase",
-                    phase,
-                    f"only {', '.join(sorted(PHASE_LINKED_KINDS))} rows link to a phase; "
-                    f"this row is a {kind}",
-                )
-            elif phase in by_id and by_id[phase][1].get("kind") != "phase":
-                target_line, target = by_id[phase]
-                problems.add(
-                    events,
-                    line,
-                    "phase",
-                    phase,
-                    f"links to a {target.get('kind')} (line {target_line}), expected a phase row",
-                )
-        revises = row.get("revises", "")
-        if revises:
-            if kind != "deadline":
-                problems.add(
-                    events,
-                    line,
-                    "revises",
-                    revises,
-                    f"only deadlines revise deadlines; this row is a {kind}",
-                )
-            elif revises in by_id and by_id[revises][1].get("kind") != "deadline":
-                target_line, target = by_id[revises]
-                problems.add(
-                    events,
-                    line,
-                    "revises",
-                    revises,
-                    f"revises a {target.get('kind')} (line {target_line}), expected a deadline row",
-                )
-    _check_revision_cycles(events, by_id, problems)
-
-
-#: Columns that mean something for one kind of row only: (column, kinds, what it is for).
-_KIND_COLUMNS = (
-    ("end_basis", {"phase"}, "how a phase's end is known"),
-    ("terms", {"deadline"}, "how binding a deadline is"),
-)
-
-
-def _check_kind_columns(
-    events: _Table, line: int, row: dict[str, str], kind: str, problems: _Collector
-) -> None:
-    """``end_basis``/``terms`` on the kinds they describe; ``quote_original`` names a quote."""
-    for column, kinds, meaning in _KIND_COLUMNS:
-        if row.get(column) and kind not in kinds:
-            problems.add(
-                events,
-                line,
-                column,
-                row[column],
-                f"says {meaning}, so only {'/'.join(sorted(kinds))} rows have it; "
-                f"this row is a {kind}",
-            )
-    if row.get("end_basis") and not row.get("end"):
-        problems.add(events, line, "end_basis", row["end_basis"], "is set but the phase has no end")
-    original = row.get("quote_original")
-    if original and not row.get(f"quote_{original}"):
-        problems.add(
-            events,
-            line,
-            "quote_original",
-            original,
-            f"names quote_{original} as the original quote, but quote_{original} is empty",
-        )
-
-
-def _check_revision_cycles(
-    events: _Table, by_id: Mapping[str, tuple[int, dict[str, str]]], problems: _Collector
-) -> None:
-    """Each deadline revises at most one other: follow each chain once (linear time).
-
-    A walk stops at a row already finished (its chain was checked) or at a row of the
-    walk itself: that row starts a cycle, reported once.
-    """
-    finished: set[str] = set()
-    for event_id in by_id:
-        if event_id in finished:
-            continue
-        walk: dict[str, int] = {}  # the rows of this walk, in order (dicts keep order)
-        current = event_id
-        while current in by_id and current not in finished and current not in walk:
-            walk[current] = len(walk)
-            current = by_id[current][1].get("revises", "")
-        if current in walk:
-            cycle = list(walk)[walk[current] :]
-            shown = [*cycle, current]
-            if len(shown) > 8:  # a long cycle is named by its ends, not printed whole
-                shown = [*shown[:3], f"… ({len(cycle) - 5} more) …", *shown[-3:]]
-            line, row = by_id[current]
-            problems.add(
-                events,
-                line,
-                "revises",
-                row["revises"],
-                "revision cycle: "
-                + " -> ".join(shown)
-                + "; a deadline chain must run from the original to the latest",
-            )
-        finished.update(walk)
-
-
-def _cell_date(row: Mapping[str, str], column: str) -> DateValue | None:
-    try:
-        return _parse_date(row[column]) if row.get(column) else None
-    except DateFormatError:
-        return None  # already reported
-
-
-def _check_event_order(events: _Table, problems: _Collector) -> None:
-    """Orders that cannot happen: public before it happened, a revision before its original.
-
-    Only deadlines (due later) and phases (planned ahead) may be announced before they
-    start; a statement, agreement or withdrawal is public once it happened, so a row
-    announced before its start would be shown as already recorded before it took place.
-    """
-    by_id = {row["id"]: row for _, row in events.rows if row.get("id")}
-    for line, row in events.rows:
-        kind = row.get("kind", "")
-        start, announced = _cell_date(row, "start"), _cell_date(row, "announced")
-        if (
-            start and announced and kind not in {"deadline", "phase"}
-            and announced.last_day() < start.first_day()
-        ):
-            problems.add(
-                events,
-                line,
-                "announced",
-                row["announced"],
-                f"is before the start {row['start']}: a {kind} is public only once it has "
-                "happened (a date still to come is a deadline or a planned phase)",
-            )
-        original = by_id.get(row.get("revises", ""))
-        if announced and original is not None and kind == "deadline":
-            was = _cell_date(original, "announced") or _cell_date(original, "start")
-            if was and announced.last_day() < was.first_day():
-                problems.add(
-                    events,
-                    line,
-                    "announced",
-                    row["announced"],
-                    f"is before the deadline it revises ({row['revises']}) was announced "
-                    f"({original.get('announced') or original.get('start')}): a revision "
-                    "comes after the original",
-                )
-        phase = by_id.get(row.get("phase", ""))
-        if phase is not None and kind in {"withdrawal", "handover"} and start:
-            began = _cell_date(phase, "start")
-            if began and start.last_day() < began.first_day():
-                problems.add(
-                    events,
-                    line,
-                    "start",
-                    row["start"],
-                    f"is before the phase it ends ({row['phase']}) starts ({phase.get('start')})",
-                )
-
-
 # --------------------------------------------------------------------------- building
 
 
@@ -942,7 +265,7 @@ def _opt(row: Mapping[str, str], column: str) -> str | None:
 def _build(
     data_dir: Path,
     descriptor: dict[str, Any],
-    tables: Mapping[str, _Table],
+    tables: Mapping[str, Table],
     data_hash: str,
     commentary: tuple[Commentary, ...] = (),
 ) -> Dataset:
@@ -969,7 +292,7 @@ def _build(
             r["url"],
             r["language"],
             _opt(r, "title"),
-            _parse_date(r["published"]) if r.get("published") else None,
+            parse_date(r["published"]) if r.get("published") else None,
         )
         for _, r in tables["sources"].rows
     }
@@ -980,7 +303,7 @@ def _build(
     contract = {f.name for f in fields(Event)}
     events = []
     for line, r in tables["events"].rows:
-        start = _parse_date(r["start"])
+        start = parse_date(r["start"])
         extra = {k: v for k, v in r.items() if k not in contract}
         events.append(
             Event(
@@ -988,14 +311,14 @@ def _build(
                 kind=r["kind"],
                 site=r["site"],
                 start=start,
-                announced=_parse_date(r["announced"]) if r.get("announced") else start,
+                announced=parse_date(r["announced"]) if r.get("announced") else start,
                 status=r["status"],
                 confidence=r.get("confidence") or _DEFAULT_CONFIDENCE,
                 title_en=r["title_en"],
                 title_ar=r["title_ar"],
                 source_id=r["source_id"],
                 actor=_opt(r, "actor"),
-                end=_parse_date(r["end"]) if r.get("end") else None,
+                end=parse_date(r["end"]) if r.get("end") else None,
                 phase=_opt(r, "phase"),
                 revises=_opt(r, "revises"),
                 summary_en=_opt(r, "summary_en"),
@@ -1073,7 +396,7 @@ def default_coverage(events: tuple[Event, ...]) -> Coverage | None:
 
 
 def _coverage(
-    descriptor: Mapping[str, Any], dataset: Dataset, problems: _Collector, today: dt.date
+    descriptor: Mapping[str, Any], dataset: Dataset, problems: Collector, today: dt.date
 ) -> Coverage | None:
     """The dataset's coverage: the curator's declaration if valid, else the default."""
     default = default_coverage(dataset.events)
@@ -1186,8 +509,8 @@ OPTIONAL_TABLES = ("event_sources",)
 
 
 def _read_tables(
-    root: Path, rules: Mapping[str, TableRule], problems: _Collector
-) -> dict[str, _Table]:
+    root: Path, rules: Mapping[str, TableRule], problems: Collector
+) -> dict[str, Table]:
     for name in REQUIRED_TABLES:
         if name not in rules:
             problems.add("datapackage.json", None, None, name, f"declares no '{name}' resource")
@@ -1203,15 +526,15 @@ def _read_tables(
                 "declare it (copy the resource from the project's datapackage.json) or "
                 "remove the file, so that none of its rows is lost silently",
             )
-    tables: dict[str, _Table] = {}
+    tables: dict[str, Table] = {}
     for name, rule in rules.items():
-        table = _read_table(root, rule, problems, optional=name in OPTIONAL_TABLES)
+        table = read_table(root, rule, problems, optional=name in OPTIONAL_TABLES)
         if table is not None:
             tables[name] = table
     return tables
 
 
-def _read_commentary(root: Path, problems: _Collector) -> tuple[Commentary, ...]:
+def _read_commentary(root: Path, problems: Collector) -> tuple[Commentary, ...]:
     notes, errors = read_notes(root)
     for error in errors:
         problems.add(error.file, error.line, None, error.value, error.message)
@@ -1224,12 +547,12 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     Raises :class:`DataValidationError` listing every problem found.
     """
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    problems = _Collector()
+    problems = Collector()
     if not data_dir.is_dir():
         problems.add(str(data_dir), None, None, None, "is not a directory")
         raise DataValidationError(problems.problems)
     root = data_dir.resolve()
-    descriptor = _read_descriptor(root, problems)
+    descriptor = read_descriptor(root, problems)
     if problems.problems:  # (a descriptor that is JSON null is read, and refused below)
         raise DataValidationError(problems.problems)
     rules, shape = read_schema(descriptor)
@@ -1239,14 +562,14 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         raise DataValidationError(problems.problems)
     tables = _read_tables(root, rules, problems)
     for name, table in tables.items():
-        _check_cells(table, problems)
+        check_cells(table, problems)
         for key in rules[name].keys:
-            _check_primary_key(table, key, problems)
+            check_primary_key(table, key, problems)
     for name, table in tables.items():
-        _check_foreign_keys(table, rules[name], tables, problems)
+        check_foreign_keys(table, rules[name], tables, problems)
     if "events" in tables:
-        _check_event_rules(tables["events"], problems)
-        _check_event_order(tables["events"], problems)
+        check_event_rules(tables["events"], problems)
+        check_event_order(tables["events"], problems)
     commentary = _read_commentary(root, problems)
     if problems.problems or any(name not in tables for name in REQUIRED_TABLES):
         raise DataValidationError(problems.problems)
