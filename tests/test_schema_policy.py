@@ -340,3 +340,36 @@ def test_the_policy_matches_the_shipped_descriptor() -> None:
             if rule.enum is not None:
                 assert merged.enum == rule.enum, (name, rule.name)
         assert set(policy.foreign_keys) <= set(tables[name].foreign_keys)
+
+
+# --------------------------------------------------------------------------- date ranges
+
+
+def test_date_ranges_are_where_the_contract_allows_them(minimal_data: Path) -> None:
+    """start/end/announced may be ``A/B``; a descriptor cannot open other columns to them."""
+    set_cell(minimal_data / "events.csv", "statement-1", "start", "2025-08-10/2025-08-18")
+    assert load_dataset(minimal_data).event("statement-1").start.iso == "2025-08-10/2025-08-18"
+    descriptor = descriptor_of(minimal_data)
+    spec(descriptor, "sources", "published")["partialDate"] = {"interval": True}
+    spec(descriptor, "sources", "published")["constraints"].pop("pattern")
+    save(minimal_data, descriptor)
+    set_cell(minimal_data / "sources.csv", "src-a", "published", "2025-01/2025-03")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(minimal_data)
+    [problem] = caught.value.problems
+    assert problem.column == "published" and "does not accept" in problem.message
+
+
+def test_a_descriptor_may_refuse_ranges_but_dropping_the_date_rule_keeps_them(
+    minimal_data: Path,
+) -> None:
+    set_cell(minimal_data / "events.csv", "statement-1", "start", "2025-08-10/2025-08-18")
+    descriptor = descriptor_of(minimal_data)
+    spec(descriptor, "events", "start")["partialDate"].pop("interval")  # tighter: no ranges
+    save(minimal_data, descriptor)
+    with pytest.raises(DataValidationError, match="does not accept"):
+        load_dataset(minimal_data)
+    spec(descriptor, "events", "start").pop("partialDate")  # no rule: the policy's stands
+    spec(descriptor, "events", "start")["constraints"].pop("pattern")
+    save(minimal_data, descriptor)
+    assert load_dataset(minimal_data).event("statement-1").start.precision == "range"
