@@ -18,7 +18,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.dataset import DataValidationError, load_dataset
-from conftest import DATA_DIR, TESTS_DIR, write_schema
+from conftest import TESTS_DIR, write_schema
 
 CORPUS = TESTS_DIR / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if (p / "expected.json").exists())
