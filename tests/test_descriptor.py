@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.cli import main
 from analysis.dataset import DataValidationError, load_dataset
@@ -267,3 +269,64 @@ def test_deadlines_and_phases_may_be_announced_ahead(minimal_data: Path) -> None
     deadline = dataset.event("deadline-alpha")
     assert deadline.announced.last_day() < deadline.start.first_day()
     assert dataset.event("phase-alpha").announced.iso == "2024-01-01"
+
+
+# --------------------------------------------------------------------------- any shape
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON document (object keys and list indexes), depth first."""
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+_JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 10**6), st.floats(allow_nan=True),
+              st.sampled_from(["", " ", "x", "id", "events", "[a-", "(a", "../x", "/etc/passwd",
+                               "string", "number", "2100", "a/b"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["name", "fields", "x", "path"]),
+                                            inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_value_anywhere_in_the_descriptor_is_a_dataset_or_the_validation_error(
+    minimal_data: Path, data: st.DataObject
+) -> None:
+    """Replace (or delete) one value anywhere in datapackage.json: never a traceback."""
+    descriptor = json.loads((minimal_data / "datapackage.json").read_text(encoding="utf-8"))
+    original = json.dumps(descriptor)
+    places = _paths(descriptor)
+    try:
+        for _ in range(data.draw(st.integers(1, 3))):
+            where = data.draw(st.sampled_from(places))
+            parent: Any = descriptor
+            for step in where[:-1]:
+                parent = parent[step]
+            value = data.draw(_JSON_VALUES)
+            if not where:
+                descriptor = value
+            elif data.draw(st.booleans()) and isinstance(parent, dict):
+                parent.pop(where[-1], None)
+            else:
+                parent[where[-1]] = value
+            places = _paths(descriptor)
+    except (KeyError, IndexError, TypeError):
+        pass  # an earlier replacement removed the place: keep what was changed
+    write(minimal_data, descriptor)
+    try:
+        load_dataset(minimal_data)
+    except DataValidationError as exc:
+        assert exc.problems and all(p.file and p.message for p in exc.problems)
+    finally:
+        (minimal_data / "datapackage.json").write_text(original, encoding="utf-8")
