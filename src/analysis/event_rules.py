@@ -48,46 +48,59 @@ def check_event_rules(events: Table, problems: Collector) -> None:
                 "",
                 "is required for a deadline: when did the deadline become public?",
             )
-        phase = row.get("phase", "")
-        if phase:
-            if kind not in PHASE_LINKED_KINDS:
-                problems.add(
-                    events,
-                    line,
-                    "phase",
-                    phase,
-                    f"only {', '.join(sorted(PHASE_LINKED_KINDS))} rows link to a phase; "
-                    f"this row is a {kind}",
-                )
-            elif phase in by_id and by_id[phase][1].get("kind") != "phase":
-                target_line, target = by_id[phase]
-                problems.add(
-                    events,
-                    line,
-                    "phase",
-                    phase,
-                    f"links to a {target.get('kind')} (line {target_line}), expected a phase row",
-                )
-        revises = row.get("revises", "")
-        if revises:
-            if kind != "deadline":
-                problems.add(
-                    events,
-                    line,
-                    "revises",
-                    revises,
-                    f"only deadlines revise deadlines; this row is a {kind}",
-                )
-            elif revises in by_id and by_id[revises][1].get("kind") != "deadline":
-                target_line, target = by_id[revises]
-                problems.add(
-                    events,
-                    line,
-                    "revises",
-                    revises,
-                    f"revises a {target.get('kind')} (line {target_line}), expected a deadline row",
-                )
+        _check_links(events, line, row, kind, by_id, problems)
     _check_revision_cycles(events, by_id, problems)
+
+
+def _check_links(
+    events: Table,
+    line: int,
+    row: dict[str, str],
+    kind: str,
+    by_id: Mapping[str, tuple[int, dict[str, str]]],
+    problems: Collector,
+) -> None:
+    """``phase`` links a deadline, withdrawal or handover to a phase row; ``revises`` links a
+    deadline to a deadline row (a missing id is the foreign key's problem)."""
+    phase = row.get("phase", "")
+    if phase:
+        if kind not in PHASE_LINKED_KINDS:
+            problems.add(
+                events,
+                line,
+                "phase",
+                phase,
+                f"only {', '.join(sorted(PHASE_LINKED_KINDS))} rows link to a phase; "
+                f"this row is a {kind}",
+            )
+        elif phase in by_id and by_id[phase][1].get("kind") != "phase":
+            target_line, target = by_id[phase]
+            problems.add(
+                events,
+                line,
+                "phase",
+                phase,
+                f"links to a {target.get('kind')} (line {target_line}), expected a phase row",
+            )
+    revises = row.get("revises", "")
+    if revises:
+        if kind != "deadline":
+            problems.add(
+                events,
+                line,
+                "revises",
+                revises,
+                f"only deadlines revise deadlines; this row is a {kind}",
+            )
+        elif revises in by_id and by_id[revises][1].get("kind") != "deadline":
+            target_line, target = by_id[revises]
+            problems.add(
+                events,
+                line,
+                "revises",
+                revises,
+                f"revises a {target.get('kind')} (line {target_line}), expected a deadline row",
+            )
 
 
 #: Columns that mean something for one kind of row only: (column, kinds, what it is for).

@@ -49,7 +49,7 @@ TABLES = ("events", "sites", "actors", "sources", "event_sources")
 #: The constraint keys the loader enforces; any other is refused, never silently ignored.
 _CONSTRAINTS = frozenset(
     {"required", "unique", "pattern", "enum", "maxLength", "minLength", "minimum", "maximum"}
-)
+)  # read by _CONSTRAINT_READERS
 _TYPES = ("string", "number")
 _SLUG = r"[a-z0-9-]+"
 _WEB = r"https?://[^\s/$.?#][^\s]*"
@@ -269,6 +269,43 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _flag(value: Any) -> tuple[Any, str | None]:
+    return (value, None) if isinstance(value, bool) else (None, "expected true or false")
+
+
+def _length(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None, "expected a whole number ≥ 0"
+    return value, None
+
+
+def _bound(value: Any) -> tuple[Any, str | None]:
+    return (value, None) if _number(value) else (None, "expected a finite number")
+
+
+def _regex(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return None, "expected a regular expression"
+    try:
+        re.compile(value)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return None, f"is not a valid regular expression: {exc}"
+    return value, None
+
+
+def _enum(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value), None
+    return None, "expected a list of strings"
+
+
+#: Each constraint's reader: the value to keep, or what was expected instead.
+_CONSTRAINT_READERS = {
+    "required": _flag, "unique": _flag, "maxLength": _length, "minLength": _length,
+    "minimum": _bound, "maximum": _bound, "pattern": _regex, "enum": _enum,
+}
+
+
 def _constraints(raw: Any, path: str, problems: _Problems) -> dict[str, Any]:
     if not isinstance(raw, dict):
         problems.add(path, raw, f"is {_kind(raw)}, expected an object of constraints")
@@ -276,43 +313,22 @@ def _constraints(raw: Any, path: str, problems: _Problems) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
         where = f"{path}.{key}"
-        if key not in _CONSTRAINTS:
+        reader = _CONSTRAINT_READERS.get(key)
+        if reader is None:
             hint = difflib.get_close_matches(str(key), sorted(_CONSTRAINTS), n=1)
             problems.add(
                 where, _MISSING, "is not a constraint the loader enforces"
                 + (f" (did you mean {hint[0]!r}?)" if hint else "")
                 + f"; supported: {', '.join(sorted(_CONSTRAINTS))}",
             )
-        elif key in {"required", "unique"}:
-            if not isinstance(value, bool):
-                problems.add(where, value, f"is {_kind(value)}, expected true or false")
-            else:
-                out[key] = value
-        elif key in {"maxLength", "minLength"}:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.add(where, value, f"is {_kind(value)}, expected a whole number ≥ 0")
-            else:
-                out[key] = value
-        elif key in {"minimum", "maximum"}:
-            if not _number(value):
-                problems.add(where, value, f"is {_kind(value)}, expected a finite number")
-            else:
-                out[key] = value
-        elif key == "pattern":
-            if not isinstance(value, str):
-                problems.add(where, value, f"is {_kind(value)}, expected a regular expression")
-                continue
-            try:
-                re.compile(value)
-            except (re.error, RecursionError, OverflowError) as exc:
-                problems.add(where, value, f"is not a valid regular expression: {exc}")
-                continue
-            out[key] = value
-        elif key == "enum":
-            if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-                problems.add(where, value, f"is {_kind(value)}, expected a list of strings")
-            else:
-                out[key] = tuple(value)
+            continue
+        kept, expected = reader(value)
+        if expected is None:
+            out[key] = kept
+        elif expected.startswith("expected"):
+            problems.add(where, value, f"is {_kind(value)}, {expected}")
+        else:
+            problems.add(where, value, expected)
     return out
 
 
@@ -523,14 +539,19 @@ def read_schema(
               for name, (rule, key, _) in declared.items()}
     for name, (rule, _, paths) in declared.items():
         for fk in rule.foreign_keys:
-            where = paths.get(fk, rule.where)
-            target = tables.get(fk.resource) or (
-                POLICY[fk.resource] if fk.resource in POLICY else None
-            )
-            if fk.resource not in TABLES:
-                problems.add(where, fk.resource, f"names no resource (tables: {', '.join(TABLES)})")
-            elif target is not None and target.field(fk.field) is None:
-                problems.add(where, fk.resource, f"has no field {fk.field!r}")
-            elif tables[name].field(fk.column) is None:
-                problems.add(where, fk.column, f"the column {fk.column!r} is not a field of {name}")
+            _check_reference(fk, paths.get(fk, rule.where), tables, tables[name], problems)
     return tables, problems.items
+
+
+def _check_reference(
+    fk: ForeignKey, where: str, tables: Mapping[str, TableRule], own: TableRule,
+    problems: _Problems,
+) -> None:
+    """A declared foreign key names a table the report reads, and fields both sides have."""
+    target = tables.get(fk.resource) or POLICY.get(fk.resource)
+    if fk.resource not in TABLES:
+        problems.add(where, fk.resource, f"names no resource (tables: {', '.join(TABLES)})")
+    elif target is not None and target.field(fk.field) is None:
+        problems.add(where, fk.resource, f"has no field {fk.field!r}")
+    elif own.field(fk.column) is None:
+        problems.add(where, fk.column, f"the column {fk.column!r} is not a field of {own.name}")

@@ -222,11 +222,11 @@ def _decode(raw: bytes, file: str, problems: Collector) -> str | None:
         return None
 
 
-def read_table(
-    root: Path, rule: TableRule, problems: Collector, *, optional: bool = False
-) -> Table | None:
-    name, file = rule.name, rule.path
-    table = Table(name, file, list(rule.fields))
+def _table_bytes(
+    root: Path, rule: TableRule, problems: Collector, optional: bool
+) -> bytes | None:
+    """The bytes of a table's file, or None (with the reason) if it cannot be read."""
+    file = rule.path
     try:
         raw = read_regular(resolve_inside(root, file), MAX_FILE_BYTES)
     except UnsafeFileError as exc:
@@ -239,12 +239,12 @@ def read_table(
                 None,
                 None,
                 None,
-                f"missing: datapackage.json declares the '{name}' table ({rule.where}); add "
-                "the file (a header row is enough) or remove the resource, so that no row "
+                f"missing: datapackage.json declares the '{rule.name}' table ({rule.where}); "
+                "add the file (a header row is enough) or remove the resource, so that no row "
                 "is lost silently",
             )
         else:
-            problems.add(file, None, None, None, f"missing: the '{name}' table is required")
+            problems.add(file, None, None, None, f"missing: the '{rule.name}' table is required")
         return None
     if len(raw) > MAX_FILE_BYTES:
         problems.add(
@@ -259,7 +259,17 @@ def read_table(
     if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
         problems.add(file, None, None, None, "is empty: expected a header row and data rows")
         return None
-    text = _decode(raw, file, problems)
+    return raw
+
+
+def read_table(
+    root: Path, rule: TableRule, problems: Collector, *, optional: bool = False
+) -> Table | None:
+    """One table read (inside ``root`` only) and its header checked, or None with problems."""
+    file = rule.path
+    table = Table(rule.name, file, list(rule.fields))
+    raw = _table_bytes(root, rule, problems, optional)
+    text = None if raw is None else _decode(raw, file, problems)
     if text is None:
         return None
     nul = text.find("\x00")
@@ -279,13 +289,18 @@ def read_table(
         return None
     if not _check_header(table, problems):
         return None
+    return table if _read_rows(table, reader, problems) else None
+
+
+def _read_rows(table: Table, reader: Any, problems: Collector) -> bool:
+    """The data rows into ``table.rows`` with their CSV lines; False if the CSV breaks."""
     line = reader.line_num + 1
     try:
         for cells in reader:
             if cells and any(c.strip() for c in cells):
                 if len(cells) != len(table.header):
                     problems.add(
-                        file,
+                        table.file,
                         line,
                         None,
                         None,
@@ -296,9 +311,9 @@ def read_table(
                     table.rows.append((line, dict(zip(table.header, cells, strict=True))))
             line = reader.line_num + 1
     except csv.Error as exc:
-        problems.add(file, reader.line_num, None, None, f"is not valid CSV: {exc}")
-        return None
-    return table
+        problems.add(table.file, reader.line_num, None, None, f"is not valid CSV: {exc}")
+        return False
+    return True
 
 
 def _check_header(table: Table, problems: Collector) -> bool:
@@ -352,87 +367,63 @@ def _closest(word: str, choices: list[str]) -> str:
 def check_cells(table: Table, problems: Collector) -> None:
     """Apply the rules of every column (policy and schema, merged) to every cell."""
     for spec in table.fields:
-        name = spec.name
-        if name not in table.header:
+        if spec.name not in table.header:
             continue
-        patterns = [(p, _compiled(p)) for p in spec.patterns]
-        enum = None if spec.enum is None else frozenset(spec.enum)
-        required, unique, dates = spec.required, spec.unique, spec.dates
-        max_length, min_length = spec.max_length, spec.min_length
+        column = _Column(spec, table.has_forbidden)
         seen: dict[str, int] = {}
-        search = _FORBIDDEN_CHARS.search if table.has_forbidden else None
         for line, row in table.rows:
-            value = row[name]
-            bad = search(value) if search else None
-            if bad:
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    f"contains the control character U+{ord(bad.group()):04X}, "
-                    "which would hide or reorder text: remove it",
-                )
-                continue
-            if value == "":
-                if required:
-                    problems.add(table, line, name, value, "is required but empty")
-                continue
-            if required and _BLANK.fullmatch(value):
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    "is required but blank: it holds only spaces or invisible characters",
-                )
-                continue
-            if max_length is not None and len(value) > max_length:
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    f"is {len(value):,} characters long, over the maximum {max_length:,}",
-                )
-                continue
-            if min_length is not None and len(value) < min_length:
-                problems.add(
-                    table, line, name, value, f"is shorter than the minimum {min_length:,}"
-                )
-                continue
-            if dates is not None:
-                low, high = dates
-                bounds = {"min": low, "max": high, "interval": spec.ranges}
-                _check_partial_date(table, line, name, value, bounds, problems)
-                continue
-            if enum is not None and value not in enum:
-                problems.add(
-                    table,
-                    line,
-                    name,
-                    value,
-                    f"is not one of the allowed values: {', '.join(spec.enum or ())}",
-                )
-                continue
-            if spec.type == "number":
-                _check_number(table, line, name, value, spec, problems)
-                continue
-            failed = None
-            for pattern, compiled in patterns:
-                if not compiled.fullmatch(value):
-                    failed = pattern
-                    break
-            if failed is not None:
-                problems.add(table, line, name, value, _pattern_message(name, failed))
-                continue
-            if unique:
+            value = row[spec.name]
+            message = column.problem(value)
+            if message is None and spec.unique and value:
                 if value in seen:
-                    problems.add(
-                        table, line, name, value, f"duplicate: already used on line {seen[value]}"
-                    )
+                    message = f"duplicate: already used on line {seen[value]}"
                 else:
                     seen[value] = line
+            if message is not None:
+                problems.add(table, line, spec.name, value, message)
+
+
+class _Column:
+    """One column's rules, prepared once; :meth:`problem` checks one cell against them."""
+
+    def __init__(self, spec: FieldRule, search_controls: bool) -> None:
+        self.spec = spec
+        self.search = _FORBIDDEN_CHARS.search if search_controls else None
+        self.patterns = [(p, _compiled(p)) for p in spec.patterns]
+        self.enum = None if spec.enum is None else frozenset(spec.enum)
+
+    def problem(self, value: str) -> str | None:
+        """What is wrong with ``value`` (the first rule it breaks), or None."""
+        bad = self.search(value) if self.search else None
+        if bad:
+            return (
+                f"contains the control character U+{ord(bad.group()):04X}, "
+                "which would hide or reorder text: remove it"
+            )
+        spec = self.spec
+        if value == "":
+            return "is required but empty" if spec.required else None
+        if spec.required and _BLANK.fullmatch(value):
+            return "is required but blank: it holds only spaces or invisible characters"
+        message = _length_problem(spec, value)
+        if message is None and spec.dates is not None:
+            return _date_problem(value, spec)
+        if message is None and self.enum is not None and value not in self.enum:
+            return f"is not one of the allowed values: {', '.join(spec.enum or ())}"
+        if message is None and spec.type == "number":
+            return _number_problem(value, spec)
+        if message is None:
+            failed = next((p for p, rx in self.patterns if not rx.fullmatch(value)), None)
+            message = None if failed is None else _pattern_message(spec.name, failed)
+        return message
+
+
+def _length_problem(spec: FieldRule, value: str) -> str | None:
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return f"is {len(value):,} characters long, over the maximum {spec.max_length:,}"
+    if spec.min_length is not None and len(value) < spec.min_length:
+        return f"is shorter than the minimum {spec.min_length:,}"
+    return None
 
 
 @functools.cache
@@ -447,34 +438,21 @@ def parse_date(text: str) -> DateValue:
     return parse_date_value(text)
 
 
-def _check_partial_date(
-    table: Table, line: int, name: str, value: str, bounds: Any, problems: Collector
-) -> None:
-    ranges = isinstance(bounds, dict) and bool(bounds.get("interval"))
-    if "/" in value and not ranges:
-        problems.add(
-            table, line, name, value, "is a date range (A/B), which this column does not accept"
-        )
-        return
+def _date_problem(value: str, spec: FieldRule) -> str | None:
+    if "/" in value and not spec.ranges:
+        return "is a date range (A/B), which this column does not accept"
     try:
         date = parse_date(value)
     except DateFormatError as exc:
-        problems.add(table, line, name, value, str(exc))
-        return
-    if isinstance(bounds, dict):
-        low, high = bounds.get("min"), bounds.get("max")
-        # A date outside the window is almost always a typo (0001, 9999) and would
-        # stretch every chart axis over centuries.
-        if (low and date.first_day() < parse_date(low).first_day()) or (
-            high and date.last_day() > parse_date(high).last_day()
-        ):
-            problems.add(
-                table,
-                line,
-                name,
-                value,
-                f"is outside the supported years {low}-{high} (set in datapackage.json)",
-            )
+        return str(exc)
+    low, high = spec.dates or (None, None)
+    # A date outside the window is almost always a typo (0001, 9999) and would
+    # stretch every chart axis over centuries.
+    if (low and date.first_day() < parse_date(low).first_day()) or (
+        high and date.last_day() > parse_date(high).last_day()
+    ):
+        return f"is outside the supported years {low}-{high} (set in datapackage.json)"
+    return None
 
 
 def _pattern_message(column: str, pattern: str) -> str:
@@ -485,20 +463,18 @@ def _pattern_message(column: str, pattern: str) -> str:
     return f"does not match the expected form {pattern}"
 
 
-def _check_number(
-    table: Table, line: int, name: str, value: str, spec: FieldRule, problems: Collector
-) -> None:
+def _number_problem(value: str, spec: FieldRule) -> str | None:
     try:
         number = float(value)
     except ValueError:
-        problems.add(table, line, name, value, "is not a number")
-        return
+        return "is not a number"
     if number != number or number in (float("inf"), float("-inf")):
-        problems.add(table, line, name, value, "is not a finite number")
-    elif spec.minimum is not None and number < spec.minimum:
-        problems.add(table, line, name, value, f"is below the minimum {spec.minimum}")
-    elif spec.maximum is not None and number > spec.maximum:
-        problems.add(table, line, name, value, f"is above the maximum {spec.maximum}")
+        return "is not a finite number"
+    if spec.minimum is not None and number < spec.minimum:
+        return f"is below the minimum {spec.minimum}"
+    if spec.maximum is not None and number > spec.maximum:
+        return f"is above the maximum {spec.maximum}"
+    return None
 
 
 def check_primary_key(table: Table, key: tuple[str, ...], problems: Collector) -> None:
