@@ -370,6 +370,8 @@ def check_cells(table: Table, problems: Collector) -> None:
         if spec.name not in table.header:
             continue
         column = _Column(spec, table.has_forbidden)
+        if column.free:
+            continue  # no rule on this column, no control character in the file
         seen: dict[str, int] = {}
         for line, row in table.rows:
             value = row[spec.name]
@@ -391,6 +393,7 @@ class _Column:
         self.search = _FORBIDDEN_CHARS.search if search_controls else None
         self.patterns = [(p, _compiled(p)) for p in spec.patterns]
         self.enum = None if spec.enum is None else frozenset(spec.enum)
+        self.free = self.search is None and spec == FieldRule(spec.name, type="string")
 
     def problem(self, value: str) -> str | None:
         """What is wrong with ``value`` (the first rule it breaks), or None."""
@@ -412,7 +415,7 @@ class _Column:
             return f"is not one of the allowed values: {', '.join(spec.enum or ())}"
         if message is None and spec.type == "number":
             return _number_problem(value, spec)
-        if message is None:
+        if message is None and self.patterns:
             failed = next((p for p, rx in self.patterns if not rx.fullmatch(value)), None)
             message = None if failed is None else _pattern_message(spec.name, failed)
         return message
