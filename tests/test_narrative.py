@@ -503,16 +503,17 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     assert "\n  17 August 2025 — The Prime Minister's adviser Hussein Allawi told" in allawi
     assert "(Al Ittihad[" in allawi and "Hussein Allawi, adviser" not in allawi
     # An Arabic original: the English translation large, the original beneath it, smaller.
+    html = html.replace("\xa0", " ")  # dates are glued by no-break spaces
     assert '<blockquote lang="en"><p>“in September 2025”</p>' in html
-    assert ('<p class="quote-original"><small>Translated from Arabic. Original: '
-            '<span lang="ar" dir="rtl">«في أيلول 2025»</span></small></p>') in html
+    assert ('<p class="quote-original">Translated from Arabic. Original: '
+            '<span lang="ar" dir="rtl">«في أيلول 2025»</span></p>') in html
     assert "In English" not in html and "Peregraf" not in html  # an incident, not a statement
     titles = re.findall(r"<strong>(.*?)</strong>", html)
     # Newest first.
     assert titles[0].startswith("Pentagon") and titles[-1].startswith("US-led strikes")
     second_dialogue = text.split("Second Joint Security")[1].split("\n")[0]
     assert second_dialogue.endswith("(reported)")
-    ar = str(report(shipped, "2025-10-15", "ar").statements)
+    ar = str(report(shipped, "2025-10-15", "ar").statements).replace("\xa0", " ")
     assert '<blockquote lang="ar" dir="rtl"><p>«في أيلول <bdi dir="ltr">2025</bdi>»</p>' in ar
     assert "In English" not in ar and "مستشار رئيس الوزراء حسين علاوي" in ar
 
@@ -535,8 +536,9 @@ def test_every_quotation_is_in_the_readers_language() -> None:
                        make_locale("ar")).statements)
     translation = ar.split("<blockquote")[1]
     assert translation.startswith(' lang="ar" dir="rtl"><p>«جميع قوات التحالف الدولي')
-    assert ('<small>ترجمة عن الإنجليزية، والنص الأصلي: <span lang="en" dir="ltr">“All global '
-            'coalition forces are now in the Kurdistan Region”</span></small>') in translation
+    assert ('<p class="quote-original">ترجمة عن الإنجليزية، والنص الأصلي: <span lang="en" '
+            'dir="ltr">“All global coalition forces are now in the Kurdistan Region”</span></p>'
+            ) in translation
     en = str(narrative(english_original, timeline(english_original, "2026-01-01"),
                        make_locale("en")).statements)
     assert "<p>“All global coalition forces are now in the Kurdistan Region”</p>" in en

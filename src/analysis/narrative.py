@@ -360,7 +360,7 @@ def _localize_html(fragment: Markup, loc: Locale) -> Markup:
         if piece.startswith("<"):
             pieces.append(piece)
         elif piece:
-            pieces.append(str(_arabic_inline(html_lib.unescape(piece), loc)))
+            pieces.append(str(_arabic_inline(_glue_dates(html_lib.unescape(piece)), loc)))
     return Markup("".join(pieces))
 
 
@@ -534,6 +534,7 @@ class _Writer:
 
     def quoted(self, value: str, lang: str) -> Markup:
         """A quotation as its author wrote it: escaped (isolated when Arabic), never restyled."""
+        value = _glue_dates(value)  # no-break spaces: the words are the author's
         if lang == "ar" and self.arabic:
             return _arabic_inline(value, self.loc)
         return escape(value)
@@ -1000,6 +1001,8 @@ class _CoverageView:
 
     #: The last day the data cover (None: nothing is recorded at all).
     through: dt.date | None
+    #: ``through`` at its own precision, for text ("11 February 2026", "February 2026").
+    value: Any
     declared: bool
     #: min(as_of, through): day counts stop here.
     known_through: dt.date
@@ -1015,32 +1018,42 @@ BEYOND_DAYS = 21
 
 
 def _coverage(tl: Timeline, dataset: Dataset) -> _CoverageView:
-    """The model's coverage, or (before ``Timeline.coverage`` existed) the same rule:
-    the latest date on which any row of the dataset happened or was announced."""
+    """The timeline's coverage (``Timeline.coverage``), or before the timeline had it the
+    dataset's (``Dataset.coverage``) read against the report's date by the same rules."""
     model = getattr(tl, "coverage", None)
+    declared_value = getattr(dataset.coverage, "value", None) if dataset.coverage else None
     if model is not None:
+        value = getattr(model, "value", None) or declared_value
         return _CoverageView(
             through=model.through,
+            value=value or PartialDate.from_date(model.through),
             declared=bool(model.declared),
             known_through=model.known_through,
             days_beyond=int(model.days_beyond),
             beyond=bool(model.beyond),
         )
-    days = [
-        value.last_day()
-        for event in dataset.events
-        for value in (
-            [event.announced] if event.kind == "deadline"
-            else [event.announced, event.start, event.end]
-        )
-        if value is not None
-    ]
-    if not days or not tl.visible:
-        return _CoverageView(None, False, tl.as_of, 0, False)
-    through = max(days)
+    if dataset.coverage is not None:
+        through, value = dataset.coverage.through, dataset.coverage.value
+        declared = dataset.coverage.declared
+    else:
+        days = [
+            value
+            for event in dataset.events
+            for value in (
+                [event.announced] if event.kind == "deadline"
+                else [event.announced, event.start, event.end]
+            )
+            if value is not None
+        ]
+        if not days:
+            return _CoverageView(None, None, False, tl.as_of, 0, False)
+        value = max(days, key=lambda v: v.last_day())
+        through, declared = value.last_day(), False
+    if not tl.visible:
+        return _CoverageView(None, None, False, tl.as_of, 0, False)
     beyond_days = max((tl.as_of - through).days, 0)
     return _CoverageView(
-        through, False, min(tl.as_of, through), beyond_days, beyond_days > BEYOND_DAYS
+        through, value, declared, min(tl.as_of, through), beyond_days, beyond_days > BEYOND_DAYS
     )
 
 
