@@ -172,8 +172,12 @@ def text_nodes(html: str) -> list[tuple[str, tuple[tuple[str, dict[str, str | No
 
 
 def isolated(stack: tuple[tuple[str, dict[str, str | None]], ...]) -> bool:
-    """Inside <bdi> or an element with a dir attribute (HTML isolates both)."""
-    return any(tag == "bdi" or "dir" in attrs for tag, attrs in stack)
+    """Inside <bdi> or an element with a dir attribute (HTML isolates both), other than
+    the Arabic fragment's own ``<div lang="ar" dir="rtl">``."""
+    return any(
+        tag == "bdi" or ("dir" in attrs and not (tag == "div" and attrs.get("lang") == "ar"))
+        for tag, attrs in stack
+    )
 
 
 def foreign_or_url(stack: tuple[tuple[str, dict[str, str | None]], ...]) -> bool:
@@ -446,6 +450,12 @@ def test_every_number_date_and_latin_run_in_arabic_is_isolated(
         assert loose == [], as_of
         # A date is one isolate, not three loose pieces, and never splits across lines.
         assert re.search("<bdi>[0-9٠-٩]+\xa0[^<]+\xa0[0-9٠-٩]{4}</bdi>", str(n.headline))
+
+
+def test_arabic_fragments_carry_their_own_direction(shipped: Dataset) -> None:
+    """JupyterLab shows the fragments outside the export's <html dir="rtl">."""
+    n = report(shipped, "2026-01-20", "ar", "2025-10-15")
+    assert all(html.startswith('<div lang="ar" dir="rtl">') for html in map(str, sections(n)))
 
 
 def test_english_output_has_no_bidi_markup(shipped: Dataset) -> None:

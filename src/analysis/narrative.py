@@ -237,9 +237,14 @@ def _render(section: str, loc: Locale, **context: Any) -> Markup:
     template = _environment().get_template(f"{loc.lang}/{section}.j2")
     html = _tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context))
     # Dates in the data's own text (summaries, quotations, commentary) never split either.
-    return Markup("".join(
+    html = "".join(
         piece if piece.startswith("<") else _glue_dates(piece) for piece in _TAG.split(html)
-    ))
+    )
+    if loc.lang == "ar":
+        # Each fragment carries its own direction: JupyterLab shows it outside the
+        # export template's <html dir="rtl">.
+        html = f'<div lang="ar" dir="rtl">{html}</div>'
+    return Markup(html)
 
 
 def _tidy(text: str) -> str:
