@@ -16,6 +16,7 @@ half a second to each start (see ``benchmarks/bench_load.py``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -25,8 +26,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import datetime as dt
 
 from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate, parse_date_value
 from analysis.paths import DATA_DIR
