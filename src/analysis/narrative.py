@@ -504,7 +504,8 @@ class _Writer:
             return self.count(high, "day", case)
         if self.arabic:
             return Markup("ما بين {} و{}").format(self.num(low), self.count(high, "day", case))
-        return Markup("between {} and {}").format(self.num(low), self.count(high, "day"))
+        first = _EN_WORDS[low] if 0 < low < 10 and high < 10 else self.num(low)
+        return Markup("between {} and {}").format(first, self.count(high, "day"))
 
     def exact(self, value: Any) -> bool:
         bounds = _bounds(value)
