@@ -28,7 +28,7 @@ from babel import Locale as BabelLocale
 from markupsafe import Markup
 
 from analysis.dataset import Actor, Dataset, Event, Site, Source, load_dataset
-from analysis.dates import PartialDate
+from analysis.dates import PartialDate, parse_date_value
 from analysis.i18n import format_date, make_locale, relative_months
 from analysis.narrative import (
     CommentaryError,
@@ -94,13 +94,13 @@ def event(id: str, kind: str, start: str, **cells: object) -> Event:
     sources = cells.pop("source_ids", ("src-a",))
     return Event(
         id=id, kind=kind, site=str(cells.pop("site", "alpha")),
-        start=PartialDate.parse(start), announced=PartialDate.parse(str(announced)),
+        start=parse_date_value(start), announced=parse_date_value(str(announced)),
         status=str(cells.pop("status", "planned")),
         confidence=str(cells.pop("confidence", "confirmed")),
         title_en=str(cells.pop("title_en", f"Title of {id}")),
         title_ar=str(cells.pop("title_ar", f"عنوان {id}")),
         source_id=sources[0], source_ids=tuple(sources),
-        end=PartialDate.parse(str(end)) if end else None,
+        end=parse_date_value(str(end)) if end else None,
         line=next(_lines), **cells,  # type: ignore[arg-type]
     )
 
@@ -720,6 +720,58 @@ def test_a_soft_deadline_is_never_a_miss(terms: str, lang: str) -> None:
         assert "breaks no commitment" in text
     else:
         assert ("حدًّا أدنى" if terms == "minimum" else "مشروطًا بالظروف الميدانية") in text
+
+
+def staged_end(end: str = "2021-07-01/2021-07-02", **cells: str) -> Dataset:
+    return dataset_of([
+        event("p", "phase", "2021-01-01", end=end, title_en="Mission at Alpha",
+              title_ar="مهمة في ألفا", **with_fields(**cells)),
+        event("d", "deadline", "2021-06", phase="p", announced="2021-02-01"),
+        event("later", "incident", "2021-12-01"),
+    ])
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "; it ended on 1–2 July 2021, between one and two days after the deadline."),
+    ("ar", "، وقد انتهت بين 1 و2 تموز 2021، بعد ما بين يوم واحد ويومين من الموعد النهائي."),
+])
+def test_an_end_known_as_a_range_reads_as_one(lang: str, expected: str) -> None:
+    data = staged_end()
+    state = timeline(data, "2021-08-01").phase("p")
+    assert state.status == "ended_late" and str(state.days_late) == "1–2"
+    paragraph = narrative(data, timeline(data, "2021-08-01"), make_locale(lang)).sites[0]
+    text = html_to_text(paragraph.html)
+    assert text.endswith(expected), text
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "ended in stages between 26 November 2025 and 18 January 2026, when it was declared "
+           "complete, between 57 and 110 days after the deadline."),
+    ("ar", "وانتهت على مراحل بين 26 تشرين الثاني 2025 و18 كانون الثاني 2026، حين أُعلن "
+           "اكتمالها، بعد ما بين 57 و110 أيام من الموعد النهائي."),
+])
+def test_a_staged_declared_end_says_both(lang: str, expected: str) -> None:
+    data = dataset_of([
+        event("p", "phase", "2024-01-01", end="2025-11-26/2026-01-18", title_en="Mission at Alpha",
+              title_ar="مهمة في ألفا", **with_fields(end_basis="declared")),
+        event("d", "deadline", "2025-09", phase="p", announced="2024-02-01"),
+        event("later", "incident", "2026-03-01"),
+    ])
+    tl = timeline(data, "2026-02-01")
+    text = html_to_text(narrative(data, tl, make_locale(lang)).sites[0].html)
+    assert text.endswith(expected), text
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_report_inside_the_end_range_does_not_know_yet(lang: str) -> None:
+    data = staged_end("2021-07-01/2021-07-20")
+    tl = timeline(data, "2021-07-10")
+    assert tl.phase("p").status == "unknown"
+    text = narrative(data, tl, make_locale(lang)).to_text()
+    expected = {"en": "whether it has ended is not yet known",
+                "ar": "فلا يُعرف بعد إن كانت قد انتهت"}
+    assert expected[lang] in text
+    assert not [w for w in OVERRUN_WORDS[lang] if w in text], text
 
 
 # --------------------------------------------------------------------------- escaping

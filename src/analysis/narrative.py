@@ -503,7 +503,9 @@ class _Writer:
         if low == high:
             return self.count(high, "day", case)
         if self.arabic:
-            return Markup("ما بين {} و{}").format(self.num(low), self.count(high, "day", case))
+            # «ما بين يوم واحد ويومين»، «ما بين 57 و110 أيام»: one and two are words.
+            first = self.count(low, "day", case) if 0 < low <= 2 else self.num(low)
+            return Markup("ما بين {} و{}").format(first, self.count(high, "day", case))
         first = _EN_WORDS[low] if 0 < low < 10 and high < 10 else self.num(low)
         return Markup("between {} and {}").format(first, self.count(high, "day"))
 
@@ -519,9 +521,8 @@ class _Writer:
         """Arabic بـ + a count: "بـ15 يومًا" before a figure, "بيومين" before a word."""
         low, high = _bounds(value) or (0, 0)
         if low != high:
-            return Markup("بما بين {} و{}").format(
-                self.num(low), self.count(high, noun, "oblique")
-            )
+            first = self.count(low, noun, "oblique") if 0 < low <= 2 else self.num(low)
+            return Markup("بما بين {} و{}").format(first, self.count(high, noun, "oblique"))
         counted = i18n.count(high, noun, self.loc, case="oblique")
         prefix = "ب" if counted[:1].isalpha() else "بـ"
         return _isolates_to_html(prefix + counted)
