@@ -83,7 +83,14 @@ from analysis.dataset import Actor, Dataset, Event, Source
 from analysis.dates import DateFormatError, PartialDate
 from analysis.i18n import Case, Locale
 from analysis.paths import LABELS_DIR, TEMPLATES_DIR
-from analysis.timeline import Changes, Deadline, PhaseChange, PhaseState, Timeline
+from analysis.timeline import (
+    COVERAGE_LEAD_DAYS,
+    Changes,
+    Deadline,
+    PhaseChange,
+    PhaseState,
+    Timeline,
+)
 
 __all__ = [
     "RECENT_END_DAYS",
@@ -697,14 +704,6 @@ def _arabic_feminine(title: str) -> bool:
     return first.endswith(("ة", "ات"))
 
 
-def _field(event: Event, name: str, default: str | None = None) -> str | None:
-    """A column of the model contract: the Event field, or the raw cell before it existed."""
-    value = getattr(event, name, None)
-    if value is None:
-        value = event.extra.get(name) or None
-    return value if value is not None else default
-
-
 def _date_key(event: Event) -> tuple[dt.date, dt.date, int]:
     """When a row happened; a deadline "happens" when it is announced, not when due."""
     when = event.announced if event.kind == "deadline" else event.start
@@ -722,34 +721,11 @@ def _end_rows(state: PhaseState, tl: Timeline) -> tuple[Event, ...]:
 
 
 def _terms(deadline: Deadline | None) -> str:
-    if deadline is None:
-        return "firm"
-    terms = getattr(deadline, "terms", None) or _field(deadline.event, "terms", "firm")
-    return str(terms or "firm")
-
-
-def _effective_status(state: PhaseState, terms: str, cov: _CoverageView) -> tuple[str, str | None]:
-    """The status to report, and why it is unknown. The model decides; this only reads a
-    model without coverage (before ``Timeline.coverage`` existed) by the same rules."""
-    status = str(state.status)
-    reason = getattr(state, "unknown_reason", None)
-    deadline = state.deadline
-    if status == "overdue" and deadline is not None and cov.through is not None:
-        if deadline.due > cov.through:
-            return "unknown", "after_coverage"
-    if status == "overdue" and terms != "firm":
-        return "past_soft_deadline", None
-    if status == "ended_late" and terms != "firm":
-        return "ended_after_soft_deadline", None
-    return status, reason
+    return deadline.terms if deadline is not None else "firm"
 
 
 def _phase_view(
-    state: PhaseState,
-    tl: Timeline,
-    writer: _Writer,
-    proper: frozenset[str],
-    cov: _CoverageView,
+    state: PhaseState, tl: Timeline, writer: _Writer, proper: frozenset[str]
 ) -> _PhaseView:
     phase = state.phase
     if writer.arabic:
@@ -759,23 +735,20 @@ def _phase_view(
     history = state.history
     slipped = len(history) > 1
     terms = _terms(state.deadline)
-    status, reason = _effective_status(state, terms, cov)
+    status, reason = state.status, state.unknown_reason
     ended = state.end is not None and status != "unknown"
-    end_value = getattr(state, "end_value", None) or phase.end
+    end_value = state.end_value or phase.end
     after_original = None
     if slipped and ended:
         past_original = state.days_past_original(tl.as_of)
         after_original = past_original if _bounds(past_original) else None
-    overdue = state.days_overdue
-    if overdue is not None and not hasattr(tl, "coverage") and cov.through is not None:
-        overdue = max((cov.known_through - state.deadline.due).days, 0) if state.deadline else None
     first = history[0] if history else None
     timetable = bool(
         first is not None
         and first.event.announced == phase.start
         and phase.start.precision == "day"
     )
-    end_basis = getattr(state, "end_basis", None) or _field(phase, "end_basis", "observed")
+    end_basis = state.end_basis or phase.end_basis
     on_the_day = bool(
         ended and state.deadline is not None and not _is_range(end_value)
         and state.deadline.precision == "day" and state.end == state.deadline.due
@@ -786,7 +759,7 @@ def _phase_view(
         name=name,
         Name=Name,
         fem=_arabic_feminine(phase.title_ar),
-        start=getattr(state, "start_value", None) or phase.start,
+        start=state.start_value or phase.start,
         timetable=timetable,
         end=end_value if ended else None,
         declared=ended and end_basis == "declared",
@@ -796,7 +769,7 @@ def _phase_view(
         revisions=history[1:] if slipped else (),
         end_rows=_end_rows(state, tl) if ended else (),
         days_after_original=after_original,
-        days_overdue=overdue,
+        days_overdue=state.days_overdue,
         on_the_day=on_the_day,
         unknown_reason=reason if status == "unknown" else None,
         pending_end=end_value if status == "unknown" and reason == "end_in_range" else None,
@@ -916,7 +889,7 @@ MAX_STATEMENTS = 40
 def quote_original(event: Event) -> str | None:
     """Which language the quotation was said in: ``quote_original``, else the only one
     given, else Arabic (when both are given, the data's default)."""
-    stated = _field(event, "quote_original")
+    stated = event.quote_original
     if stated in {"ar", "en"}:
         return stated
     if event.quote_ar and event.quote_en:
@@ -1021,58 +994,21 @@ class _CoverageView:
 
 
 #: Beyond this many days past the coverage end, the headline leads with it.
-BEYOND_DAYS = 21
+BEYOND_DAYS = COVERAGE_LEAD_DAYS
 
 
-def _coverage(tl: Timeline, dataset: Dataset) -> _CoverageView:
-    """The timeline's coverage (``Timeline.coverage``), or before the timeline had it the
-    dataset's (``Dataset.coverage``) read against the report's date by the same rules."""
-    model = getattr(tl, "coverage", None)
-    declared_value = getattr(dataset.coverage, "value", None) if dataset.coverage else None
-    if model is not None:
-        value = getattr(model, "value", None) or declared_value
-        return _CoverageView(
-            through=model.through,
-            value=value or PartialDate.from_date(model.through),
-            declared=bool(model.declared),
-            known_through=model.known_through,
-            days_beyond=int(model.days_beyond),
-            beyond=bool(model.beyond),
-        )
-    if dataset.coverage is not None:
-        through, value = dataset.coverage.through, dataset.coverage.value
-        declared = dataset.coverage.declared
-    else:
-        days = [
-            value
-            for event in dataset.events
-            for value in (
-                [event.announced] if event.kind == "deadline"
-                else [event.announced, event.start, event.end]
-            )
-            if value is not None
-        ]
-        if not days:
-            return _CoverageView(None, None, False, tl.as_of, 0, False)
-        value = max(days, key=lambda v: v.last_day())
-        through, declared = value.last_day(), False
-    if not tl.visible:
+def _coverage(tl: Timeline) -> _CoverageView:
+    """``Timeline.coverage`` for the text (None when the data record nothing at all)."""
+    model = tl.coverage
+    if model is None or not tl.visible:
         return _CoverageView(None, None, False, tl.as_of, 0, False)
-    beyond_days = max((tl.as_of - through).days, 0)
     return _CoverageView(
-        through, value, declared, min(tl.as_of, through), beyond_days, beyond_days > BEYOND_DAYS
-    )
-
-
-def _passed_since(tl: Timeline, cov: _CoverageView) -> tuple[PhaseState, ...]:
-    model = getattr(tl, "coverage", None)
-    if model is not None:
-        return tuple(model.deadlines_passed_since)
-    if cov.through is None:
-        return ()
-    return tuple(
-        s for s in tl.phases
-        if s.end is None and s.deadline is not None and cov.through < s.deadline.due <= tl.as_of
+        through=model.through,
+        value=model.value,
+        declared=model.declared,
+        known_through=model.known_through,
+        days_beyond=model.days_beyond,
+        beyond=model.beyond,
     )
 
 
@@ -1389,16 +1325,17 @@ def narrative(
     citations = _Citations()
     writer = _Writer(dataset, loc, citations)
     proper = _proper_words(dataset)
-    cov = _coverage(tl, dataset)
+    cov = _coverage(tl)
     base = {"f": writer, "as_of": tl.as_of, "cov": cov}
 
     lane_views = [
-        (lane, [_phase_view(state, tl, writer, proper, cov) for state in lane.phases])
+        (lane, [_phase_view(state, tl, writer, proper) for state in lane.phases])
         for lane in tl.lanes
     ]
     views = [view for _, phases in lane_views for view in phases]
     by_id = {v.state.id: v for v in views}
-    passed = tuple(by_id[s.id] for s in _passed_since(tl, cov) if s.id in by_id)
+    since = tl.coverage.deadlines_passed_since if tl.coverage is not None else ()
+    passed = tuple(by_id[s.id] for s in since if s.id in by_id)
     cov = dataclasses.replace(cov, passed=passed)
     base["cov"] = cov
     headline = _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
@@ -1418,7 +1355,7 @@ def narrative(
     statements = _render("statements", loc, **base, statements=shown, omitted=omitted)
     changes_html = None
     if changes is not None:
-        context = _changes_context(changes, tl, writer, proper, cov)
+        context = _changes_context(changes, tl, writer, proper)
         changes_html = _render("changes", loc, **base, **context)
     freshness = None
     if cov.through is None:
@@ -1443,14 +1380,14 @@ def narrative(
 
 
 def _changes_context(
-    changes: Changes, tl: Timeline, writer: _Writer, proper: frozenset[str], cov: _CoverageView
+    changes: Changes, tl: Timeline, writer: _Writer, proper: frozenset[str]
 ) -> dict[str, Any]:
     def view(change: PhaseChange) -> dict[str, Any]:
         before = change.before
         return {
             "change": change,
-            "p": _phase_view(change.after, tl, writer, proper, cov),
-            "before": _before_status(before, cov) if before is not None else None,
+            "p": _phase_view(change.after, tl, writer, proper),
+            "before": before.status if before is not None else None,
         }
 
     ended_ids = {c.phase_id for c in changes.ended}
@@ -1468,7 +1405,3 @@ def _changes_context(
         ],
         "new_events": sorted(changes.new_events, key=_date_key, reverse=True),
     }
-
-
-def _before_status(state: PhaseState, cov: _CoverageView) -> str:
-    return _effective_status(state, _terms(state.deadline), cov)[0]
