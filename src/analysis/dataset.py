@@ -255,7 +255,7 @@ class Dataset:
         dates = [d for e in self.events for d in (e.start, e.end, e.announced) if d]
         if not dates:
             return None
-        return min(dates, key=PartialDate.first_day), max(dates, key=PartialDate.last_day)
+        return min(dates, key=lambda d: d.first_day()), max(dates, key=lambda d: d.last_day())
 
     def summary_line(self) -> str:
         span = self.date_range()
@@ -970,7 +970,8 @@ def _coverage(
             if newest is None
             else (
                 f"the newest source was published on {newest.isoformat()}, and a declared "
-                f"coverage may run at most {COVERAGE_GRACE_DAYS} days past it"
+                f"coverage may run at most {COVERAGE_GRACE_DAYS} days past it (a descriptor "
+                "copied from another dataset brings its coverage along: remove it)"
             )
         )
         problems.add(
