@@ -215,17 +215,19 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     corrections leave standing)."""
     en = html_to_text(report(shipped, "2025-10-15", "en").headline)
     assert en.startswith(
-        "As of 15 October 2025, the coalition mission in Baghdad is 15 days past its "
-        "September 2025 deadline["
+        "As of 15 October 2025, the coalition military mission against ISIS in Iraq is 15 days "
+        "past its September 2025 deadline["
     )
+    assert ("], as are the coalition advisers' exit from Baghdad[1][2][5][6] and the coalition "
+            "advisers' exit from Ain al-Asad Air Base[") in en
     assert "; UNAMI's final mandate is due to end on 31 December 2025[" in en
     assert "], in about three months; " in en  # words for one to nine
     assert "(JOC and headquarters)" not in en and "platform for Syria" not in en
     ar = html_to_text(report(shipped, "2025-10-15", "ar").headline)
     # The count before the object, the marker on the claim (the deadline), not on the figure.
     assert ar.startswith(
-        "حتى 15 تشرين الأول 2025، تجاوزت مهمة التحالف في بغداد بـ15 يومًا موعدها النهائي "
-        "المحدد في أيلول 2025["
+        "حتى 15 تشرين الأول 2025، تجاوزت المهمة العسكرية للتحالف الدولي ضد داعش في العراق "
+        "بـ15 يومًا موعدها النهائي المحدد في أيلول 2025["
     )
     assert "أي بعد نحو 3 أشهر" in ar
     assert "(وفق التقارير)" not in ar and "منصة العمليات في سوريا" not in ar
@@ -563,10 +565,17 @@ def test_a_speaker_the_summary_does_not_name_is_named_rank_first() -> None:
     data = quoted_statement(summary_en="The JOC deputy said no coalition member remained.",
                             summary_ar="قال نائب قائد العمليات المشتركة إن أحدًا لم يبقَ.")
     en = html_to_text(narrative(data, timeline(data, "2026-01-01"), make_locale("en")).statements)
-    assert ("31 December 2025 — Lieutenant General Qais al-Muhammadawi, Deputy Commander of "
-            "the Joint Operations Command: The JOC deputy said") in en
+    # The summary says who he is: the byline gives the name, rank first, and no title twice.
+    assert ("31 December 2025 — Lieutenant General Qais al-Muhammadawi: The JOC deputy said"
+            ) in en
     ar = html_to_text(narrative(data, timeline(data, "2026-01-01"), make_locale("ar")).statements)
-    assert "— الفريق الركن قيس المحمداوي، نائب قائد العمليات المشتركة: قال نائب" in ar
+    assert "— الفريق الركن قيس المحمداوي: قال نائب" in ar
+    bare = quoted_statement()  # no summary: the byline says who spoke
+    en = html_to_text(narrative(bare, timeline(bare, "2026-01-01"), make_locale("en")).statements)
+    assert ("— Lieutenant General Qais al-Muhammadawi, Deputy Commander of the Joint Operations "
+            "Command. (Example News[1])") in en
+    ar = html_to_text(narrative(bare, timeline(bare, "2026-01-01"), make_locale("ar")).statements)
+    assert "— الفريق الركن قيس المحمداوي، نائب قائد العمليات المشتركة. (أخبار المثال[1])" in ar
     named = quoted_statement(summary_en="Lt Gen Qais al-Muhammadawi said so.")
     en = html_to_text(narrative(named, timeline(named, "2026-01-01"), make_locale("en")).statements)
     assert "— Lt Gen Qais al-Muhammadawi said so. (Example News[1])" in en
@@ -631,9 +640,9 @@ def test_changes_report_revisions_ends_and_new_rows(shipped: Dataset) -> None:
     assert n.changes is not None
     text = html_to_text(n.changes)
     assert text.startswith("Compared with the report as of 15 October 2025:")
-    assert ("The coalition mission at Ain al-Asad Air Base: the deadline moved from the end of "
-            "September 2025 to the end of January 2026, announced on 31 December 2025") in text
-    assert "18 January 2026" in text and "days after the deadline" in text
+    assert ("The coalition advisers' exit from Ain al-Asad Air Base: the deadline moved from the "
+            "end of September 2025 to 4–10 January 2026, announced on 31 December 2025") in text
+    assert "18 January 2026" in text and "between 57 and 110 days after the deadline" in text
     news = re.findall(r"^- (\d+ \w+ \d{4}): ", text.split("New events")[1], re.MULTILINE)
     dates = [dt.datetime.strptime(d, "%d %B %Y").date() for d in news]
     assert dates == sorted(dates, reverse=True) and len(dates) >= 10

@@ -573,11 +573,11 @@ class _Writer:
     def actor(self, actor_id: str | None) -> Actor | None:
         return self.dataset.actors.get(actor_id) if actor_id else None
 
-    def speaker(self, actor: Actor) -> Markup:
+    def speaker(self, actor: Actor, *, with_role: bool = True) -> Markup:
         """"Lieutenant General Qais al-Muhammadawi, deputy commander of …": rank first."""
         lang = self.loc.lang
         name, role = rank_first(actor.name(lang), actor.role(lang), lang)
-        if role in _house_style().get("self_evident_roles", {}).get(lang, ()):
+        if not with_role or role in _house_style().get("self_evident_roles", {}).get(lang, ()):
             role = None
         shown = self.text(name)
         if role and not self.arabic:
@@ -711,11 +711,18 @@ def _date_key(event: Event) -> tuple[dt.date, dt.date, int]:
 
 
 def _end_rows(state: PhaseState, tl: Timeline) -> tuple[Event, ...]:
+    """The withdrawals or handovers of the phase on its end date (within it, for a range)."""
     end = state.phase.end
+    if end is None:
+        return (state.phase,)
     rows = tuple(
         e
         for e in tl.visible
-        if e.phase == state.id and e.kind in {"withdrawal", "handover"} and e.start == end
+        if e.phase == state.id and e.kind in {"withdrawal", "handover"}
+        and (e.start == end or (
+            _is_range(end)
+            and end.first_day() <= e.start.first_day() and e.start.last_day() <= end.last_day()
+        ))
     )
     return rows or (state.phase,)
 
@@ -927,6 +934,18 @@ def _quote(event: Event, writer: _Writer) -> _Quote | None:
     )
 
 
+_BODY = re.compile(
+    r"\(|\b(?:Department|Ministry|Governments?|Embassy|Commission|Council|Mission|Forces?"
+    r"|Command|Coalition|Office|Agency|Task Force)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_body(actor: Actor) -> bool:
+    """An institution rather than a person: its summary speaks for it, no byline."""
+    return bool(_BODY.search(actor.name_en))
+
+
 def _names_speaker(summary: str | None, actor: Actor, lang: str) -> bool:
     """True when the summary already names the speaker (by the last word of the name)."""
     if not summary:
@@ -953,8 +972,9 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
         actor = writer.actor(event.actor)
         summary = event.summary(lang)
         speaker = None
-        if actor is not None and not _names_speaker(summary, actor, lang):
-            speaker = writer.speaker(actor)
+        if actor is not None and not _is_body(actor) and not _names_speaker(summary, actor, lang):
+            # With a summary (which says who they are) the byline is the name alone.
+            speaker = writer.speaker(actor, with_role=not summary)
         out.append(
             _Statement(
                 event=event,
