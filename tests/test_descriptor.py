@@ -145,6 +145,10 @@ MALFORMED: dict[str, tuple[Callable[[Descriptor], Any], str]] = {
     "encoding not UTF-8": (setter(lambda d: events(d).update(encoding="windows-1256")),
                            "resources[0].encoding"),
     "inline data": (setter(lambda d: events(d).update(data=[["a"]])), "resources[0].data"),
+    "an enum disjoint from the policy's": (
+        setter(lambda d: field(d, 1)["constraints"].update(enum=["rumour", "leak"])),
+        "resources[0].schema.fields (kind).constraints.enum",
+    ),
 }
 
 

@@ -540,6 +540,13 @@ def read_schema(
     for name, (rule, _, paths) in declared.items():
         for fk in rule.foreign_keys:
             _check_reference(fk, paths.get(fk, rule.where), tables, tables[name], problems)
+        for merged in tables[name].fields:
+            if merged.enum == ():
+                allowed = ", ".join((POLICY[name].field(merged.name) or merged).enum or ())
+                problems.add(
+                    f"{rule.where}.schema.fields ({merged.name}).constraints.enum", _MISSING,
+                    f"allows none of the values the report accepts ({allowed})",
+                )
     return tables, problems.items
 
 
