@@ -92,8 +92,8 @@ class Report:
         if compare_to:
             earlier = parse_as_of(compare_to)
             changes = compare(dataset, earlier, as_of_date, sites=list(sites) or None)
-        commentary = dataset.path / "commentary"
-        return cls(dataset, loc, tl, changes, rtl_axis, commentary if commentary.is_dir() else None)
+        # The analyst notes come with the dataset (read and checked by load_dataset).
+        return cls(dataset, loc, tl, changes, rtl_axis, None)
 
     # ------------------------------------------------------------------ sections
 
