@@ -7,7 +7,6 @@ feature it guards; the export tests drive the real system Chromium.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import re
 import shutil
@@ -25,7 +24,7 @@ from analysis.charts import Chart, export_image, figure_html, gantt_figure, prom
 from analysis.dataset import Dataset, load_dataset
 from analysis.i18n import format_date, label, make_locale
 from analysis.timeline import Timeline, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset, write_csv
+from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset, write_csv, write_schema
 
 EN, AR = make_locale("en"), make_locale("ar")
 EARLY, LATE = "2025-10-15", "2026-11-29"
@@ -827,9 +826,7 @@ def synthetic(path: Path, *, sites: int = 10, events: int = 10_000, seed: int = 
     were revised twice, and ``events`` point events spread over 2015-2026."""
     rng = random.Random(seed)
     path.mkdir(parents=True)
-    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    package.pop("coverage", None)  # the shipped data's declaration, not this dataset's
-    (path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    write_schema(path)
     write_csv(
         path / "sites.csv",
         ["id", "name_en", "name_ar", "kind", "lat", "lon"],
@@ -913,6 +910,7 @@ def synthetic(path: Path, *, sites: int = 10, events: int = 10_000, seed: int = 
             )
         )
     write_csv(path / "events.csv", EVENT_COLUMNS, rows)
+    write_csv(path / "event_sources.csv", ["event_id", "source_id"], [])
     return path
 
 
