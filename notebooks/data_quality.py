@@ -25,3 +25,13 @@ data_dir: str = ""  # data directory (a Frictionless Data Package); "" means the
 from analysis.quality import quality_report
 
 quality_report(data_dir, as_of)
+
+# %% [markdown] tags=["remove-in-report"]
+# The same checks as pandas tables, one DataFrame per check (`tables["Unverified claims"]`),
+# to filter, sort or export; the rows found per check:
+
+# %%
+from analysis.frames import quality_frames
+
+tables = quality_frames(data_dir, as_of)
+{name: len(table) for name, table in tables.items()}

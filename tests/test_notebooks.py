@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 import papermill
 import pytest
+from papermill.exceptions import PapermillExecutionError
 
+from analysis import params as P
 from conftest import PROJECT_DIR
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow
 NOTEBOOKS = PROJECT_DIR / "notebooks"
 
 
@@ -19,6 +22,35 @@ def outputs(path: Path) -> list[dict]:
     return [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
 
 
+def html_of(path: Path) -> str:
+    return "".join(
+        "".join(o.get("data", {}).get("text/html", "")) for o in outputs(path)
+    )
+
+
+def test_the_parameters_cell_is_the_declared_parameters() -> None:
+    """papermill sees exactly params.PARAMS: names, defaults, types and help."""
+    found = papermill.inspect_notebook(str(NOTEBOOKS / "drawdown_report.ipynb"))
+    assert list(found) == [p.name for p in P.PARAMS]
+    for param in P.PARAMS:
+        cell = found[param.name]
+        assert ast.literal_eval(cell["default"]) == param.default, param.name
+        assert cell["inferred_type_name"] == param.type_name, param.name
+        assert cell["help"] == param.help, param.name
+    source = json.loads((NOTEBOOKS / "drawdown_report.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in source["cells"] if "parameters" in c["metadata"].get("tags", []))
+    assert "".join(cell["source"]) == P.notebook_cell()
+
+
+def test_notebooks_are_committed_without_outputs() -> None:
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+
+
+@slow
 def test_report_notebook_runs_with_its_defaults_and_offers_controls(tmp_path: Path) -> None:
     executed = tmp_path / "report.ipynb"
     papermill.execute_notebook(
@@ -29,12 +61,14 @@ def test_report_notebook_runs_with_its_defaults_and_offers_controls(tmp_path: Pa
     kinds = {mime for o in found for mime in o.get("data", {})}
     assert "application/vnd.plotly.v1+json" in kinds  # JupyterLab draws the charts natively
     assert "application/vnd.jupyter.widget-view+json" in kinds  # the interactive controls
-    html = "".join(str(o.get("data", {}).get("text/html", "")) for o in found)
+    html = html_of(executed)
     assert "As of 15 October 2025" in html and "Ain al-Asad" in html
+    assert 'lang="en" dir="ltr"' in html
     assert not [o for o in found if o.get("output_type") == "error"]
 
 
-def test_headless_run_skips_the_controls(tmp_path: Path) -> None:
+@slow
+def test_headless_run_skips_the_controls_and_arabic_sections_are_rtl(tmp_path: Path) -> None:
     executed = tmp_path / "report.ipynb"
     papermill.execute_notebook(
         str(NOTEBOOKS / "drawdown_report.ipynb"), str(executed), kernel_name="drawdown",
@@ -43,16 +77,64 @@ def test_headless_run_skips_the_controls(tmp_path: Path) -> None:
     )
     kinds = {mime for o in outputs(executed) for mime in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" not in kinds
+    html = html_of(executed)
+    for section in ("title", "headline", "sites", "statements", "sources", "data-notes"):
+        assert f'data-drawdown-section="{section}" lang="ar" dir="rtl"' in html, section
 
 
+@slow
+def test_bad_parameters_under_papermill_name_each_without_a_traceback(tmp_path: Path) -> None:
+    executed = tmp_path / "bad.ipynb"
+    with pytest.raises(PapermillExecutionError) as caught:
+        papermill.execute_notebook(
+            str(NOTEBOOKS / "drawdown_report.ipynb"), str(executed), kernel_name="drawdown",
+            parameters={"lang": "fr", "sites": "erbil,nowhere", "interactive": False},
+            progress_bar=False, cwd=str(NOTEBOOKS),
+        )
+    assert caught.value.ename == "ParameterProblems"
+    error = next(o for o in outputs(executed) if o.get("output_type") == "error")
+    text = "\n".join(error["traceback"])
+    assert len(error["traceback"]) == 3 and "Traceback" not in text and "File " not in text
+    assert "lang='fr': expected one of 'ar', 'en'" in text and "'nowhere'" in text
+
+
+@slow
+def test_explore_notebook_answers_from_frames(tmp_path: Path) -> None:
+    executed = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS / "explore.ipynb"), str(executed), kernel_name="drawdown",
+        parameters={"as_of": "2026-01-31"}, progress_bar=False, cwd=str(NOTEBOOKS),
+    )
+    answers = [
+        "".join(o["data"].get("text/plain", ""))
+        for o in outputs(executed)
+        if o.get("output_type") == "execute_result"
+    ]
+    report, slipped, said, single, over_time = answers
+    assert report.startswith("<Report en as of 2026-01-31")
+    assert "Baghdad" in slipped and "110" in slipped and "109" in slipped
+    assert "Mohammed Shia al-Sudani" in said or "US forces" in said
+    assert "2025-09-07-peregraf-adviser-name" in single
+    assert "2026-01-31" in over_time and "2025-09-30" in over_time
+    source = (NOTEBOOKS / "explore.py").read_text(encoding="utf-8")
+    assert "timeline" not in source.replace("report.timeline", "")  # frames only
+
+
+@slow
 def test_data_quality_notebook_reports_the_checks(tmp_path: Path) -> None:
     executed = tmp_path / "quality.ipynb"
     papermill.execute_notebook(
         str(NOTEBOOKS / "data_quality.ipynb"), str(executed), kernel_name="drawdown",
         parameters={"as_of": "2026-11-29"}, progress_bar=False, cwd=str(NOTEBOOKS),
     )
-    html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs(executed))
+    html = html_of(executed)
     for heading in ("Validation", "Translation coverage", "Events without a second source",
                     "Unverified claims", "Freshness"):
         assert f"<h2>{heading}</h2>" in html
     assert "is valid" in html and "2025-09-07-peregraf-adviser-name" in html
+    counts = "".join(
+        "".join(o["data"].get("text/plain", ""))
+        for o in outputs(executed)
+        if o.get("output_type") == "execute_result"
+    )
+    assert "'Unverified claims': 1" in counts  # the checks as DataFrames

@@ -54,8 +54,7 @@ SECTION_CSS = (
     ".drawdown-out.drawdown-out table{margin-inline:0}"
     ".drawdown-out .caution{border-inline-start:4px solid #d55e00;padding:.4em .8em}"
     ".drawdown-out .subtitle{opacity:.75}"
-    "body[data-jp-theme-light=false] .jp-Notebook:has(.drawdown-out) "
-    ".jp-OutputArea-output[data-mime-type='application/vnd.plotly.v1+json']"
+    "body[data-jp-theme-light=false] .jp-Notebook:has(.drawdown-out) .jp-RenderedPlotly"
     "{filter:invert(.9) hue-rotate(180deg)}"
 )
 
@@ -301,7 +300,7 @@ class Report:
             "title",
             Markup(
                 '<header class="title-block"><h1>{}</h1>'
-                '<p class="subtitle">{} — {} <bdi>{}</bdi></p></header>'
+                '<p class="subtitle">{} — {} {}</p></header>'
             ).format(self.title, self.subtitle, label("as_of", loc), as_of),
         )
 
