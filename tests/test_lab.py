@@ -40,17 +40,22 @@ def _free_port() -> int:
 
 
 def _with_parameters(source: Path, target: Path, **values: object) -> Path:
-    """A copy of the notebook whose parameters cell sets ``values`` (other lines kept)."""
-    nb = json.loads(source.read_text(encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
-    lines = "".join(cell["source"]).splitlines()
+    """A copy of the notebook whose parameters cell sets ``values`` (other lines kept),
+    written as JupyterLab and jupytext write it, with its paired ``.py``."""
+    import jupytext
+    import nbformat
+
+    node = nbformat.read(str(source), as_version=4)
+    cell = next(c for c in node.cells if "parameters" in c.metadata.get("tags", []))
+    lines = cell.source.splitlines()
     for name, value in values.items():
         lines = [
             f"{name} = {json.dumps(value)}" if line.startswith(f"{name}:") else line
             for line in lines
         ]
-    cell["source"] = "\n".join(lines)
-    target.write_text(json.dumps(nb), encoding="utf-8")
+    cell.source = "\n".join(lines)
+    nbformat.write(node, str(target))
+    jupytext.write(node, str(target.with_suffix(".py")), fmt="py:percent")
     return target
 
 
@@ -60,25 +65,32 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
     if not Path(CHROMIUM).exists():
         pytest.skip("no Chromium")
     root = tmp_path_factory.mktemp("lab")
+    home = tmp_path_factory.mktemp("lab-home")  # settings, workspaces, runtime files
+    (root / ".gitignore").write_text(".ipynb_checkpoints/\n")  # as the project's
     _with_parameters(NOTEBOOK, root / "report.ipynb", lang="ar", as_of="2025-10-15")
     _with_parameters(NOTEBOOK, root / "bad.ipynb", lang="fr", sites="erbil,nowhere")
+    # A repository that tracks them: saving a tracked notebook must leave `git status` clean.
+    for args in (["init", "-q"], ["add", "."],
+                 ["-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "t"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, timeout=30)
     # No "get notified about news?" pop-up over the page.
-    news = root / ".settings" / "@jupyterlab" / "apputils-extension"
+    news = home / "settings" / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)
     (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     token, port = secrets.token_hex(16), _free_port()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR / "src"), os.environ.get("PYTHONPATH", "")]),
-        "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(root / ".workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
     }
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", "--ServerApp.password=",
         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
         "--ServerApp.port_retries=0",
+        f"--config={PROJECT_DIR / 'notebooks' / 'jupyter_server_config.py'}",
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -289,6 +301,19 @@ def test_arabic_report_in_jupyterlab_reads_rtl_and_redraws_in_place(
         "() => window.jupyterapp.commands.execute('apputils:change-theme',"
         " {theme: 'JupyterLab Light'})"
     )
+
+    # Saving the executed notebook writes no outputs: the repository stays clean.
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty"
+    )
+    root = lab[2]
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=30
+    )
+    diff = subprocess.run(["git", "diff"], cwd=root, capture_output=True, text=True, timeout=30)
+    assert status.stdout == "", status.stdout + diff.stdout[:3000]
+    assert page.locator(".jp-RenderedPlotly").count() == 2  # the page still shows them
     page.close()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import runpy
 from pathlib import Path
 
 import papermill
@@ -138,3 +139,44 @@ def test_data_quality_notebook_reports_the_checks(tmp_path: Path) -> None:
         if o.get("output_type") == "execute_result"
     )
     assert "'Unverified claims': 1" in counts  # the checks as DataFrames
+
+
+def test_saving_a_tracked_notebook_strips_its_outputs(tmp_path: Path) -> None:
+    """The JupyterLab pre-save hook `make lab` installs (notebooks/jupyter_server_config.py)."""
+    import subprocess
+    import types
+
+    import nbformat
+    from traitlets.config import Config
+
+    config = Config()
+    hook_module = runpy.run_path(
+        str(NOTEBOOKS / "jupyter_server_config.py"), init_globals={"get_config": lambda: config}
+    )
+    hook = config.ContentsManager.pre_save_hook
+    assert hook is hook_module["strip_tracked_notebooks"]
+    source = nbformat.read(str(NOTEBOOKS / "drawdown_report.ipynb"), as_version=4)
+    for name in ("tracked.ipynb", "scratch.ipynb"):
+        nbformat.write(source, str(tmp_path / name))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True, timeout=30)
+    subprocess.run([*git, "add", "tracked.ipynb"], cwd=tmp_path, check=True, timeout=30)
+
+    def executed() -> dict:
+        nb = json.loads(nbformat.writes(source))
+        nb["metadata"]["language_info"] = {"name": "python", "version": "3.11.7"}
+        nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+        code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        code["execution_count"] = 3
+        code["outputs"] = [{"output_type": "display_data", "metadata": {},
+                            "data": {"image/png": "iVBOR" * 1000}}]
+        code["metadata"]["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
+        return nb
+
+    manager = types.SimpleNamespace(root_dir=str(tmp_path))
+    tracked = {"type": "notebook", "content": executed()}
+    hook(model=tracked, path="tracked.ipynb", contents_manager=manager)
+    assert nbformat.writes(nbformat.from_dict(tracked["content"])) == nbformat.writes(source)
+    scratch = {"type": "notebook", "content": executed()}
+    hook(model=scratch, path="/scratch.ipynb", contents_manager=manager)
+    assert scratch["content"] == executed()  # untracked: saved as it is
