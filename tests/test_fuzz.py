@@ -16,7 +16,8 @@ the day after):
 
 * no leak from the future: the visible rows are exactly those announced on or before as-of;
 * a phase's status agrees with its dates: upcoming iff as-of is before its start; ended_* iff
-  its end is known and not after as-of; overdue iff no end, a deadline, and the due date passed;
+  its end is known and not after as-of; overdue iff no end, a deadline, and the due date passed
+  within the data's coverage; unknown iff it passed after the coverage end;
   the day counts are the date arithmetic; ended late/early/on time by the deadline's period;
 * the deadline in force is visible, linked to the phase, revised by no visible deadline, and
   its history runs back through visible revisions;
@@ -47,7 +48,7 @@ from analysis.dataset import Dataset, DataValidationError, Event, load_dataset
 from analysis.dates import PartialDate
 from analysis.i18n import make_locale
 from analysis.narrative import narrative
-from analysis.timeline import Timeline, compare, timeline
+from analysis.timeline import DayRange, Timeline, compare, timeline
 from conftest import DATA_DIR
 
 EXAMPLES = 120
@@ -242,8 +243,9 @@ def check_timeline(dataset: Dataset, tl: Timeline, as_of: dt.date) -> None:
     for deadline in tl.deadlines:
         assert deadline.event.id in visible
         assert deadline.due == deadline.event.start.last_day()
-    if tl.freshness.latest is not None:
-        assert tl.freshness.latest <= as_of
+    if tl.latest_record is not None:
+        assert tl.latest_record.day <= as_of
+    assert tl.coverage.known_through <= as_of
     phases = {e.id for e in dataset.events if e.kind == "phase" and e.id in visible}
     assert {s.phase.id for s in tl.phases} == phases
     for state in tl.phases:
@@ -262,13 +264,17 @@ def check_phase(dataset: Dataset, state: Any, as_of: dt.date, visible: set[str])
     due = deadline.start.last_day() if deadline else None
     status = state.status
     assert (status == "upcoming") == (as_of < start), (status, as_of, start)
+    known = state.known_through
+    assert known == min(as_of, dataset.coverage.through)
     if status != "upcoming":
         assert status.startswith("ended_") == (end is not None), (status, end)
-        assert (status == "overdue") == (end is None and due is not None and due < as_of)
+        # Overdue only when the deadline passed within the data; after their end, unknown.
+        assert (status == "overdue") == (end is None and due is not None and due < known)
+        assert (status == "unknown") == (end is None and due is not None and known <= due < as_of)
     counts = {"days_overdue": None, "days_late": None, "days_early": None,
               "days_until_deadline": None}
     if status == "overdue":
-        counts["days_overdue"] = (as_of - due).days
+        counts["days_overdue"] = (known - due).days
         assert counts["days_overdue"] > 0
     elif status.startswith("ended_"):
         if deadline is None:
@@ -281,12 +287,13 @@ def check_phase(dataset: Dataset, state: Any, as_of: dt.date, visible: set[str])
             counts["days_early"] = (deadline.start.first_day() - end).days
         else:
             assert status == "ended_on_time"
-    elif due is not None:  # upcoming or ongoing, with a deadline
+    elif due is not None and status != "unknown":  # upcoming or ongoing, with a deadline
         counts["days_until_deadline"] = (due - as_of).days
         if status == "ongoing":
             assert counts["days_until_deadline"] >= 0
     for name, value in counts.items():
-        assert getattr(state, name) == value, (name, getattr(state, name), value, status)
+        expected = None if value is None else DayRange(value, value)
+        assert getattr(state, name) == expected, (name, getattr(state, name), value, status)
     if state.deadline is not None:
         history = state.history
         assert history[-1] == state.deadline and all(d.event.id in visible for d in history)

@@ -16,21 +16,25 @@ half a second to each start (see ``benchmarks/bench_load.py``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from analysis.dates import DateFormatError, PartialDate
+from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate, parse_date_value
 from analysis.paths import DATA_DIR
 
 #: Files larger than this are refused before parsing, with a message that says so.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: A declared coverage end may run at most this many days past the newest source's
+#: publication date: a curator vouches for silence only shortly after their last reading.
+COVERAGE_GRACE_DAYS = 31
 #: Kinds whose ``phase`` column names the phase they bound or end.
 PHASE_LINKED_KINDS = frozenset({"deadline", "withdrawal", "handover"})
 _DEFAULT_CONFIDENCE = "reported"
@@ -137,21 +141,35 @@ class Event:
     id: str
     kind: str
     site: str
-    start: PartialDate
-    announced: PartialDate
+    #: ``start``, ``end`` and ``announced`` are a :class:`PartialDate` or, when the
+    #: sources disagree or the thing happened in stages, a :class:`DateInterval`.
+    start: DateValue
+    announced: DateValue
     status: str
     confidence: str
     title_en: str
     title_ar: str
     source_id: str
     actor: str | None = None
-    end: PartialDate | None = None
+    end: DateValue | None = None
     phase: str | None = None
     revises: str | None = None
     summary_en: str | None = None
     summary_ar: str | None = None
     quote_ar: str | None = None
     quote_en: str | None = None
+    #: Which of ``quote_ar``/``quote_en`` is the original (the other is a translation).
+    quote_original: str | None = None
+    #: Phases: ``observed`` (a departure or handover seen) or ``declared`` (an official
+    #: said it was done). None when the phase has no end.
+    end_basis: str | None = None
+    #: Deadlines: ``firm``, ``conditional`` ("subject to conditions") or ``minimum``
+    #: ("until at least"). Only a firm deadline can be missed.
+    terms: str | None = None
+    #: The curator's reasoning (why a day was inferred, why a precision was kept):
+    #: for the data-quality notebook, never for readers.
+    note_en: str | None = None
+    note_ar: str | None = None
     #: The main source first, then those of ``event_sources.csv``.
     source_ids: tuple[str, ...] = ()
     #: Columns beyond the contract, carried through untouched.
@@ -165,9 +183,37 @@ class Event:
     def summary(self, lang: str) -> str | None:
         return self.summary_ar if lang == "ar" else self.summary_en
 
+    def note(self, lang: str) -> str | None:
+        """The curator's note in ``lang``, or in the other language when only that exists."""
+        first, second = (
+            (self.note_ar, self.note_en) if lang == "ar" else (self.note_en, self.note_ar)
+        )
+        return first or second
+
     @property
     def is_phase(self) -> bool:
         return self.kind == "phase"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the data reach: after ``through`` nothing is known, not even silence.
+
+    By default the latest date on which any row happened or was announced (at that
+    row's precision: ``value`` keeps it for text). A curator who has checked that
+    nothing else happened may declare a later day in ``datapackage.json``
+    (``"coverage": {"through": "YYYY-MM-DD"}``); the declaration may not be after
+    today nor more than :data:`COVERAGE_GRACE_DAYS` after the newest source.
+    """
+
+    #: The last day the data speak for.
+    through: dt.date
+    #: ``through`` at its own precision, for text ("February 2026", "11 February 2026").
+    value: PartialDate
+    #: True when a curator declared it; False when it is the latest row's date.
+    declared: bool
+    #: The row that sets the default coverage (None when declared).
+    event_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +229,16 @@ class Dataset:
     events: tuple[Event, ...]
     #: sha256 over the package's files (names and bytes): the identity of the data.
     data_hash: str
+    #: How far the data reach: see :class:`Coverage`.
+    coverage: Coverage | None = None
+    subtitle: str | None = None
+    subtitle_ar: str | None = None
+
+    def display_title(self, lang: str) -> str:
+        return self.title_ar if lang == "ar" else self.title
+
+    def display_subtitle(self, lang: str) -> str | None:
+        return self.subtitle_ar if lang == "ar" else self.subtitle
 
     def event(self, event_id: str) -> Event:
         return self._by_id[event_id]
@@ -502,8 +558,14 @@ def _check_cells(table: _Table, problems: _Collector) -> None:
 def _check_partial_date(
     table: _Table, line: int, name: str, value: str, bounds: Any, problems: _Collector
 ) -> None:
+    ranges = isinstance(bounds, dict) and bool(bounds.get("interval"))
+    if "/" in value and not ranges:
+        problems.add(
+            table, line, name, value, "is a date range (A/B), which this column does not accept"
+        )
+        return
     try:
-        date = PartialDate.parse(value)
+        date = parse_date_value(value)
     except DateFormatError as exc:
         problems.add(table, line, name, value, str(exc))
         return
@@ -593,9 +655,9 @@ def _check_event_rules(events: _Table, problems: _Collector) -> None:
     """The rules of the contract that a Table Schema cannot express."""
     by_id = {row["id"]: (line, row) for line, row in events.rows}
 
-    def date(row: dict[str, str], column: str) -> PartialDate | None:
+    def date(row: dict[str, str], column: str) -> DateValue | None:
         try:
-            return PartialDate.parse(row[column]) if row.get(column) else None
+            return parse_date_value(row[column]) if row.get(column) else None
         except DateFormatError:
             return None  # already reported
 
@@ -608,6 +670,7 @@ def _check_event_rules(events: _Table, problems: _Collector) -> None:
             )
         if start and end and end.last_day() < start.first_day():
             problems.add(events, line, "end", row["end"], f"is before the start {row['start']}")
+        _check_kind_columns(events, line, row, kind, problems)
         if kind == "deadline" and not row.get("announced"):
             problems.add(
                 events,
@@ -656,6 +719,40 @@ def _check_event_rules(events: _Table, problems: _Collector) -> None:
                     f"revises a {target.get('kind')} (line {target_line}), expected a deadline row",
                 )
     _check_revision_cycles(events, by_id, problems)
+
+
+#: Columns that mean something for one kind of row only: (column, kinds, what it is for).
+_KIND_COLUMNS = (
+    ("end_basis", {"phase"}, "how a phase's end is known"),
+    ("terms", {"deadline"}, "how binding a deadline is"),
+)
+
+
+def _check_kind_columns(
+    events: _Table, line: int, row: dict[str, str], kind: str, problems: _Collector
+) -> None:
+    """``end_basis``/``terms`` on the kinds they describe; ``quote_original`` names a quote."""
+    for column, kinds, meaning in _KIND_COLUMNS:
+        if row.get(column) and kind not in kinds:
+            problems.add(
+                events,
+                line,
+                column,
+                row[column],
+                f"says {meaning}, so only {'/'.join(sorted(kinds))} rows have it; "
+                f"this row is a {kind}",
+            )
+    if row.get("end_basis") and not row.get("end"):
+        problems.add(events, line, "end_basis", row["end_basis"], "is set but the phase has no end")
+    original = row.get("quote_original")
+    if original and not row.get(f"quote_{original}"):
+        problems.add(
+            events,
+            line,
+            "quote_original",
+            original,
+            f"names quote_{original} as the original quote, but quote_{original} is empty",
+        )
 
 
 def _check_revision_cycles(
@@ -727,7 +824,7 @@ def _build(
     contract = {f.name for f in fields(Event)}
     events = []
     for line, r in tables["events"].rows:
-        start = PartialDate.parse(r["start"])
+        start = parse_date_value(r["start"])
         extra = {k: v for k, v in r.items() if k not in contract}
         events.append(
             Event(
@@ -735,20 +832,25 @@ def _build(
                 kind=r["kind"],
                 site=r["site"],
                 start=start,
-                announced=PartialDate.parse(r["announced"]) if r.get("announced") else start,
+                announced=parse_date_value(r["announced"]) if r.get("announced") else start,
                 status=r["status"],
                 confidence=r.get("confidence") or _DEFAULT_CONFIDENCE,
                 title_en=r["title_en"],
                 title_ar=r["title_ar"],
                 source_id=r["source_id"],
                 actor=_opt(r, "actor"),
-                end=PartialDate.parse(r["end"]) if r.get("end") else None,
+                end=parse_date_value(r["end"]) if r.get("end") else None,
                 phase=_opt(r, "phase"),
                 revises=_opt(r, "revises"),
                 summary_en=_opt(r, "summary_en"),
                 summary_ar=_opt(r, "summary_ar"),
                 quote_ar=_opt(r, "quote_ar"),
                 quote_en=_opt(r, "quote_en"),
+                quote_original=_quote_original(r),
+                end_basis=(r.get("end_basis") or "observed") if r.get("end") else None,
+                terms=(r.get("terms") or "firm") if r["kind"] == "deadline" else None,
+                note_en=_opt(r, "note_en"),
+                note_ar=_opt(r, "note_ar"),
                 source_ids=tuple(dict.fromkeys([r["source_id"], *further.get(r["id"], [])])),
                 extra=MappingProxyType(extra),
                 line=line,
@@ -763,7 +865,120 @@ def _build(
         sources=MappingProxyType(sources),
         events=tuple(events),
         data_hash=data_hash,
+        subtitle=_opt_text(descriptor, "subtitle"),
+        subtitle_ar=_opt_text(descriptor, "subtitle_ar"),
     )
+
+
+def _quote_original(row: Mapping[str, str]) -> str | None:
+    """The language of the original quote: as declared, else the only one given, else Arabic."""
+    if row.get("quote_original"):
+        return row["quote_original"]
+    given = [lang for lang in ("ar", "en") if row.get(f"quote_{lang}")]
+    return given[0] if given else None
+
+
+def _opt_text(descriptor: Mapping[str, Any], key: str) -> str | None:
+    value = descriptor.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _happened(event: Event) -> Iterator[tuple[dt.date, DateValue]]:
+    """The dates on which a row shows the world changed or spoke: what coverage counts.
+
+    Every announcement counts, and so does a phase's recorded end. A row's start counts
+    when it is not later than its announcement (a phase planned to start is not news of
+    one). A deadline's due date is a promise and never counts.
+    """
+    yield event.announced.last_day(), event.announced
+    if event.kind == "deadline":
+        return
+    if event.start.last_day() <= event.announced.last_day():
+        yield event.start.last_day(), event.start
+    if event.end is not None:
+        yield event.end.last_day(), event.end
+
+
+def _point(value: DateValue) -> PartialDate:
+    return value.high if isinstance(value, DateInterval) else value
+
+
+def default_coverage(events: tuple[Event, ...]) -> Coverage | None:
+    """The latest date on which any row happened or was announced (None for no rows)."""
+    best: tuple[dt.date, DateValue, Event] | None = None
+    for event in events:
+        for day, value in _happened(event):
+            if best is None or day > best[0]:
+                best = (day, value, event)
+    if best is None:
+        return None
+    return Coverage(best[0], _point(best[1]), declared=False, event_id=best[2].id)
+
+
+def _coverage(
+    descriptor: Mapping[str, Any], dataset: Dataset, problems: _Collector, today: dt.date
+) -> Coverage | None:
+    """The dataset's coverage: the curator's declaration if valid, else the default."""
+    default = default_coverage(dataset.events)
+    declared = descriptor.get("coverage")
+    if declared is None:
+        return default
+    where = "datapackage.json"
+    through = declared.get("through") if isinstance(declared, dict) else None
+    if not isinstance(through, str):
+        problems.add(
+            where,
+            None,
+            "coverage.through",
+            repr(declared),
+            'expected "coverage": {"through": "YYYY-MM-DD"}: the last day the data speak for',
+        )
+        return default
+    try:
+        value = PartialDate.parse(through)
+    except DateFormatError as exc:
+        problems.add(where, None, "coverage.through", through, str(exc))
+        return default
+    if value.precision != "day":
+        problems.add(where, None, "coverage.through", through, "needs a day (YYYY-MM-DD)")
+        return default
+    day = value.first_day()
+    newest = max(
+        (s.published.last_day() for s in dataset.sources.values() if s.published), default=None
+    )
+    if day > today:
+        problems.add(
+            where,
+            None,
+            "coverage.through",
+            through,
+            f"is in the future (today is {today.isoformat()}): "
+            "a curator can vouch only for days already past",
+        )
+    elif default is not None and day < default.through:
+        problems.add(
+            where,
+            None,
+            "coverage.through",
+            through,
+            f"is before the data's own latest date {default.value.iso} "
+            f"(row {default.event_id}): remove it or move it later",
+        )
+    elif newest is None or (day - newest).days > COVERAGE_GRACE_DAYS:
+        limit = (
+            "no source has a publication date"
+            if newest is None
+            else (
+                f"the newest source was published on {newest.isoformat()}, and a declared "
+                f"coverage may run at most {COVERAGE_GRACE_DAYS} days past it"
+            )
+        )
+        problems.add(
+            where, None, "coverage.through", through, f"is later than the sources support: {limit}"
+        )
+    else:
+        return Coverage(day, value, declared=True)
+    return default
 
 
 def package_files(data_dir: Path) -> Iterator[Path]:
@@ -822,4 +1037,8 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         _check_event_rules(tables["events"], problems)
     if problems.problems or any(name not in tables for name in REQUIRED_TABLES):
         raise DataValidationError(problems.problems)
-    return _build(data_dir, descriptor, tables, hash_data(data_dir))
+    dataset = _build(data_dir, descriptor, tables, hash_data(data_dir))
+    coverage = _coverage(descriptor, dataset, problems, dt.date.today())
+    if problems.problems:
+        raise DataValidationError(problems.problems)
+    return replace(dataset, coverage=coverage)
