@@ -112,14 +112,16 @@ def _frame(rows: list[dict[str, Any]], columns: Iterable[str], attrs: Mapping[st
             df[name] = pd.to_datetime(df[name])
         elif name.startswith("days_") or name in ("revisions", "n_sources", "cited_by"):
             df[name] = df[name].astype("Int64")
-        elif name in ("in_force", "slipped", "firm"):
+        elif name in ("in_force", "slipped", "firm", "missed"):
             df[name] = df[name].astype("boolean")
     df.attrs.update(attrs)
     return df
 
 
 #: Plain date columns (the day the timeline reasons with).
-_DATE_COLUMNS = frozenset({"start", "end", "end_earliest", "due", "original_due", "published"})
+_DATE_COLUMNS = frozenset(
+    {"start", "end", "end_earliest", "due", "original_due", "published", "known_through"}
+)
 
 
 # --------------------------------------------------------------------------- tables
@@ -129,7 +131,7 @@ PHASE_COLUMNS = (
     "phase", "site", "site_name", "title", "status",
     "start", "start_precision",
     "end", "end_earliest", "end_precision", "end_basis", "unknown_reason",
-    "deadline", "due", "due_precision", "terms",
+    "deadline", "due", "due_precision", "terms", "missed", "known_through",
     "original_deadline", "original_due", "original_due_precision", "revisions",
     "days_after_deadline_min", "days_after_deadline_max",
     "days_until_deadline_min", "days_until_deadline_max",
@@ -166,7 +168,7 @@ def phases_frame(report: Report) -> Any:
                 "title": ev.title(lang),
                 "status": state.status,
                 "start": state.start,
-                "start_precision": str(ev.start.precision),
+                "start_precision": str((getattr(state, "start_value", None) or ev.start).precision),
                 "end": state.end,
                 "end_earliest": getattr(state, "end_earliest", None) or state.end,
                 "end_precision": end_precision,
@@ -176,6 +178,8 @@ def phases_frame(report: Report) -> Any:
                 "due": deadline.due if deadline else None,
                 "due_precision": deadline.precision if deadline else None,
                 "terms": getattr(deadline, "terms", "firm") if deadline else None,
+                "missed": getattr(state, "missed", None),
+                "known_through": getattr(state, "known_through", None),
                 "original_deadline": original.id if original else None,
                 "original_due": original.due if original else None,
                 "original_due_precision": original.precision if original else None,
@@ -216,7 +220,11 @@ def deadlines_frame(report: Report) -> Any:
                 "title": ev.title(lang),
                 "due": d.due,
                 "due_precision": d.precision,
-                **{k: v for k, v in _date_columns("due", ev.start).items() if k != "due_precision"},
+                **{
+                    k: v
+                    for k, v in _date_columns("due", getattr(d, "value", ev.start)).items()
+                    if k != "due_precision"
+                },
                 **_date_columns("announced", ev.announced),
                 "revises": ev.revises,
                 "superseded_by": d.superseded_by,
@@ -235,9 +243,9 @@ def deadlines_frame(report: Report) -> Any:
 EVENT_COLUMNS = (
     "id", "kind", "site", "site_name", "phase", "actor", "actor_name",
     "start_from", "start_to", "start_precision",
-    "end_from", "end_to", "end_precision",
+    "end_from", "end_to", "end_precision", "end_basis",
     "announced_from", "announced_to", "announced_precision",
-    "revises", "confidence", "title", "summary",
+    "revises", "terms", "confidence", "title", "summary",
     "quote", "quote_language", "quote_ar", "quote_en",
     "source_id", "source_ids", "n_sources",
 )
@@ -263,8 +271,10 @@ def events_frame(report: Report) -> Any:
                 "actor_name": actor.name(lang) if actor else None,
                 **_date_columns("start", ev.start),
                 **_date_columns("end", ev.end),
+                "end_basis": getattr(ev, "end_basis", None),
                 **_date_columns("announced", ev.announced),
                 "revises": ev.revises,
+                "terms": getattr(ev, "terms", None),
                 "confidence": ev.confidence,
                 "title": ev.title(lang),
                 "summary": ev.summary(lang),
@@ -313,7 +323,14 @@ def sources_frame(report: Report) -> Any:
 
 
 def _attrs(report: Report) -> dict[str, Any]:
-    return {"as_of": report.timeline.as_of.isoformat(), "lang": report.lang}
+    """``as_of``, ``lang`` and, with the coverage model, ``data_through`` (the coverage end)."""
+    tl = report.timeline
+    out = {"as_of": tl.as_of.isoformat(), "lang": report.lang}
+    coverage = getattr(tl, "coverage", None)
+    if coverage is not None:
+        out["data_through"] = coverage.through.isoformat()
+        out["known_through"] = coverage.known_through.isoformat()
+    return out
 
 
 def report_frames(report: Report) -> Frames:

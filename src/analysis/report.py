@@ -230,16 +230,12 @@ class Report:
     @property
     def title(self) -> str:
         """The dataset's own title in the report's language (``title``/``title_ar``)."""
-        ds = self.dataset
-        text = ds.title_ar if self.lang == "ar" else ds.title
-        return text or label("report_title", self.loc)
+        return self.dataset.display_title(self.lang) or label("report_title", self.loc)
 
     @property
     def subtitle(self) -> str:
         """The dataset's subtitle (``subtitle``/``subtitle_ar``), else the generic one."""
-        ds = self.dataset
-        text = getattr(ds, "subtitle_ar" if self.lang == "ar" else "subtitle", None)
-        return text or label("report_subtitle", self.loc)
+        return self.dataset.display_subtitle(self.lang) or label("report_subtitle", self.loc)
 
     def __repr__(self) -> str:
         tl = self.timeline

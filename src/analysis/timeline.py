@@ -229,21 +229,6 @@ class PhaseState:
         due = self.deadline.value.iso if self.deadline is not None else "none"
         return f"<PhaseState {self.phase.id} {self.status} deadline={due}>"
 
-    def __repr__(self) -> str:
-        """One line: the phase, its status and the day count that goes with it."""
-        counts = (
-            ("late", self.days_late), ("overdue", self.days_overdue),
-            ("early", self.days_early), ("until deadline", self.days_until_deadline),
-        )
-        detail = [f"{value} days {name}" for name, value in counts if value is not None]
-        if self.deadline is not None:
-            detail.append(f"deadline {self.deadline.event.start}")
-        if self.end is not None:
-            detail.append(f"ended {self.end.isoformat()}")
-        return f"<PhaseState {self.phase.id}: {self.status}" + "".join(
-            f"; {d}" for d in detail
-        ) + ">"
-
 
 @dataclass(frozen=True)
 class Lane:
@@ -300,18 +285,6 @@ class Timeline:
     coverage: CoverageState
     #: The latest recorded date among the visible rows (None when nothing is visible).
     latest_record: LatestRecord | None = None
-
-    def __repr__(self) -> str:
-        """One line: the date, the sites and phases by status (not the 160 kB dump)."""
-        counts: dict[str, int] = {}
-        for state in self.phases:
-            counts[state.status] = counts.get(state.status, 0) + 1
-        statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        return (
-            f"<Timeline as of {self.as_of.isoformat()}: {len(self.lanes)} sites, "
-            f"{len(self.phases)} phases ({statuses or 'none'}), {len(self.deadlines)} deadlines, "
-            f"{len(self.visible)} visible rows>"
-        )
 
     def phase(self, phase_id: str) -> PhaseState:
         """The state of one phase; KeyError naming the phases there are."""
