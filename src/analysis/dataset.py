@@ -255,7 +255,7 @@ class Dataset:
         dates = [d for e in self.events for d in (e.start, e.end, e.announced) if d]
         if not dates:
             return None
-        return min(dates, key=PartialDate.first_day), max(dates, key=PartialDate.last_day)
+        return min(dates, key=lambda d: d.first_day()), max(dates, key=lambda d: d.last_day())
 
     def summary_line(self) -> str:
         span = self.date_range()
