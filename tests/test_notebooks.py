@@ -113,7 +113,7 @@ def test_explore_notebook_answers_from_frames(tmp_path: Path) -> None:
     ]
     report, slipped, said, single, over_time = answers
     assert report.startswith("<Report en as of 2026-01-31")
-    assert "Baghdad" in slipped and "110" in slipped and "109" in slipped
+    assert "Baghdad" in slipped and "57" in slipped and "110" in slipped and "108" in slipped
     assert "Mohammed Shia al-Sudani" in said or "US forces" in said
     assert "2025-09-07-peregraf-adviser-name" in single
     assert "2026-01-31" in over_time and "2025-09-30" in over_time

@@ -151,7 +151,8 @@ def test_reprs_are_short(arabic: Report) -> None:
     for text in (repr(arabic), repr(arabic.timeline), repr(arabic.timeline.phases[0])):
         assert len(text) < 300 and "\n" not in text, text
     assert repr(arabic).startswith("<Report ar as of 2025-10-15:")
-    assert "2 overdue" in repr(arabic.timeline)
+    overdue = sum(p.status == "overdue" for p in arabic.timeline.phases)
+    assert f"{overdue} overdue" in repr(arabic) and f"{overdue} overdue" in repr(arabic.timeline)
     baghdad = arabic.timeline.phase("phase-baghdad-mission")
     assert repr(baghdad).startswith("<PhaseState phase-baghdad-mission overdue")
 
@@ -162,12 +163,16 @@ def test_reprs_are_short(arabic: Report) -> None:
 def test_frames_answer_what_slipped_and_by_how_much(january: Report) -> None:
     phases, deadlines, events, sources = january.frames()
     baghdad = phases.set_index("phase").loc["phase-baghdad-mission"]
-    assert baghdad.status == "ended_late"
-    assert baghdad.days_after_deadline_min == baghdad.days_after_deadline_max == 110
+    assert baghdad.status == "ended_late" and baghdad.end_precision == "range"
+    # The end is known only as a range: so is the delay.
+    assert (baghdad.days_after_deadline_min, baghdad.days_after_deadline_max) == (57, 110)
     assert str(baghdad.due.date()) == "2025-09-30" and baghdad.due_precision == "month"
+    assert str(baghdad.end_earliest.date()) == "2025-11-26"
     ain = phases.set_index("phase").loc["phase-ain-al-asad-mission"]
-    assert ain.revisions == 1 and ain.days_after_original_min == 109
-    assert ain.original_due_precision == "month"
+    assert ain.revisions == 1 and ain.original_due_precision == "month"
+    assert (ain.days_after_original_min, ain.days_after_original_max) == (108, 110)
+    erbil = phases.set_index("phase").loc["phase-erbil-mission"]
+    assert erbil.terms == "conditional" and not erbil.missed
     # A precision column beside each date, typed dates.
     for frame in (phases, deadlines, events, sources):
         dates = [c for c in frame.columns if str(frame[c].dtype).startswith("datetime64")]
@@ -177,6 +182,7 @@ def test_frames_answer_what_slipped_and_by_how_much(january: Report) -> None:
             assert f"{stem}_precision" in frame.columns or stem in ("end_earliest", "known_through")
     revised = deadlines.set_index("deadline").loc["deadline-ain-al-asad-2026-01"]
     assert revised.revises == "deadline-ain-al-asad-2025-09" and bool(revised.in_force)
+    assert str(revised.announced_to.date()) == "2025-12-31"
     assert len(events) == len(january.timeline.visible)
     assert sources.cited_by.sum() >= len(events)
     assert phases.attrs["as_of"] == "2026-01-31"
