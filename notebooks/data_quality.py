@@ -14,11 +14,11 @@
 # %% [markdown] tags=["remove-in-report"]
 # # Data quality: what to check before publishing
 #
-# Validation, translation coverage, events with a single source, unverified claims and
-# freshness. The checks are in `src/analysis/quality.py`.
+# Validation, translation coverage, events with a single source, unverified claims,
+# coverage and curator's notes. The checks are in `src/analysis/quality.py`.
 
 # %% tags=["parameters"]
-as_of: str = ""  # date to check freshness against, YYYY-MM-DD; "" means today
+as_of: str = ""  # date to check coverage against, YYYY-MM-DD; "" means today
 data_dir: str = ""  # data directory (a Frictionless Data Package); "" means the project's data/
 
 # %%

@@ -101,24 +101,29 @@ def test_bad_parameters_under_papermill_name_each_without_a_traceback(tmp_path: 
 
 @slow
 def test_explore_notebook_answers_from_frames(tmp_path: Path) -> None:
+    from analysis.report import Report
+
     executed = tmp_path / "explore.ipynb"
     papermill.execute_notebook(
         str(NOTEBOOKS / "explore.ipynb"), str(executed), kernel_name="drawdown",
         parameters={"as_of": "2026-01-31"}, progress_bar=False, cwd=str(NOTEBOOKS),
     )
-    answers = [
-        "".join(o["data"].get("text/plain", ""))
-        for o in outputs(executed)
-        if o.get("output_type") == "execute_result"
-    ]
-    report, slipped, said, single, over_time = answers
-    assert report.startswith("<Report en as of 2026-01-31")
-    assert "Baghdad" in slipped and "57" in slipped and "110" in slipped and "108" in slipped
-    assert "Mohammed Shia al-Sudani" in said or "US forces" in said
-    assert "2025-09-07-peregraf-adviser-name" in single
-    assert "2026-01-31" in over_time and "2025-09-30" in over_time
+    results = [o["data"] for o in outputs(executed) if o.get("output_type") == "execute_result"]
+    text = ["".join(r.get("text/plain", "")) for r in results]
+    html = ["".join(r.get("text/html", "")) for r in results]
+    assert len(results) == 5  # the report, then one answer per question
+    assert text[0].startswith("<Report en as of 2026-01-31")
+    slipped = html[1]
+    assert "Baghdad" in slipped and all(f"<td>{n}</td>" in slipped for n in (57, 110, 108))
+    assert "Erbil" not in slipped  # a conditional deadline not yet passed
+    assert "Mohammed Shia al-Sudani" in html[2] or "US forces" in html[2]
+    events = Report.from_parameters(as_of="2026-01-31").frames().events
+    single = set(events.loc[events.n_sources == 1, "id"])
+    assert single and all(f"<td>{i}</td>" in html[3] for i in single)
+    assert not any(f"<td>{i}</td>" in html[3] for i in set(events.id) - single)
+    assert "2026-01-10" in text[4] and "2025-09-30" in text[4]  # Ain al-Asad's revision
     source = (NOTEBOOKS / "explore.py").read_text(encoding="utf-8")
-    assert "timeline" not in source.replace("report.timeline", "")  # frames only
+    assert "timeline" not in source  # frames only
 
 
 @slow
@@ -130,15 +135,19 @@ def test_data_quality_notebook_reports_the_checks(tmp_path: Path) -> None:
     )
     html = html_of(executed)
     for heading in ("Validation", "Translation coverage", "Events without a second source",
-                    "Unverified claims", "Freshness"):
+                    "Unverified claims", "Coverage"):
         assert f"<h2>{heading}</h2>" in html
-    assert "is valid" in html and "2025-09-07-peregraf-adviser-name" in html
-    counts = "".join(
+    assert "is valid" in html and "<h2>Curator" in html
+    counts = [
         "".join(o["data"].get("text/plain", ""))
         for o in outputs(executed)
         if o.get("output_type") == "execute_result"
-    )
-    assert "'Unverified claims': 1" in counts  # the checks as DataFrames
+    ][-1]
+    from analysis.frames import quality_frames
+
+    tables = quality_frames("", "2026-11-29")
+    # The checks as DataFrames, one per check, with as many rows as the HTML tables.
+    assert ast.literal_eval(counts) == {name: len(t) for name, t in tables.items()}
 
 
 def test_saving_a_tracked_notebook_strips_its_outputs(tmp_path: Path) -> None:
