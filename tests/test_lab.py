@@ -146,7 +146,10 @@ def _shots() -> Path | None:
 
 def _open(browser: object, lab: tuple[str, str, Path], name: str) -> object:
     url, token, _ = lab
-    page = browser.new_page(viewport={"width": 1280, "height": 1400})  # type: ignore[attr-defined]
+    page = browser.new_page(  # type: ignore[attr-defined]
+        viewport={"width": 1280, "height": 1400},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     page.set_default_timeout(STEP_MS)
     page.goto(f"{url}/lab/tree/{name}?token={token}&reset")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
@@ -185,6 +188,8 @@ def _state(page: object) -> dict:
             controls: document.querySelectorAll('.drawdown-controls').length,
             command: (one('.drawdown-command code') || {}).textContent || null,
             problems: (one('.drawdown-problems') || {}).textContent || null,
+            siteNames: [...document.querySelectorAll('.drawdown-controls select[multiple] option')]
+                         .map(o => o.textContent),
           };
         }"""
     )
@@ -255,6 +260,9 @@ def test_arabic_report_in_jupyterlab_reads_rtl_and_redraws_in_place(
     assert first["sitesAlign"] in ("start", "right")
     assert first["charts"] == 2 and first["headlines"] == 1 and first["controls"] == 1
     assert first["command"].startswith("drawdown build --as-of 2025-10-15 --lang ar")
+    # Only sites with phases, named in the report's language.
+    assert "أربيل" in first["siteNames"] and "Erbil" not in first["siteNames"]
+    assert len(first["siteNames"]) == 4
 
     # The date: headline and both charts change, in the same cells.
     page.locator(".drawdown-controls .widget-datepicker input").first.fill("2026-01-31")
@@ -275,7 +283,9 @@ def test_arabic_report_in_jupyterlab_reads_rtl_and_redraws_in_place(
     assert "As of" in page.locator("[data-drawdown-section=title]").text_content()
     # The kernel's `report` is the redrawn one.
     assert _kernel_says(page, "print(report.lang, report.timeline.as_of)") == "en 2026-01-31"
-    assert "--lang en" in third["command"]
+    assert "--lang en" in third["command"] and "Erbil" in third["siteNames"]
+    page.locator(".drawdown-copy").click()
+    assert page.evaluate("() => navigator.clipboard.readText()") == third["command"]
 
     # A bad value in the controls: a short message naming the parameter; nothing redrawn.
     page.locator(".drawdown-controls .widget-datepicker input").nth(1).fill("2027-01-01")

@@ -65,9 +65,11 @@ class Controls:
             options=[(_LANG_NAMES.get(c, c), c) for c in P.BY_NAME["lang"].choices],
             value=lang, description="lang", style=style,
         )
+        options = site_options(report, lang)
+        offered = {site_id for _, site_id in options}
         self.sites = widgets.SelectMultiple(
-            options=site_options(report, lang),
-            value=tuple(p.get("sites") or ()),
+            options=options,
+            value=tuple(s for s in p.get("sites") or () if s in offered),
             description="sites", rows=6, style=style,
             description_tooltip=P.BY_NAME["sites"].help + " (none selected: every site)",
         )
