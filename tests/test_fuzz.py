@@ -34,7 +34,6 @@ import datetime as dt
 import io
 import itertools
 import re
-import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -49,7 +48,7 @@ from analysis.dates import PartialDate
 from analysis.i18n import make_locale
 from analysis.narrative import narrative
 from analysis.timeline import DayRange, Timeline, compare, timeline
-from conftest import DATA_DIR
+from conftest import write_schema
 
 EXAMPLES = 120
 FIRST, LAST = dt.date(2014, 1, 1), dt.date(2030, 12, 31)
@@ -203,7 +202,7 @@ def write_dataset(tables: dict[str, list[dict[str, str]]], directory: Path, *,
     """The tables as CSV files (Windows line ends and an Excel BOM if asked) and the
     project's datapackage.json."""
     directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(DATA_DIR / "datapackage.json", directory / "datapackage.json")
+    write_schema(directory)
     for name, columns in COLUMNS.items():
         out = io.StringIO(newline="")
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n" if crlf else "\n")

@@ -105,19 +105,31 @@ def minimal(tmp_path: Path) -> Dataset:
 
 # --------------------------------------------------------------------------- shipped data
 #
-# The shipped phases (data/events.csv), each start 2024-09-27 unless noted:
-#   phase-iraq-coalition-mission  iraq, from 2014-08-08, no end; deadline 2026-09 announced
-#                                 2025-11-03 (Sudani to Reuters), so no deadline before then
-#   phase-unami-mandate           iraq, 2024-05-31 to 2025-12-31; deadline 2025-12-31 (day),
-#                                 announced 2024-05-31
-#   phase-baghdad-mission         end 2026-01-18; deadline 2025-09, announced 2024-09-27
-#   phase-ain-al-asad-mission     end 2026-01-17; deadline 2025-09 announced 2024-09-27, revised
-#                                 to 2026-01 announced 2025-12-31
-#   phase-erbil-mission           no end; deadline 2026-09, announced 2024-09-27
-# Due dates: 2025-09 -> 2025-09-30, 2026-01 -> 2026-01-31, 2026-09 -> 2026-09-30.
+# The shipped phases (data/events.csv); the data are declared complete through 2026-03-31:
+#   phase-iraq-coalition-mission  iraq, from 2014-08-08, declared ended 2026-01-18 (HMC);
+#                                 deadline 2025-09 (joint statement clause 1, announced 2024-09-27)
+#   phase-unami-mandate           iraq, 2024-06-01 to 2025-12-31; deadline 2025-12-31 (day)
+#   phase-baghdad-mission         from 2024-09-27, declared ended 2025-11-26/2026-01-18 (a range);
+#                                 deadline 2025-09, announced 2024-09-27
+#   phase-ain-al-asad-mission     from 2024-09-27, ended 2026-01-16/2026-01-18 (observed);
+#                                 deadline 2025-09 revised on 2025-12-31 to "next week",
+#                                 2026-01-04/2026-01-10 (due 2026-01-10)
+#   phase-erbil-mission           from 2024-09-27, no end; conditional deadline 2026-09
+# Due dates: 2025-09 -> 2025-09-30, 2026-09 -> 2026-09-30.
 
 SHIPPED_CASES = [
     # as_of, phase, status, deadline in force, until, overdue, late, early
+    # 2025-08-01 -> 2025-09-30 = 31 (to Sep 1) + 29 = 60
+    (
+        "2025-08-01",
+        "phase-iraq-coalition-mission",
+        "ongoing",
+        "deadline-iraq-coalition-2025-09",
+        60,
+        None,
+        None,
+        None,
+    ),
     # 2025-08-01 -> 2025-12-31 = 31 (to Sep 1) + 30 + 31 + 30 + 30 = 152
     (
         "2025-08-01",
@@ -129,7 +141,6 @@ SHIPPED_CASES = [
         None,
         None,
     ),
-    # 2025-08-01 -> 2025-09-30 = 31 (to Sep 1) + 29 = 60
     (
         "2025-08-01",
         "phase-baghdad-mission",
@@ -161,8 +172,17 @@ SHIPPED_CASES = [
         None,
         None,
     ),
-    # The 2026-09 deadline is announced only on 2025-11-03: none in force yet.
-    ("2025-08-01", "phase-iraq-coalition-mission", "ongoing", None, None, None, None, None),
+    # 2025-09-30 -> 2025-10-15 = 15, no end recorded yet (the data reach past it)
+    (
+        "2025-10-15",
+        "phase-iraq-coalition-mission",
+        "overdue",
+        "deadline-iraq-coalition-2025-09",
+        None,
+        15,
+        None,
+        None,
+    ),
     # 2025-10-15 -> 2025-12-31 = 16 (to Nov 1) + 30 + 31 = 77
     (
         "2025-10-15",
@@ -174,7 +194,6 @@ SHIPPED_CASES = [
         None,
         None,
     ),
-    # 2025-09-30 -> 2025-10-15 = 15, no end recorded yet
     (
         "2025-10-15",
         "phase-baghdad-mission",
@@ -206,8 +225,17 @@ SHIPPED_CASES = [
         None,
         None,
     ),
-    ("2025-10-15", "phase-iraq-coalition-mission", "ongoing", None, None, None, None, None),
-    # Ended 2025-12-31, due 2025-12-31 (day precision): on time.
+    # Declared ended 2026-01-18 against 2025-09-30: 31 (Oct) + 30 (Nov) + 31 (Dec) + 18 = 110
+    (
+        "2026-01-20",
+        "phase-iraq-coalition-mission",
+        "ended_late",
+        "deadline-iraq-coalition-2025-09",
+        None,
+        None,
+        110,
+        None,
+    ),
     (
         "2026-01-20",
         "phase-unami-mandate",
@@ -218,7 +246,7 @@ SHIPPED_CASES = [
         None,
         None,
     ),
-    # Ended 2026-01-18 against 2025-09-30: 31 (Oct) + 30 (Nov) + 31 (Dec) + 18 = 110 days late
+    # Ended sometime 2025-11-26 to 2026-01-18: 31 + 26 = 57 to 110 days late.
     (
         "2026-01-20",
         "phase-baghdad-mission",
@@ -226,19 +254,19 @@ SHIPPED_CASES = [
         "deadline-baghdad-2025-09",
         None,
         None,
-        110,
+        (57, 110),
         None,
     ),
-    # The revision to 2026-01 (announced 2025-12-31) is in force: ended 2026-01-17, inside
-    # January 2026, so on time (against the original it would be 109 days late).
+    # The revision ("next week", due 2026-01-10) is in force: ended 01-16 to 01-18, 6 to 8
+    # days late — the second slip is visible.
     (
         "2026-01-20",
         "phase-ain-al-asad-mission",
-        "ended_on_time",
+        "ended_late",
         "deadline-ain-al-asad-2026-01",
         None,
         None,
-        None,
+        (6, 8),
         None,
     ),
     # 2026-01-20 -> 2026-09-30 = 12 (to Feb 1) + 28+31+30+31+30+31+31 + 29 = 253
@@ -253,48 +281,27 @@ SHIPPED_CASES = [
         None,
     ),
     (
-        "2026-01-20",
-        "phase-iraq-coalition-mission",
-        "ongoing",
-        "deadline-iraq-coalition-2026-09",
-        253,
-        None,
-        None,
-        None,
-    ),
-    (
-        "2026-11-29",
-        "phase-unami-mandate",
-        "ended_on_time",
-        "deadline-unami-2025-12-31",
-        None,
-        None,
-        None,
-        None,
-    ),
-    (
         "2026-11-29",
         "phase-baghdad-mission",
         "ended_late",
         "deadline-baghdad-2025-09",
         None,
         None,
-        110,
+        (57, 110),
         None,
     ),
     (
         "2026-11-29",
         "phase-ain-al-asad-mission",
-        "ended_on_time",
+        "ended_late",
         "deadline-ain-al-asad-2026-01",
         None,
         None,
-        None,
+        (6, 8),
         None,
     ),
-    # 2026-09-30 -> 2026-11-29 = 31 (to Nov 1) + 28 + 1 = 60, no end recorded
-    # The data end on 2026-02-11: the September 2026 deadlines passed after it, so whether
-    # they were met is unknown, and no overrun is counted.
+    # The data end on 2026-03-31: the September 2026 deadline passed after it, so whether it
+    # was met is unknown, and nothing is counted.
     (
         "2026-11-29",
         "phase-erbil-mission",
@@ -305,17 +312,11 @@ SHIPPED_CASES = [
         None,
         None,
     ),
-    (
-        "2026-11-29",
-        "phase-iraq-coalition-mission",
-        "unknown",
-        "deadline-iraq-coalition-2026-09",
-        None,
-        None,
-        None,
-        None,
-    ),
 ]
+
+
+def _expected(value: int | tuple[int, int] | None) -> DayRange | None:
+    return R(*value) if isinstance(value, tuple) else R(value)
 
 
 @pytest.fixture(scope="module")
@@ -334,12 +335,13 @@ def test_shipped_phase_figures(
     state = timeline(shipped, as_of).phase(phase)
     assert state.status == status
     assert (state.deadline.id if state.deadline else None) == deadline
-    assert (state.days_until_deadline, state.days_overdue, state.days_late, state.days_early) == (
-        R(until),
-        R(overdue),
-        R(late),
-        R(early),
-    )
+    expected = tuple(_expected(v) for v in (until, overdue, late, early))
+    assert (
+        state.days_until_deadline,
+        state.days_overdue,
+        state.days_late,
+        state.days_early,
+    ) == expected
     assert state.measured_against == (state.deadline.precision if state.deadline else None)
 
 
@@ -366,13 +368,19 @@ def test_shipped_ain_al_asad_history_and_ends(shipped):
         "deadline-ain-al-asad-2026-01",
     ]
     assert ain.history[0].superseded_by == "deadline-ain-al-asad-2026-01"
-    assert (ain.end, ain.end_precision) == (D(2026, 1, 17), "day")
+    assert (ain.end_earliest, ain.end, ain.end_precision) == (
+        D(2026, 1, 16),
+        D(2026, 1, 18),
+        "range",
+    )
     assert ain.latest_event is not None
-    assert ain.latest_event.id == "2026-01-17-iraqi-army-takes-ain-al-asad"  # 01-21 not yet
-    # The day before the withdrawal was complete, the revised deadline was running:
-    # 2026-01-15 -> 2026-01-31 = 16 days to go.
-    before = timeline(shipped, "2026-01-15").phase("phase-ain-al-asad-mission")
-    assert (before.status, before.end, before.days_until_deadline) == ("ongoing", None, R(16))
+    assert ain.latest_event.start.first_day() <= D(2026, 1, 20)  # 01-21 not yet
+    # On 2026-01-12 the revised deadline (due 01-10) had passed with no end: overdue by 2.
+    before = timeline(shipped, "2026-01-12").phase("phase-ain-al-asad-mission")
+    assert (before.status, before.end, before.days_overdue) == ("overdue", None, R(2))
+    # On 2026-01-17 the report date lies inside the end's range: not yet known.
+    inside = timeline(shipped, "2026-01-17").phase("phase-ain-al-asad-mission")
+    assert (inside.status, inside.unknown_reason) == ("unknown", "end_in_range")
     lane = timeline(shipped, "2026-01-20").lane("ain-al-asad")
     assert {d.id for d in lane.deadlines} == {
         "deadline-ain-al-asad-2025-09",
@@ -390,15 +398,17 @@ def test_shipped_ain_al_asad_history_and_ends(shipped):
         ("2025-10-15", D(2025, 9, 30), 15, False),
         # The HMC handover and the Baghdad phase end of 2026-01-18: 2 days.
         ("2026-01-20", D(2026, 1, 18), 2, False),
-        # The last news is al-Tanf (2026-02-11); the passed 2026-09 deadlines are not news.
-        # 2026-02-11 -> 2026-11-29 = 18 + 31+30+31+30+31+31+30+31 + 28 = 291 days.
-        ("2026-11-29", D(2026, 2, 11), 291, True),
+        # The last news is the Victoria base strike of 2026-03-04; the passed 2026-09
+        # deadline is not news. 2026-03-04 -> 2026-11-29 = 27 + 30+31+30+31+31+30+31 + 29 = 270.
+        ("2026-11-29", D(2026, 3, 4), 270, True),
     ],
 )
 def test_shipped_latest_record(shipped, as_of, latest, days_since, stale):
     tl = timeline(shipped, as_of)
     assert (tl.latest_record.day, (tl.as_of - tl.latest_record.day).days) == (latest, days_since)
-    assert tl.coverage.beyond is (stale and as_of > "2026-02-11")
+    # The curator declared the data complete through 2026-03-31.
+    assert tl.coverage.through == D(2026, 3, 31) and tl.coverage.declared
+    assert tl.coverage.beyond is (as_of > "2026-04-21")
 
 
 def test_shipped_sites_filter(shipped):
@@ -427,14 +437,16 @@ def test_shipped_compare_across_the_handover(shipped):
         "deadline-ain-al-asad-2026-01",
     )
     assert [c.phase_id for c in changes.ended] == [
+        "phase-iraq-coalition-mission",
         "phase-unami-mandate",
         "phase-baghdad-mission",
         "phase-ain-al-asad-mission",
     ]
     assert {c.phase_id: (c.before.status, c.after.status) for c in changes.status_changed} == {
+        "phase-iraq-coalition-mission": ("overdue", "ended_late"),
         "phase-unami-mandate": ("ongoing", "ended_on_time"),
         "phase-baghdad-mission": ("overdue", "ended_late"),
-        "phase-ain-al-asad-mission": ("overdue", "ended_on_time"),
+        "phase-ain-al-asad-mission": ("overdue", "ended_late"),
     }
 
 
@@ -975,11 +987,12 @@ def test_compare_a_phase_that_appears_has_no_before(tmp_path):
 
 
 def test_days_past_original_deadline_shows_the_missed_first_promise() -> None:
-    """Ain al-Asad ended within its revised deadline but 109 days after the first one."""
+    """Ain al-Asad missed its revised deadline by 6-8 days, and the first one by 108-110."""
     tl = timeline(load_dataset(DATA_DIR), "2026-01-20")
     ain = tl.phase("phase-ain-al-asad-mission")
-    assert ain.status == "ended_on_time"
+    assert (ain.status, ain.days_late) == ("ended_late", R(6, 8))
     assert ain.original_deadline.id == "deadline-ain-al-asad-2025-09"
-    assert ain.days_past_original(tl.as_of) == R((dt.date(2026, 1, 17) - dt.date(2025, 9, 30)).days)
+    # 2025-09-30 -> 2026-01-16 = 31 + 30 + 31 + 16 = 108; -> 2026-01-18 = 110
+    assert ain.days_past_original(tl.as_of) == R(108, 110)
     erbil = tl.phase("phase-erbil-mission")
     assert erbil.days_past_original(tl.as_of) is None

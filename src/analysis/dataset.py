@@ -970,7 +970,8 @@ def _coverage(
             if newest is None
             else (
                 f"the newest source was published on {newest.isoformat()}, and a declared "
-                f"coverage may run at most {COVERAGE_GRACE_DAYS} days past it"
+                f"coverage may run at most {COVERAGE_GRACE_DAYS} days past it (a descriptor "
+                "copied from another dataset brings its coverage along: remove it)"
             )
         )
         problems.add(
