@@ -106,6 +106,7 @@ class Controls:
         self.box.add_class("drawdown-controls")
 
     def values(self) -> dict[str, Any]:
+        """The parameters the widgets show now."""
         return {
             "as_of": self.as_of.value or dt.date.today(),
             "compare_to": self.compare_to.value or "",
@@ -117,6 +118,7 @@ class Controls:
         }
 
     def changed(self, change: Any = None) -> None:
+        """Redraw in place for the new values, or show what is wrong with them."""
         if self._busy:
             return
         if change is not None and change.get("owner") is self.lang:

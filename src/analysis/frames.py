@@ -55,6 +55,7 @@ class Frames:
         return (self[k] for k in self.keys())
 
     def keys(self) -> tuple[str, ...]:
+        """The table names, in order."""
         return tuple(f.name for f in dataclasses.fields(self))
 
     def __repr__(self) -> str:
@@ -141,6 +142,7 @@ PHASE_COLUMNS = (
 
 
 def phases_frame(report: Report) -> Any:
+    """One row per phase: status, dates with their precision, deadlines and day counts."""
     tl, ds, lang = report.timeline, report.dataset, report.lang
     rows = []
     for state in tl.phases:
@@ -207,6 +209,7 @@ DEADLINE_COLUMNS = (
 
 
 def deadlines_frame(report: Report) -> Any:
+    """Every deadline known on the date, by announcement: due date, revision chain, terms."""
     tl, lang = report.timeline, report.lang
     rows = []
     for d in tl.deadlines:
@@ -252,6 +255,7 @@ EVENT_COLUMNS = (
 
 
 def events_frame(report: Report) -> Any:
+    """The rows visible on the date, with typed dates, names, quotes and sources."""
     ds, lang = report.dataset, report.lang
     rows = []
     for ev in report.timeline.visible:
@@ -297,6 +301,7 @@ SOURCE_COLUMNS = (
 
 
 def sources_frame(report: Report) -> Any:
+    """Every source, with how many visible rows cite it."""
     ds, lang = report.dataset, report.lang
     cited: dict[str, int] = {}
     for ev in report.timeline.visible:

@@ -225,6 +225,7 @@ class Report:
 
     @property
     def lang(self) -> str:
+        """The report's language: ``ar`` or ``en``."""
         return self.loc.lang
 
     @property
@@ -272,6 +273,7 @@ class Report:
 
     @property
     def narrative(self) -> Any:
+        """The text sections (:class:`analysis.narrative.Narrative`), built once."""
         cached = self.__dict__.get("_narrative")
         if cached is None:
             from analysis.narrative import narrative
@@ -290,6 +292,7 @@ class Report:
         return Section(html or "", lang=self.lang, name=name, view=self.view)
 
     def title_block(self) -> Section:
+        """The dataset's title and subtitle, and the report date."""
         loc = self.loc
         as_of = format_date(self.timeline.as_of, loc)
         return self._text(
@@ -301,6 +304,7 @@ class Report:
         )
 
     def headline(self) -> Section:
+        """The headline paragraph, with the data-coverage caution when there is one."""
         parts = [Markup('<div class="headline">{}</div>').format(self.narrative.headline)]
         caution = getattr(self.narrative, "coverage", None) or getattr(
             self.narrative, "freshness", None
@@ -310,6 +314,7 @@ class Report:
         return self._text("headline", Markup("").join(parts))
 
     def gantt(self) -> ChartView:
+        """The timeline chart: phases, deadlines and events per site."""
         from analysis.charts import gantt_figure
 
         return ChartView(
@@ -319,6 +324,7 @@ class Report:
         )
 
     def promise_vs_reality(self) -> ChartView:
+        """The promised deadline against the actual end, per phase."""
         from analysis.charts import promise_figure
 
         return ChartView(
@@ -328,12 +334,14 @@ class Report:
         )
 
     def site_sections(self) -> Section:
+        """One paragraph per site."""
         body = Markup("").join(
             Markup("<h3>{}</h3>{}").format(p.heading, p.html) for p in self.narrative.sites
         )
         return self._text("sites", _section(label("sites", self.loc), body, css="sites"))
 
     def statements(self) -> Section:
+        """Attributed statements, newest first."""
         return self._text(
             "statements",
             _section(label("statements", self.loc), self.narrative.statements, css="statements"),
@@ -354,6 +362,7 @@ class Report:
         return self._text("commentary", body)
 
     def sources(self) -> Section:
+        """The numbered sources the footnote markers point to."""
         return self._text(
             "sources", _section(label("sources", self.loc), self.narrative.sources, css="sources")
         )
@@ -367,6 +376,7 @@ class Report:
         return getattr(freshness, "latest", None)
 
     def data_notes(self) -> Section:
+        """Rows used, the date the data run to, and the data hash."""
         loc, tl, ds = self.loc, self.timeline, self.dataset
         visible = len(tl.visible)
         through = self._data_through()
