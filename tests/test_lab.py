@@ -339,3 +339,27 @@ def test_bad_parameters_show_a_short_message_naming_them(
     assert "lang='fr'" in text and "'ar', 'en'" in text and "'nowhere'" in text
     assert "Traceback" not in text and len(text.strip().splitlines()) <= 4
     page.close()
+
+
+def test_sections_read_rtl_on_a_page_of_their_own(browser: object) -> None:
+    """Outside JupyterLab and without ``<html dir>`` (as VS Code shows an output): each
+    section's own wrapper makes the Arabic right-to-left, aligned to the start."""
+    from analysis.report import Report, Section
+
+    report = Report.from_parameters(as_of="2025-10-15", lang="ar", interactive=False)
+    html = "".join(p.html for p in report.sections() if isinstance(p, Section))
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.set_content(
+        "<html><head><style>body{text-align:left} ol{padding-left:2em}</style></head>"
+        f"<body>{html}</body></html>"
+    )
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('[data-drawdown-section] :is(p, h1, h2, li)')]
+                 .map(e => [getComputedStyle(e).direction, getComputedStyle(e).textAlign])"""
+    )
+    sources = page.evaluate(
+        "() => getComputedStyle(document.querySelector('ol.sources, ol')).paddingLeft"
+    )
+    page.close()
+    assert found and all(d == "rtl" and a in ("start", "right") for d, a in found), found
+    assert sources == "0px"  # the page's left padding does not survive in right-to-left
