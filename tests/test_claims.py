@@ -163,7 +163,7 @@ def staged(tmp_path: Path) -> Dataset:
 
 
 @pytest.mark.parametrize(("lang", "dates", "days"), [
-    ("en", "1–2 July 2021", re.compile(r"\b1 (to|and|–) 2 days|1–2 days")),
+    ("en", "1–2 July 2021", re.compile(r"\b(1|one) (to|and|–) (2|two) days|1–2 days")),
     ("ar", "بين 1 و2 تموز 2021", re.compile(r"بين (يوم واحد|1) و(يومين|2)|يوم واحد ويومين")),
 ])
 def test_an_uncertain_end_reads_as_a_range(staged: Dataset, lang: str, dates: str,

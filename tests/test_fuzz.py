@@ -142,6 +142,13 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
         events.append(record)
         return record
 
+    def announced_after(revised: str) -> str:
+        """A revision is announced no earlier than the deadline it revises (the validator's
+        order rule); an original, any time."""
+        if not revised:
+            return draw(partial_dates())
+        return later_partial_date(draw, next(e for e in events if e["id"] == revised)["announced"])
+
     phases: list[dict[str, str]] = []
     for site in sites:
         for _ in range(draw(st.integers(0, 3))):
@@ -160,24 +167,30 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
                 elif choice == "earlier":
                     revises = draw(st.sampled_from(chain))["id"]
             chain.append(row("deadline", phase["site"], draw(partial_dates()),
-                             phase=phase["id"], announced=draw(partial_dates()),
+                             phase=phase["id"], announced=announced_after(revises),
                              revises=revises))
         deadlines += chain
     for _ in range(draw(st.integers(0, 2))):  # deadlines of no phase, maybe revising one
         revises = draw(st.sampled_from(["", *[d["id"] for d in deadlines]]))
         row("deadline", draw(st.sampled_from(sites))["id"], draw(partial_dates()),
-            announced=draw(partial_dates()), revises=revises)
+            announced=announced_after(revises), revises=revises)
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(POINT_KINDS))
+        phase = ""
+        if phases and kind in ("withdrawal", "handover"):
+            phase = draw(st.sampled_from(["", *[p["id"] for p in phases]]))
         start = draw(partial_dates())
-        cells = {"announced": draw(optional(partial_dates()))}
+        if phase:  # the end of a phase is not before the phase starts
+            start = later_partial_date(draw, next(p for p in phases if p["id"] == phase)["start"])
+        # A point event is public once it has happened (the validator's order rule).
+        cells = {"announced": later_partial_date(draw, start) if draw(st.booleans()) else ""}
         if actor_ids and kind in ("statement", "announcement"):
             cells["actor"] = draw(st.sampled_from(["", *actor_ids]))
         if kind == "statement":
             cells["quote_ar"] = draw(optional(arabic(3000)))
             cells["quote_en"] = draw(optional(latin(3000)))
         if phases and kind in ("withdrawal", "handover"):
-            cells["phase"] = draw(st.sampled_from(["", *[p["id"] for p in phases]]))
+            cells["phase"] = phase
         row(kind, draw(st.sampled_from(sites))["id"], start, **cells)
     pairs = draw(st.lists(st.tuples(st.sampled_from([e["id"] for e in events] or [""]),
                                     st.sampled_from(source_ids)), max_size=4, unique=True))

@@ -205,7 +205,6 @@ class Report:
             changes = compare(
                 dataset, dt.date.fromisoformat(values["compare_to"]), as_of_date, sites=sites
             )
-        commentary = dataset.path / "commentary"
         values.pop("interactive", None)
         values["as_of"] = as_of_date.isoformat()
         return cls(
@@ -214,7 +213,7 @@ class Report:
             tl,
             changes,
             values["rtl_axis"],
-            commentary if commentary.is_dir() else None,
+            None,  # the analyst notes come with the dataset (read and checked by load_dataset)
             parameters=values,
             view=view or _new_view(),
         )
