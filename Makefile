@@ -47,8 +47,8 @@ test-fast: $(STAMPS)/python ## run the tests that need no kernel or browser
 lint: $(STAMPS)/python ## ruff over src/, tests/ and benchmarks/
 	$(BIN)/ruff check src tests benchmarks
 
-lab: setup ## open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: setup ## open JupyterLab on notebooks/ (prints its URL; saving strips outputs of tracked notebooks)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=notebooks/jupyter_server_config.py $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: setup ## run the benchmarks under benchmarks/ (medians and ratios)
 	$(BIN)/python benchmarks/run_all.py $(BENCH)
