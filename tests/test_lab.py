@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,8 @@ def _wait_for_url(server: subprocess.Popen, port: int, deadline: float) -> None:
             break
         log.append(line)
         if f":{port}/lab" in line:
+            # Keep draining the log, or a full pipe would stall the server later on.
+            threading.Thread(target=server.stderr.read, daemon=True).start()
             return
     raise AssertionError("JupyterLab did not start:\n" + "".join(log[-30:]))
 
