@@ -996,3 +996,30 @@ def test_days_past_original_deadline_shows_the_missed_first_promise() -> None:
     assert ain.days_past_original(tl.as_of) == R(108, 110)
     erbil = tl.phase("phase-erbil-mission")
     assert erbil.days_past_original(tl.as_of) is None
+
+
+def test_a_report_cites_only_sources_published_by_its_date() -> None:
+    """The Baghdad exit row gathers sources into 2026; an October 2025 report cites the
+    ones out by then, and a source with no date counts as published."""
+    from analysis.timeline import known_sources
+
+    shipped = load_dataset(DATA_DIR)
+    phase = shipped.event("phase-baghdad-mission")
+    early = known_sources(shipped, phase, D(2025, 10, 15))
+    late = known_sources(shipped, phase, D(2026, 11, 30))
+    assert set(early) < set(late)
+    for source_id in early:
+        published = shipped.sources[source_id].published
+        assert published is None or published.last_day() <= D(2025, 10, 15)
+    assert any(
+        shipped.sources[i].published and shipped.sources[i].published.last_day() > D(2025, 10, 15)
+        for i in late
+    )
+
+
+def test_a_row_whose_sources_all_came_later_keeps_its_earliest(tmp_path):
+    from analysis.timeline import known_sources
+
+    data = build(tmp_path, [row("s", "statement", "2024-12-01", status="completed")])
+    # src-a (the minimal fixture) was published on 2025-01-02, after the statement.
+    assert known_sources(data, data.event("s"), D(2024, 12, 15)) == ("src-a",)

@@ -355,6 +355,28 @@ def is_visible(event: Event, as_of: dt.date) -> bool:
     return event.announced.last_day() <= as_of
 
 
+def known_sources(dataset: Dataset, event: Event, as_of: dt.date) -> tuple[str, ...]:
+    """The row's sources a report as of ``as_of`` may cite: those published by then.
+
+    Rule 1 for sources: a phase row gathers sources over its whole life, and an article
+    of January 2026 cited in an October 2025 report leaks its news through its title.
+    A source with no publication date counts as published. When every source of a
+    visible row came out later (it was announced the day before its first write-up),
+    the earliest-published ones stand in, so no claim goes unsourced.
+    """
+    ids = tuple(dict.fromkeys(event.source_ids or (event.source_id,)))
+
+    def published(source_id: str) -> dt.date | None:
+        source = dataset.sources.get(source_id)
+        return source.published.last_day() if source and source.published else None
+
+    known = tuple(i for i in ids if (published(i) or as_of) <= as_of)
+    if known:
+        return known
+    earliest = min(published(i) or as_of for i in ids)
+    return tuple(i for i in ids if published(i) == earliest)
+
+
 def _as_date(value: dt.date | str, name: str) -> dt.date:
     if isinstance(value, str):
         return parse_as_of(value)
