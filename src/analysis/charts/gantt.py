@@ -42,12 +42,22 @@ from analysis.charts.layers import (
     milestone_traces,
     no_data_zone,
     overrun,
-    revision_arrows,
     whiskers,
 )
 from analysis.charts.marks import kind_key, milestone_marks, stack
 from analysis.charts.model import coverage_end, end_earliest, known_through, value_span
-from analysis.charts.style import PALETTE, Chart, cut, esc, iso, line, plain, text, wrapped
+from analysis.charts.style import (
+    PALETTE,
+    Chart,
+    cut,
+    esc,
+    iso,
+    label_or,
+    line,
+    plain,
+    text,
+    wrapped,
+)
 from analysis.dataset import Dataset
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
@@ -113,7 +123,9 @@ def lane_rows(
     out: list[LaneRows] = []
     top = 0.0
     for lane in tl.lanes:
-        marks = milestone_marks(lane.milestones, dataset, loc, limit, with_site=False)
+        marks = milestone_marks(
+            lane.milestones, dataset, loc, limit, with_site=False, as_of=tl.as_of
+        )
         placed, levels = _stacked(marks, top, window_days)
         first_row = top + _STRIP_DY + (max(levels, 1) - 1) * _LEVEL_DY + _STRIP_TO_ROW
         # rounded: positions go into the page's JSON, where 3.5999999999999996 is noise
@@ -127,11 +139,34 @@ def lane_rows(
     laned = {lane.site.id for lane in tl.lanes}
     others = tuple(e for e in tl.milestones if e.site not in laned)
     if others:
-        marks = milestone_marks(others, dataset, loc, limit, with_site=True)
+        marks = milestone_marks(others, dataset, loc, limit, with_site=True, as_of=tl.as_of)
         placed, levels = _stacked(marks, top + 0.08, window_days)
-        bottom = round(top + 0.4 + _STRIP_DY + (max(levels, 1) - 1) * _LEVEL_DY, 3)
-        out.append(LaneRows(line(text("lane.elsewhere", loc), loc), top, bottom, {}, placed))
+        bottom = round(top + 0.55 + _STRIP_DY + (max(levels, 1) - 1) * _LEVEL_DY, 3)
+        name = "<br>".join(
+            line(esc(part), loc)
+            for part in wrapped(elsewhere_label(others, dataset, loc), _LANE_LABEL[0], 4)
+        )
+        out.append(LaneRows(name, top, bottom, {}, placed))
     return out
+
+
+def elsewhere_label(events: Sequence[Any], dataset: Dataset, loc: Locale) -> str:
+    """ "Elsewhere (Washington, Syria, coalition-wide)": the lane of events at sites without a
+    phase, naming those sites (short names where the catalogue has one), most events first."""
+    tally: dict[str, int] = {}
+    for e in events:
+        tally[e.site] = tally.get(e.site, 0) + 1
+    names: list[str] = []
+    for site_id in sorted(tally, key=lambda k: -tally[k]):
+        site = dataset.sites.get(site_id)
+        full = site.name(loc.lang) if site is not None else site_id
+        name = label_or(f"chart.site_short.{site_id}", loc, full)
+        if name not in names:
+            names.append(name)
+    if not names:
+        return text("lane.elsewhere", loc)
+    sep = "، " if loc.lang == "ar" else ", "
+    return text("lane.elsewhere_sites", loc, sites=sep.join(names))
 
 
 def _stacked(marks: Sequence[Mark], top: float, window_days: int) -> tuple[tuple[Mark, ...], int]:
@@ -152,12 +187,18 @@ def segments(state: PhaseState, known: dt.date) -> list[tuple[str, dt.date, dt.d
     its deadline gets a lighter "planned" piece up to it.
     """
     due = state.deadline.due if state.deadline is not None else None
+    original = state.history[0] if state.slipped else None
+    # a date announced after the deadline passed does not reset the clock: the overrun runs
+    # from the original firm deadline (Ain al-Asad: from end-September 2025, not 10 January)
+    late = state.missed or (original is not None and original.firm and original.due < known)
+    if original is not None and original.firm:
+        due = original.due
     if known < state.start:
         return [("planned", state.start, due)] if due is not None and due > state.start else []
     solid_end = end_earliest(state) if state.end is not None else known
     assert solid_end is not None
     pieces: list[tuple[str, dt.date, dt.date]] = []
-    if state.missed and due is not None and solid_end > due:
+    if late and due is not None and solid_end > due:
         cut_at = max(due, state.start)
         pieces += [("actual", state.start, cut_at), ("slip", cut_at, solid_end)]
     else:
@@ -178,6 +219,11 @@ def segments(state: PhaseState, known: dt.date) -> list[tuple[str, dt.date, dt.d
 _LABEL_CHAR_PX = {"en": 5.7, "ar": 4.4}
 
 
+def phase_name(state: PhaseState, loc: Locale) -> str:
+    """A phase's short name on the charts ("Exit from Ain al-Asad"), or its title."""
+    return label_or(f"chart.phase.{state.phase.id}", loc, state.phase.title(loc.lang))
+
+
 def phase_label(
     state: PhaseState,
     y: float,
@@ -193,7 +239,7 @@ def phase_label(
     line, or starts just after it, or, with room for neither, is cut to the larger side.
     """
     x0, x1 = window
-    title = state.phase.title(loc.lang)
+    title = phase_name(state, loc)
     clipped = state.start < x0
     suffix = f" ({text('since', loc, date=format_date(state.phase.start, loc))})" if clipped else ""
     days_per_char = _LABEL_CHAR_PX[loc.lang] * (x1 - x0).days / PRINT_PLOT_PX
@@ -209,6 +255,11 @@ def phase_label(
             start = as_of + gap
             chars = int(after / days_per_char) - 3 - len(plain(suffix))
     label_text = line(esc(cut(title, max(chars, 12))) + suffix, loc)
+    if chars < len(plain(title)):  # no room on one line: wrap rather than cut
+        label_text = "<br>".join(
+            line(esc(part) + (suffix if i == 0 else ""), loc)
+            for i, part in enumerate(wrapped(title, max(chars, 16), 2))
+        )
     if clipped:  # the arrow points out of the window, towards the phase's start
         label_text = f"{label_text} ▶" if reverse else f"◀ {label_text}"
     return {
@@ -259,32 +310,35 @@ def _phase_parts(
         lane = by_site[rows.site_id]
         for state in lane.phases:
             y = rows.rows[state.phase.id]
-            hover = phase_hover(state, dataset, loc)
+            hover = phase_hover(state, dataset, loc, tl.as_of)
             for role, a, b in segments(state, known):
                 parts.pieces[role].append((a, b, y, hover))
             labels.append(phase_label(state, y, window, tl.as_of, loc, reverse))
-        _deadline_parts(parts, lane.deadlines, rows, dataset, loc)
+        _deadline_parts(parts, lane.deadlines, rows, dataset, loc, tl.as_of)
     return parts
 
 
 def _deadline_parts(
-    parts: _PhaseParts, deadlines: Sequence[Any], rows: LaneRows, dataset: Dataset, loc: Locale
+    parts: _PhaseParts,
+    deadlines: Sequence[Any],
+    rows: LaneRows,
+    dataset: Dataset,
+    loc: Locale,
+    as_of: dt.date,
 ) -> None:
-    by_id = {d.id: d for d in deadlines}
+    """Deadline marks: the first deadline of each phase is the deadline (black tick, open
+    diamond when conditional); a date announced later is a faint mark ("Later announced
+    date"), with no arrow: nothing says the deadline itself was moved."""
     for d in deadlines:
         y = rows.rows.get(d.event.phase or "")
         if y is None:
             continue
-        hover = deadline_hover(d, dataset, loc)
-        role = "superseded" if not d.in_force else "deadline" if d.firm else "soft"
+        hover = deadline_hover(d, dataset, loc, as_of)
+        role = "superseded" if d.event.revises else "deadline" if d.firm else "soft"
         parts.deadlines[role].append((d.due, y, hover))
         span = value_span(d.event.start)
         if span is not None and span[1] > span[0]:
             parts.ranges.append((span[0], span[1], y, hover))
-        successor = by_id.get(d.superseded_by or "")
-        if successor is not None:
-            dys = tuple(y + dy for dy in (0.12, _LINK_DY, _LINK_DY, 0.2))
-            parts.links.append((d.due, successor.due, dys))  # type: ignore[arg-type]
 
 
 def gantt_figure(
@@ -319,17 +373,19 @@ def gantt_figure(
     ):
         layers.add(bar(role, line(text(key, loc), loc), parts.pieces[role], _BAR_WIDTH))
     layers.add(overrun(line(text("legend.slip", loc), loc), parts.pieces["slip"], _BAR_WIDTH))
+    spans = whiskers(
+        line(text("legend.deadline_range", loc), loc),
+        "deadline-range",
+        parts.ranges,
+        PALETTE["superseded"],
+    )
+    if spans is not None and parts.pieces["range"]:
+        spans["showlegend"] = False  # "Exact date uncertain" is in the legend once
     layers.add(
         deadline_marks("deadline", parts.deadlines["deadline"], loc, shape="tick"),
         deadline_marks("soft", parts.deadlines["soft"], loc, shape="diamond"),
         deadline_marks("superseded", parts.deadlines["superseded"], loc, shape="tick"),
-        whiskers(
-            line(text("legend.deadline_range", loc), loc),
-            "deadline-range",
-            parts.ranges,
-            PALETTE["deadline"],
-        ),
-        revision_arrows(parts.links, loc),
+        spans,
     )
     marks: dict[str, list[Mark]] = {}
     for rows in lanes:

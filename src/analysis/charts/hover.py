@@ -7,16 +7,19 @@ LBCI"), never the phase's.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from analysis.charts.model import end_range
 from analysis.charts.style import duration, esc, label_or, lines, status_label, text
 from analysis.dataset import Dataset, Event
 from analysis.i18n import Locale, format_date, label
-from analysis.timeline import Deadline, PhaseState
+from analysis.timeline import Deadline, PhaseState, known_sources
 
 
-def publishers(event: Event, dataset: Dataset, loc: Locale) -> str:
-    """The publishers of the event's sources, in the report language, escaped."""
-    ids = event.source_ids or (event.source_id,)
+def publishers(event: Event, dataset: Dataset, loc: Locale, as_of: dt.date) -> str:
+    """The publishers of the event's sources published by the report date (never a later one:
+    its title would leak what happened next), in the report language, escaped."""
+    ids = known_sources(dataset, event, as_of)
     names = []
     for source_id in ids:
         source = dataset.sources.get(source_id)
@@ -26,35 +29,47 @@ def publishers(event: Event, dataset: Dataset, loc: Locale) -> str:
     return esc("، ".join(names) if loc.lang == "ar" else ", ".join(names))
 
 
-def provenance(event: Event, dataset: Dataset, loc: Locale) -> list[str]:
-    """ "Confidence: Reported" and "Source: Reuters" lines for one row."""
-    conf = label_or(f"confidence.{event.confidence}", loc, event.confidence)
+def confidence_word(event: Event, loc: Locale) -> str:
+    """The text's own tag for a row's grade: "Reported" / «وفق تقارير صحفية», "Unverified";
+    nothing for a confirmed row (no mark in the text means an official statement or several
+    independent sources), so a hover never says "Confidence: Confirmed" where the text is silent."""
+    if event.confidence in ("reported", "unverified"):
+        return text(f"hover.{event.confidence}", loc)
+    return ""
+
+
+def provenance(event: Event, dataset: Dataset, loc: Locale, as_of: dt.date) -> list[str]:
+    """The row's tag ("Reported"), if any, and its "Source: Reuters" line."""
     return [
-        f"{label('confidence', loc)}: {conf}",
-        f"{label('source', loc)}: {publishers(event, dataset, loc)}",
+        confidence_word(event, loc),
+        f"{label('source', loc)}: {publishers(event, dataset, loc, as_of)}",
     ]
 
 
-def deadline_text(deadline: Deadline, dataset: Dataset, loc: Locale) -> str:
+def deadline_text(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.date) -> str:
     """ "September 2026 (until at least) — Reported, LBCI": the deadline with its own
     terms, confidence and sources."""
     event = deadline.event
     due = format_date(event.start, loc)
     if not deadline.firm:
         due = f"{due} ({label_or(f'chart.terms.{deadline.terms}', loc, deadline.terms)})"
-    conf = label_or(f"confidence.{event.confidence}", loc, event.confidence)
-    return text(
-        "deadline_with_source",
-        loc,
-        date=due,
-        confidence=conf,
-        source=publishers(event, dataset, loc),
-    )
+    conf = confidence_word(event, loc)
+    source = publishers(event, dataset, loc, as_of)
+    if conf:
+        return text("deadline_with_conf_source", loc, date=due, confidence=conf, source=source)
+    return text("deadline_with_source", loc, date=due, source=source)
 
 
-def status_text(state: PhaseState, loc: Locale) -> str:
-    """ "Overdue (15 days)": the status with the one day count that goes with it."""
+def status_text(state: PhaseState, loc: Locale, as_of: dt.date) -> str:
+    """ "Overdue (15 days)": the status with the one day count that goes with it. A phase
+    whose deadline was followed by a later announced date is measured against the deadline."""
     status = status_label(state.status, loc)
+    if state.slipped and state.history[0].firm:
+        past = state.days_past_original(as_of)
+        if past is not None:
+            key = "ended_late" if state.end is not None else "overdue"
+            after = text("hover.days_past_original", loc, duration=duration(past, loc))
+            return f"{status_label(key, loc)} ({after})"
     days = {
         "overdue": state.days_overdue,
         "ended_late": state.days_late,
@@ -83,7 +98,7 @@ def end_text(state: PhaseState, loc: Locale) -> str:
     return f"{label('end', loc)}: {text('declared_between', loc, low=low, high=high)}"
 
 
-def phase_hover(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
+def phase_hover(state: PhaseState, dataset: Dataset, loc: Locale, as_of: dt.date) -> str:
     """A phase's hover: title, site, start, end, deadlines (their own sources), status."""
     phase = state.phase
     site = dataset.sites.get(state.site)
@@ -93,17 +108,17 @@ def phase_hover(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
     rows.append(f"{label('start', loc)}: {format_date(phase.start, loc)}")
     rows.append(end_text(state, loc))
     if state.deadline is not None:
-        in_force = deadline_text(state.deadline, dataset, loc)
-        rows.append(f"{label('deadline_in_force', loc)}: {in_force}")
-        if state.slipped:
-            original = deadline_text(state.history[0], dataset, loc)
-            rows.append(f"{label('original_deadline', loc)}: {original}")
-    rows.append(f"{label('status', loc)}: {status_text(state, loc)}")
-    rows += provenance(phase, dataset, loc)
+        first = state.history[0] if state.slipped else state.deadline
+        rows.append(f"{text('hover.deadline', loc)}: {deadline_text(first, dataset, loc, as_of)}")
+        for later in state.history[1:]:
+            announced = deadline_text(later, dataset, loc, as_of)
+            rows.append(f"{text('hover.announced_date', loc)}: {announced}")
+    rows.append(f"{label('status', loc)}: {status_text(state, loc, as_of)}")
+    rows += provenance(phase, dataset, loc, as_of)
     return lines(rows, loc)
 
 
-def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale) -> str:
+def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.date) -> str:
     """A deadline's hover: its date, terms, standing, announcement and its own sources."""
     event = deadline.event
     rows = [
@@ -113,20 +128,18 @@ def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale) -> str:
     if not deadline.firm:
         terms = label_or(f"chart.terms.{deadline.terms}", loc, deadline.terms)
         rows.append(text("terms_line", loc, terms=terms))
-    if deadline.in_force:
-        rows.append(f"{label('status', loc)}: {label('deadline_in_force', loc)}")
-    else:
-        rows.append(f"{label('status', loc)}: {label('superseded_deadline', loc)}")
-        if deadline.superseded_by is not None:
-            successor = dataset.event(deadline.superseded_by)
-            rows.append(text("replaced_by", loc, date=format_date(successor.start, loc)))
+    if event.revises:
+        rows.append(text("hover.announced_date", loc))
     rows.append(f"{label('announced', loc)}: {format_date(event.announced, loc)}")
-    rows += provenance(event, dataset, loc)
+    rows += provenance(event, dataset, loc, as_of)
     return lines(rows, loc)
 
 
-def event_hover(event: Event, dataset: Dataset, loc: Locale, *, with_site: bool) -> str:
-    """A point event's hover: title, kind, date, site (in the "Elsewhere" lane), sources."""
+def event_hover(
+    event: Event, dataset: Dataset, loc: Locale, as_of: dt.date, *, with_site: bool
+) -> str:
+    """A point event's hover: title, kind, date, site (in the "Elsewhere" lane), sources. No
+    "Status: Completed": a statement or a handover is not a task with a status."""
     rows = [
         f"<b>{esc(event.title(loc.lang))}</b>",
         f"{label('kind', loc)}: {label_or(f'kind.{event.kind}', loc, event.kind)}",
@@ -135,7 +148,5 @@ def event_hover(event: Event, dataset: Dataset, loc: Locale, *, with_site: bool)
     site = dataset.sites.get(event.site)
     if with_site and site is not None:
         rows.append(f"{label('site', loc)}: {esc(site.name(loc.lang))}")
-    status = label_or(f"record_status.{event.status}", loc, event.status)
-    rows.append(f"{label('status', loc)}: {status}")
-    rows += provenance(event, dataset, loc)
+    rows += provenance(event, dataset, loc, as_of)
     return lines(rows, loc)

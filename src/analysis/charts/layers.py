@@ -176,8 +176,16 @@ def bar(role: str, name: str, pieces: Sequence[Piece], width: float) -> dict[str
         "marker": {"color": PALETTE["actual" if role == "range" else role], "line": {"width": 0}},
         "showlegend": True,
     }
-    if role in ("planned", "range"):
+    if role == "planned":
         trace["opacity"] = OPACITY[role]
+    if role == "range":  # dotted, not a paler fill: it must not pass for "Time left to deadline"
+        trace["marker"]["pattern"] = {
+            "shape": ".",
+            "fgcolor": PALETTE["actual"],
+            "bgcolor": "white",
+            "solidity": 0.45,
+        }
+        trace["marker"]["line"] = {"width": 1, "color": PALETTE["actual"]}
     return trace
 
 
@@ -268,8 +276,8 @@ def deadline_marks(
     if not points:
         return None
     names = {
-        "deadline": label("deadline_in_force", loc),
-        "superseded": label("superseded_deadline", loc),
+        "deadline": text("legend.deadline", loc),
+        "superseded": text("legend.announced", loc),
         "soft": text("legend.soft_deadline", loc),
     }
     colour = PALETTE["superseded" if role == "superseded" else "deadline"]

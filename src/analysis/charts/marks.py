@@ -110,7 +110,13 @@ def _group_hover(
 
 
 def milestone_marks(
-    events: Sequence[Event], dataset: Dataset, loc: Locale, limit: int, *, with_site: bool
+    events: Sequence[Event],
+    dataset: Dataset,
+    loc: Locale,
+    limit: int,
+    *,
+    with_site: bool,
+    as_of: dt.date | None = None,
 ) -> list[Mark]:
     """One mark per event, or per group of events when there are more than ``limit``.
 
@@ -118,9 +124,10 @@ def milestone_marks(
     :func:`_groups`), so a lane has at most ``max(limit, 1)`` marks and stays readable with
     thousands of events. A group's hover gives its count, period, kinds and first titles.
     """
+    day = as_of or max((e.start.last_day() for e in events), default=dt.date.max)
     if len(events) <= limit:
         return [
-            Mark(e.kind, mid(e.start), event_hover(e, dataset, loc, with_site=with_site), 1)
+            Mark(e.kind, mid(e.start), event_hover(e, dataset, loc, day, with_site=with_site), 1)
             for e in events
         ]
     groups, months = _groups(events, limit)
@@ -129,7 +136,7 @@ def milestone_marks(
         if len(members) == 1:
             e = members[0]
             marks.append(
-                Mark(kind, mid(e.start), event_hover(e, dataset, loc, with_site=with_site), 1)
+                Mark(kind, mid(e.start), event_hover(e, dataset, loc, day, with_site=with_site), 1)
             )
             continue
         first, last = _bin_bounds(index, months, members)

@@ -27,10 +27,9 @@ from analysis.charts.layers import (
     as_of_marker,
     deadline_marks,
     no_data_zone,
-    revision_arrows,
     whiskers,
 )
-from analysis.charts.model import coverage_end, end_earliest, known_through
+from analysis.charts.model import coverage_end, end_earliest, end_range, known_through
 from analysis.charts.model import role as role_of
 from analysis.charts.style import (
     PALETTE,
@@ -38,6 +37,7 @@ from analysis.charts.style import (
     duration,
     esc,
     iso,
+    label_or,
     line,
     plain,
     sentence_case,
@@ -50,12 +50,12 @@ from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
-_PX_PER_ROW = 62
+_PX_PER_ROW = 88
 #: The site on a row's label, and the phase's title under it in small type.
 _ROW_SITE = (30, 1)
-_ROW_TITLE = (30, 3)
+_ROW_TITLE = (36, 2)
 #: A note's phrases wrap at this many characters, on at most this many lines each.
-_NOTE_WRAP = (36, 2)
+_NOTE_WRAP = (34, 3)
 #: Pixels between the latest mark and the notes column (a diamond is 17 px wide).
 _NOTE_GAP_PX = 14
 #: How each status draws the bar between deadline and end: (role, colour, dash).
@@ -102,6 +102,24 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
     """The comparison written out: "Ended 110 days late", "Overdue by 15 days", …"""
     status = state.status
     declared = state.end_basis == "declared"
+    original = state.history[0] if state.slipped else None
+    if original is not None and original.firm and state.end_value is not None:
+        past = state.days_past_original(state.end)
+        if past is not None:
+            return text(
+                "note.left_vs_original",
+                loc,
+                date=short_date(state.end_value, loc),
+                duration=duration(past, loc),
+            )
+    span = end_range(state)
+    if declared and span is not None and status == "ended_late" and state.days_late is not None:
+        return text(
+            "note.declared_range",
+            loc,
+            duration=duration(state.days_late, loc),
+            date=short_date(span.high, loc),
+        )
     days = {
         "overdue": state.days_overdue,
         "ended_late": state.days_late,
@@ -111,7 +129,7 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
     if status == "ended_uncertain" and state.days_late is not None:
         return text("note.uncertain", loc, duration=duration(max(state.days_late.high, 0), loc))
     if status == "unknown" and state.unknown_reason == "after_coverage":
-        return text("note.unknown_after", loc, date=format_date(through, loc))
+        return text("note.unknown_after", loc, date=short_date(through, loc))
     if days is not None:
         key = f"note.declared.{status}" if declared and status != "overdue" else f"note.{status}"
         return text(key, loc, duration=duration(days, loc))
@@ -122,9 +140,27 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
     return status_label(status, loc)
 
 
+_SHORT_MONTHS = {
+    "January": "Jan.", "February": "Feb.", "March": "Mar.", "April": "Apr.",
+    "August": "Aug.", "September": "Sept.", "October": "Oct.", "November": "Nov.",
+    "December": "Dec.",
+}  # fmt: skip
+
+
+def short_date(value: Any, loc: Locale) -> str:
+    """A date for a chart note: "16–18 Jan. 2026" in English (months abbreviated, house
+    style), the full form in Arabic; kept on one line."""
+    written = format_date(value, loc)
+    if loc.lang == "en":
+        for full, short in _SHORT_MONTHS.items():
+            written = written.replace(full, short)
+    return written
+
+
 def original_phrase(state: PhaseState, as_of: dt.date, loc: Locale) -> str | None:
-    """How the end (or the last known day) compares with the *first* promise, when it moved."""
-    if not state.slipped:
+    """How the end (or the last known day) compares with the *first* promise, when it moved
+    and the note does not already say it (a firm original deadline is the one measured)."""
+    if not state.slipped or state.history[0].firm:
         return None
     original = state.history[0]
     date = format_date(original.event.start, loc)
@@ -175,6 +211,13 @@ def place_notes(
     return x0, max(x0 + dt.timedelta(days=days + 1), hi + pad), column
 
 
+def axis_window(lo: dt.date, hi: dt.date) -> tuple[dt.date, dt.date]:
+    """The date axis: a little before the earliest mark and a little after the latest (the
+    notes sit with the row labels, so nothing else needs room)."""
+    pad = dt.timedelta(days=max(30, (hi - lo).days // 14))
+    return lo - pad, hi + pad
+
+
 def notes_trace(
     notes: Sequence[_Note], column: dt.date, loc: Locale, reverse: bool
 ) -> dict[str, Any] | None:
@@ -201,17 +244,27 @@ def notes_trace(
 # --------------------------------------------------------------------------- rows
 
 
-def row_label(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
-    """The site in the row's label, the phase's title under it in small type: a site can have
-    several phases with deadlines, and "Iraq" alone would not say which one is meant."""
+def row_label(
+    state: PhaseState, dataset: Dataset, loc: Locale, note: Sequence[str] = ()
+) -> str:
+    """The row's label: the site, the phase's short name under it in small type (a site can
+    have several phases with deadlines), then the outcome in words. The outcome sits with the
+    label, not in the plot: it never crosses a mark or the report-date line, and the date axis
+    need not run on to hold it."""
     site = dataset.sites.get(state.site)
     name = site.name(loc.lang) if site is not None else state.site
     big = "<br>".join(line(esc(part), loc) for part in wrapped(name, *_ROW_SITE))
+    title = label_or(f"chart.phase.{state.phase.id}", loc, state.phase.title(loc.lang))
     small = "<br>".join(
         f'<span style="font-size:10px">{line(esc(part), loc)}</span>'
-        for part in wrapped(state.phase.title(loc.lang), *_ROW_TITLE)
+        for part in wrapped(title, *_ROW_TITLE)
     )
-    return f"{big}<br>{small}"
+    colour = PALETTE["slip"] if state.missed or state.slipped else PALETTE["text"]
+    said = "<br>".join(
+        f'<span style="font-size:11px;color:{colour}">{line(esc(part), loc)}</span>'
+        for part in note
+    )
+    return f"{big}<br>{small}" + (f"<br>{said}" if said else "")
 
 
 @dataclass
@@ -230,6 +283,7 @@ class _Rows:
         default_factory=list
     )
     notes: list[_Note] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     xs: list[dt.date] = field(default_factory=list)
 
 
@@ -238,20 +292,23 @@ def _add_row(
 ) -> None:
     deadline = state.deadline
     assert deadline is not None
-    hover = phase_hover(state, dataset, loc)
+    hover = phase_hover(state, dataset, loc, tl.as_of)
     known = known_through(tl)
     reached = state.end if state.end is not None else known
     bar = _BAR_OF_STATUS.get(state.status, "planned")
+    # the deadline measured against is the first one; a date announced after it passed is a
+    # faint mark and does not reset the clock (Ain al-Asad: late from end-September 2025)
+    first = state.history[0] if state.slipped else deadline
+    if state.slipped and first.firm and first.due < reached:
+        bar = "slip"
     xs, ys = rows.bars.setdefault(bar, ([], []))
-    xs += [iso(deadline.due), iso(reached), None]
+    xs += [iso(first.due), iso(reached), None]
     ys += [y, y, None]
-    role = "deadline" if deadline.firm else "soft"
-    rows.deadlines[role].append((deadline.due, y, deadline_hover(deadline, dataset, loc)))
-    for old in state.history[:-1]:
-        rows.deadlines["superseded"].append((old.due, y, deadline_hover(old, dataset, loc)))
-    if state.slipped:
-        first = state.history[0].due
-        rows.links.append((first, deadline.due, (y - 0.12, y - 0.3, y - 0.3, y - 0.16)))
+    role = "deadline" if first.firm else "soft"
+    rows.deadlines[role].append((first.due, y, deadline_hover(first, dataset, loc, tl.as_of)))
+    for later in state.history[1:]:
+        later_hover = deadline_hover(later, dataset, loc, tl.as_of)
+        rows.deadlines["superseded"].append((later.due, y, later_hover))
     earliest = end_earliest(state)
     if state.end is not None and earliest is not None and earliest < state.end:
         rows.ranges.append((earliest, state.end, y, hover))
@@ -267,6 +324,7 @@ def _add_row(
     if earliest is not None:
         row_x.append(earliest)
     rows.notes.append(_Note(y, note_lines(note_rows), min(row_x), max(row_x)))
+    rows.labels.append(row_label(state, dataset, loc, rows.notes[-1].rows))
     rows.xs += row_x
 
 
@@ -321,7 +379,7 @@ def _end_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any] | None]:
     ]
 
 
-def _bar_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any]]:
+def _bar_traces(rows: _Rows, loc: Locale, through: PartialDate) -> list[dict[str, Any]]:
     traces = []
     for bar, key in _BAR_NAMES.items():
         if bar not in rows.bars:
@@ -332,18 +390,23 @@ def _bar_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any]]:
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": line(text(key, loc), loc),
+                "name": line(text(key, loc, **_legend_values(key, through, loc)), loc),
                 "legendgroup": bar,
                 "meta": role_of(_BAR_ROLES[bar]),
                 "x": xs,
                 "y": ys,
                 "line": {"color": PALETTE[colour], "width": 5, "dash": dash},
                 "hoverinfo": "skip",
-                "showlegend": True,
+                # a bar of no length (ended on the deadline day) draws nothing to explain
+                "showlegend": any(a != b for a, b in zip(xs[::3], xs[1::3], strict=True)),
                 "connectgaps": False,
             }
         )
     return traces
+
+
+def _legend_values(key: str, through: PartialDate, loc: Locale) -> dict[str, str]:
+    return {"date": short_date(through, loc)} if key == "legend.unknown" else {}
 
 
 def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: bool = True) -> Chart:
@@ -357,18 +420,14 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
         _add_row(rows, y, state, tl, dataset, loc)
     layers = Layers()
     layers.add(
-        *_bar_traces(rows, loc),
-        revision_arrows(rows.links, loc),
+        *_bar_traces(rows, loc, tl.coverage.value),
         deadline_marks("superseded", rows.deadlines["superseded"], loc, shape="diamond"),
         # ends before deadlines: a deadline met on its last day stays visible on the end's dot
         *_end_traces(rows, loc),
         deadline_marks("deadline", rows.deadlines["deadline"], loc, shape="diamond"),
         deadline_marks("soft", rows.deadlines["soft"], loc, shape="diamond"),
     )
-    x0, x1, column = place_notes(
-        rows.notes, min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]), tl.as_of
-    )
-    layers.add(notes_trace(rows.notes, column, loc, reverse))
+    x0, x1 = axis_window(min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]))
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
     as_of_marker(layers, tl.as_of, loc, reverse)
     n = len(states)
@@ -381,7 +440,7 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
                 loc,
                 (n - 0.45, -0.55) if n else (0.5, -0.5),
                 range(n),
-                [row_label(s, dataset, loc) for s in states],
+                rows.labels,
                 showgrid=True,
                 gridcolor=PALETTE["grid"],
             ),
