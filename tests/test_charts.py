@@ -93,6 +93,24 @@ def overrun_spans(chart: Chart) -> list[tuple[str, str, float]]:
     return spans
 
 
+def text_of(key: str, loc: Any, date_en: str) -> str:
+    """A chart phrase with its {date}: the English note abbreviates months, Arabic does not."""
+    from analysis.charts.promise import short_date
+
+    day = dt.datetime.strptime(date_en.replace(".", ""), "%d %b %Y").date()
+    return label(key, loc).replace("{date}", short_date(day, loc))
+
+
+def notes_of(chart: Chart) -> list[str]:
+    """The promise chart's row labels as plain text: site, phase name and the outcome note."""
+    out = []
+    for label_text in chart.figure.layout.yaxis.ticktext:
+        flat = re.sub(r"<[^>]+>", " ", label_text.replace("<br>", " "))
+        flat = re.sub("[\u2066-\u2069]", "", flat)
+        out.append(" ".join(flat.split()))
+    return out
+
+
 def lane_y(chart: Chart, site_name: str) -> float:
     """The y position of a lane, found by its label (labels may carry bidi isolates)."""
     axis = chart.figure.layout.yaxis
@@ -149,17 +167,21 @@ def test_gantt_draws_phases_deadlines_revisions_and_milestones(tl_late, shipped)
     # Erbil's deadline (September 2026) fell after the data end (March 2026): not an overrun
     assert lane_y(chart, "Erbil") not in [y for _, _, y in overrun_spans(chart)]
     assert chart.figure.layout.xaxis.type == "date"
-    # Ain al-Asad's September 2025 deadline was replaced by one between 4 and 10 January 2026:
-    # faint, linked, and the new one drawn as a range
-    in_force, superseded = one(chart, "deadline"), one(chart, "superseded")
-    assert superseded.opacity is not None and superseded.opacity <= 0.4
-    assert in_force.opacity is None or in_force.opacity == 1
-    assert "2025-09-30" in superseded.x and "2026-01-10" in in_force.x
-    links = [t for t in group(chart, "superseded") if t.showlegend is False]
-    assert len(links) == 1 and "2025-09-30" in links[0].x and "2026-01-10" in links[0].x
-    whisker = one(chart, "deadline-range")
+    # Ain al-Asad: the September 2025 deadline stays the deadline; the 4–10 January 2026 date
+    # announced on 31 December is a faint mark (no arrow: nobody moved the deadline), drawn
+    # as a range; the overrun runs from the original deadline to the end (16 January 2026)
+    deadline, announced = one(chart, "deadline"), one(chart, "superseded")
+    assert announced.opacity is not None and announced.opacity <= 0.4
+    assert deadline.opacity is None or deadline.opacity == 1
+    assert "2026-01-10" in announced.x and "2025-09-30" in deadline.x
+    assert announced.name == "Later announced date"
+    assert not [t for t in group(chart, "superseded") if t.showlegend is False]
+    (whisker,) = group(chart, "deadline-range")  # its legend entry is the range bar's
     assert [x for x in whisker.x if x is not None] == ["2026-01-04", "2026-01-10"]
-    assert links[0].line.dash == "dot"
+    ain = lane_y(chart, "Ain al-Asad Air Base")
+    assert [(a, b) for a, b, y in overrun_spans(chart) if y == ain] == [
+        ("2025-09-30", "2026-01-16")
+    ]
     # one legend entry per kind of point event, named in the report language
     kinds = {e.kind for e in tl_late.milestones}
     for kind in kinds:
@@ -221,7 +243,7 @@ def test_month_precision_shown_as_month(tl_early, shipped) -> None:
         # the phase's own hover names the deadline by its month as well
         bar = one(chart, "actual")
         phase_hover = bar.hovertext[list(bar.y).index(y)]
-        assert f"{label('deadline_in_force', loc)}: {month}" in phase_hover
+        assert f"{label('chart.hover.deadline', loc)}: {month}" in phase_hover
         assert wrong not in phase_hover
 
 
@@ -234,13 +256,15 @@ def test_hover_carries_status_confidence_and_publisher(tl_early, shipped) -> Non
         phase = shipped.event("phase-ain-al-asad-mission")
         assert phase.title(loc.lang) in hover
         assert label("chart.status.overdue", loc) in hover
-        assert label(f"confidence.{phase.confidence}", loc) in hover
+        # confirmed: no tag (the text marks only reported and unverified claims)
+        assert phase.confidence == "confirmed"
+        assert label(f"confidence.{phase.confidence}", loc) not in hover
+        assert label("confidence", loc) not in hover
         assert shipped.sources[phase.source_id].publisher(loc.lang) in hover
-        # milestones too
+        # milestones too; a statement has no "Status: Completed"
         statement = one(chart, "milestone-statement")
-        assert all(
-            label("confidence", loc) in h and label("source", loc) in h for h in statement.hovertext
-        )
+        assert all(label("source", loc) in h for h in statement.hovertext)
+        assert not any(label("status", loc) in h for h in statement.hovertext)
 
 
 def test_lanes_are_labelled_in_the_report_language_top_to_bottom(tl_late, shipped) -> None:
@@ -272,7 +296,7 @@ def test_time_runs_right_to_left_in_arabic_unless_switched_off(tl_early, shipped
 def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
     layout = gantt_figure(tl_early, shipped, AR).figure.layout
     assert layout.font.family == charts.FONT_STACK["ar"]
-    assert "الجدول الزمني" in layout.title.text and "15 تشرين الأول 2025" in layout.title.text
+    assert "مراحل الانسحاب" in layout.title.text and "15 تشرين الأول 2025" in layout.title.text
     assert layout.title.xanchor == "right"
     ticks = " ".join(layout.xaxis.ticktext)
     # plotly would write "Oct 2025": the ticks are explicit, with Iraqi month names
@@ -313,7 +337,11 @@ def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
     assert window.clipmax == "2026-11-30"
     texts = [a.text for a in chart.figure.layout.annotations]
     # (cut where it would run into the report-date line: the hover has the whole title)
-    assert any("(since 8 August 2014)" in t and t.startswith("◀ Coalition military") for t in texts)
+    assert any(
+        "(since 8 August 2014)" in t and t.startswith("◀ Coalition mission, federal Iraq")
+        for t in texts
+    )
+    assert not any("…" in t for t in texts)  # short names: never truncated
 
 
 def test_point_events_are_aggregated_beyond_the_limit(tl_late, shipped) -> None:
@@ -339,7 +367,7 @@ def test_empty_timeline_still_draws(shipped) -> None:
         gantt, promise = gantt_figure(early, shipped, loc), promise_figure(early, shipped, loc)
         assert gantt.figure.layout.height > 0 and promise.figure.layout.height > 0
         assert gantt.alt_text and promise.alt_text
-    assert "no phase has a deadline" in gantt_figure(early, shipped, EN).alt_text
+    assert "no phase has a deadline" in promise_figure(early, shipped, EN).alt_text.lower()
 
 
 # --------------------------------------------------------------------------- promise chart
@@ -350,30 +378,33 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     assert en.name == "promise"
     states = [s for s in tl_late.phases if s.deadline is not None]
     assert list(en.figure.layout.yaxis.tickvals) == list(range(len(states)))
-    notes = next(t for t in en.figure.data if t.mode == "text")
-    text = " | ".join(notes.text).replace("<br>", " ")
+    text = " | ".join(notes_of(en))
     # the coalition's Iraq mission: due September 2025, declared complete on 18 January 2026
     assert "Declared complete 110 days after the deadline" in text
-    # Baghdad: declared complete sometime between 26 November 2025 and 18 January 2026
-    assert "Declared complete 57–110 days after the deadline" in text
-    # Ain al-Asad: left on 16–18 January 2026, against a revised deadline of 4–10 January
-    assert "Ended 6–8 days late 108–110 days past the first deadline (September 2025)" in text
+    # Baghdad: left in stages between 26 November 2025 and 18 January 2026
+    assert "Left in stages 57–110 days after the deadline; declared complete 18 Jan. 2026" in text
+    # Ain al-Asad: measured against the original deadline, not the date announced on 31 Dec
+    assert "Left 16–18 Jan. 2026, 108–110 days after the original deadline" in text
+    assert "6–8" not in text
     # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
-    assert "Not known: the data end on 31 March 2026" in text
+    assert "Outcome unknown: no information after 31 Mar. 2026" in text
     assert "Overdue" not in text and "overdue" not in text
-    assert "2025-09-30" in one(en, "superseded").x
+    assert "2026-01-10" in one(en, "superseded").x and "2025-09-30" in one(en, "deadline").x
     assert one(en, "superseded").opacity <= 0.5
-    ar_notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data if t.mode == "text")
-    assert any(
-        "إعلان الاكتمال بعد الموعد بـ110 أيام" in t.replace("\u2066", "").replace("\u2069", "")
-        for t in ar_notes.text
-    )
+    # the bar between the Ain al-Asad deadline and its end is the overrun, from September
+    ain = list(en.figure.layout.yaxis.tickvals)[3]
+    slip = one(en, "slip")
+    pairs = list(zip(slip.x[::3], slip.x[1::3], slip.y[::3], strict=True))
+    assert ("2025-09-30", "2026-01-18", ain) in pairs
+    ar_text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
+    assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in ar_text
+    # item 53: one frame, joined by a conjunction
+    assert "الخروج بين 16 و18 كانون الثاني 2026، أي بعد الموعد الأصلي بـ108 إلى 110 أيام" in ar_text
 
 
 def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
     chart = promise_figure(tl_early, shipped, EN)
-    notes = next(t for t in chart.figure.data if t.mode == "text")
-    assert "Deadline in 350 days" in " ".join(notes.text)  # Erbil
+    assert "Deadline in 350 days" in " ".join(notes_of(chart))  # Erbil
     still_open = one(chart, "open")
     assert set(still_open.x) == {"2025-10-15"}
 
@@ -471,13 +502,13 @@ def test_an_end_known_as_a_range_is_drawn_as_one(staged: Dataset) -> None:
     for loc in (EN, AR):
         gantt, promise = gantt_figure(tl, staged, loc), promise_figure(tl, staged, loc)
         faded = one(gantt, "range")
-        assert faded.meta["role"] == "range" and faded.opacity < 1
+        # dotted, so it cannot pass for the light "time left to deadline" bar
+        assert faded.meta["role"] == "range" and faded.marker.pattern.shape == "."
         assert list(faded.base) == ["2021-07-01"] and list(faded.x) == [DAY_MS]
         whisker = one(promise, "end-range")
         assert whisker.meta["role"] == "range"
         assert [x for x in whisker.x if x is not None] == ["2021-07-01", "2021-07-02"]
-    notes = next(t for t in promise_figure(tl, staged, EN).figure.data if t.mode == "text")
-    assert "Ended 1–2 days late" in " ".join(notes.text)
+    assert "Ended 1–2 days late" in " ".join(notes_of(promise_figure(tl, staged, EN)))
     hover = one(gantt_figure(tl, staged, EN), "actual").hovertext[0]
     assert "End: 1–2 July 2021" in hover
 
@@ -497,10 +528,11 @@ def test_a_deadline_cites_its_own_confidence_and_source(staged: Dataset) -> None
     chart = gantt_figure(tl, staged, EN)
     # the phase row is confirmed by Example News; its deadline is reported by Example Arabic
     deadline_hover = one(chart, "deadline").hovertext[0]
-    assert "Confidence: Reported" in deadline_hover and "Source: Example Arabic" in deadline_hover
+    assert "<br>Reported (" in deadline_hover and "Source: Example Arabic" in deadline_hover
     phase_hover = one(chart, "actual").hovertext[0]
-    assert "Deadline in force: June 2021 — Reported, Example Arabic" in phase_hover
-    assert "Confidence: Confirmed" in phase_hover and "Source: Example News" in phase_hover
+    assert "Deadline: June 2021 — Reported (" in phase_hover and "; Example Arabic" in phase_hover
+    # the phase is confirmed: no "Confidence: Confirmed" the text never says
+    assert "Confirmed" not in phase_hover and "Source: Example News" in phase_hover
 
 
 def test_a_minimum_deadline_is_marked_and_never_a_miss(staged: Dataset) -> None:
@@ -517,10 +549,9 @@ def test_a_minimum_deadline_is_marked_and_never_a_miss(staged: Dataset) -> None:
             if build is gantt_figure
             else True
         )
-    notes = next(t for t in promise_figure(tl, staged, EN).figure.data if t.mode == "text")
-    texts = [n.replace("<br>", " ") for n in notes.text]
-    assert any(n.startswith("Past a conditional or minimum deadline (not a miss)") for n in texts)
-    assert not any("Overdue" in n for n in notes.text)
+    texts = notes_of(promise_figure(tl, staged, EN))
+    assert any("Past a conditional or minimum deadline (not a miss)" in n for n in texts)
+    assert not any("Overdue" in n for n in texts)
 
 
 @pytest.fixture
@@ -571,8 +602,8 @@ def test_after_the_cut_off_both_charts_show_no_data_and_no_overrun(
             assert max(str(x)[:10] for x in trace.x if x is not None) == "2025-03-10"
     promise = promise_figure(tl, cut_off, loc)
     assert set(one(promise, "open").x) == {"2025-03-10"}  # "no end recorded" by the cut-off
-    notes = " ".join(next(t for t in promise.figure.data if t.mode == "text").text)
-    assert label("chart.status.unknown", loc) in notes
+    notes = " ".join(notes_of(promise))
+    assert text_of("chart.note.unknown_after", loc, "10 Mar. 2025") in notes
     # within the data there is no zone
     inside = timeline(cut_off, "2025-03-10")
     assert "no-data" not in roles(gantt_figure(inside, cut_off, loc))
@@ -581,10 +612,9 @@ def test_after_the_cut_off_both_charts_show_no_data_and_no_overrun(
 def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
     assert label("chart.status.overdue", AR) == "تجاوز الموعد النهائي"
     assert label("chart.status.ended_on_time", AR) == "الانتهاء في الموعد"
-    notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data if t.mode == "text")
-    text = " ".join(notes.text).replace("\u2066", "").replace("\u2069", "").replace("\u2067", "")
+    text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in text
-    assert "الانتهاء بعد الموعد بـ6 إلى 8 أيام" in text
+    assert "بعد الموعد الأصلي بـ108 إلى 110 أيام" in text
     for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
         assert word not in text, word
 
@@ -653,16 +683,30 @@ def test_shipped_axis_labels_never_end_a_line_inside_a_phrase(tl_late, shipped) 
 # --------------------------------------------------------------------------- alt text
 
 
-def test_alt_text_is_one_data_derived_sentence(tl_early, tl_late, shipped) -> None:
-    alt = gantt_figure(tl_early, shipped, EN).alt_text
-    assert alt.startswith("Timeline") and alt.endswith(".") and alt.count(". ") == 0
-    assert "4 sites" in alt and "15 October 2025" in alt
-    assert "15 days past its September 2025 deadline" in alt
-    ar = gantt_figure(tl_early, shipped, AR).alt_text
-    assert "15 تشرين الأول 2025" in ar and "أيلول 2025" in ar and "مواقع" in ar
-    late = promise_figure(tl_late, shipped, EN).alt_text
-    assert "5 phases" in late and "the data end on 31 March 2026" in late
-    assert "past its" not in late
+def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) -> None:
+    gantt = gantt_figure(tl_early, shipped, EN).alt_text
+    promise = promise_figure(tl_early, shipped, EN).alt_text
+    assert gantt != promise and gantt.endswith(".") and promise.endswith(".")
+    # words for one to nine; "four locations, plus events elsewhere"
+    assert gantt.startswith("Four locations, plus events elsewhere")
+    # every overdue phase, not only the worst one
+    assert promise.startswith("Three of the five phases were overdue on 15 October 2025")
+    assert "each by 15 days" in promise
+    for name in ("Coalition mission, federal Iraq", "Exit from Baghdad", "Exit from Ain al-Asad"):
+        assert name in promise
+    assert not re.search(r"\b[1-9] (phases|sites|locations)\b", gantt + promise)
+    ar = promise_figure(tl_early, shipped, AR).alt_text
+    assert ar.startswith("تجاوزت ثلاث مراحل من خمس") and "حتى 15 تشرين الأول 2025" in ar
+    assert "تاريخ" not in ar
+    # after the data end: only the cut-off, once, the same on both charts
+    for lang in ("en", "ar"):
+        loc = make_locale(lang)
+        late = {b(tl_late, shipped, loc).alt_text for b in (gantt_figure, promise_figure)}
+        assert late == {
+            label("chart.notable.coverage", loc).replace(
+                "{date}", format_date(dt.date(2026, 3, 31), loc)
+            )
+        }
 
 
 # --------------------------------------------------------------------------- escaping
@@ -754,7 +798,7 @@ def test_figure_html_is_deterministic_and_accessible(shipped) -> None:
 
 def test_caption_is_escaped(hostile: Dataset) -> None:
     tl = timeline(hostile, "2025-04-20")  # within the data, so the caption names a phase
-    chart = gantt_figure(tl, hostile, EN)
+    chart = promise_figure(tl, hostile, EN)
     assert BOLD in chart.alt_text  # plain text …
     page = figure_html(chart)
     caption = page[page.index("<figcaption") :]

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from analysis.charts.model import coverage_end
-from analysis.charts.style import duration, label_or, text
-from analysis.i18n import Locale, count, format_date, format_number
+from analysis.charts.style import duration, text
+from analysis.i18n import Locale, count, format_date, format_number, label
 from analysis.timeline import PhaseState, Timeline
 
 _ENDED = ("ended_on_time", "ended_late", "ended_early", "ended_uncertain",
@@ -42,8 +42,12 @@ def number(n: int, loc: Locale) -> str:
 
 
 def phase_name(state: PhaseState, loc: Locale) -> str:
-    """The phase's short name on the charts (``chart.phase.<id>``), else its title."""
-    return label_or(f"chart.phase.{state.phase.id}", loc, state.phase.title(loc.lang))
+    """The phase's short name on the charts (``chart.phase.<id>``), else its title (plain
+    text: the caption is escaped where it is written)."""
+    try:
+        return label(f"chart.phase.{state.phase.id}", loc)
+    except KeyError:
+        return state.phase.title(loc.lang)
 
 
 def _pick(

@@ -49,7 +49,6 @@ from analysis.charts.model import coverage_end, end_earliest, known_through, val
 from analysis.charts.style import (
     PALETTE,
     Chart,
-    cut,
     esc,
     iso,
     label_or,
@@ -66,8 +65,8 @@ from analysis.timeline import PhaseState, Timeline
 _PX_PER_UNIT = 44
 _STRIP_DY = 0.32  # first level of point events below the lane's top edge
 _LEVEL_DY = 0.3  # between stacked levels of point events
-_STRIP_TO_ROW = 0.86  # from the last level of point events to the first bar
-_ROW_STEP = 1.1  # between phase rows of one lane
+_STRIP_TO_ROW = 1.0  # from the last level of point events to the first bar
+_ROW_STEP = 1.25  # between phase rows of one lane
 _BAR_WIDTH = 0.4
 _LABEL_DY = -0.44  # phase title above its bar
 _LINK_DY = 0.34  # revision bracket below the bar
@@ -254,24 +253,26 @@ def phase_label(
         else:  # starts just after it
             start = as_of + gap
             chars = int(after / days_per_char) - 3 - len(plain(suffix))
-    label_text = line(esc(cut(title, max(chars, 12))) + suffix, loc)
-    if chars < len(plain(title)):  # no room on one line: wrap rather than cut
-        label_text = "<br>".join(
-            line(esc(part) + (suffix if i == 0 else ""), loc)
-            for i, part in enumerate(wrapped(title, max(chars, 16), 2))
-        )
+    label_y, anchor = round(y + _LABEL_DY, 3), "middle"
+    if chars >= len(plain(title)):
+        parts = [title + suffix]
+    else:  # no room on one line: two lines above the bar (the rows leave room), never cut
+        parts = wrapped(title + suffix, max(chars + len(plain(suffix)), 16), 2)
+        label_y, anchor = round(y - _BAR_WIDTH / 2 - 0.04, 3), "bottom"
+    texts = [line(esc(part), loc) for part in parts]
     if clipped:  # the arrow points out of the window, towards the phase's start
-        label_text = f"{label_text} ▶" if reverse else f"◀ {label_text}"
+        texts[0] = f"{texts[0]} ▶" if reverse else f"◀ {texts[0]}"
+    label_text = "<br>".join(texts)
     return {
         "x": iso(start),
-        "y": round(y + _LABEL_DY, 3),
+        "y": label_y,
         "xref": "x",
         "yref": "y",
         "text": label_text,
         "showarrow": False,
         # the text runs toward later dates (forward) or earlier ones from its anchor
         "xanchor": "right" if reverse == forward else "left",
-        "yanchor": "middle",
+        "yanchor": anchor,
         "name": "phase-label",
         "font": {"size": 11, "color": PALETTE["muted"]},
     }
