@@ -9,18 +9,20 @@ so neither the toolbar nor the as-of label ever sits on the title, in either dir
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analysis.charts.style import FONT_STACK, PROJECT_TEMPLATE, TOOLBAR_PX, iso, line
+from analysis.charts.style import FONT_STACK, PROJECT_TEMPLATE, TOOLBAR_PX, iso, line, wrapped
 from analysis.charts.style import plain as plain_text
 from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date, month_name
 
-#: Title (18 px, one line) below the toolbar strip, then the as-of label row above the plot.
-TITLE_PX = 30
+#: Title (18 px, the date beneath it at 13 px) below the toolbar strip, then the as-of label
+#: row above the plot.
+TITLE_PX = 48
 AS_OF_ROW_PX = 26
 MARGIN_TOP = TOOLBAR_PX + TITLE_PX + AS_OF_ROW_PX
 #: The printed report is about 680 px wide; the plot, less the lane labels, about this much.
@@ -90,21 +92,31 @@ def lane_axis(
 
 
 def frame(
-    loc: Locale, title: str, data: Sequence[dict[str, Any]], *, plot_px: float
+    loc: Locale,
+    title: str,
+    data: Sequence[dict[str, Any]],
+    *,
+    plot_px: float,
+    subtitle: str = "",
 ) -> dict[str, Any]:
     """The layout both charts share: language, side, title, legend, hover alignment, and a
     height that fits the toolbar strip, the title, the plot (``plot_px``), the date ticks and
     the legend below them."""
     rtl = loc.lang == "ar"
+    fit_legend_names(data, loc)
     names = [t["name"] for t in data if t.get("showlegend", True) and t.get("name")]
     grid = legend_grid(names, loc.lang)
-    margin_bottom = 58 + _LEGEND_ROW_PX * grid.rows
+    margin_bottom = 58 + _LEGEND_ROW_PX * grid.rows + grid.extra_px
     height = int(MARGIN_TOP + plot_px + margin_bottom)
     return {
         "template": PROJECT_TEMPLATE,
         "font": {"family": FONT_STACK[loc.lang]},
         "title": {
-            "text": line(title, loc),
+            # the date on a line of its own: a narrow screen (420 px) shows the whole title
+            "text": line(title, loc)
+            + (
+                f'<br><span style="font-size:13px">{line(subtitle, loc)}</span>' if subtitle else ""
+            ),
             "x": 0.99 if rtl else 0.01,
             "xanchor": "right" if rtl else "left",
             "y": round(1 - TOOLBAR_PX / height, 4),
@@ -132,12 +144,17 @@ def frame(
 _LEGEND_ROW_PX = 21
 
 
+def _small(value: str) -> str:
+    return f'<span style="font-size:13px">{value}</span>'
+
+
 @dataclass(frozen=True)
 class LegendGrid:
     """A legend's layout: entries whose text is ``entry_px`` wide, ``rows`` of them."""
 
     entry_px: int
     rows: int
+    extra_px: int = 0
 
 
 #: Pixels a character of legend text (11 px) takes, measured in Chromium: Noto Sans and Noto
@@ -148,8 +165,32 @@ _LEGEND_ENTRY_PX = 50
 
 def legend_grid(names: Sequence[str], lang: str, plot_px: int = PRINT_PLOT_PX - 50) -> LegendGrid:
     """The columns and rows of a horizontal legend at the printed width: plotly wraps it at the
-    plot's width, every column as wide as the widest entry (``entrywidth``)."""
-    chars = [len(plain_text(name)) for name in names] or [1]
+    plot's width, every column as wide as the widest entry (``entrywidth``). Names longer than
+    half the width are on two lines (:func:`fit_legend_names`), so there are always at least
+    two columns; ``extra_px`` is what their second lines add."""
+    lines = [plain_text(name.replace("<br>", "\n")).split("\n") for name in names] or [[""]]
+    chars = [max(len(part) for part in parts) for parts in lines]
     text_px = math.ceil(max(chars) * _LEGEND_CHAR_PX[lang]) + 4
     per_row = max(1, plot_px // (text_px + _LEGEND_ENTRY_PX))
-    return LegendGrid(text_px, math.ceil(len(chars) / per_row))
+    rows = [lines[i : i + per_row] for i in range(0, len(lines), per_row)]
+    extra = sum(14 * (max(len(parts) for parts in row) - 1) for row in rows)
+    return LegendGrid(text_px, len(rows), extra)
+
+
+def legend_cap(lang: str, plot_px: int = PRINT_PLOT_PX - 50) -> int:
+    """The most characters a legend line may hold for two columns to fit the printed width."""
+    return int((plot_px // 2 - _LEGEND_ENTRY_PX - 4) / _LEGEND_CHAR_PX[lang])
+
+
+def fit_legend_names(data: Sequence[dict[str, Any]], loc: Locale) -> None:
+    """Put a legend name longer than half the printed width on two lines (in place)."""
+    cap = legend_cap(loc.lang)
+    for trace in data:
+        name = trace.get("name")
+        if not name or not trace.get("showlegend", True) or "<br>" in name:
+            continue
+        flat = plain_text(name)
+        if len(flat) <= cap:
+            continue
+        parts = wrapped(flat, cap, 2)
+        trace["name"] = "<br>".join(line(html.escape(part, quote=False), loc) for part in parts)

@@ -407,8 +407,9 @@ def gantt_figure(
             }
         )
     total = lanes[-1].bottom if lanes else 1.0
-    title = text("title.gantt", loc, date=format_date(tl.as_of, loc))
-    layout = frame(loc, title, layers.data, plot_px=total * _PX_PER_UNIT + 8)
+    title = text("title.gantt", loc)
+    subtitle = text("title.as_of", loc, date=format_date(tl.as_of, loc))
+    layout = frame(loc, title, layers.data, plot_px=total * _PX_PER_UNIT + 8, subtitle=subtitle)
     layout.update(
         {
             "xaxis": x_axis(x0, x1, loc, reverse),

@@ -244,9 +244,7 @@ def notes_trace(
 # --------------------------------------------------------------------------- rows
 
 
-def row_label(
-    state: PhaseState, dataset: Dataset, loc: Locale, note: Sequence[str] = ()
-) -> str:
+def row_label(state: PhaseState, dataset: Dataset, loc: Locale, note: Sequence[str] = ()) -> str:
     """The row's label: the site, the phase's short name under it in small type (a site can
     have several phases with deadlines), then the outcome in words. The outcome sits with the
     label, not in the plot: it never crosses a mark or the report-date line, and the date axis
@@ -431,8 +429,9 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
     as_of_marker(layers, tl.as_of, loc, reverse)
     n = len(states)
-    title = text("title.promise", loc, date=format_date(tl.as_of, loc))
-    layout = frame(loc, title, layers.data, plot_px=max(n, 1) * _PX_PER_ROW)
+    title = text("title.promise", loc)
+    subtitle = text("title.as_of", loc, date=format_date(tl.as_of, loc))
+    layout = frame(loc, title, layers.data, plot_px=max(n, 1) * _PX_PER_ROW, subtitle=subtitle)
     layout.update(
         {
             "xaxis": x_axis(x0, x1, loc, reverse),
