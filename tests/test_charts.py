@@ -998,3 +998,121 @@ def test_vendored_plotly_basic_matches_plotly_py_and_covers_every_trace() -> Non
         for loc in (EN, AR):
             for chart in (gantt_figure(tl, data, loc), promise_figure(tl, data, loc)):
                 assert {t.type for t in chart.figure.data} <= PLOTLY_TRACE_TYPES
+
+
+# --------------------------------------------------------------------------- review round 1
+
+
+def _hovers(chart: Chart) -> list[str]:
+    return [h for t in chart.figure.data for h in (getattr(t, "hovertext", None) or ()) if h]
+
+
+@pytest.mark.parametrize("as_of", ["2025-10-15", "2026-02-01"])
+def test_hovers_never_cite_a_source_published_after_the_report_date(
+    shipped: Dataset, as_of: str
+) -> None:
+    day = dt.date.fromisoformat(as_of)
+    later = {
+        s.publisher(lang)
+        for s in shipped.sources.values()
+        if s.published is not None and s.published.first_day() > day
+        for lang in ("en", "ar")
+    }
+    sooner = {
+        s.publisher(lang)
+        for s in shipped.sources.values()
+        if s.published is None or s.published.last_day() <= day
+        for lang in ("en", "ar")
+    }
+    only_later = later - sooner  # a publisher with an earlier article may be cited for it
+    assert only_later, "the shipped data has outlets that published only after the date"
+    tl = timeline(shipped, as_of)
+    for loc in (EN, AR):
+        for build in (gantt_figure, promise_figure):
+            for hover in _hovers(build(tl, shipped, loc)):
+                for line in hover.split("<br>"):
+                    cited = line.split(": ", 1)[-1].split(" — ")[-1].split("; ")[-1]
+                    names = {n.strip("\u2066\u2069 ") for n in re.split(r", |، ", cited)}
+                    assert not names & only_later, (as_of, line)
+    # the 15 October 2025 Ain al-Asad phase: only sources public by then
+    phase = shipped.event("phase-ain-al-asad-mission")
+    hover = next(h for h in _hovers(gantt_figure(tl, shipped, EN)) if phase.title("en") in h)
+    for sid in phase.source_ids or (phase.source_id,):
+        src = shipped.sources[sid]
+        if src.published is not None and src.published.first_day() > day:
+            assert f"Source: {src.publisher('en')}" not in hover
+
+
+def test_hover_confidence_words_match_the_text(tl_late, shipped) -> None:
+    for loc in (EN, AR):
+        hovers = _hovers(gantt_figure(tl_late, shipped, loc))
+        assert not any(label("confidence.confirmed", loc) in h for h in hovers)
+        assert not any(f"{label('confidence', loc)}:" in h for h in hovers)
+        # a reported row carries the text's own tag
+        tag = label("chart.hover.reported", loc)
+        reported = [e for e in tl_late.milestones if e.confidence == "reported"]
+        assert reported and any(tag in h for h in hovers)
+
+
+def test_ain_al_asad_overrun_starts_at_the_original_deadline(shipped: Dataset) -> None:
+    tl = timeline(shipped, "2026-02-01")
+    state = tl.phase("phase-ain-al-asad-mission")
+    assert state.slipped and state.history[0].due == dt.date(2025, 9, 30)
+    for loc in (EN, AR):
+        gantt = gantt_figure(tl, shipped, loc)
+        y = lane_y(gantt, shipped.sites["ain-al-asad"].name(loc.lang))
+        assert [(a, b) for a, b, yy in overrun_spans(gantt) if yy == y] == [
+            ("2025-09-30", "2026-01-16")
+        ]
+        # the date announced on 31 December is a faint mark, not the deadline
+        announced = one(gantt, "superseded")
+        assert "2026-01-10" in announced.x and announced.opacity <= 0.4
+        assert "2026-01-10" not in one(gantt, "deadline").x
+    en = " ".join(notes_of(promise_figure(tl, shipped, EN)))
+    assert "Left 16–18 Jan. 2026, 108–110 days after the original deadline" in en
+
+
+@pytest.mark.parametrize("as_of", ["2025-10-15", "2026-02-01", "2026-11-30"])
+def test_legends_list_only_the_entries_a_chart_uses(shipped: Dataset, as_of: str) -> None:
+    tl = timeline(shipped, as_of)
+    for loc in (EN, AR):
+        for build in (gantt_figure, promise_figure):
+            chart = build(tl, shipped, loc)
+            shown = [t for t in chart.figure.data if t.showlegend is not False and t.name]
+            names = [re.sub(r"<[^>]+>|[\u2066-\u2069]", "", t.name) for t in shown]
+            assert len(names) == len(set(names)), names  # no entry twice
+            for trace in shown:
+                xs = [x for x in (trace.x or ()) if x is not None]
+                drawn = bool(xs) or trace.meta["role"] == "no-data"
+                assert drawn, (as_of, loc.lang, chart.name, trace.name)
+                if trace.type == "scatter" and trace.mode == "lines":
+                    pairs = list(zip(xs[::2], xs[1::2], strict=False))
+                    assert any(a != b for a, b in pairs), trace.name  # not a bar of no length
+            # plain words, no jargon
+            for word in ("firm", "Superseded", "in force", "Phase, to end", "Not known"):
+                assert not any(word in n for n in names), (word, names)
+
+
+@pytest.mark.parametrize("as_of", ["2025-10-15", "2026-02-01", "2026-11-30"])
+def test_the_time_axis_ends_shortly_after_the_last_date_shown(shipped: Dataset, as_of: str) -> None:
+    tl = timeline(shipped, as_of)
+    ticks = {}
+    for loc in (EN, AR):
+        for build in (gantt_figure, promise_figure):
+            chart = build(tl, shipped, loc)
+            dates = [tl.as_of]
+            for trace in chart.figure.data:
+                if trace.type == "bar" and trace.base is None:
+                    continue  # a legend swatch (the no-data zone is a shape)
+                if trace.type == "bar":
+                    for base, length in zip(trace.base or (), trace.x or (), strict=True):
+                        end = dt.date.fromisoformat(str(base)[:10])
+                        dates.append(end + dt.timedelta(milliseconds=length))
+                else:
+                    dates += [dt.date.fromisoformat(str(x)[:10]) for x in trace.x or () if x]
+            x1 = dt.date.fromisoformat(chart.figure.layout.xaxis.autorangeoptions.clipmax)
+            assert 0 <= (x1 - max(dates)).days <= 92, (as_of, chart.name, x1, max(dates))
+            ticks.setdefault(chart.name, []).append(tuple(chart.figure.layout.xaxis.tickvals))
+    # the same tick dates in both languages
+    for name, pair in ticks.items():
+        assert pair[0] == pair[1], name

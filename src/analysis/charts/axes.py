@@ -28,6 +28,9 @@ MARGIN_TOP = TOOLBAR_PX + TITLE_PX + AS_OF_ROW_PX
 #: The printed report is about 680 px wide; the plot, less the lane labels, about this much.
 #: Decisions about room for text (notes, labels) are made for print, the narrowest case.
 PRINT_PLOT_PX = 470
+#: In print the charts are scaled to 70 % (report.css), so the two fit one A4 page: the page's
+#: 680 px hold a figure laid out about 970 px wide, whose legend has room for this much.
+LEGEND_PLOT_PX = 560
 
 
 #: Tick steps tried in turn, in months; the first that gives at most ``max_ticks`` labels wins.
@@ -163,7 +166,7 @@ _LEGEND_CHAR_PX = {"en": 5.6, "ar": 4.1}
 _LEGEND_ENTRY_PX = 50
 
 
-def legend_grid(names: Sequence[str], lang: str, plot_px: int = PRINT_PLOT_PX - 50) -> LegendGrid:
+def legend_grid(names: Sequence[str], lang: str, plot_px: int = LEGEND_PLOT_PX) -> LegendGrid:
     """The columns and rows of a horizontal legend at the printed width: plotly wraps it at the
     plot's width, every column as wide as the widest entry (``entrywidth``). Names longer than
     half the width are on two lines (:func:`fit_legend_names`), so there are always at least
@@ -177,7 +180,7 @@ def legend_grid(names: Sequence[str], lang: str, plot_px: int = PRINT_PLOT_PX - 
     return LegendGrid(text_px, len(rows), extra)
 
 
-def legend_cap(lang: str, plot_px: int = PRINT_PLOT_PX - 50) -> int:
+def legend_cap(lang: str, plot_px: int = LEGEND_PLOT_PX) -> int:
     """The most characters a legend line may hold for two columns to fit the printed width."""
     return int((plot_px // 2 - _LEGEND_ENTRY_PX - 4) / _LEGEND_CHAR_PX[lang])
 

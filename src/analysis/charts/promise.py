@@ -50,7 +50,7 @@ from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
-_PX_PER_ROW = 88
+_PX_PER_ROW = 78
 #: The site on a row's label, and the phase's title under it in small type.
 _ROW_SITE = (30, 1)
 _ROW_TITLE = (36, 2)
