@@ -28,8 +28,8 @@ MARGIN_TOP = TOOLBAR_PX + TITLE_PX + AS_OF_ROW_PX
 #: The printed report is about 680 px wide; the plot, less the lane labels, about this much.
 #: Decisions about room for text (notes, labels) are made for print, the narrowest case.
 PRINT_PLOT_PX = 470
-#: In print the charts are scaled to 70 % (report.css), so the two fit one A4 page: the page's
-#: 680 px hold a figure laid out about 970 px wide, whose legend has room for this much.
+#: In print the charts are scaled to 68 % (report.css), so the two fit one A4 page: the page's
+#: 680 px hold a figure laid out about 1000 px wide, whose legend has room for this much.
 LEGEND_PLOT_PX = 560
 
 

@@ -62,7 +62,7 @@ from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
 # Geometry, in y units (one unit is _PX_PER_UNIT pixels; y grows downwards).
-_PX_PER_UNIT = 40
+_PX_PER_UNIT = 37
 _STRIP_DY = 0.32  # first level of point events below the lane's top edge
 _LEVEL_DY = 0.3  # between stacked levels of point events
 _STRIP_TO_ROW = 1.0  # from the last level of point events to the first bar

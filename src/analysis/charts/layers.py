@@ -81,7 +81,7 @@ def as_of_marker(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> 
             "yanchor": "bottom",
             "xanchor": toward_the_past(reverse),
             "name": "as-of",
-            "text": line(f"{label('as_of', loc)} {format_date(as_of, loc)}", loc),
+            "text": line(text("as_of_line", loc, date=format_date(as_of, loc)), loc),
             "showarrow": False,
             "font": {"size": 12, "color": PALETTE["as_of"]},
         }

@@ -50,12 +50,12 @@ from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
-_PX_PER_ROW = 78
+_PX_PER_ROW = 72
 #: The site on a row's label, and the phase's title under it in small type.
 _ROW_SITE = (30, 1)
 _ROW_TITLE = (36, 2)
 #: A note's phrases wrap at this many characters, on at most this many lines each.
-_NOTE_WRAP = (34, 3)
+_NOTE_WRAP = (44, 3)
 #: Pixels between the latest mark and the notes column (a diamond is 17 px wide).
 _NOTE_GAP_PX = 14
 #: How each status draws the bar between deadline and end: (role, colour, dash).
