@@ -28,9 +28,10 @@ MARGIN_TOP = TOOLBAR_PX + TITLE_PX + AS_OF_ROW_PX
 #: The printed report is about 680 px wide; the plot, less the lane labels, about this much.
 #: Decisions about room for text (notes, labels) are made for print, the narrowest case.
 PRINT_PLOT_PX = 470
-#: In print the charts are scaled to 68 % (report.css), so the two fit one A4 page: the page's
-#: 680 px hold a figure laid out about 1000 px wide, whose legend has room for this much.
-LEGEND_PLOT_PX = 560
+#: In print the charts are scaled to 64 % (report.css), so the two fit one A4 page: the page's
+#: 680 px hold a figure laid out about 1060 px wide, whose legend has room for this much (as on a
+#: desktop screen, where the report column is at most 60 rem).
+LEGEND_PLOT_PX = 700
 
 
 #: Tick steps tried in turn, in months; the first that gives at most ``max_ticks`` labels wins.
@@ -169,8 +170,8 @@ _LEGEND_ENTRY_PX = 50
 def legend_grid(names: Sequence[str], lang: str, plot_px: int = LEGEND_PLOT_PX) -> LegendGrid:
     """The columns and rows of a horizontal legend at the printed width: plotly wraps it at the
     plot's width, every column as wide as the widest entry (``entrywidth``). Names longer than
-    half the width are on two lines (:func:`fit_legend_names`), so there are always at least
-    two columns; ``extra_px`` is what their second lines add."""
+    a third of the width are on two lines (:func:`fit_legend_names`), so there are always
+    three columns; ``extra_px`` is what their second lines add."""
     lines = [plain_text(name.replace("<br>", "\n")).split("\n") for name in names] or [[""]]
     chars = [max(len(part) for part in parts) for parts in lines]
     text_px = math.ceil(max(chars) * _LEGEND_CHAR_PX[lang]) + 4
@@ -181,12 +182,12 @@ def legend_grid(names: Sequence[str], lang: str, plot_px: int = LEGEND_PLOT_PX) 
 
 
 def legend_cap(lang: str, plot_px: int = LEGEND_PLOT_PX) -> int:
-    """The most characters a legend line may hold for two columns to fit the printed width."""
-    return int((plot_px // 2 - _LEGEND_ENTRY_PX - 4) / _LEGEND_CHAR_PX[lang])
+    """The most characters a legend line may hold for three columns to fit the width."""
+    return int((plot_px // 3 - _LEGEND_ENTRY_PX - 4) / _LEGEND_CHAR_PX[lang])
 
 
 def fit_legend_names(data: Sequence[dict[str, Any]], loc: Locale) -> None:
-    """Put a legend name longer than half the printed width on two lines (in place)."""
+    """Put a legend name longer than a third of the width on two lines (in place)."""
     cap = legend_cap(loc.lang)
     for trace in data:
         name = trace.get("name")

@@ -254,12 +254,12 @@ def row_label(state: PhaseState, dataset: Dataset, loc: Locale, note: Sequence[s
     big = "<br>".join(line(esc(part), loc) for part in wrapped(name, *_ROW_SITE))
     title = label_or(f"chart.phase.{state.phase.id}", loc, state.phase.title(loc.lang))
     small = "<br>".join(
-        f'<span style="font-size:10px">{line(esc(part), loc)}</span>'
+        f'<span style="font-size:11px">{line(esc(part), loc)}</span>'
         for part in wrapped(title, *_ROW_TITLE)
     )
     colour = PALETTE["slip"] if state.missed or state.slipped else PALETTE["text"]
     said = "<br>".join(
-        f'<span style="font-size:11px;color:{colour}">{line(esc(part), loc)}</span>'
+        f'<span style="font-size:12px;color:{colour}">{line(esc(part), loc)}</span>'
         for part in note
     )
     return f"{big}<br>{small}" + (f"<br>{said}" if said else "")
