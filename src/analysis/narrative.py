@@ -547,11 +547,11 @@ class _Writer:
                 if self.arabic:
                     return nowrap(Markup("نحو أسبوع" if about else "أسبوع"))
                 return nowrap(Markup("about a week" if about else "a week"))
-            counted = self.count(weeks, "week", case)
-            if about:
-                counted = Markup("{} {}").format("نحو" if self.arabic else "about", counted)
-            return nowrap(counted)
-        months = self.count(i18n.relative_months(high), "month", case)
+            if about:  # «نحو أسبوعين»: the noun after نحو is genitive
+                counted = self.count(weeks, "week", "oblique")
+                return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", counted))
+            return nowrap(self.count(weeks, "week", case))
+        months = self.count(i18n.relative_months(high), "month", "oblique")
         return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", months))
 
     def exact(self, value: Any) -> bool:
