@@ -211,26 +211,50 @@ def test_golden(shipped: Dataset, as_of: str, previous: str | None, lang: str) -
 
 
 def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
-    """The headline of 15 October 2025 as the editors read it (the claims that the data
-    corrections leave standing)."""
-    en = html_to_text(report(shipped, "2025-10-15", "en").headline)
-    assert en.startswith(
-        "As of 15 October 2025, the coalition military mission against ISIS in Iraq is 15 days "
-        "past its September 2025 deadline["
+    """The three English headlines and the Arabic one of 30 November 2026 as review round 1
+    asked for them: short sentences, the October lede "Two weeks after …", Erbil "set to run
+    until September 2026, subject to conditions on the ground", the declared end attributed,
+    Ain al-Asad led by the original deadline, the cut-off lede with the state at that date."""
+    october = html_to_text(report(shipped, "2025-10-15", "en").headline)
+    assert october.startswith(
+        "Two weeks after the end-September 2025 deadline, no end had been announced for the "
+        "coalition military mission against ISIS in Iraq, the coalition advisers' exit from "
+        "Baghdad or the coalition advisers' exit from Ain al-Asad Air Base["
     )
-    assert ("], as are the coalition advisers' exit from Baghdad[1][2][5][6] and the coalition "
-            "advisers' exit from Ain al-Asad Air Base[") in en
-    assert "; UNAMI's final mandate is due to end on 31 December 2025[" in en
-    assert "], in about three months; " in en  # words for one to nine
-    assert "(JOC and headquarters)" not in en and "platform for Syria" not in en
-    ar = html_to_text(report(shipped, "2025-10-15", "ar").headline)
-    # The count before the object, the marker on the claim (the deadline), not on the figure.
+    unami = "The final mandate of the UN Assistance Mission for Iraq (UNAMI) is due to end"
+    assert unami in october
+    assert "], in about three months. " in october  # words for one to nine
+    assert ("is set to run until September 2026, subject to conditions on the ground"
+            ) in october and "due to end in September 2026" not in october
+    february = html_to_text(report(shipped, "2026-02-01", "en").headline)
+    assert february.startswith(
+        "The Higher Military Commission (HMC) said on 18 January 2026 that the coalition "
+        "military mission against ISIS in Iraq was complete["
+    )
+    assert "], 110 days after the end-September 2025 deadline[" in february
+    assert ("The coalition advisers' exit from Ain al-Asad Air Base ended on 16–18 January "
+            "2026[") in february.replace("\xa0", " ")
+    assert "108–110 days after the end-September 2025 deadline[" in february
+    assert "about a week after the 4–10 January 2026 date" in february.replace("\xa0", " ")
+    assert "was moved" not in february and "revised" not in february
+    assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
+    november = html_to_text(report(shipped, "2026-11-30", "en").headline)
+    assert november.startswith("This report’s information runs to 31 March 2026. By then, the "
+                               "Higher Military Commission (HMC) had said on 18 January 2026")
+    assert "Since then one deadline has passed: September 2026" in november
+    assert november.endswith("Whether it ended then is not known.")
+    ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "حتى 15 تشرين الأول 2025، تجاوزت المهمة العسكرية للتحالف الدولي ضد داعش في العراق "
-        "بـ15 يومًا موعدها النهائي المحدد في أيلول 2025["
+        "يستند هذا التقرير إلى معلومات متاحة حتى 31 آذار 2026. وحتى ذلك التاريخ، كانت اللجنة "
+        "العسكرية العليا قد أعلنت في 18 كانون الثاني 2026"
     )
-    assert "أي بعد نحو 3 أشهر" in ar
-    assert "(وفق التقارير)" not in ar and "منصة العمليات في سوريا" not in ar
+    assert "أما الموعد الوحيد الذي حلّ بعد ذلك" in ar and "ما إذا كانت قد انتهت حينها" in ar
+    assert "وفق التقارير" not in ar and "عُدِّل" not in ar and "إن كان" not in ar
+    ar_october = html_to_text(report(shipped, "2025-10-15", "ar").headline)
+    assert ar_october.startswith(
+        "حتى 15 تشرين الأول 2025، كان قد مضى أسبوعان على الموعد النهائي (نهاية أيلول 2025) "
+        "للمهمة العسكرية للتحالف الدولي ضد داعش في العراق، ولخروج مستشاري التحالف من بغداد"
+    )
 
 
 # --------------------------------------------------------------------------- figures

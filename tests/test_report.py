@@ -226,7 +226,7 @@ def test_building_a_report_does_not_import_pandas() -> None:
     assert out.stdout.split() == ["False", "True"], out.stdout + out.stderr
 
 
-# --------------------------------------------------------------------------- layout (review round 1)
+# ------------------------------------------------------------------ layout (review round 1)
 
 
 def test_one_section_order_on_screen_in_print_and_in_the_notebook() -> None:

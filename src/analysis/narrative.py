@@ -1372,7 +1372,8 @@ class _FirstUse:
     """Acronyms spelled out at their first use in reading order (``first_use`` in
     ``labels/house_style.json``): "the UN Assistance Mission for Iraq (UNAMI)" once,
     "UNAMI" after. Quotations, cited titles and tags are left alone; a name already
-    spelled out earlier (or in the same text) is not spelled out again."""
+    spelled out earlier (or in the same text) is not spelled out again. Headings
+    (``<strong>``) keep the short form: the entry beneath them spells it out."""
 
     def __init__(self, lang: str) -> None:
         self.rules = [
@@ -1387,7 +1388,7 @@ class _FirstUse:
         for index, piece in enumerate(pieces):
             if piece.startswith("<"):
                 name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
-                if name and name.group(1).lower() in {"blockquote", "cite", "q"}:
+                if name and name.group(1).lower() in {"blockquote", "cite", "q", "strong"}:
                     quoted += -1 if piece.startswith("</") else 1
                 continue
             if quoted > 0 or not piece:
