@@ -40,14 +40,27 @@ Decisions, in one place:
   and a range where their inputs are ("between 57 and 110 days").
 * **Dates keep their precision** ("September 2021", never "30 September 2021"); a
   range reads "1–2 July 2021" or "between A and B" («بين 1 و2 تموز 2021»).
-* **Lines never break badly**: a date's spaces are no-break spaces and a footnote
-  marker is glued to the word before it by a word joiner (U+2060).
-* **Lists of events are newest first** (statements, new records in "what changed").
-* **Footnotes**: each claim is marked with one ``[n]`` per source of its own row (a
-  deadline's sources for the deadline, the end's rows for the end), numbered in
-  order of first citation in reading order (headline, sites, statements, changes);
-  ``sources`` lists exactly those sources in that order, under an explanation of
-  the confidence marks ("reported", "unverified").
+* **Lines never break badly**: a date's spaces are no-break spaces, a footnote
+  marker is glued to the word before it by a word joiner (U+2060), and a date range,
+  a count with its noun and an outlet's name sit in a no-break span (:func:`nowrap`).
+* **Events and statements** list every point event (statements, announcements,
+  agreements, withdrawals, handovers, incidents) oldest first; "what changed" lists
+  new records newest first.
+* **Footnotes**: one cluster per claim, at its end, in ascending order: one ``[n]``
+  per source of its own row (a deadline's sources for the deadline, the end's rows
+  for the end), and only sources published by the report's date
+  (:func:`analysis.timeline.known_sources`). Numbers follow first citation in reading
+  order (headline, sites, statements, changes); ``sources`` lists exactly those.
+* **Confidence**: "reported" = carried by news reports but not confirmed by an
+  official statement or independent sources; "unverified" = confirmed by no one; the
+  note saying so (:attr:`Narrative.confidence`) sits directly under the headline.
+* **No bookkeeping**: never "the data record", "the latest event recorded"; a report
+  past its information's end says "this report's information runs to …" once, in the
+  lede. Declared ends are attributed to who declared them; a later announced date is
+  an announcement, never "the deadline was moved": an end is measured against the
+  original deadline first.
+* **Acronyms** are spelled out at their first use in reading order (``first_use`` in
+  ``labels/house_style.json``).
 * **Coverage**: the data reach a date (``Timeline.coverage``). A deadline after it
   with no recorded end is unknown, never overdue; a report more than
   :data:`BEYOND_DAYS` days past it leads with the cut-off and the deadlines passed
