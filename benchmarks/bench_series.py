@@ -29,7 +29,7 @@ from pathlib import Path
 
 from common import PYTHON, ROOT, record
 
-from analysis.build import expand_as_of
+from analysis.pipeline.plan import expand_as_of
 
 SERIES = "2024-09-01..2026-12-01"
 LANGS = ("ar", "en")

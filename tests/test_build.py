@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import Options, build, expand_as_of
+from analysis.pipeline.build import build
+from analysis.pipeline.plan import Options, expand_as_of
 from analysis.dataset import load_dataset
 from conftest import DATA_DIR, PROJECT_DIR
 
@@ -81,7 +82,7 @@ def test_writes_every_file(built) -> None:
         for ext in ("ipynb", "html", "pdf"):
             assert (out / AS_OF / lang / f"drawdown-report.{ext}").stat().st_size > 1000
     assert (out / "index.html").exists()
-    assert not list(out.glob(".staging-*")), "staging directory left behind"
+    assert not list(out.glob(".drawdown-staging-*")), "staging directory left behind"
     assert "2/2 done" in result.stderr  # the progress display
 
 

@@ -4,7 +4,7 @@ half-written report.
 What a second build does: it **waits**. ``drawdown build`` takes ``OUT/.drawdown.lock``
 (``flock``); a build that finds it taken says "another build is writing to OUT; waiting for
 it to finish" and polls for up to 600 s (``Options.lock_wait``), then gives up with exit 1
-and "gave up after N s". Files are published by ``rename`` from ``OUT/.staging-*``, never
+and "gave up after N s". Files are published by ``rename`` from ``OUT/.drawdown-staging-*``, never
 rewritten in place, so a reader holding a report open keeps the old file whole.
 """
 
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import Options, build, expand_as_of
+from analysis.pipeline.build import build
+from analysis.pipeline.plan import Options, expand_as_of
 from conftest import MINIMAL_DIR, PROJECT_DIR, copy_dataset
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,8 @@ import psutil
 import pytest
 from distributed import Client, LocalCluster
 
-from analysis.build import Options, build, expand_as_of
+from analysis.pipeline.build import build
+from analysis.pipeline.plan import Options, expand_as_of
 from conftest import DATA_DIR, PROJECT_DIR
 
 pytestmark = [
@@ -99,7 +100,7 @@ def test_series_on_two_workers_matches_a_local_build(cluster, tmp_path: Path) ->
             # The notebook ran on a worker, from the bytes it was sent: not from data/.
             injected = injected_parameters(folder / "drawdown-report.ipynb")
             assert "drawdown-task-" in injected and str(DATA_DIR.resolve()) not in injected
-    assert not list(out.glob(".staging-*")) and not (out / "_failed").exists()
+    assert not list(out.glob(".drawdown-staging-*")) and not (out / "_failed").exists()
     assert "2025-10-01" in (out / "index.html").read_text(encoding="utf-8")
     with Client(cluster.scheduler_address, set_as_default=False) as client:
         assert leftover_task_dirs(client) == []

@@ -75,8 +75,8 @@ def test_rebuilds_only_what_changed(tmp_path: Path) -> None:
 def test_failed_run_is_reported_in_status_and_keeps_the_current_report(tmp_path: Path) -> None:
     import nbformat
 
-    from analysis.build import Options, expand_as_of
-    from analysis.build import build as run_build
+    from analysis.pipeline.plan import Options, expand_as_of
+    from analysis.pipeline.build import build as run_build
 
     out = tmp_path / "out"
     assert run_build(Options(as_of=expand_as_of(AS_OF, None), langs=("en",), formats=("html",),
