@@ -230,7 +230,7 @@ def ar_digits_pdf(browser: Browser, pages: dict[str, Path], out_dir: Path) -> Pd
 
 # -- without a browser --------------------------------------------------------------------------
 def test_import_is_cheap() -> None:
-    code = "import sys, analysis.browser; print('playwright' in sys.modules)"
+    code = "import sys, analysis.browser; print('nbconvert' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

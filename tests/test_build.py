@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from analysis.dataset import load_dataset
 from analysis.pipeline.build import build
 from analysis.pipeline.plan import Options, expand_as_of
-from analysis.dataset import load_dataset
 from conftest import DATA_DIR, PROJECT_DIR
 
 pytestmark = pytest.mark.slow

@@ -3,8 +3,8 @@ printing, writes refused, SIGINT and SIGTERM.
 
 Each fault must exit non-zero with a message that says what happened, leave no partial file
 (no ``.drawdown-staging-*`` directory, no ``.*.tmp`` file) and the last good report byte for
-byte as it was, and a rerun afterwards must succeed. One good build (minimal data, English, HTML and PDF)
-is shared; every test hashes the published files itself before its fault.
+byte as it was, and a rerun afterwards must succeed. One good build (minimal data, English,
+HTML and PDF) is shared; every test hashes the published files itself before its fault.
 
 Writes refused, as root: root ignores permission bits, so ``chmod 0o555`` proves nothing here.
 Two ways that bind root too:

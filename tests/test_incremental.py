@@ -41,11 +41,10 @@ def test_rebuilds_only_what_changed(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     built = mtimes(out)
 
-    again, seconds = build(*common)
+    again, _ = build(*common)  # how fast a no-op build is: benchmarks/bench_build.py
     assert again.returncode == 0, again.stderr
     assert again.stderr.count("up to date, skipped") == 2
     assert mtimes(out) == built
-    assert seconds < 3, f"a no-op build took {seconds:.1f}s"
 
     only_en, _ = build(*common, "--lang", "en", "--compare-to", "2025-10-15")
     assert only_en.returncode == 0, only_en.stderr
@@ -75,8 +74,8 @@ def test_rebuilds_only_what_changed(tmp_path: Path) -> None:
 def test_failed_run_is_reported_in_status_and_keeps_the_current_report(tmp_path: Path) -> None:
     import nbformat
 
-    from analysis.pipeline.plan import Options, expand_as_of
     from analysis.pipeline.build import build as run_build
+    from analysis.pipeline.plan import Options, expand_as_of
 
     out = tmp_path / "out"
     assert run_build(Options(as_of=expand_as_of(AS_OF, None), langs=("en",), formats=("html",),

@@ -1,15 +1,18 @@
-"""Printing PDFs through Chromium's DevTools protocol over a pipe (stdlib only).
+"""Drive headless Chromium over its DevTools pipe (stdlib only): the one way this project does.
 
-Why not Playwright here: Playwright always enables the DevTools ``Runtime`` domain,
-and with it on, plotly.js runs ~75 % slower in the page (measured: 2.68 s against
-1.52 s for one report's charts), so printing through Playwright was slower than one
-``chromium --print-to-pdf`` process per report. Talking to Chromium directly over
-``--remote-debugging-pipe`` enables nothing we do not need, and one browser prints
-every report of a build in parallel tabs. Playwright stays the tool for the browser
-tests, where its console and network events are the point.
+Every page is opened the same way (:meth:`Chromium.open`): dialogs and ``window.print()``
+are answered inside the page and recorded, errors the page meets are recorded, every
+request to another host is refused and recorded (the ``Fetch`` domain; host lookups fail
+anyway), and readiness means loaded, fonts ready and every plotly chart drawn. The
+build's PDFs, the browser tests' screenshots and the static chart export all go through it.
 
-Protocol: JSON messages, each ended by a NUL byte; Chromium reads commands on fd 3
-and writes replies and events on fd 4.
+Why not Playwright: it always enables the DevTools ``Runtime`` domain, and with it on,
+plotly.js runs ~75 % slower in the page (measured: 2.68 s against 1.52 s for one report's
+charts). Nothing here enables ``Runtime``: what the page did is recorded by the page itself
+and read back with ``Runtime.evaluate``, which needs no domain.
+
+Protocol: JSON messages, each ended by a NUL byte; Chromium reads commands on fd 3 and
+writes replies and events on fd 4.
 """
 
 from __future__ import annotations
@@ -23,13 +26,10 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.files import write_atomic
-
-#: Flags for every Chromium we start (here and under Playwright in analysis.browser).
 #: Sandbox/GPU/shm flags make it run in containers and CI; the background-networking
 #: family stops Chromium phoning home (update checks, sync, component downloads, QUIC
 #: probes), which offline only produces refused connections and noise; and with every
@@ -53,36 +53,79 @@ QUIET_FLAGS = (
     "--metrics-recording-only",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
-#: The printing browser: headless, driven over a pipe.
 CHROMIUM_FLAGS = (
     "--headless",
     *QUIET_FLAGS,
     "--remote-debugging-pipe",
-    # Tabs print in parallel; none may be throttled for being in the background.
+    # Tabs load and print in parallel; none may be throttled for being in the background.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 )
 
-#: Dialogs would block the page forever and window.print() would clash with ours.
-_QUIET_PAGE = (
-    "window.alert = window.confirm = window.prompt = function () { return null; };"
-    "window.print = function () {};"
-)
+#: Installed in every page before its own scripts: dialogs answer at once (an unanswered
+#: alert() blocks the page forever) and window.print() does nothing (ours would fail with
+#: "already being printed"); both are recorded, as are errors and failed loads.
+_WATCH_PAGE = """(() => {
+  const log = window.__drawdown = {dialogs: [], errors: []};
+  const dialog = (type, answer) => (message) => {
+    log.dialogs.push(type + ': ' + String(message === undefined ? '' : message));
+    return answer;
+  };
+  window.alert = dialog('alert', undefined);
+  window.confirm = dialog('confirm', false);
+  window.prompt = dialog('prompt', null);
+  window.print = () => { log.dialogs.push('print: window.print() ignored'); };
+  const consoleError = console.error.bind(console);
+  console.error = (...args) => {
+    log.errors.push(args.map(String).join(' '));
+    consoleError(...args);
+  };
+  window.addEventListener('error', (event) => {
+    const target = event.target;
+    if (target && target !== window && (target.src || target.href)) {
+      log.errors.push('failed to load ' + (target.src || target.href));
+    } else {
+      log.errors.push('pageerror: ' + event.message);
+    }
+  }, true);
+  window.addEventListener('unhandledrejection', (event) => {
+    log.errors.push('pageerror: ' + String(event.reason));
+  });
+})();"""
 
-#: True once the page has loaded, every plotly chart has drawn, and fonts are ready.
+#: True once the page has loaded, fonts are ready and every plotly chart has drawn, and that
+#: has held for two further checks (traces draw just after ``.main-svg`` appears). Polled: a
+#: promise awaited from before the navigation committed would never settle.
 _READY = """(() => {
-  if (document.readyState !== 'complete') return false;
-  if (document.fonts && document.fonts.status !== 'loaded') return false;
-  const charts = document.querySelectorAll('.plotly-graph-div');
-  for (const c of charts) { if (!c.querySelector('.main-svg')) return false; }
-  return true;
+  const key = '__drawdownReadyChecks';
+  const charts = Array.from(document.querySelectorAll('.plotly-graph-div'));
+  const drawn = charts.every((div) => div.querySelector('.main-svg') !== null);
+  const fonts = !document.fonts || document.fonts.status === 'loaded';
+  if (!drawn || !fonts || document.readyState !== 'complete') { window[key] = 0; return false; }
+  window[key] = (window[key] || 0) + 1;
+  return window[key] > 2;
 })()"""
 
+_STATE = """(() => ({
+  loaded: document.readyState === 'complete',
+  dialogs: (window.__drawdown || {}).dialogs || [],
+  errors: (window.__drawdown || {}).errors || [],
+  svgs: document.querySelectorAll('.plotly-graph-div .main-svg').length,
+  dir: document.documentElement.dir || '',
+  lang: document.documentElement.lang || '',
+  height: Math.ceil(document.documentElement.scrollHeight),
+}))()"""
+
+#: Request URLs paused (and refused) by the Fetch domain: anything that is not a local file.
+_NETWORK = [{"urlPattern": p} for p in ("http:*", "https:*", "ws:*", "wss:*", "ftp:*")]
+
 A4_INCHES = (8.27, 11.69)
-MM = 1 / 25.4
-#: A4 minus 15 mm margins each side, in CSS pixels (96 per inch): the printed text width.
-PRINT_WIDTH_PX = round((210 - 2 * 15) / 25.4 * 96)
+#: Page margins of printed reports, top, right, bottom, left, in mm: the one place they are
+#: written. The header and footer sit inside the top and bottom margins.
+MARGINS_MM = (18.0, 15.0, 18.0, 15.0)
+#: A4 minus the left and right margins, in CSS pixels (96 per inch): the printed text width.
+PRINT_WIDTH_PX = round((210 - MARGINS_MM[1] - MARGINS_MM[3]) / 25.4 * 96)
 
 
 class CdpError(RuntimeError):
@@ -96,6 +139,7 @@ class PrintTimeout(RuntimeError):
     """
 
     def __init__(self, page: Path | str, timeout_s: float, step: str) -> None:
+        """Name the page, the time allowed and the step that ran out of it."""
         self.page = str(page)
         self.timeout_s = timeout_s
         self.step = step
@@ -112,7 +156,32 @@ class PdfJob:
     footer_template: str = "<span></span>"
     #: CSS added once the page is ready (e.g. @page margin boxes for Arabic-Indic numbers).
     extra_css: str = ""
-    margins_mm: tuple[float, float, float, float] = (18, 15, 18, 15)  # top, right, bottom, left
+
+
+@dataclass
+class Page:
+    """An open tab, and what it tried to do that a report must not."""
+
+    target: str
+    session: str
+    source: str
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class _Deadline:
+    def __init__(self, source: str, seconds: float) -> None:
+        self.source, self.seconds = source, seconds
+        self.end = time.monotonic() + seconds
+        self.step = "opening the page"
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def expired(self) -> PrintTimeout:
+        return PrintTimeout(self.source, self.seconds, self.step)
 
 
 class Chromium:
@@ -122,11 +191,13 @@ class Chromium:
     launches = 0
 
     def __init__(self, executable: str, *, timeout_s: float = 60) -> None:
+        """Start Chromium; ``timeout_s`` bounds each page (load, draw and print)."""
         Chromium.launches += 1
         self.executable, self.timeout_s = executable, timeout_s
         self._next_id = 0
         self._buffer = b""
-        self._events: list[dict[str, Any]] = []
+        self._replies: dict[int, dict[str, Any]] = {}
+        self._pages: dict[str, Page] = {}
         self._profile = tempfile.mkdtemp(prefix="drawdown-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
@@ -140,7 +211,9 @@ class Chromium:
 
         self.process = subprocess.Popen(
             [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             pass_fds=(3, 4),
             preexec_fn=pipes_on_3_and_4,
         )
@@ -148,17 +221,20 @@ class Chromium:
         os.close(from_chrome_w)
 
     def __enter__(self) -> Chromium:
+        """The browser, for a ``with`` block that closes it."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close the browser."""
         self.close()
 
     def close(self) -> None:
+        """Ask Chromium to exit, kill it if it does not, and remove its profile."""
         if self.process.poll() is None:
             try:
                 self.post("Browser.close")
                 self.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
+            except (OSError, CdpError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
         for fd in (self._to_chrome, self._from_chrome):
@@ -177,8 +253,10 @@ class Chromium:
 
     # ------------------------------------------------------------------ protocol
 
-    def post(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None) -> int:
+    def post(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> int:
+        """Send a command; return its id without waiting for the reply."""
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -193,21 +271,27 @@ class Chromium:
         return self._next_id
 
     def wait(self, message_id: int, timeout_s: float) -> dict[str, Any]:
+        """The reply to a command; events that arrive meanwhile are handled."""
         deadline = time.monotonic() + timeout_s
-        while True:
-            for i, event in enumerate(self._events):
-                if event.get("id") == message_id:
-                    del self._events[i]
-                    if "error" in event:
-                        raise CdpError(f"{event['error'].get('message')} ({message_id})")
-                    return event.get("result", {})
+        while message_id not in self._replies:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no reply to DevTools command {message_id}")
             self._read(remaining)
+        reply = self._replies.pop(message_id)
+        if "error" in reply:
+            raise CdpError(f"{reply['error'].get('message')} ({message_id})")
+        return reply.get("result", {})
 
-    def send(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None, *, timeout_s: float | None = None) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> dict[str, Any]:
+        """Send a command and wait for its reply."""
         return self.wait(self.post(method, params, session), timeout_s or self.timeout_s)
 
     def _read(self, timeout_s: float) -> None:
@@ -221,89 +305,199 @@ class Chromium:
         while b"\0" in self._buffer:
             raw, self._buffer = self._buffer.split(b"\0", 1)
             message = json.loads(raw)
-            if "id" in message:  # events are not needed: readiness is polled
-                self._events.append(message)
+            if "id" in message:
+                self._replies[message["id"]] = message
+            elif message.get("method") == "Fetch.requestPaused":
+                self._refuse(message)
+
+    def _refuse(self, event: dict[str, Any]) -> None:
+        """A request to another host: record it and fail it, as a blocked load."""
+        session = event.get("sessionId", "")
+        page = self._pages.get(session)
+        params = event["params"]
+        if page is not None:
+            page.blocked.append(params["request"]["url"])
+        self.post(
+            "Fetch.failRequest",
+            {"requestId": params["requestId"], "errorReason": "BlockedByClient"},
+            session,
+        )
+
+    # ------------------------------------------------------------------ pages
+
+    def open(
+        self,
+        sources: Sequence[Path | str],
+        *,
+        width: int = PRINT_WIDTH_PX,
+        height: int = 1100,
+        media: str = "print",
+    ) -> list[Page]:
+        """One watched tab per page (a local file, or ``about:blank``), all loading at once.
+
+        Every command is sent before any reply is awaited. ``width`` is the layout width:
+        plotly sizes its charts once, at load, to the window; wider than the printed page,
+        they would spill.
+        """
+        urls = [s if isinstance(s, str) else Path(s).resolve().as_uri() for s in sources]
+        # Always new tabs: in the tab Chromium opens at start, scripts registered to run on
+        # a new document do not run (measured, Chromium 142), and the watch must.
+        created = [self.post("Target.createTarget", {"url": "about:blank"}) for _ in urls]
+        targets = [self.wait(i, self.timeout_s)["targetId"] for i in created]
+        attached = [
+            self.post("Target.attachToTarget", {"targetId": t, "flatten": True}) for t in targets
+        ]
+        sessions = [self.wait(i, self.timeout_s)["sessionId"] for i in attached]
+        pages, pending = [], []
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        for target, session, url in zip(targets, sessions, urls, strict=True):
+            page = Page(target, session, url)
+            self._pages[session] = page
+            pages.append(page)
+            pending += [
+                self.post("Fetch.enable", {"patterns": _NETWORK}, session),
+                # Scripts to evaluate on a new document run only with the Page domain on.
+                self.post("Page.enable", {}, session),
+                self.post(
+                    "Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH_PAGE}, session
+                ),
+                self.post("Emulation.setEmulatedMedia", {"media": media}, session),
+                self.post("Emulation.setDeviceMetricsOverride", metrics, session),
+            ]
+        # Navigate only once the watch is installed everywhere: sent together, the new
+        # document sometimes came up without it (measured).
+        for message_id in pending:
+            self.wait(message_id, self.timeout_s)
+        navigating = [
+            self.post("Page.navigate", {"url": page.source}, page.session) for page in pages
+        ]
+        for message_id in navigating:
+            self.wait(message_id, self.timeout_s)
+        return pages
+
+    def close_page(self, page: Page) -> None:
+        """Close a tab (a browser-level command: it works even if the page is stuck)."""
+        self._pages.pop(page.session, None)
+        try:
+            self.post("Target.closeTarget", {"targetId": page.target})
+        except CdpError:
+            pass  # the browser is gone; the error that got us here is the one to tell
+
+    def evaluate(self, page: Page, expression: str, deadline: _Deadline) -> Any:
+        """The value of ``expression`` in the page (awaited if it is a promise)."""
+        params = {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        try:
+            reply = self.wait(self.post("Runtime.evaluate", params, page.session), deadline.left())
+        except TimeoutError:
+            raise deadline.expired() from None
+        if "exceptionDetails" in reply:
+            raise CdpError(f"{page.source}: {reply['exceptionDetails'].get('text', 'error')}")
+        return reply.get("result", {}).get("value")
+
+    def settle(self, pages: Sequence[Page], timeout_s: float | None = None) -> None:
+        """Wait until every page is ready; record what each did. :class:`PrintTimeout` else."""
+        timeout = timeout_s or self.timeout_s
+        deadline = _Deadline("", timeout)
+        waiting = list(pages)
+        params = {"expression": _READY, "returnByValue": True}
+        while waiting:
+            asked = [
+                (page, self.post("Runtime.evaluate", params, page.session)) for page in waiting
+            ]
+            for page, message_id in asked:
+                try:
+                    reply = self.wait(message_id, max(0.01, deadline.left()))
+                except TimeoutError:
+                    raise self._stuck(page, timeout) from None
+                if reply.get("result", {}).get("value"):
+                    waiting.remove(page)
+            if waiting and deadline.left() <= 0:
+                raise self._stuck(waiting[0], timeout)
+            if waiting:
+                time.sleep(0.015)  # polling the page, ~ once a frame
+        for page in pages:
+            page.info = self._state(page, self.timeout_s)
+            page.dialogs = list(page.info.get("dialogs", []))
+            page.errors = list(page.info.get("errors", []))
+
+    def _stuck(self, page: Page, timeout: float) -> PrintTimeout:
+        loaded = self._state(page, 1.0).get("loaded")
+        step = "waiting for the charts to draw and fonts to load" if loaded else "loading the page"
+        return PrintTimeout(page.source, timeout, step)
+
+    def _state(self, page: Page, timeout_s: float) -> dict[str, Any]:
+        params = {"expression": _STATE, "returnByValue": True}
+        try:
+            reply = self.wait(self.post("Runtime.evaluate", params, page.session), timeout_s)
+        except (TimeoutError, CdpError):
+            return {}
+        return reply.get("result", {}).get("value") or {}
 
     # ------------------------------------------------------------------ printing
 
-    def open_tabs(self, urls: Sequence[str]) -> list[tuple[str, str]]:
-        """One tab per URL, every command sent before any reply is awaited."""
-        # The tab Chromium opened at start is the first one: no new renderer to spawn.
-        first = [t["targetId"] for t in self.send("Target.getTargets")["targetInfos"]
-                 if t["type"] == "page"][:1]
-        created = [self.post("Target.createTarget", {"url": "about:blank"})
-                   for _ in urls[len(first):]]
-        targets = first + [self.wait(i, self.timeout_s)["targetId"] for i in created]
-        attached = [self.post("Target.attachToTarget", {"targetId": t, "flatten": True})
-                    for t in targets]
-        sessions = [self.wait(i, self.timeout_s)["sessionId"] for i in attached]
-        pending = []
-        for session, url in zip(sessions, urls, strict=True):
-            pending += [
-                self.post("Page.addScriptToEvaluateOnNewDocument", {"source": _QUIET_PAGE},
-                          session),
-                self.post("Emulation.setEmulatedMedia", {"media": "print"}, session),
-                # Lay the page out at the printed width from the start: plotly sizes its
-                # charts once, at load, to the window; wider than the page, they would spill.
-                self.post("Emulation.setDeviceMetricsOverride", {
-                    "width": PRINT_WIDTH_PX, "height": 1100, "deviceScaleFactor": 1,
-                    "mobile": False}, session),
-                self.post("Page.navigate", {"url": url}, session),
-            ]
-        for message_id in pending:
-            self.wait(message_id, self.timeout_s)
-        return list(zip(targets, sessions, strict=True))
+    def print_all(self, jobs: Sequence[PdfJob]) -> list[tuple[float, Page]]:
+        """Print every job, all tabs loading at once; return the seconds each took and its page.
 
-    def is_ready(self, session: str) -> bool:
-        result = self.send("Runtime.evaluate", {"expression": _READY, "returnByValue": True},
-                           session)
-        return bool(result.get("result", {}).get("value"))
+        Each PDF appears at its path only complete (temporary file and rename).
+        """
+        from analysis.files import write_atomic
 
-    def print_all(self, jobs: Sequence[PdfJob]) -> list[float]:
-        """Print every job, all tabs loading at once; return the seconds each took."""
         started = time.monotonic()
-        deadline = started + self.timeout_s
-        tabs = self.open_tabs([job.html.resolve().as_uri() for job in jobs])
+        pages = self.open([job.html for job in jobs])
         try:
-            waiting = dict(zip([s for _, s in tabs], jobs, strict=True))
-            while waiting:
-                for session in [s for s in waiting if self.is_ready(s)]:
-                    del waiting[session]
-                if waiting and time.monotonic() > deadline:
-                    job = next(iter(waiting.values()))
-                    raise PrintTimeout(job.html, self.timeout_s, "waiting for the charts to draw")
-                time.sleep(0.02)
-            for job, (_, session) in zip(jobs, tabs, strict=True):
+            self.settle(pages)
+            for job, page in zip(jobs, pages, strict=True):
                 if job.extra_css:
-                    self.send("Runtime.evaluate", {"expression": (
-                        "(() => { const s = document.createElement('style');"
-                        f" s.textContent = {json.dumps(job.extra_css)};"
-                        " document.head.appendChild(s); })()")}, session)
-            printing = [self.post("Page.printToPDF", _print_params(job), session)
-                        for job, (_, session) in zip(jobs, tabs, strict=True)]
-            seconds = []
-            for job, message_id in zip(jobs, printing, strict=True):
+                    self.send(
+                        "Runtime.evaluate",
+                        {
+                            "expression": (
+                                "(() => { const s = document.createElement('style');"
+                                f" s.textContent = {json.dumps(job.extra_css)};"
+                                " document.head.appendChild(s); })()"
+                            )
+                        },
+                        page.session,
+                    )
+            printing = [
+                self.post("Page.printToPDF", print_params(job), page.session)
+                for job, page in zip(jobs, pages, strict=True)
+            ]
+            done = []
+            for job, page, message_id in zip(jobs, pages, printing, strict=True):
+                left = max(1.0, started + self.timeout_s - time.monotonic())
                 try:
-                    pdf = self.wait(message_id, max(1.0, deadline - time.monotonic()))
+                    pdf = self.wait(message_id, left)
                 except TimeoutError:
                     raise PrintTimeout(job.html, self.timeout_s, "printing") from None
                 write_atomic(job.pdf, base64.b64decode(pdf["data"]))
-                seconds.append(time.monotonic() - started)
+                done.append((time.monotonic() - started, page))
         finally:
-            for target, _ in tabs:
-                try:
-                    self.post("Target.closeTarget", {"targetId": target})
-                except CdpError:
-                    break  # the browser is gone; the error that got us here is the one to tell
-        return seconds
+            for page in pages:
+                self.close_page(page)
+        return done
+
+    def screenshot(self, page: Page, *, width: int, full_page: bool) -> bytes:
+        """A PNG of the page at ``width`` CSS pixels (the whole page when ``full_page``)."""
+        height = int(page.info.get("height") or 800) if full_page else 800
+        clip = {"x": 0, "y": 0, "width": width, "height": max(1, height), "scale": 1}
+        params = {"format": "png", "clip": clip, "captureBeyondViewport": full_page}
+        return base64.b64decode(self.send("Page.captureScreenshot", params, page.session)["data"])
 
 
-def _print_params(job: PdfJob) -> dict[str, Any]:
-    top, right, bottom, left = (m * MM for m in job.margins_mm)
+def print_params(job: PdfJob) -> dict[str, Any]:
+    """``Page.printToPDF``'s parameters: A4, the margins, the header and footer."""
+    top, right, bottom, left = (m / 25.4 for m in MARGINS_MM)
     return {
-        "paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1],
-        "marginTop": top, "marginRight": right, "marginBottom": bottom, "marginLeft": left,
-        "printBackground": True, "displayHeaderFooter": True,
-        "headerTemplate": job.header_template, "footerTemplate": job.footer_template,
+        "paperWidth": A4_INCHES[0],
+        "paperHeight": A4_INCHES[1],
+        "marginTop": top,
+        "marginRight": right,
+        "marginBottom": bottom,
+        "marginLeft": left,
+        "printBackground": True,
+        "displayHeaderFooter": True,
+        "headerTemplate": job.header_template,
+        "footerTemplate": job.footer_template,
         "preferCSSPageSize": False,
     }

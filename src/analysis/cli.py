@@ -6,11 +6,12 @@ Exit codes: 0 success; 2 bad data or parameters (nothing written); 1 a run faile
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from analysis import __version__
@@ -61,6 +62,18 @@ def _listed(values: Sequence[str] | None, default: Sequence[str]) -> tuple[str, 
     return tuple(dict.fromkeys(item for item in items if item))
 
 
+def build_clock() -> Callable[[], dt.datetime] | None:
+    """``$SOURCE_DATE_EPOCH`` (reproducible-builds.org) as the build's clock, when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return lambda: moment
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """``drawdown build``: the arguments as :class:`Options`, then the build."""
     from analysis.pipeline.build import build
@@ -97,6 +110,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         executor=args.executor,
         scheduler=args.scheduler,
     )
+    clock = build_clock()
+    if clock is not None:
+        options = dataclasses.replace(options, clock=clock)
     return build(options)
 
 
