@@ -38,7 +38,8 @@ from analysis.terminal import format_problems, printable
 
 
 def _say(text: str) -> None:
-    print(printable(text, keep_newlines=True), file=sys.stderr)
+    """One line on stderr; anything echoed in it is escaped (a newline cannot forge a line)."""
+    print(printable(text), file=sys.stderr)
 
 
 def _terminate_on_sigterm() -> Callable[[], None]:
@@ -60,7 +61,8 @@ def _checked(options: Options) -> tuple[Any, list[Variant], str | None] | int:
     try:
         dataset = load_dataset(options.data_dir)
     except DataValidationError as exc:
-        _say(f"{options.data_dir}: {len(exc.problems)} problem(s); nothing was built\n")
+        _say(f"{options.data_dir}: {len(exc.problems)} problem(s); nothing was built")
+        print(file=sys.stderr)
         print(format_problems(exc.problems), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
@@ -191,7 +193,16 @@ class _Run:
             cell_timeout=options.cell_timeout,
             kernels=Kernels(),
             started=lambda v: self.progress.start(v.label),
+            ended=self._ended,
         )
+
+    def _ended(self, variant_result: VariantResult) -> None:
+        """Count a variant's run as ended (called as it ends: the running count is true)."""
+        label = variant_result.variant.label
+        if variant_result.ok:
+            self.progress.finish(label, True, f"{sum(variant_result.timings.values()):.1f}s")
+        else:
+            self.progress.finish(label, False, variant_result.error or "")
 
     def _run(
         self, todo: list[Variant], keys: dict[str, str], staging: Path, result: BuildResult
@@ -200,12 +211,10 @@ class _Run:
         for variant_result in self._executed(todo, contexts, staging):
             variant_result.key = keys[variant_result.variant.label]
             result.variants.append(variant_result)
-            label = variant_result.variant.label
-            if variant_result.ok:
-                self.progress.finish(label, True, f"{sum(variant_result.timings.values()):.1f}s")
-            else:
+            if self.options.executor == "dask":  # the local pool counts its own as they end
+                self._ended(variant_result)
+            if not variant_result.ok:
                 publish.keep_failed(variant_result, self.options.out)
-                self.progress.finish(label, False, variant_result.error or "")
         good = [r for r in result.variants if r.ok]
         if self.chromium and good:
             self._print(good, contexts)

@@ -182,10 +182,12 @@ def run_local(
     cell_timeout: int,
     kernels: Kernels,
     started: Callable[[Variant], None],
+    ended: Callable[[VariantResult], None],
 ) -> Iterator[VariantResult]:
     """Run every variant in a pool of ``jobs`` threads; yield each result as it completes.
 
-    ``started`` is called from the worker thread when a variant actually begins.
+    ``started`` and ``ended`` are called from the worker thread when a variant actually
+    begins and ends, so a count of what runs is never more than ``jobs``.
     """
     kernel = kernel_name()
     # nbconvert's and plotly's imports take seconds: pay them while the kernels run.
@@ -193,7 +195,7 @@ def run_local(
 
     def one(variant: Variant) -> VariantResult:
         started(variant)
-        return run_variant(
+        result = run_variant(
             variant,
             notebook,
             staging / variant.rel_dir,
@@ -203,6 +205,8 @@ def run_local(
             cell_timeout=cell_timeout,
             kernels=kernels,
         )
+        ended(result)
+        return result
 
     with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
         futures = [pool.submit(one, variant) for variant in todo]

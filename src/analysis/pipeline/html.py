@@ -61,7 +61,9 @@ def page_context(variant: Variant, info: BuildInfo) -> PageContext:
         ltr.format(label("code_version", loc), info.code_version),
         ltr.format(label("generated_at", loc), info.generated),
     ]
-    report_title = label("report_title", loc)
+    # The dataset's own title (datapackage.json title/title_ar), else the generic one.
+    own = info.title_ar if variant.lang == "ar" else info.title
+    report_title = own.strip() or label("report_title", loc)
     return PageContext(
         lang=variant.lang,
         dir=loc.dir,
