@@ -585,8 +585,9 @@ def test_print_pdfs_uses_one_browser(tmp_path: Path) -> None:
     assert [r.path for r in results] == [j.pdf_path for j in jobs]
     assert all(r.pages >= 1 for r in results)
     assert Chromium.launches == before + 1
-    arabic = subprocess.run(["pdftotext", str(tmp_path / "ar.pdf"), "-"], capture_output=True,
-                            text=True, check=True).stdout
+    arabic = subprocess.run(
+        ["pdftotext", str(tmp_path / "ar.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "١" in arabic  # Arabic-Indic page numbers from the @page margin boxes
 
 

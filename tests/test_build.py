@@ -181,9 +181,11 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(built, tmp_path
 
     def reports(tree: dict[str, str]) -> dict[str, str]:
         """Everything but the records of the attempt: status, index, log, _failed/."""
-        return {k: v for k, v in tree.items()
-                if not k.startswith(("_failed/", "_logs/"))
-                and k not in {"status.json", "index.html"}}
+        return {
+            k: v
+            for k, v in tree.items()
+            if not k.startswith(("_failed/", "_logs/")) and k not in {"status.json", "index.html"}
+        }
 
     assert reports(after) == reports(before)
     kept = nbformat.read(out / failed[0], as_version=4)
@@ -209,8 +211,9 @@ def test_browser_opens_each_report_offline(built, tmp_path: Path) -> None:
 
 
 def pdf_text(path: Path) -> str:
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
 
 
@@ -221,12 +224,15 @@ def pdf_pages(path: Path) -> int:
 
 def test_pdfs_embed_every_font_and_hold_the_text(built) -> None:
     out, _ = built
-    for lang, words in (("en", ["Ain al-Asad", "Erbil", "As of 15 October 2025", "Page 1 of"]),
-                        ("ar", ["عين الأسد", "أربيل", "تشرين الأول", "صفحة"])):
+    for lang, words in (
+        ("en", ["Ain al-Asad", "Erbil", "As of 15 October 2025", "Page 1 of"]),
+        ("ar", ["عين الأسد", "أربيل", "تشرين الأول", "صفحة"]),
+    ):
         pdf = out / AS_OF / lang / "drawdown-report.pdf"
         assert pdf.stat().st_size < 2 * 2**20
-        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
-                               check=True).stdout.splitlines()[2:]
+        fonts = subprocess.run(
+            ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
         assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
         text = pdf_text(pdf)
         for word in words:
@@ -234,8 +240,10 @@ def test_pdfs_embed_every_font_and_hold_the_text(built) -> None:
         assert 3 <= pdf_pages(pdf) <= 30
         assert pdf.read_bytes().count(b"/URI (https://") >= 10  # source links stay clickable
     assert "Noto Naskh Arabic".replace(" ", "") in subprocess.run(
-        ["pdffonts", str(out / AS_OF / "ar" / "drawdown-report.pdf")], capture_output=True,
-        text=True).stdout.replace(" ", "")
+        ["pdffonts", str(out / AS_OF / "ar" / "drawdown-report.pdf")],
+        capture_output=True,
+        text=True,
+    ).stdout.replace(" ", "")
 
 
 def _ppm(path: Path) -> tuple[int, int, bytes]:
@@ -252,8 +260,20 @@ def test_chart_pages_are_drawn_not_blank(built, tmp_path: Path) -> None:
         pdf = out / AS_OF / lang / "drawdown-report.pdf"
         pages = pdf_text(pdf).split("\f")
         number = next(i for i, page in enumerate(pages, start=1) if title in page)
-        subprocess.run(["pdftoppm", "-r", "40", "-f", str(number), "-l", str(number), str(pdf),
-                        str(tmp_path / lang)], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "40",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                str(pdf),
+                str(tmp_path / lang),
+            ],
+            check=True,
+        )
         _, _, pixels = _ppm(next(tmp_path.glob(f"{lang}-*.ppm")))
         blue = orange = 0
         for i in range(0, len(pixels) - 2, 3):
@@ -279,8 +299,13 @@ def test_combined_pdf_is_both_reports_back_to_back(built) -> None:
 
 def test_missing_chromium_exits_2_with_the_install_command(tmp_path: Path) -> None:
     env = {**os.environ, "DRAWDOWN_CHROMIUM": str(tmp_path / "no-such-chromium")}
-    result = subprocess.run([*DRAWDOWN, "build", "--as-of", AS_OF, "--out", str(tmp_path / "o")],
-                            capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [*DRAWDOWN, "build", "--as-of", AS_OF, "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert result.returncode == 2
     assert "no-such-chromium" in result.stderr and "apt-get install chromium" in result.stderr
     assert not (tmp_path / "o").exists()

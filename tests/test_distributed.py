@@ -75,11 +75,18 @@ def leftover_task_dirs(client: Client) -> list[str]:
     return [path for paths in client.run(scratch).values() for path in paths]
 
 
-
 def series_on(scheduler: str, dates: list, out: Path) -> Options:
     """HTML reports for ``dates`` in both languages, run on the Dask cluster at ``scheduler``."""
-    return Options(as_of=tuple(dates), langs=("ar", "en"), formats=("html",), out=out,
-                   executor="dask", scheduler=scheduler, quiet=True)
+    return Options(
+        as_of=tuple(dates),
+        langs=("ar", "en"),
+        formats=("html",),
+        out=out,
+        executor="dask",
+        scheduler=scheduler,
+        quiet=True,
+    )
+
 
 def test_series_on_two_workers_matches_a_local_build(cluster, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -106,11 +113,10 @@ def test_series_on_two_workers_matches_a_local_build(cluster, tmp_path: Path) ->
         assert leftover_task_dirs(client) == []
 
     local = tmp_path / "local"
-    assert build(
-        Options(
-            as_of=(dates[-1],), langs=("ar",), formats=("html",), out=local, quiet=True
-        )
-    ) == 0
+    assert (
+        build(Options(as_of=(dates[-1],), langs=("ar",), formats=("html",), out=local, quiet=True))
+        == 0
+    )
 
     def page(root: Path) -> str:
         """The page, without the build's time and commit (other commits land meanwhile)."""
@@ -147,17 +153,18 @@ def test_failing_notebook_on_the_cluster_is_kept_and_nothing_published(
     kept = out / "_failed" / "2025-10-15-en-drawdown-report.ipynb"
     assert "boom in cell" in kept.read_text(encoding="utf-8")
     status = json.loads((out / "status.json").read_text())
-    assert "RuntimeError: boom in cell" in status["variants"]["2025-10-15/en"]["last_failure"][
-        "error"
-    ]
+    assert (
+        "RuntimeError: boom in cell" in status["variants"]["2025-10-15/en"]["last_failure"]["error"]
+    )
 
 
 def test_a_worker_killed_mid_task_is_replaced_and_the_build_completes(tmp_path: Path) -> None:
     out = tmp_path / "out"
     dates = expand_as_of("2025-09-01,2025-10-01", None)
-    with local_cluster() as cluster, Client(
-        cluster.scheduler_address, set_as_default=False
-    ) as observer:
+    with (
+        local_cluster() as cluster,
+        Client(cluster.scheduler_address, set_as_default=False) as observer,
+    ):
         codes: list[int] = []
         options = series_on(cluster.scheduler_address, dates, out)
         builder = threading.Thread(target=lambda: codes.append(build(options)), daemon=True)

@@ -57,14 +57,32 @@ FAULTS: list[str] = []  # names of the faults injected, for the count at the end
 
 
 def build_args(data: Path, out: Path, *extra: str) -> list[str]:
-    return ["build", "--data", str(data), "--out", str(out), "--as-of", AS_OF, "--lang", "en",
-            *extra]
+    return [
+        "build",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+        *extra,
+    ]
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: int = 300,
-        preexec_fn=None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*DRAWDOWN, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=PROJECT_DIR, env=env, preexec_fn=preexec_fn)
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 300, preexec_fn=None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*DRAWDOWN, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=PROJECT_DIR,
+        env=env,
+        preexec_fn=preexec_fn,
+    )
 
 
 def hashes(out: Path) -> dict[str, str]:
@@ -74,7 +92,8 @@ def hashes(out: Path) -> dict[str, str]:
 def leftovers(out: Path) -> list[str]:
     """Staging directories and temporary files: what an interrupted write leaves behind."""
     return sorted(
-        str(p.relative_to(out)) for p in out.rglob("*")
+        str(p.relative_to(out))
+        for p in out.rglob("*")
         if p.name.startswith(".drawdown-staging-") or re.match(r"^\..*\.(tmp|part)$", p.name)
     )
 
@@ -116,8 +135,15 @@ def notebook_with(cell: str, tmp_path: Path) -> Path:
 
 
 def options(data: Path, out: Path, **kwargs) -> Options:
-    return Options(data_dir=data, as_of=tuple(expand_as_of(AS_OF, None)), langs=("en",),
-                   formats=("html", "pdf"), out=out, force=True, **kwargs)
+    return Options(
+        data_dir=data,
+        as_of=tuple(expand_as_of(AS_OF, None)),
+        langs=("en",),
+        formats=("html", "pdf"),
+        out=out,
+        force=True,
+        **kwargs,
+    )
 
 
 @contextlib.contextmanager
@@ -125,8 +151,9 @@ def immutable(path: Path) -> Iterator[None]:
     """``chattr +i``: nobody, root included, may create, rename or delete in ``path``."""
     done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"chattr +i is not possible here ({done.stderr.strip()}): "
-                    "no way to refuse root a write")
+        pytest.skip(
+            f"chattr +i is not possible here ({done.stderr.strip()}): no way to refuse root a write"
+        )
     try:
         yield
     finally:
@@ -184,8 +211,9 @@ class Started:
     """A build in a subprocess whose stderr is read as it comes (a thread drains it)."""
 
     def __init__(self, args: list[str]) -> None:
-        self.process = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                        text=True, cwd=PROJECT_DIR)
+        self.process = subprocess.Popen(
+            args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=PROJECT_DIR
+        )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -440,12 +468,15 @@ def chromium_killed(site, tmp_path_factory: pytest.TempPathFactory):
     wrapper.write_text(_KILLED_CHROMIUM.format(python=sys.executable, chromium=find_chromium()))
     wrapper.chmod(0o755)
     before = hashes(out)
-    result = run(*build_args(data, out, "--force"),
-                 env={**os.environ, "DRAWDOWN_CHROMIUM": str(wrapper)})
+    result = run(
+        *build_args(data, out, "--force"), env={**os.environ, "DRAWDOWN_CHROMIUM": str(wrapper)}
+    )
     FAULTS.append("Chromium killed while printing")
     manifest = json.loads((out / AS_OF / "manifest.json").read_text(encoding="utf-8"))
-    on_disk = {p.suffix[1:]: hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in (out / AS_OF / "en").glob("drawdown-report.*")}
+    on_disk = {
+        p.suffix[1:]: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (out / AS_OF / "en").glob("drawdown-report.*")
+    }
     return result, before, hashes(out), manifest, on_disk
 
 

@@ -21,8 +21,9 @@ AS_OF = dt.date(2025, 10, 15)
 
 
 def info(data_hash: str = "a" * 64, generated: str = "2026-01-01T00:00:00+00:00") -> BuildInfo:
-    return BuildInfo(generated, "/data", data_hash, "0.1+gabc", "c" * 64, {"python": "3"},
-                     "A title", "عنوان")
+    return BuildInfo(
+        generated, "/data", data_hash, "0.1+gabc", "c" * 64, {"python": "3"}, "A title", "عنوان"
+    )
 
 
 def variant(lang: str = "en") -> Variant:
@@ -39,8 +40,9 @@ def staged_result(staging: Path, lang: str, formats: tuple[str, ...], text: str)
     return result
 
 
-def publish_build(out: Path, staging: Path, text: str, formats=("html", "pdf", "ipynb"),
-                  data_hash: str = "a" * 64) -> list[VariantResult]:
+def publish_build(
+    out: Path, staging: Path, text: str, formats=("html", "pdf", "ipynb"), data_hash: str = "a" * 64
+) -> list[VariantResult]:
     results = [staged_result(staging / text, lang, formats, text) for lang in ("ar", "en")]
     for result in results:
         publish.publish_variant(result, out)
@@ -79,8 +81,11 @@ def test_saving_the_executed_notebook_does_not_change_the_key(tmp_path: Path) ->
 @pytest.mark.parametrize("change", ["source", "tag", "new-cell"])
 def test_what_the_notebook_does_changes_the_key(tmp_path: Path, change: str) -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    code = next(c for c in notebook.cells if c.cell_type == "code" and "parameters" not in
-                c.metadata.get("tags", []))
+    code = next(
+        c
+        for c in notebook.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    )
     if change == "source":
         code.source += "\n# changed"
     elif change == "tag":

@@ -17,6 +17,7 @@ DISPLAY_NAME = "Python (drawdown)"
 
 
 def install(prefix: str = sys.prefix) -> Path:
+    """Install the kernelspec under ``prefix``; it logs errors only. Returns its directory."""
     from ipykernel.kernelspec import install as install_kernelspec
 
     path = Path(
@@ -31,6 +32,7 @@ def install(prefix: str = sys.prefix) -> Path:
 
 
 def kernel_available(name: str = KERNEL_NAME) -> bool:
+    """True when a kernelspec called ``name`` is installed."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:

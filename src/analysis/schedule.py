@@ -91,6 +91,7 @@ def systemd_units(project: Path, out: Path, at: str, user: str | None) -> dict[s
 
 
 def ci_workflow(at: str) -> str:
+    """The GitHub Actions workflow that builds the reports nightly at ``at``."""
     hour, minute = _parse_time(at)
     return f"""\
 # Nightly build of the reports; the reports are kept as an artifact.
