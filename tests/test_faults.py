@@ -485,7 +485,7 @@ def test_chromium_killed_while_printing(site, chromium_killed) -> None:
     result, before, after, _, _ = chromium_killed
     assert result.returncode == 1, result.stderr
     assert "PDF printing failed" in result.stderr
-    assert "the previous ones stay as they were" in result.stderr
+    assert "the previous report stays as it was" in result.stderr
     assert "1 failed" in result.stderr.splitlines()[-2] or "1 failed" in result.stderr
     # Printed from staging, before publishing: the page and the PDF stay one build's pair.
     assert after == before, "a report file was replaced by a build whose print failed"

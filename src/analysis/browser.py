@@ -19,11 +19,14 @@ import base64
 import html
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
+import threading
 import urllib.parse
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -460,6 +463,91 @@ def _results(jobs: Sequence[PdfJob], printed) -> list[PdfResult]:
         )
         for job, (took, page) in zip(jobs, printed, strict=True)
     ]
+
+
+class Printer:
+    """One Chromium in a thread of its own, launched at once, printing each report as soon as
+    it is handed over (reports handed over together print together, in parallel tabs).
+
+    A build starts it while its kernels run, so the browser's start-up and its first tabs
+    cost nothing on the build's critical path. Each :meth:`submit` returns a future of the
+    :class:`PdfResult`; a page that times out fails its own batch, and a browser that died
+    fails everything after it, with the message saying so.
+    """
+
+    def __init__(self, executable: str, *, timeout_s: float, expected: int = 2) -> None:
+        """Launch Chromium (in the printer's thread) and prepare up to ``expected`` tabs."""
+        self.executable, self.timeout_s, self.expected = executable, timeout_s, expected
+        self._queue: queue.Queue[tuple[PrintJob, Future[PdfResult]] | None] = queue.Queue()
+        self._chromium: Chromium | None = None
+        self._thread = threading.Thread(target=self._run, name="drawdown-printer", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: PrintJob) -> Future[PdfResult]:
+        """Print ``job``; the future holds its result or the error."""
+        future: Future[PdfResult] = Future()
+        self._queue.put((job, future))
+        return future
+
+    def close(self, *, kill: bool = False) -> None:
+        """Print what was handed over, then close the browser (``kill``: stop it now)."""
+        chromium = self._chromium
+        if kill and chromium is not None:
+            chromium.process.kill()
+        self._queue.put(None)
+        self._thread.join()
+
+    def _batch(self) -> tuple[list[tuple[PrintJob, Future[PdfResult]]], bool]:
+        first = self._queue.get()
+        items, done = ([], True) if first is None else ([first], False)
+        while not done:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                done = True
+            else:
+                items.append(item)
+        return items, done
+
+    def _run(self) -> None:
+        failure: BaseException | None = None
+        try:
+            self._chromium = Chromium(self.executable, timeout_s=self.timeout_s)
+            self._chromium.prepare(min(self.expected, 4))
+        except Exception as exc:  # it did not start: every job says why
+            failure = exc
+        try:
+            done = False
+            while not done:
+                items, done = self._batch()
+                if items:
+                    failure = self._print(items, failure)
+        finally:
+            if self._chromium is not None:
+                self._chromium.close()
+
+    def _print(
+        self, items: list[tuple[PrintJob, Future[PdfResult]]], failure: BaseException | None
+    ) -> BaseException | None:
+        if failure is None and self._chromium is not None:
+            try:
+                pdf_jobs = [_pdf_job(job) for job, _ in items]
+                printed = _results(pdf_jobs, self._chromium.print_all(pdf_jobs))
+            except PrintTimeout as exc:  # that page's fault: the browser prints the next
+                for _, future in items:
+                    future.set_exception(exc)
+                return None
+            except Exception as exc:  # the browser is gone, or a job is bad
+                failure = exc
+            else:
+                for (_, future), result in zip(items, printed, strict=True):
+                    future.set_result(result)
+                return None
+        for _, future in items:
+            future.set_exception(failure or RuntimeError("the printing browser did not start"))
+        return failure
 
 
 def print_pdfs(

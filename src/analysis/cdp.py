@@ -97,15 +97,16 @@ _WATCH_PAGE = """(() => {
 #: True once the page has loaded, fonts are ready and every plotly chart has drawn, and that
 #: has held for two further checks (traces draw just after ``.main-svg`` appears). Polled: a
 #: promise awaited from before the navigation committed would never settle.
-_READY = """(() => {
+_READY = """((url) => {
   const key = '__drawdownReadyChecks';
+  if (document.URL !== url) { return false; }  // the navigation has not committed yet
   const charts = Array.from(document.querySelectorAll('.plotly-graph-div'));
   const drawn = charts.every((div) => div.querySelector('.main-svg') !== null);
   const fonts = !document.fonts || document.fonts.status === 'loaded';
   if (!drawn || !fonts || document.readyState !== 'complete') { window[key] = 0; return false; }
   window[key] = (window[key] || 0) + 1;
   return window[key] > 2;
-})()"""
+})"""
 
 _STATE = """(() => ({
   loaded: document.readyState === 'complete',
@@ -198,6 +199,7 @@ class Chromium:
         self._buffer = b""
         self._replies: dict[int, dict[str, Any]] = {}
         self._pages: dict[str, Page] = {}
+        self._ready_tabs: list[tuple[Page, tuple[int, int, str]]] = []
         self._profile = tempfile.mkdtemp(prefix="drawdown-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
@@ -325,24 +327,18 @@ class Chromium:
 
     # ------------------------------------------------------------------ pages
 
-    def open(
-        self,
-        sources: Sequence[Path | str],
-        *,
-        width: int = PRINT_WIDTH_PX,
-        height: int = 1100,
-        media: str = "print",
-    ) -> list[Page]:
-        """One watched tab per page (a local file, or ``about:blank``), all loading at once.
+    def prepare(
+        self, count: int, *, width: int = PRINT_WIDTH_PX, height: int = 1100, media: str = "print"
+    ) -> None:
+        """Make ``count`` watched blank tabs ahead of time (a build does it while its kernels
+        run): :meth:`open` uses them first, and only has to navigate."""
+        for page in self._new_tabs(count, width=width, height=height, media=media):
+            self._ready_tabs.append((page, (width, height, media)))
 
-        Every command is sent before any reply is awaited. ``width`` is the layout width:
-        plotly sizes its charts once, at load, to the window; wider than the printed page,
-        they would spill.
-        """
-        urls = [s if isinstance(s, str) else Path(s).resolve().as_uri() for s in sources]
+    def _new_tabs(self, count: int, *, width: int, height: int, media: str) -> list[Page]:
         # Always new tabs: in the tab Chromium opens at start, scripts registered to run on
-        # a new document do not run (measured, Chromium 142), and the watch must.
-        created = [self.post("Target.createTarget", {"url": "about:blank"}) for _ in urls]
+        # a new document do not run (measured, Chromium 156), and the watch must.
+        created = [self.post("Target.createTarget", {"url": "about:blank"}) for _ in range(count)]
         targets = [self.wait(i, self.timeout_s)["targetId"] for i in created]
         attached = [
             self.post("Target.attachToTarget", {"targetId": t, "flatten": True}) for t in targets
@@ -350,8 +346,8 @@ class Chromium:
         sessions = [self.wait(i, self.timeout_s)["sessionId"] for i in attached]
         pages, pending = [], []
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
-        for target, session, url in zip(targets, sessions, urls, strict=True):
-            page = Page(target, session, url)
+        for target, session in zip(targets, sessions, strict=True):
+            page = Page(target, session, "about:blank")
             self._pages[session] = page
             pages.append(page)
             pending += [
@@ -364,13 +360,35 @@ class Chromium:
                 self.post("Emulation.setEmulatedMedia", {"media": media}, session),
                 self.post("Emulation.setDeviceMetricsOverride", metrics, session),
             ]
-        # Navigate only once the watch is installed everywhere: sent together, the new
-        # document sometimes came up without it (measured).
+        # Navigate only once the watch is installed: sent together with the navigation, the
+        # new document sometimes came up without it (measured).
         for message_id in pending:
             self.wait(message_id, self.timeout_s)
-        navigating = [
-            self.post("Page.navigate", {"url": page.source}, page.session) for page in pages
-        ]
+        return pages
+
+    def open(
+        self,
+        sources: Sequence[Path | str],
+        *,
+        width: int = PRINT_WIDTH_PX,
+        height: int = 1100,
+        media: str = "print",
+    ) -> list[Page]:
+        """One watched tab per page (a local file, or ``about:blank``), all loading at once.
+
+        ``width`` is the layout width: plotly sizes its charts once, at load, to the window;
+        wider than the printed page, they would spill.
+        """
+        urls = [s if isinstance(s, str) else Path(s).resolve().as_uri() for s in sources]
+        shape = (width, height, media)
+        pages = []
+        while len(pages) < len(urls) and self._ready_tabs and self._ready_tabs[0][1] == shape:
+            pages.append(self._ready_tabs.pop(0)[0])
+        pages += self._new_tabs(len(urls) - len(pages), width=width, height=height, media=media)
+        navigating = []
+        for page, url in zip(pages, urls, strict=True):
+            page.source = url
+            navigating.append(self.post("Page.navigate", {"url": url}, page.session))
         for message_id in navigating:
             self.wait(message_id, self.timeout_s)
         return pages
@@ -399,10 +417,10 @@ class Chromium:
         timeout = timeout_s or self.timeout_s
         deadline = _Deadline("", timeout)
         waiting = list(pages)
-        params = {"expression": _READY, "returnByValue": True}
         while waiting:
             asked = [
-                (page, self.post("Runtime.evaluate", params, page.session)) for page in waiting
+                (page, self.post("Runtime.evaluate", _ready_params(page), page.session))
+                for page in waiting
             ]
             for page, message_id in asked:
                 try:
@@ -483,6 +501,10 @@ class Chromium:
         clip = {"x": 0, "y": 0, "width": width, "height": max(1, height), "scale": 1}
         params = {"format": "png", "clip": clip, "captureBeyondViewport": full_page}
         return base64.b64decode(self.send("Page.captureScreenshot", params, page.session)["data"])
+
+
+def _ready_params(page: Page) -> dict[str, Any]:
+    return {"expression": f"{_READY}({json.dumps(page.source)})", "returnByValue": True}
 
 
 def print_params(job: PdfJob) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -208,44 +209,66 @@ class _Run:
         self, todo: list[Variant], keys: dict[str, str], staging: Path, result: BuildResult
     ) -> None:
         contexts = {v.label: page_context(v, result.info) for v in todo}
-        for variant_result in self._executed(todo, contexts, staging):
-            variant_result.key = keys[variant_result.variant.label]
-            result.variants.append(variant_result)
-            if self.options.executor == "dask":  # the local pool counts its own as they end
-                self._ended(variant_result)
-            if not variant_result.ok:
-                publish.keep_failed(variant_result, self.options.out)
-        good = [r for r in result.variants if r.ok]
-        if self.chromium and good:
-            self._print(good, contexts)
-        for variant_result in good:
-            if variant_result.pdf_error:
+        printer = None
+        if self.chromium:  # the browser starts with the kernels, not after them
+            printer = pdf.start_printer(
+                self.chromium, timeout_s=self.options.print_timeout, expected=len(todo)
+            )
+        try:
+            self._execute_and_print(todo, keys, contexts, staging, result, printer)
+        except BaseException:
+            if printer is not None:
+                printer.close(kill=True)
+            raise
+        if printer is not None:
+            printer.close()
+        for variant_result in result.variants:
+            if variant_result.ok and variant_result.pdf_error:
                 variant_result.ok = False
                 variant_result.files = {}
-                continue
-            self._publish(variant_result)
+            elif variant_result.ok:
+                self._publish(variant_result)
         if self.options.combined:
             self._combine(result, staging)
         result.variants.sort(key=lambda r: (r.variant.as_of, r.variant.lang))
 
-    def _print(self, good: list[VariantResult], contexts: dict[str, PageContext]) -> None:
-        pdf.print_reports(
-            good,
-            contexts,
-            digits=self.options.digits,
-            chromium=self.chromium or "",
-            timeout_s=self.options.print_timeout,
-        )
-        failed = [r for r in good if r.pdf_error]
-        for variant_result in good:
-            if variant_result.pdf_error:
-                self.progress.fail_late(variant_result.variant.label, variant_result.pdf_error)
-            else:
-                self.progress.note(f"{variant_result.variant.label}: PDF ok")
-        if failed:
+    def _execute_and_print(
+        self,
+        todo: list[Variant],
+        keys: dict[str, str],
+        contexts: dict[str, PageContext],
+        staging: Path,
+        result: BuildResult,
+        printer: Any,
+    ) -> None:
+        """Run the variants; hand each staged page to the printer as soon as it is there."""
+        printing: dict[str, Any] = {}
+        started = time.monotonic()
+        for variant_result in self._executed(todo, contexts, staging):
+            variant_result.key = keys[variant_result.variant.label]
+            result.variants.append(variant_result)
+            label = variant_result.variant.label
+            if self.options.executor == "dask":  # the local pool counts its own as they end
+                self._ended(variant_result)
+            if not variant_result.ok:
+                publish.keep_failed(variant_result, self.options.out)
+            elif printer is not None:
+                job = pdf.print_job(variant_result, contexts[label], self.options.digits)
+                printing[label] = printer.submit(job)
+        for variant_result in result.variants:
+            if variant_result.variant.label in printing:
+                pdf.collect(variant_result, printing[variant_result.variant.label], started)
+                self._printed(variant_result)
+
+    def _printed(self, variant_result: VariantResult) -> None:
+        label = variant_result.variant.label
+        if variant_result.pdf_error:
+            self.progress.fail_late(label, variant_result.pdf_error)
             self.progress.note(
-                "PDF FAILED; those reports were not published: the previous ones stay as they were"
+                f"{label}: PDF FAILED; not published: the previous report stays as it was"
             )
+        else:
+            self.progress.note(f"{label}: PDF ok")
 
     def _publish(self, variant_result: VariantResult) -> None:
         out = self.options.out

@@ -1,5 +1,6 @@
 """Print the staged report pages to PDF with one Chromium, and combine each date's two PDFs.
 
+The browser starts with the build's kernels and prints each page as soon as it is staged.
 Printing reads the staged HTML, before anything is published: a variant's page and its PDF
 are published together or not at all, so a kill while printing leaves the previous report's
 HTML and PDF side by side, as they were.
@@ -9,52 +10,50 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.pipeline.html import PageContext
 from analysis.pipeline.plan import REPORT_STEM
 from analysis.pipeline.records import VariantResult
 
+if TYPE_CHECKING:
+    from analysis.browser import PdfResult, Printer, PrintJob
 
-def print_reports(
-    results: Sequence[VariantResult],
-    contexts: dict[str, PageContext],
-    *,
-    digits: str,
-    chromium: str,
-    timeout_s: float,
-) -> None:
-    """Print every result's staged HTML next to it; set ``files["pdf"]`` or ``pdf_error``."""
-    from analysis.browser import PrintJob, print_pdfs
 
-    jobs = []
-    for result in results:
-        context = contexts[result.variant.label]
-        html = result.files["html"]
-        jobs.append(
-            PrintJob(
-                html_path=html,
-                pdf_path=html.with_name(f"{REPORT_STEM}.pdf"),
-                lang=result.variant.lang,
-                header_title=context.title,
-                footer_text=context.report_title,
-                page_label=context.page_label,
-                digits=digits if result.variant.lang == "ar" else "western",
-            )
-        )
-    started = time.monotonic()
+def start_printer(chromium: str, *, timeout_s: float, expected: int) -> Printer:
+    """Launch the build's one Chromium now, in its own thread, while the kernels run."""
+    from analysis.browser import Printer
+
+    return Printer(chromium, timeout_s=timeout_s, expected=expected)
+
+
+def print_job(result: VariantResult, context: PageContext, digits: str) -> PrintJob:
+    """The print job of a variant's staged page: its PDF goes next to it, in staging."""
+    from analysis.browser import PrintJob
+
+    html = result.files["html"]
+    return PrintJob(
+        html_path=html,
+        pdf_path=html.with_name(f"{REPORT_STEM}.pdf"),
+        lang=result.variant.lang,
+        header_title=context.title,
+        footer_text=context.report_title,
+        page_label=context.page_label,
+        digits=digits if result.variant.lang == "ar" else "western",  # type: ignore[arg-type]
+    )
+
+
+def collect(result: VariantResult, printed: Future[PdfResult], started: float) -> None:
+    """Wait for a variant's PDF; set ``files["pdf"]``, or ``pdf_error`` (nothing is published)."""
     try:
-        printed = {p.path for p in print_pdfs(jobs, executable=chromium, timeout_s=timeout_s)}
-        error = ""
-    except Exception as exc:  # a hung or killed browser: these variants fail, nothing is published
-        printed, error = set(), f"PDF printing failed: {exc}"
-    for result, job in zip(results, jobs, strict=True):
-        if job.pdf_path in printed:
-            result.files["pdf"] = job.pdf_path
-            result.timings["pdf"] = time.monotonic() - started
-        else:
-            result.pdf_error = error or "PDF printing failed"
+        pdf = printed.result()
+    except Exception as exc:  # a hung, killed or missing browser: this variant fails
+        result.pdf_error = f"PDF printing failed: {exc}"
+        return
+    result.files["pdf"] = pdf.path
+    result.timings["pdf"] = time.monotonic() - started
 
 
 def combine(ar: Path, en: Path, staged: Path) -> str | None:
