@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 import threading
@@ -148,6 +149,7 @@ class _Run:
             if variant not in todo:
                 self.progress.skip(variant.label)
         if todo:
+            result.info = info = dataclasses.replace(info, tools=records.tool_versions())
             with publish.staging_dir(out) as staging:
                 self._run(todo, keys, staging, result)
             for as_of in sorted({r.variant.as_of for r in result.variants if r.ok}):
@@ -161,7 +163,10 @@ class _Run:
                 )
         records.write_status(out, result.variants, info.generated)
         records.write_log(out, self.variants, result.variants, info.generated)
-        records.write_index(out, info)
+        if todo or not (out / "index.html").exists():
+            # A build that ran nothing changed no report: the index stands (and a no-op
+            # build stays well under a second without loading Jinja).
+            records.write_index(out, info)
         return self._report(result)
 
     def _report(self, result: BuildResult) -> int:

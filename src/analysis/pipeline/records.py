@@ -34,7 +34,8 @@ class BuildInfo:
     data_hash: str
     code_version: str
     code_hash: str
-    tools: dict[str, str]
+    #: Filled in only when something is built (reading package metadata takes ~0.4 s).
+    tools: dict[str, str] = dataclasses.field(default_factory=dict)
     title: str = ""
     title_ar: str = ""
 
@@ -135,7 +136,6 @@ def build_info(options: Options, dataset: Any) -> BuildInfo:
         data_hash=dataset.data_hash,
         code_version=code_version(),
         code_hash=code_hash(),
-        tools=tool_versions(),
         title=getattr(dataset, "title", ""),
         title_ar=getattr(dataset, "title_ar", ""),
     )
