@@ -158,3 +158,39 @@ PIPELINE_OWNED = [
 def test_delivery_modules_are_under_600_lines(name: str) -> None:
     lines = NAMES[name].read_text(encoding="utf-8").count("\n")
     assert lines <= 600, f"{name}: {lines} lines"
+
+
+def local_imports(path: Path) -> list[tuple[int, str]]:
+    """Imports inside functions, each with the comment that justifies it (or "")."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(lines))
+    found = []
+    for func in ast.walk(tree):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        body_imports = [
+            node for node in ast.walk(func) if isinstance(node, ast.Import | ast.ImportFrom)
+        ]
+        for node in body_imports:
+            # The comment sits on the line above the import (or above a run of imports).
+            above = node.lineno - 2
+            while above >= 0 and re.match(r"\s*(from|import)\s", lines[above]):
+                above -= 1
+            comment = lines[above].strip() if above >= 0 else ""
+            found.append((node.lineno, comment if comment.startswith("#") else ""))
+    return found
+
+
+@pytest.mark.parametrize("name", PIPELINE_OWNED)
+def test_local_imports_say_what_they_save(name: str) -> None:
+    """A function-local import is allowed where it buys start-up time, and says so."""
+    bare = [line for line, comment in local_imports(NAMES[name]) if not comment]
+    assert bare == [], f"{name}: local imports without a comment at lines {bare}"
+
+
+def test_the_pages_inline_the_plotly_js_the_charts_are_drawn_with() -> None:
+    """The renderer reads the vendored file itself (importing plotly costs ~1 s)."""
+    from analysis.charts import plotly_js
+    from analysis.pipeline.html import PLOTLY_JS
+
+    assert PLOTLY_JS.read_text(encoding="utf-8") == plotly_js()

@@ -209,7 +209,6 @@ def test_unreachable_scheduler_exits_2_naming_it_and_writes_nothing(
 ) -> None:
     monkeypatch.setenv("DRAWDOWN_DASK_TIMEOUT", "3")
     out = tmp_path / "out"
-    started = time.monotonic()
     code = build(
         Options(
             as_of=expand_as_of("2025-09-01,2025-10-01", None),
@@ -221,7 +220,6 @@ def test_unreachable_scheduler_exits_2_naming_it_and_writes_nothing(
         )
     )
     assert code == 2  # checked with the other parameters, before any work
-    assert time.monotonic() - started < 30
     stderr = capsys.readouterr().err
     assert "--scheduler tcp://127.0.0.1:1: no Dask scheduler answers there" in stderr
     assert "nothing was built" in stderr and not out.exists()

@@ -286,9 +286,8 @@ def test_a_cell_over_its_timeout(site, tmp_path: Path, capfd) -> None:
     data, out = site
     before = hashes(out)
     notebook = notebook_with("import time; time.sleep(30)", tmp_path)
-    started = time.monotonic()
+    # Without the timeout the cell would finish and the build exit 0.
     assert build(options(data, out, notebook=notebook, cell_timeout=2)) == 1
-    assert time.monotonic() - started < 25, "the timeout did not stop the cell"
     err = capfd.readouterr().err
     assert re.search(r"en failed: CellTimeoutError: .*timed out.* after 2 seconds", err), err
     assert alive(kernels_of(os.getpid())) == [], "the timed-out kernel is still running"

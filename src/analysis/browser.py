@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from analysis.cdp import MARGINS_MM, QUIET_FLAGS, Chromium, PdfJob, PrintTimeout
+from analysis.cdp import MARGINS_MM, QUIET_FLAGS, Chromium, PdfJob, PrintTimeout, _Deadline
 from analysis.files import write_atomic
 
 __all__ = [
@@ -404,8 +404,6 @@ class Browser:
         if fmt not in ("png", "svg"):
             raise ValueError(f"fmt must be 'png' or 'svg', not {fmt!r}")
         chromium = self._require(timeout_s)
-        from analysis.cdp import _Deadline
-
         deadline = _Deadline("<plotly figure>", chromium.timeout_s)
         deadline.step = f"exporting {fmt}"
         page = self._image_page_for(chromium, plotly_js, deadline)

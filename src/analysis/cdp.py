@@ -18,6 +18,7 @@ writes replies and events on fd 4.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -29,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from analysis.files import write_atomic
 
 #: Sandbox/GPU/shm flags make it run in containers and CI; the background-networking
 #: family stops Chromium phoning home (update checks, sync, component downloads, QUIC
@@ -203,24 +206,27 @@ class Chromium:
         self._profile = tempfile.mkdtemp(prefix="drawdown-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
-
-        def pipes_on_3_and_4() -> None:
-            # Chromium reads commands on fd 3 and writes on fd 4. Copy both ends out of
-            # the way first: one of them may already sit on 3 or 4.
-            read_end, write_end = os.dup(to_chrome_r), os.dup(from_chrome_w)
-            os.dup2(read_end, 3)
-            os.dup2(write_end, 4)
-
-        self.process = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(3, 4),
-            preexec_fn=pipes_on_3_and_4,
-        )
+        # Chromium reads commands on fd 3 and writes on fd 4. A shell puts the pipe ends
+        # there and execs Chromium: no preexec_fn, which is unsafe while other threads run
+        # (a build starts its kernels at the same time). The ends are first moved to fds
+        # >= 10, so "3<&r 4>&w" cannot clobber one with the other.
+        child_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        child_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
         os.close(to_chrome_r)
         os.close(from_chrome_w)
+        script = f'exec "$0" "$@" 3<&{child_r} 4>&{child_w} {child_r}<&- {child_w}>&-'
+        argv = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile}", "about:blank"]
+        try:
+            self.process = subprocess.Popen(
+                ["/bin/sh", "-c", script, *argv],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(child_r, child_w),
+            )
+        finally:
+            os.close(child_r)
+            os.close(child_w)
 
     def __enter__(self) -> Chromium:
         """The browser, for a ``with`` block that closes it."""
@@ -458,8 +464,6 @@ class Chromium:
 
         Each PDF appears at its path only complete (temporary file and rename).
         """
-        from analysis.files import write_atomic
-
         started = time.monotonic()
         pages = self.open([job.html for job in jobs])
         try:

@@ -25,8 +25,10 @@ See docs/distributed.md for starting a cluster.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
+import socket
 import tempfile
 import threading
 import uuid
@@ -35,6 +37,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analysis.pipeline.execute import background_renderer, kernel_name, run_variant
 from analysis.pipeline.plan import REPORT_STEM, Variant
 from analysis.pipeline.records import VariantResult, code_hash
 
@@ -64,6 +67,7 @@ def connect_timeout() -> float:
 
 def data_files(data_dir: Path) -> dict[str, bytes]:
     """Every file of the data package, as ``{path relative to data_dir: bytes}``."""
+    # Only the client needs it, once; the worker unpacks what it is sent.
     from analysis.dataset import package_files
 
     root = data_dir.resolve()
@@ -101,6 +105,7 @@ def run_on_dask(
             yield VariantResult(variant, ok=False, error=message)
 
     try:
+        # Dask's client takes ~2 s to import, and may be missing: checked here, reported.
         from distributed import Client, as_completed
     except ImportError as exc:
         yield from fail_all(
@@ -229,8 +234,6 @@ def _worker_renderer() -> Future[HtmlRenderer]:
     nbconvert's and plotly's imports take seconds: the first task pays them while its
     kernel runs, as a local build does.
     """
-    from analysis.pipeline.execute import background_renderer
-
     global _renderer
     with _setup_lock:
         if _renderer is None or (_renderer.done() and _renderer.exception() is not None):
@@ -240,8 +243,6 @@ def _worker_renderer() -> Future[HtmlRenderer]:
 
 def _worker_kernel() -> str:
     """The project's kernel when installed on this worker, else ``python3``."""
-    from analysis.pipeline.execute import kernel_name
-
     global _kernel
     with _setup_lock:
         if _kernel is None:
@@ -252,6 +253,7 @@ def _worker_kernel() -> str:
 def _scratch_root() -> str | None:
     """The Dask worker's own directory (purged if the worker dies), else the system's."""
     try:
+        # Imported where it runs: on a worker, where Dask is loaded already.
         from distributed import get_worker
 
         return get_worker().local_directory
@@ -261,12 +263,11 @@ def _scratch_root() -> str | None:
 
 def _worker_name() -> str:
     try:
+        # Imported where it runs: on a worker, where Dask is loaded already.
         from distributed import get_worker
 
         return str(get_worker().address)
     except (ImportError, ValueError):
-        import socket
-
         return socket.gethostname()
 
 
@@ -292,10 +293,8 @@ def _run_task(
     "data_hash"}``; a failed run still returns its executed notebook when there is one.
     Everything happens in a fresh temporary directory, removed afterwards.
     """
-    import dataclasses
-
+    # The dataset module takes ~0.4 s to import: the client does not need it.
     from analysis.dataset import hash_data
-    from analysis.pipeline.execute import run_variant
 
     renderer = _worker_renderer()
     answer: dict[str, Any] = {

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from analysis.browser import ChromiumNotFound, find_chromium
+from analysis.dataset import DataValidationError, load_dataset
 from analysis.pipeline import pdf, publish, records
 from analysis.pipeline.execute import Kernels, run_local
 from analysis.pipeline.html import PageContext, page_context
@@ -58,8 +60,6 @@ def _terminate_on_sigterm() -> Callable[[], None]:
 
 def _checked(options: Options) -> tuple[Any, list[Variant], str | None] | int:
     """The dataset, the variants and Chromium; or exit 2 having said why."""
-    from analysis.dataset import DataValidationError, load_dataset
-
     try:
         dataset = load_dataset(options.data_dir)
     except DataValidationError as exc:
@@ -71,8 +71,6 @@ def _checked(options: Options) -> tuple[Any, list[Variant], str | None] | int:
         variants = plan(options, dataset)
         chromium = None
         if "pdf" in options.formats:
-            from analysis.browser import ChromiumNotFound, find_chromium
-
             try:
                 chromium = find_chromium()
             except ChromiumNotFound as exc:
@@ -186,6 +184,7 @@ class _Run:
     ) -> Iterator[VariantResult]:
         options = self.options
         if options.executor == "dask":
+            # Dask's client takes ~2 s to import: only builds that use it pay.
             from analysis.distributed import run_on_dask
 
             yield from run_on_dask(todo, options, contexts, staging, self.progress)

@@ -11,6 +11,8 @@ interrupted build stops those and no other process.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from analysis.kernel import KERNEL_NAME, kernel_available
 from analysis.pipeline.html import HtmlRenderer, PageContext
 from analysis.pipeline.plan import REPORT_STEM, Variant
 from analysis.pipeline.records import VariantResult
@@ -49,15 +52,13 @@ class Kernels:
 
     def stop_all(self) -> None:
         """Kill every kernel this build started (and nothing else): used on interrupt."""
-        import os
-        import signal
-
         for pid in self.pids():
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
 
     def manager_class(self) -> type:
         """A kernel manager class that registers each of its kernels here when it starts."""
+        # jupyter_client takes ~1 s to import: paid by builds that run a kernel, not by the rest.
         from jupyter_client.manager import AsyncKernelManager
 
         registry = self
@@ -72,8 +73,6 @@ class Kernels:
 
 def kernel_name() -> str:
     """The project's kernel when installed, else ``python3``."""
-    from analysis.kernel import KERNEL_NAME, kernel_available
-
     return KERNEL_NAME if kernel_available() else "python3"
 
 
@@ -131,6 +130,7 @@ def run_variant(
     kernels: Kernels | None = None,
 ) -> VariantResult:
     """Execute the notebook and render its page, both into ``work`` (absolute)."""
+    # nbformat (jsonschema) takes ~0.5 s to import: paid by the first variant, in its thread.
     import nbformat
 
     result = VariantResult(variant)

@@ -12,27 +12,20 @@ import subprocess
 import time
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from analysis.browser import PdfResult, Printer, PrintJob
 from analysis.pipeline.html import PageContext
 from analysis.pipeline.plan import REPORT_STEM
 from analysis.pipeline.records import VariantResult
 
-if TYPE_CHECKING:
-    from analysis.browser import PdfResult, Printer, PrintJob
-
 
 def start_printer(chromium: str, *, timeout_s: float, expected: int) -> Printer:
     """Launch the build's one Chromium now, in its own thread, while the kernels run."""
-    from analysis.browser import Printer
-
     return Printer(chromium, timeout_s=timeout_s, expected=expected)
 
 
 def print_job(result: VariantResult, context: PageContext, digits: str) -> PrintJob:
     """The print job of a variant's staged page: its PDF goes next to it, in staging."""
-    from analysis.browser import PrintJob
-
     html = result.files["html"]
     return PrintJob(
         html_path=html,

@@ -10,10 +10,13 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import importlib.util
 import shutil
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from analysis.dates import DateFormatError, parse_as_of
 from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
@@ -241,10 +244,6 @@ def _executor_problems(options: Options) -> list[str]:
 
 def scheduler_problems(address: str | None) -> list[str]:
     """A Dask scheduler that is named, importable and answering, checked before any work."""
-    import importlib.util
-    import socket
-    from urllib.parse import urlsplit
-
     if not address:
         return ["--executor dask needs --scheduler tcp://HOST:8786"]
     if importlib.util.find_spec("distributed") is None:

@@ -20,6 +20,7 @@ from analysis import __version__
 from analysis.files import write_atomic
 from analysis.paths import PACKAGE_DIR, PROJECT_DIR, TEMPLATES_DIR
 from analysis.pipeline.plan import Options, Variant
+from analysis.terminal import printable
 
 #: The mark of the index page this tool writes (an index.html without it is the user's).
 INDEX_MARK = b'class="drawdown-index"'
@@ -117,6 +118,7 @@ def code_hash() -> str:
 
 def tool_versions() -> dict[str, str]:
     """The versions of Python and the packages that shape a report."""
+    # Reading package metadata takes ~0.4 s: only builds that write a manifest pay it.
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {"python": sys.version.split()[0]}
@@ -181,8 +183,6 @@ def variant_key(variant: Variant, options: Options, data_hash: str, code: str) -
 
 
 def _warn(text: str) -> None:
-    from analysis.terminal import printable
-
     print(f"drawdown build: warning: {printable(text)}", file=sys.stderr)
 
 
@@ -287,6 +287,7 @@ def write_manifest(
 
 def write_timeline_csv(out: Path, as_of: dt.date, dataset: Any, options: Options) -> Path:
     """``OUT/<as_of>/timeline.csv``: the phases and events of the report, formula-safe."""
+    # The timeline model and its imports take ~0.6 s: a no-op build and the Dask worker skip them.
     from analysis.export import timeline_rows, to_csv
     from analysis.timeline import timeline
 
@@ -411,6 +412,7 @@ def write_index(out: Path, info: BuildInfo | None = None) -> Path | None:
     attempt to rebuild it failed (the published report is then the last good one). An
     ``index.html`` the user wrote is left alone (with a warning): returns None then.
     """
+    # Jinja takes ~0.4 s to import: a no-op build writes no index and skips it.
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     path = out / "index.html"
