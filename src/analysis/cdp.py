@@ -206,10 +206,11 @@ class Chromium:
         self._profile = tempfile.mkdtemp(prefix="drawdown-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
-        # Chromium reads commands on fd 3 and writes on fd 4. A shell puts the pipe ends
-        # there and execs Chromium: no preexec_fn, which is unsafe while other threads run
-        # (a build starts its kernels at the same time). The ends are first moved to fds
-        # >= 10, so "3<&r 4>&w" cannot clobber one with the other.
+        # Chromium reads commands on fd 3 and writes on fd 4. bash puts the pipe ends there
+        # and execs Chromium: no preexec_fn, which is unsafe while other threads run (a
+        # build starts its kernels at the same time). The ends are first moved to fds >= 10
+        # (bash, not sh: dash takes single-digit fds only), so "3<&r 4>&w" cannot clobber
+        # one with the other.
         child_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
         child_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
         os.close(to_chrome_r)
@@ -218,7 +219,7 @@ class Chromium:
         argv = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile}", "about:blank"]
         try:
             self.process = subprocess.Popen(
-                ["/bin/sh", "-c", script, *argv],
+                [shutil.which("bash") or "/bin/bash", "-c", script, *argv],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
