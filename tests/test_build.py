@@ -130,29 +130,8 @@ def test_index_lists_both_languages(built) -> None:
     assert "العربية" in index and "English" in index
 
 
-def test_bad_parameters_exit_2_before_any_kernel(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    for args, needle in [
-        (["--as-of", "2025-13-01"], "month 13"),
-        (["--as-of", "2025-10-15", "--sites", "atlantis"], "atlantis"),
-        (["--as-of", "2025-10-15", "--compare-to", "2026-01-01"], "--compare-to"),
-        (["--as-of", "2025-01-01..2025-03-01"], "--every"),
-    ]:
-        result = run("build", "--out", str(out), *args, timeout=60)
-        assert result.returncode == 2, (args, result.stderr)
-        assert needle in result.stderr and "nothing was built" in result.stderr
-        assert not out.exists(), "a refused build wrote something"
-
-
-def test_bad_data_exits_2_and_writes_nothing(tmp_path: Path) -> None:
-    from conftest import MINIMAL_DIR, copy_dataset, set_cell
-
-    data = copy_dataset(MINIMAL_DIR, tmp_path / "data")
-    set_cell(data / "events.csv", "statement-1", "start", "31/08/2021")
-    result = run("build", "--data", str(data), "--out", str(tmp_path / "out"), timeout=60)
-    assert result.returncode == 2
-    assert "events.csv" in result.stderr and "31/08/2021" in result.stderr
-    assert not (tmp_path / "out").exists()
+# The exit-2 paths (bad parameters, bad data, no Chromium) run in-process in the unit
+# suite: tests/test_plan.py.
 
 
 def test_failing_notebook_exits_1_and_keeps_the_last_good_report(built, tmp_path: Path) -> None:
@@ -295,17 +274,3 @@ def test_combined_pdf_is_both_reports_back_to_back(built) -> None:
     text = pdf_text(combined).split("\f")
     assert "صفحة" in text[0] and "Page" not in text[0]  # the Arabic report first
     assert "Page" in text[-2] and "صفحة" not in text[-2]  # the English one last
-
-
-def test_missing_chromium_exits_2_with_the_install_command(tmp_path: Path) -> None:
-    env = {**os.environ, "DRAWDOWN_CHROMIUM": str(tmp_path / "no-such-chromium")}
-    result = subprocess.run(
-        [*DRAWDOWN, "build", "--as-of", AS_OF, "--out", str(tmp_path / "o")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert result.returncode == 2
-    assert "no-such-chromium" in result.stderr and "apt-get install chromium" in result.stderr
-    assert not (tmp_path / "o").exists()

@@ -71,6 +71,32 @@ def test_bad_parameters_exit_2_and_write_nothing(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--as-of", "2025-13-01"], "month 13"),
+        (["--as-of", AS_OF, "--sites", "atlantis"], "atlantis"),
+        (["--as-of", AS_OF, "--compare-to", "2026-01-01"], "--compare-to"),
+        (["--as-of", "2025-01-01..2025-03-01"], "--every"),
+    ],
+    ids=["month-13", "unknown-site", "compare-after", "range-without-every"],
+)
+def test_more_bad_parameters_exit_2(capsys, tmp_path: Path, data: Path, args, needle) -> None:
+    code, err = build_exit(capsys, tmp_path, *args, data=data)
+    assert code == 2 and needle in err and "nothing was built" in err
+    assert not (tmp_path / "out").exists(), "a refused build wrote something"
+
+
+def test_bad_rows_exit_2_naming_file_and_value(capsys, tmp_path: Path) -> None:
+    from conftest import set_cell
+
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "data")
+    set_cell(data / "events.csv", "statement-1", "start", "31/08/2021")
+    code, err = build_exit(capsys, tmp_path, "--as-of", AS_OF, data=data)
+    assert code == 2 and "events.csv" in err and "31/08/2021" in err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("depth", [0, 1, 2], ids=["is-a-file", "under-a-file", "deep-under"])
 def test_out_under_a_regular_file_is_exit_2(capsys, tmp_path: Path, data: Path, depth: int) -> None:
     blocker = tmp_path / "a-file"

@@ -151,7 +151,7 @@ class _Run:
             with publish.staging_dir(out) as staging:
                 self._run(todo, keys, staging, result)
             for as_of in sorted({r.variant.as_of for r in result.variants if r.ok}):
-                records.write_timeline_csv(out, as_of, self.dataset, options)
+                records.write_timeline_csv(out, as_of, self.dataset)
                 records.write_manifest(
                     out,
                     as_of,
@@ -276,9 +276,12 @@ class _Run:
 
     def _publish(self, variant_result: VariantResult) -> None:
         out = self.options.out
-        for old in publish.publish_variant(variant_result, out):
+
+        def published(path: Path) -> None:
+            self.published.append(str(path.relative_to(out)))
+
+        for old in publish.publish_variant(variant_result, out, published):
             self.progress.note(f"removed {old.relative_to(out)}: from an earlier build")
-        self.published.append(variant_result.variant.label)
         dropped = publish.drop_stale_combined(out, variant_result.variant.as_of.isoformat())
         if dropped is not None and not self.options.combined:
             self.progress.note(f"removed {dropped.relative_to(out)}: from an earlier build")

@@ -89,11 +89,14 @@ def _previous_files(out: Path, variant: Variant) -> dict[str, Path]:
     return {fmt: out / entry["path"] for fmt, entry in files.items()}
 
 
-def publish_variant(result: VariantResult, out: Path) -> list[Path]:
+def publish_variant(
+    result: VariantResult, out: Path, published: Callable[[Path], None] = lambda path: None
+) -> list[Path]:
     """Rename a variant's staged files into ``OUT/<as_of>/<lang>/``; drop its older ones.
 
     Returns the files removed: a previous build's files of this variant that this build
-    did not make again (its PDF after an HTML-only rebuild).
+    did not make again (its PDF after an HTML-only rebuild). ``published`` hears of each
+    file as it lands, so an error later can say what had been replaced.
     """
     previous = _previous_files(out, result.variant)
     for fmt in PUBLISH_ORDER:
@@ -101,6 +104,7 @@ def publish_variant(result: VariantResult, out: Path) -> list[Path]:
         if staged is not None:
             final = out / result.variant.rel_dir / staged.name
             publish_file(staged, final)
+            published(final)
             result.files[fmt] = final
     removed = []
     for fmt, old in previous.items():

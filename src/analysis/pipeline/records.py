@@ -285,13 +285,17 @@ def write_manifest(
     return path
 
 
-def write_timeline_csv(out: Path, as_of: dt.date, dataset: Any, options: Options) -> Path:
-    """``OUT/<as_of>/timeline.csv``: the phases and events of the report, formula-safe."""
+def write_timeline_csv(out: Path, as_of: dt.date, dataset: Any) -> Path:
+    """``OUT/<as_of>/timeline.csv``: every phase and event as of the date, formula-safe.
+
+    Every site, whatever ``--sites`` a report was built with: the date's reports may come
+    from builds with different sites, and one filtered table would misdescribe the others.
+    """
     # The timeline model and its imports take ~0.6 s: a no-op build and the Dask worker skip them.
     from analysis.export import timeline_rows, to_csv
     from analysis.timeline import timeline
 
-    tl = timeline(dataset, as_of, sites=list(options.sites) or None)
+    tl = timeline(dataset, as_of)
     path = out / as_of.isoformat() / "timeline.csv"
     write_atomic(path, to_csv(timeline_rows(tl, dataset)))
     return path
