@@ -465,12 +465,12 @@ def _results(jobs: Sequence[PdfJob], printed) -> list[PdfResult]:
 
 class Printer:
     """One Chromium in a thread of its own, launched at once, printing each report as soon as
-    it is handed over (reports handed over together print together, in parallel tabs).
+    it is handed over, each in its own tab, loading and printing side by side.
 
     A build starts it while its kernels run, so the browser's start-up and its first tabs
     cost nothing on the build's critical path. Each :meth:`submit` returns a future of the
-    :class:`PdfResult`; a page that times out fails its own batch, and a browser that died
-    fails everything after it, with the message saying so.
+    :class:`PdfResult`; a page that times out fails alone, and a browser that died fails
+    everything in progress and after it, with the message saying so.
     """
 
     def __init__(self, executable: str, *, timeout_s: float, expected: int = 2) -> None:
@@ -478,6 +478,8 @@ class Printer:
         self.executable, self.timeout_s, self.expected = executable, timeout_s, expected
         self._queue: queue.Queue[tuple[PrintJob, Future[PdfResult]] | None] = queue.Queue()
         self._chromium: Chromium | None = None
+        self._futures: dict[int, Future[PdfResult]] = {}
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="drawdown-printer", daemon=True)
         self._thread.start()
 
@@ -495,19 +497,31 @@ class Printer:
         self._queue.put(None)
         self._thread.join()
 
-    def _batch(self) -> tuple[list[tuple[PrintJob, Future[PdfResult]]], bool]:
-        first = self._queue.get()
-        items, done = ([], True) if first is None else ([first], False)
-        while not done:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is None:
-                done = True
-            else:
+    def _take(self, block: bool) -> list[tuple[PrintJob, PdfJob]] | None:
+        """Jobs handed over since the last call ([] if none); None once closed."""
+        items = []
+        try:
+            item = self._queue.get(block=block)
+            while True:
+                if item is None:
+                    self._closed = True
+                    break
                 items.append(item)
-        return items, done
+                item = self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        jobs = []
+        for job, future in items:
+            try:
+                pdf_job = _pdf_job(job)
+            except Exception as exc:  # a bad job fails alone
+                future.set_exception(exc)
+                continue
+            self._futures[id(pdf_job)] = future
+            jobs.append((job, pdf_job))
+        if not jobs and self._closed:
+            return None
+        return jobs
 
     def _run(self) -> None:
         failure: BaseException | None = None
@@ -517,35 +531,36 @@ class Printer:
         except Exception as exc:  # it did not start: every job says why
             failure = exc
         try:
-            done = False
-            while not done:
-                items, done = self._batch()
-                if items:
-                    failure = self._print(items, failure)
+            if failure is None and self._chromium is not None:
+                failure = self._stream(self._chromium)
         finally:
+            # What is still queued fails with the browser's error.
+            while not self._closed:
+                item = self._queue.get()
+                if item is None:
+                    break
+                item[1].set_exception(failure or RuntimeError("the printing browser stopped"))
             if self._chromium is not None:
                 self._chromium.close()
 
-    def _print(
-        self, items: list[tuple[PrintJob, Future[PdfResult]]], failure: BaseException | None
-    ) -> BaseException | None:
-        if failure is None and self._chromium is not None:
-            try:
-                pdf_jobs = [_pdf_job(job) for job, _ in items]
-                printed = _results(pdf_jobs, self._chromium.print_all(pdf_jobs))
-            except PrintTimeout as exc:  # that page's fault: the browser prints the next
-                for _, future in items:
-                    future.set_exception(exc)
-                return None
-            except Exception as exc:  # the browser is gone, or a job is bad
-                failure = exc
-            else:
-                for (_, future), result in zip(items, printed, strict=True):
-                    future.set_result(result)
-                return None
-        for _, future in items:
-            future.set_exception(failure or RuntimeError("the printing browser did not start"))
-        return failure
+    def _stream(self, chromium: Chromium) -> BaseException | None:
+        def take(block: bool) -> list[PdfJob] | None:
+            jobs = self._take(block)
+            return None if jobs is None else [pdf_job for _, pdf_job in jobs]
+
+        def finish(job: PdfJob, seconds: float, page, error: BaseException | None) -> None:
+            future = self._futures.pop(id(job))
+            if error is not None or page is None:
+                future.set_exception(error or RuntimeError("the printing browser stopped"))
+                return
+            (result,) = _results([job], [(seconds, page)])
+            future.set_result(result)
+
+        try:
+            chromium.print_stream(take, finish)
+        except Exception as exc:  # the browser went away: the jobs in progress have failed
+            return exc
+        return None
 
 
 def print_pdfs(

@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,18 @@ class Page:
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class _Printing:
+    """A job in progress: its tab, when it started, what is asked of Chromium."""
+
+    job: PdfJob
+    page: Page
+    started: float = field(default_factory=time.monotonic)
+    asked: int | None = None
+    printing: int | None = None
+    error: BaseException | None = None
 
 
 class _Deadline:
@@ -463,42 +475,108 @@ class Chromium:
     def print_all(self, jobs: Sequence[PdfJob]) -> list[tuple[float, Page]]:
         """Print every job, all tabs loading at once; return the seconds each took and its page.
 
-        Each PDF appears at its path only complete (temporary file and rename).
+        Each PDF appears at its path only complete (temporary file and rename). The first
+        page that fails raises its error (:class:`PrintTimeout` names the page and step).
         """
-        started = time.monotonic()
-        pages = self.open([job.html for job in jobs])
+        pending: list[PdfJob] | None = list(jobs)
+        done: dict[int, tuple[float, Page]] = {}
+        errors: list[BaseException] = []
+
+        def take(block: bool) -> list[PdfJob] | None:
+            nonlocal pending
+            given, pending = pending, None
+            return given
+
+        def finish(job: PdfJob, seconds: float, page: Page | None, error: BaseException | None):
+            if error is not None:
+                errors.append(error)
+            elif page is not None:
+                done[id(job)] = (seconds, page)
+
+        self.print_stream(take, finish)
+        if errors:
+            raise errors[0]
+        return [done[id(job)] for job in jobs]
+
+    def print_stream(
+        self,
+        take: Callable[[bool], list[PdfJob] | None],
+        finish: Callable[[PdfJob, float, Page | None, BaseException | None], None],
+    ) -> None:
+        """Print jobs as they come, each page on its own clock of ``timeout_s``.
+
+        ``take(block)`` gives the jobs handed over since (``[]``: none yet; ``None``: no
+        more will come; ``block``: nothing is in progress, so it may wait). Each job ends in
+        ``finish(job, seconds, page, error)``. A page that times out fails alone; a browser
+        that goes away fails every job in progress and raises :class:`CdpError`.
+        """
+        active: list[_Printing] = []
+        more = True
         try:
-            self.settle(pages)
-            for job, page in zip(jobs, pages, strict=True):
-                if job.extra_css:
-                    self.send(
-                        "Runtime.evaluate",
-                        {
-                            "expression": (
-                                "(() => { const s = document.createElement('style');"
-                                f" s.textContent = {json.dumps(job.extra_css)};"
-                                " document.head.appendChild(s); })()"
-                            )
-                        },
-                        page.session,
-                    )
-            printing = [
-                self.post("Page.printToPDF", print_params(job), page.session)
-                for job, page in zip(jobs, pages, strict=True)
-            ]
-            done = []
-            for job, page, message_id in zip(jobs, pages, printing, strict=True):
-                left = max(1.0, started + self.timeout_s - time.monotonic())
-                try:
-                    pdf = self.wait(message_id, left)
-                except TimeoutError:
-                    raise PrintTimeout(job.html, self.timeout_s, "printing") from None
-                write_atomic(job.pdf, base64.b64decode(pdf["data"]))
-                done.append((time.monotonic() - started, page))
-        finally:
-            for page in pages:
-                self.close_page(page)
-        return done
+            while active or more:
+                if more:
+                    new = take(not active)
+                    more = new is not None
+                    if new:
+                        pages = self.open([job.html for job in new])
+                        active += [
+                            _Printing(job, page) for job, page in zip(new, pages, strict=True)
+                        ]
+                for item in self._advance(active):
+                    active.remove(item)
+                    self.close_page(item.page)
+                    finish(item.job, time.monotonic() - item.started, item.page, item.error)
+        except BaseException as exc:
+            for item in active:
+                self.close_page(item.page)
+                finish(item.job, time.monotonic() - item.started, None, exc)
+            raise
+
+    def _advance(self, active: list[_Printing]) -> list[_Printing]:
+        """One round: ask the loading pages if they are ready, print the ready ones, collect
+        the printed ones. Returns the jobs that ended (printed, or failed)."""
+        for item in active:
+            if item.asked is None and item.printing is None:
+                item.asked = self.post(
+                    "Runtime.evaluate", _ready_params(item.page), item.page.session
+                )
+        self._read(0.015)  # polling the pages, ~ once a frame; replies and events handled
+        ended = []
+        for item in active:
+            if item.printing is None and item.asked in self._replies:
+                reply = self._replies.pop(item.asked)
+                item.asked = None
+                if reply.get("result", {}).get("result", {}).get("value"):
+                    self._start_printing(item)
+            if item.printing is not None and item.printing in self._replies:
+                reply = self._replies.pop(item.printing)
+                if "error" in reply:
+                    item.error = CdpError(f"{item.page.source}: {reply['error'].get('message')}")
+                else:
+                    write_atomic(item.job.pdf, base64.b64decode(reply["result"]["data"]))
+                ended.append(item)
+            elif time.monotonic() - item.started > self.timeout_s:
+                item.error = (
+                    PrintTimeout(item.job.html, self.timeout_s, "printing")
+                    if item.printing is not None
+                    else self._stuck(item.page, self.timeout_s)
+                )
+                ended.append(item)
+        return ended
+
+    def _start_printing(self, item: _Printing) -> None:
+        page, job = item.page, item.job
+        page.info = self._state(page, self.timeout_s)
+        page.dialogs = list(page.info.get("dialogs", []))
+        page.errors = list(page.info.get("errors", []))
+        if job.extra_css:
+            expression = (
+                "(() => { const s = document.createElement('style');"
+                f" s.textContent = {json.dumps(job.extra_css)};"
+                " document.head.appendChild(s); })()"
+            )
+            self.send("Runtime.evaluate", {"expression": expression}, page.session)
+        item.printing = self.post("Page.printToPDF", print_params(job), page.session)
 
     def screenshot(self, page: Page, *, width: int, full_page: bool) -> bytes:
         """A PNG of the page at ``width`` CSS pixels (the whole page when ``full_page``)."""

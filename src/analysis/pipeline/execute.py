@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +26,15 @@ from analysis.pipeline.html import HtmlRenderer, PageContext
 from analysis.pipeline.plan import REPORT_STEM, Variant
 from analysis.pipeline.records import VariantResult
 
+# nbformat validates notebooks with jsonschema, whose optional "iri" format checker imports
+# rfc3987_syntax, which builds a grammar at import: 2.3 s of a 12 s build (measured,
+# Python 3.11). No notebook schema uses that format, so the build goes without the checker.
+# setdefault: a process that has loaded the module already keeps it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+#: What a report kernel imports first: asked for as soon as the kernel is up, silently.
+WARM_UP = "import analysis.report, analysis.controls"
+
 
 class Kernels:
     """The kernels one build started: the only processes it may stop."""
@@ -33,6 +43,7 @@ class Kernels:
         """An empty set; :meth:`manager_class` registers each kernel as it starts."""
         self._managers: list[Any] = []
         self._lock = threading.Lock()
+        self._class: type | None = None
 
     def add(self, manager: Any) -> None:
         """Register a kernel manager whose kernel this build started."""
@@ -57,18 +68,57 @@ class Kernels:
                 os.kill(pid, signal.SIGKILL)
 
     def manager_class(self) -> type:
-        """A kernel manager class that registers each of its kernels here when it starts."""
+        """A kernel manager class that registers each of its kernels here when it starts,
+        and keeps the clients made for it (so they can be closed with it)."""
+        if self._class is not None:
+            return self._class
         # jupyter_client takes ~1 s to import: paid by builds that run a kernel, not by the rest.
         from jupyter_client.manager import AsyncKernelManager
 
         registry = self
 
         class BuildKernelManager(AsyncKernelManager):
+            drawdown_clients: list[Any]
+
             async def _async_pre_start_kernel(self, **kw: Any) -> Any:
                 registry.add(self)
                 return await super()._async_pre_start_kernel(**kw)
 
+            def client(self, **kwargs: Any) -> Any:
+                made = super().client(**kwargs)
+                self.__dict__.setdefault("drawdown_clients", []).append(made)
+                return made
+
+        self._class = BuildKernelManager
         return BuildKernelManager
+
+    def start(self, kernel: str, cwd: Path) -> Any:
+        """Start a kernel now, in the calling thread (it runs a notebook there later).
+
+        It boots while this process imports papermill and nbconvert, and then imports the
+        report's modules (a silent request: no output, no execution count) before the
+        notebook asks for them. Returns its manager, for :func:`execute_notebook`.
+        """
+        from jupyter_core.utils import run_sync  # loaded with jupyter_client just above
+
+        manager = self.manager_class()(kernel_name=kernel)
+        run_sync(manager.start_kernel)(cwd=str(cwd))
+        warm = manager.blocking_client()
+        warm.start_channels()
+        warm.execute(WARM_UP, silent=True, store_history=False)
+        manager.__dict__.setdefault("drawdown_clients", []).append(warm)
+        return manager
+
+    @staticmethod
+    def shut(manager: Any) -> None:
+        """Close a started kernel's clients and stop it (its notebook has run)."""
+        from jupyter_core.utils import run_sync  # loaded with jupyter_client already
+
+        for client in manager.__dict__.get("drawdown_clients", []):
+            with contextlib.suppress(Exception):
+                client.stop_channels()
+        with contextlib.suppress(Exception):
+            run_sync(manager.shutdown_kernel)(now=True)
 
 
 def kernel_name() -> str:
@@ -84,18 +134,22 @@ def execute_notebook(
     kernel: str,
     cell_timeout: int,
     kernels: Kernels | None = None,
+    manager: Any = None,
 ) -> str | None:
     """Run ``source`` with ``parameters`` into ``executed``; return the error, or None.
 
     Paths are absolute. The kernel's working directory is the notebook's directory; the
-    process's own stays what it was.
+    process's own stays what it was. ``manager``: a kernel already started for it
+    (:meth:`Kernels.start`), else papermill starts one.
     """
     # papermill's import takes ~1 s: paid by the build's first variant, not by `drawdown --help`.
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     engine: dict[str, Any] = {"resources": {"metadata": {"path": str(source.parent)}}}
-    if kernels is not None:
+    if manager is not None:
+        engine["km"] = manager
+    elif kernels is not None:
         engine["kernel_manager_class"] = kernels.manager_class()
     try:
         papermill.execute_notebook(
@@ -128,6 +182,7 @@ def run_variant(
     kernel: str,
     cell_timeout: int,
     kernels: Kernels | None = None,
+    manager: Any = None,
 ) -> VariantResult:
     """Execute the notebook and render its page, both into ``work`` (absolute)."""
     # nbformat (jsonschema) takes ~0.5 s to import: paid by the first variant, in its thread.
@@ -144,6 +199,7 @@ def run_variant(
         kernel=kernel,
         cell_timeout=cell_timeout,
         kernels=kernels,
+        manager=manager,
     )
     result.timings["execute"] = time.monotonic() - started
     if executed.exists():
@@ -190,21 +246,39 @@ def run_local(
     begins and ends, so a count of what runs is never more than ``jobs``.
     """
     kernel = kernel_name()
-    # nbconvert's and plotly's imports take seconds: pay them while the kernels run.
-    renderer = background_renderer()
+    renderers: list[Future[HtmlRenderer]] = []
+    lock = threading.Lock()
+
+    def renderer() -> Future[HtmlRenderer]:
+        # nbconvert's imports take seconds: made in the background once the first kernel
+        # is booting, so they do not hold up its start.
+        with lock:
+            if not renderers:
+                renderers.append(background_renderer())
+            return renderers[0]
 
     def one(variant: Variant) -> VariantResult:
         started(variant)
-        result = run_variant(
-            variant,
-            notebook,
-            staging / variant.rel_dir,
-            renderer,
-            contexts[variant.label],
-            kernel=kernel,
-            cell_timeout=cell_timeout,
-            kernels=kernels,
-        )
+        manager = None
+        try:
+            manager = kernels.start(kernel, notebook.parent)
+        except Exception:  # papermill starts one itself, and reports why it cannot
+            manager = None
+        try:
+            result = run_variant(
+                variant,
+                notebook,
+                staging / variant.rel_dir,
+                renderer(),
+                contexts[variant.label],
+                kernel=kernel,
+                cell_timeout=cell_timeout,
+                kernels=kernels,
+                manager=manager,
+            )
+        finally:
+            if manager is not None:
+                kernels.shut(manager)
         ended(result)
         return result
 
