@@ -171,6 +171,39 @@ def test_failing_notebook_exits_1_and_keeps_the_last_good_report(built, tmp_path
     assert any("boom in cell" in json.dumps(c.get("outputs", [])) for c in kept.cells)
 
 
+def test_the_kernel_warm_up_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The build's kernels import the report's modules before the notebook runs (silently):
+    no name in the notebook's namespace, no execution count, no output comes from that."""
+    import nbformat
+
+    notebook = nbformat.read(PROJECT_DIR / "notebooks" / "drawdown_report.ipynb", as_version=4)
+    probe = (
+        "seen = sorted(k for k in globals() if not k.startswith('_') and k not in "
+        "{'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'})\n"
+        "assert seen == [], seen\n"
+        "assert 'analysis.report' in __import__('sys').modules  # the warm-up did run"
+    )
+    first_code = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
+    notebook.cells.insert(first_code, nbformat.v4.new_code_cell(probe))
+    probed = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, probed)
+    out = tmp_path / "out"
+    code = build(
+        Options(
+            as_of=expand_as_of(AS_OF, None),
+            langs=("en",),
+            formats=("html",),
+            out=out,
+            notebook=probed,
+            quiet=True,
+        )
+    )
+    assert code == 0, (out / "status.json").read_text()
+    executed = nbformat.read(out / AS_OF / "en" / "drawdown-report.ipynb", as_version=4)
+    counts = [c.execution_count for c in executed.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+
+
 def test_browser_opens_each_report_offline(built, tmp_path: Path) -> None:
     """Headless Chromium with the network blocked: charts drawn, no request, no console error."""
     from analysis.browser import Browser

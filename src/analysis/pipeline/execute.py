@@ -32,8 +32,9 @@ from analysis.pipeline.records import VariantResult
 # setdefault: a process that has loaded the module already keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-#: What a report kernel imports first: asked for as soon as the kernel is up, silently.
-WARM_UP = "import analysis.report, analysis.controls"
+#: What a report kernel imports first: asked for as soon as the kernel is up, silently,
+#: binding no name in the notebook's namespace (``__import__`` returns, it does not assign).
+WARM_UP = "__import__('analysis.report'); __import__('analysis.controls')"
 
 
 class Kernels:
