@@ -177,7 +177,8 @@ def local_imports(path: Path) -> list[tuple[int, str]]:
             while above >= 0 and re.match(r"\s*(from|import)\s", lines[above]):
                 above -= 1
             comment = lines[above].strip() if above >= 0 else ""
-            found.append((node.lineno, comment if comment.startswith("#") else ""))
+            trailing = lines[node.lineno - 1].partition("#")[2].strip()
+            found.append((node.lineno, comment if comment.startswith("#") else trailing))
     return found
 
 

@@ -308,6 +308,10 @@ def test_progress_counts_running_only_what_runs(monkeypatch, tmp_path: Path) -> 
         gate.wait()  # both workers are inside: 2 running, never more
         return execute.VariantResult(variant, ok=True)
 
+    class NoKernels(execute.Kernels):  # the variants are fakes: no kernel to start
+        def start(self, kernel, cwd):
+            return None
+
     monkeypatch.setattr(execute, "run_variant", fake_run)
     monkeypatch.setattr(execute, "kernel_name", lambda: "python3")
     monkeypatch.setattr(execute, "background_renderer", lambda: None)
@@ -320,7 +324,7 @@ def test_progress_counts_running_only_what_runs(monkeypatch, tmp_path: Path) -> 
             contexts={v.label: None for v in variants},
             jobs=2,
             cell_timeout=10,
-            kernels=execute.Kernels(),
+            kernels=NoKernels(),
             started=lambda v: progress.start(v.label),
             ended=lambda r: progress.finish(r.variant.label, True, ""),
         )

@@ -32,6 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from analysis.files import write_atomic
+from analysis.paths import TEMPLATES_DIR
+
+#: The JavaScript run in the pages, kept as files of its own.
+_JS = TEMPLATES_DIR / "browser"
 
 #: Sandbox/GPU/shm flags make it run in containers and CI; the background-networking
 #: family stops Chromium phoning home (update checks, sync, component downloads, QUIC
@@ -69,57 +73,14 @@ CHROMIUM_FLAGS = (
 #: Installed in every page before its own scripts: dialogs answer at once (an unanswered
 #: alert() blocks the page forever) and window.print() does nothing (ours would fail with
 #: "already being printed"); both are recorded, as are errors and failed loads.
-_WATCH_PAGE = """(() => {
-  const log = window.__drawdown = {dialogs: [], errors: []};
-  const dialog = (type, answer) => (message) => {
-    log.dialogs.push(type + ': ' + String(message === undefined ? '' : message));
-    return answer;
-  };
-  window.alert = dialog('alert', undefined);
-  window.confirm = dialog('confirm', false);
-  window.prompt = dialog('prompt', null);
-  window.print = () => { log.dialogs.push('print: window.print() ignored'); };
-  const consoleError = console.error.bind(console);
-  console.error = (...args) => {
-    log.errors.push(args.map(String).join(' '));
-    consoleError(...args);
-  };
-  window.addEventListener('error', (event) => {
-    const target = event.target;
-    if (target && target !== window && (target.src || target.href)) {
-      log.errors.push('failed to load ' + (target.src || target.href));
-    } else {
-      log.errors.push('pageerror: ' + event.message);
-    }
-  }, true);
-  window.addEventListener('unhandledrejection', (event) => {
-    log.errors.push('pageerror: ' + String(event.reason));
-  });
-})();"""
+_WATCH_PAGE = (_JS / "watch.js").read_text(encoding="utf-8")
 
 #: True once the page has loaded, fonts are ready and every plotly chart has drawn, and that
 #: has held for two further checks (traces draw just after ``.main-svg`` appears). Polled: a
 #: promise awaited from before the navigation committed would never settle.
-_READY = """((url) => {
-  const key = '__drawdownReadyChecks';
-  if (document.URL !== url) { return false; }  // the navigation has not committed yet
-  const charts = Array.from(document.querySelectorAll('.plotly-graph-div'));
-  const drawn = charts.every((div) => div.querySelector('.main-svg') !== null);
-  const fonts = !document.fonts || document.fonts.status === 'loaded';
-  if (!drawn || !fonts || document.readyState !== 'complete') { window[key] = 0; return false; }
-  window[key] = (window[key] || 0) + 1;
-  return window[key] > 2;
-})"""
+_READY = (_JS / "ready.js").read_text(encoding="utf-8").strip()
 
-_STATE = """(() => ({
-  loaded: document.readyState === 'complete',
-  dialogs: (window.__drawdown || {}).dialogs || [],
-  errors: (window.__drawdown || {}).errors || [],
-  svgs: document.querySelectorAll('.plotly-graph-div .main-svg').length,
-  dir: document.documentElement.dir || '',
-  lang: document.documentElement.lang || '',
-  height: Math.ceil(document.documentElement.scrollHeight),
-}))()"""
+_STATE = (_JS / "state.js").read_text(encoding="utf-8")
 
 #: Request URLs paused (and refused) by the Fetch domain: anything that is not a local file.
 _NETWORK = [{"urlPattern": p} for p in ("http:*", "https:*", "ws:*", "wss:*", "ftp:*")]

@@ -108,10 +108,10 @@ def _packed_ref(name: str) -> str:
 
 
 def code_hash() -> str:
-    """The package's code, templates and labels: a change to any of them rebuilds."""
+    """The package's code, templates, labels and JavaScript: a change to any rebuilds."""
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".j2", ".json", ".css"}:
+        if path.is_file() and path.suffix in {".py", ".j2", ".json", ".css", ".js"}:
             digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
