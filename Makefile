@@ -56,8 +56,8 @@ format: $(STAMPS)/python ## rewrite src/, tests/ and benchmarks/ in ruff's forma
 format-check: $(STAMPS)/python ## fail if a file is not in ruff's format (part of lint once all files are)
 	$(BIN)/ruff format --check src tests benchmarks
 
-lab: setup ## open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: setup ## open JupyterLab on notebooks/ (prints its URL; saving strips outputs of tracked notebooks)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=notebooks/jupyter_server_config.py $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: setup ## run the benchmarks under benchmarks/ (medians and ratios)
 	$(BIN)/python benchmarks/run_all.py $(BENCH)

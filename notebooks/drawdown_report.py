@@ -14,15 +14,17 @@
 # %% [markdown] tags=["remove-in-report"]
 # # The coalition drawdown report
 #
-# Change a parameter below and run all cells; the last cell offers controls that
-# redraw the report in place. `drawdown build` runs this notebook headlessly
-# (papermill) for each language and date. The logic is in `src/analysis/`.
+# Change a parameter below and run all cells; the last cell offers controls for every
+# parameter that redraw the report above in place (and update `report`). For the data
+# as pandas tables, `report.frames()` (see `explore.ipynb`). `drawdown build` runs this
+# notebook headlessly (papermill) for each language and date. The parameters are
+# declared in `src/analysis/params.py`; the logic is in `src/analysis/`.
 
 # %% tags=["parameters"]
 as_of: str = ""  # report date, YYYY-MM-DD; "" means today
 lang: str = "en"  # report language: "ar" (Arabic, right-to-left) or "en"
 data_dir: str = ""  # data directory (a Frictionless Data Package); "" means the project's data/
-sites: list = []  # site ids to report on, e.g. ["ain-al-asad", "erbil"]; [] means every site
+sites: list = []  # site ids, e.g. ["ain-al-asad", "erbil"] or "erbil,baghdad"; [] means every site
 compare_to: str = ""  # an earlier date, YYYY-MM-DD, for "what changed since"; "" for none
 ar_months: str = "iraqi"  # Arabic month names: "iraqi" (أيلول) or "egyptian" (سبتمبر)
 digits: str = "western"  # digits in the Arabic report: "western" (2025) or "arabic" (٢٠٢٥)
@@ -68,4 +70,4 @@ report.sources()
 report.data_notes()
 
 # %% tags=["remove-in-report"]
-controls(report, interactive=interactive, **parameters)
+controls(report, interactive=interactive)

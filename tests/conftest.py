@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,10 +17,30 @@ DATA_DIR = PROJECT_DIR / "data"
 MINIMAL_DIR = TESTS_DIR / "fixtures" / "minimal"
 
 
+#: Keys of the shipped descriptor that describe the shipped data only, not the schema.
+DATASET_ONLY_KEYS = ("coverage",)
+
+
+def write_schema(target: Path) -> Path:
+    """The project's datapackage.json in ``target``, without what is true of the shipped data
+    only (its declared coverage): the schema for a dataset of the test's own."""
+    descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    for key in DATASET_ONLY_KEYS:
+        descriptor.pop(key, None)
+    path = target / "datapackage.json"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
 def copy_dataset(source: Path, target: Path) -> Path:
-    """A data directory in ``target``: the CSVs of ``source``, the project's datapackage.json."""
+    """A data directory in ``target``: the CSVs of ``source``, the project's schema.
+
+    The shipped data keep their own descriptor (with its coverage declaration); any other
+    source gets the schema alone (:func:`write_schema`).
+    """
     shutil.copytree(source, target, dirs_exist_ok=True)
-    shutil.copy(DATA_DIR / "datapackage.json", target / "datapackage.json")
+    if source.resolve() != DATA_DIR.resolve():
+        write_schema(target)
     return target
 
 

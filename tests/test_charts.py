@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
 import statistics
 import struct
@@ -23,14 +24,29 @@ from analysis.charts import Chart, export_image, figure_html, gantt_figure, prom
 from analysis.dataset import Dataset, load_dataset
 from analysis.i18n import format_date, label, make_locale
 from analysis.timeline import Timeline, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset, write_csv
+from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset, write_csv, write_schema
 
 EN, AR = make_locale("en"), make_locale("ar")
 EARLY, LATE = "2025-10-15", "2026-11-29"
 DAY_MS = 86_400_000
 EVENT_COLUMNS = [
-    "id", "kind", "site", "actor", "start", "end", "phase", "announced", "revises", "status",
-    "confidence", "title_en", "title_ar", "summary_en", "summary_ar", "quote_ar", "quote_en",
+    "id",
+    "kind",
+    "site",
+    "actor",
+    "start",
+    "end",
+    "phase",
+    "announced",
+    "revises",
+    "status",
+    "confidence",
+    "title_en",
+    "title_ar",
+    "summary_en",
+    "summary_ar",
+    "quote_ar",
+    "quote_en",
     "source_id",
 ]
 BOLD = "<b>bold</b>"
@@ -66,6 +82,17 @@ def one(chart: Chart, name: str) -> Any:
     return found[0]
 
 
+def overrun_spans(chart: Chart) -> list[tuple[str, str, float]]:
+    """The hatched overrun pieces as (from, to, row y): outlines of five points each."""
+    trace = one(chart, "slip")
+    xs, ys = list(trace.x), list(trace.y)
+    spans = []
+    for i in range(0, len(xs), 6):
+        a, b = str(xs[i])[:10], str(xs[i + 1])[:10]
+        spans.append((a, b, round((ys[i] + ys[i + 2]) / 2, 3)))
+    return spans
+
+
 def lane_y(chart: Chart, site_name: str) -> float:
     """The y position of a lane, found by its label (labels may carry bidi isolates)."""
     axis = chart.figure.layout.yaxis
@@ -88,8 +115,15 @@ def strings(value: Any) -> Iterator[str]:
 
 def event(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
     return {
-        "id": id, "kind": kind, "start": start, "site": "alpha", "status": "completed",
-        "title_en": id, "title_ar": id, "source_id": "src-a", **cells,
+        "id": id,
+        "kind": kind,
+        "start": start,
+        "site": "alpha",
+        "status": "completed",
+        "title_en": id,
+        "title_ar": id,
+        "source_id": "src-a",
+        **cells,
     }
 
 
@@ -99,26 +133,41 @@ def event(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
 def test_gantt_draws_phases_deadlines_revisions_and_milestones(tl_late, shipped) -> None:
     chart = gantt_figure(tl_late, shipped, EN)
     assert chart.name == "gantt" and chart.lang == "en"
-    # Baghdad ended 110 days late and Erbil is overdue: solid bars and hatched slip bars
+    # Baghdad was declared complete sometime between 26 November 2025 and 18 January 2026,
+    # against a September 2025 deadline: hatched from the deadline to the range's first day,
+    # then the range itself faded
     assert one(chart, "actual").type == "bar" and one(chart, "actual").orientation == "h"
     slip = one(chart, "slip")
-    assert slip.marker.color == charts.PALETTE["slip"] and slip.marker.pattern.shape
+    assert slip.fillcolor == charts.PALETTE["slip"] and slip.fillpattern.shape == "/"
+    assert slip.meta["role"] == "overrun"
+    baghdad = lane_y(chart, "Baghdad")
+    assert [(a, b) for a, b, y in overrun_spans(chart) if y == baghdad] == [
+        ("2025-09-30", "2025-11-26")
+    ]
+    faded = one(chart, "range")
+    assert ("2025-11-26", 53 * DAY_MS, baghdad) in zip(faded.base, faded.x, faded.y, strict=True)
+    # Erbil's deadline (September 2026) fell after the data end (March 2026): not an overrun
+    assert lane_y(chart, "Erbil") not in [y for _, _, y in overrun_spans(chart)]
     assert chart.figure.layout.xaxis.type == "date"
-    # Ain al-Asad's September 2025 deadline was replaced by January 2026: faint, linked
+    # Ain al-Asad's September 2025 deadline was replaced by one between 4 and 10 January 2026:
+    # faint, linked, and the new one drawn as a range
     in_force, superseded = one(chart, "deadline"), one(chart, "superseded")
     assert superseded.opacity is not None and superseded.opacity <= 0.4
     assert in_force.opacity is None or in_force.opacity == 1
-    assert "2025-09-30" in superseded.x and "2026-01-31" in in_force.x
+    assert "2025-09-30" in superseded.x and "2026-01-10" in in_force.x
     links = [t for t in group(chart, "superseded") if t.showlegend is False]
-    assert len(links) == 1 and "2025-09-30" in links[0].x and "2026-01-31" in links[0].x
+    assert len(links) == 1 and "2025-09-30" in links[0].x and "2026-01-10" in links[0].x
+    whisker = one(chart, "deadline-range")
+    assert [x for x in whisker.x if x is not None] == ["2026-01-04", "2026-01-10"]
     assert links[0].line.dash == "dot"
     # one legend entry per kind of point event, named in the report language
     kinds = {e.kind for e in tl_late.milestones}
     for kind in kinds:
         trace = one(chart, f"milestone-{kind}")
         assert trace.name == label(f"kind.{kind}", EN)
-    assert {t.legendgroup for t in chart.figure.data if t.legendgroup.startswith("milestone-")} \
-        == {f"milestone-{k}" for k in kinds}
+    assert {t.legendgroup for t in chart.figure.data if t.legendgroup.startswith("milestone-")} == {
+        f"milestone-{k}" for k in kinds
+    }
     # every mark has hover text
     for trace in chart.figure.data:
         if trace.hoverinfo != "skip":
@@ -131,7 +180,8 @@ def test_gantt_planned_segment_runs_to_the_deadline_in_force(tl_early, shipped) 
     assert planned.opacity is not None and planned.opacity < 1
     erbil = lane_y(chart, "Erbil")
     hits = [
-        (base, x) for base, x, y in zip(planned.base, planned.x, planned.y, strict=True)
+        (base, x)
+        for base, x, y in zip(planned.base, planned.x, planned.y, strict=True)
         if y == erbil
     ]
     # from the report date to Erbil's deadline, 30 September 2026 (350 days)
@@ -140,22 +190,21 @@ def test_gantt_planned_segment_runs_to_the_deadline_in_force(tl_early, shipped) 
 
 def test_ain_al_asad_is_overdue_at_2025_10_15(tl_early, shipped) -> None:
     chart = gantt_figure(tl_early, shipped, EN)
-    slip = one(chart, "slip")
     y = lane_y(chart, "Ain al-Asad Air Base")
     # the September 2025 deadline is due on the 30th; 15 days overdue on 15 October
-    assert ("2025-09-30", 15 * DAY_MS) in [
-        (b, x) for b, x, yy in zip(slip.base, slip.x, slip.y, strict=True) if yy == y
-    ]
+    assert ("2025-09-30", "2025-10-15", y) in overrun_spans(chart)
     # and no slip where none is due: Erbil's deadline is a year away
-    assert lane_y(chart, "Erbil") not in slip.y
+    assert lane_y(chart, "Erbil") not in [yy for _, _, yy in overrun_spans(chart)]
 
 
 @pytest.mark.parametrize("as_of", [EARLY, LATE])
 def test_erbil_deadline_marker(shipped, as_of: str) -> None:
+    # "subject to conditions on the ground": an open diamond, not a firm tick
     chart = gantt_figure(timeline(shipped, as_of), shipped, EN)
-    deadlines = one(chart, "deadline")
+    deadlines = one(chart, "soft")
     y = lane_y(chart, "Erbil")
     assert ("2026-09-30", y) in list(zip(deadlines.x, deadlines.y, strict=True))
+    assert y not in one(chart, "deadline").y
 
 
 def test_month_precision_shown_as_month(tl_early, shipped) -> None:
@@ -163,11 +212,14 @@ def test_month_precision_shown_as_month(tl_early, shipped) -> None:
         chart = gantt_figure(tl_early, shipped, loc)
         deadlines = one(chart, "deadline")
         y = lane_y(chart, shipped.sites["ain-al-asad"].name(loc.lang))
-        hover = next(h for x, yy, h in zip(deadlines.x, deadlines.y, deadlines.hovertext,
-                                           strict=True) if yy == y)
+        hover = next(
+            h
+            for x, yy, h in zip(deadlines.x, deadlines.y, deadlines.hovertext, strict=True)
+            if yy == y
+        )
         assert month in hover and wrong not in hover and "30 " not in hover
         # the phase's own hover names the deadline by its month as well
-        bar = one(chart, "slip")
+        bar = one(chart, "actual")
         phase_hover = bar.hovertext[list(bar.y).index(y)]
         assert f"{label('deadline_in_force', loc)}: {month}" in phase_hover
         assert wrong not in phase_hover
@@ -176,18 +228,19 @@ def test_month_precision_shown_as_month(tl_early, shipped) -> None:
 def test_hover_carries_status_confidence_and_publisher(tl_early, shipped) -> None:
     for loc in (EN, AR):
         chart = gantt_figure(tl_early, shipped, loc)
-        slip = one(chart, "slip")
+        bars = one(chart, "actual")
         y = lane_y(chart, shipped.sites["ain-al-asad"].name(loc.lang))
-        hover = slip.hovertext[list(slip.y).index(y)]
+        hover = bars.hovertext[list(bars.y).index(y)]
         phase = shipped.event("phase-ain-al-asad-mission")
         assert phase.title(loc.lang) in hover
-        assert label("status.overdue", loc) in hover
+        assert label("chart.status.overdue", loc) in hover
         assert label(f"confidence.{phase.confidence}", loc) in hover
         assert shipped.sources[phase.source_id].publisher(loc.lang) in hover
         # milestones too
         statement = one(chart, "milestone-statement")
-        assert all(label("confidence", loc) in h and label("source", loc) in h
-                   for h in statement.hovertext)
+        assert all(
+            label("confidence", loc) in h and label("source", loc) in h for h in statement.hovertext
+        )
 
 
 def test_lanes_are_labelled_in_the_report_language_top_to_bottom(tl_late, shipped) -> None:
@@ -234,11 +287,11 @@ def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
 def test_arabic_lines_sit_in_right_to_left_isolates(tl_early, shipped) -> None:
     # Without RLI…PDI Chromium draws "المصدر: Mirage News" with the Arabic label on the left.
     chart = gantt_figure(tl_early, shipped, AR)
-    hover = one(chart, "slip").hovertext[0]
+    hover = one(chart, "actual").hovertext[0]
     for line in hover.split("<br>"):
         assert line.startswith("\u2067") and line.endswith("\u2069"), line
     assert all(t.startswith("\u2067") for t in chart.figure.layout.yaxis.ticktext)
-    english = one(gantt_figure(tl_early, shipped, EN), "slip").hovertext[0]
+    english = one(gantt_figure(tl_early, shipped, EN), "actual").hovertext[0]
     assert "\u2067" not in english
 
 
@@ -254,12 +307,13 @@ def test_as_of_line_and_label(tl_early, shipped) -> None:
 def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
     chart = gantt_figure(tl_early, shipped, EN)
     window = chart.figure.layout.xaxis.autorangeoptions
-    # three months before the phases that started in 2024 (UNAMI: 31 May 2024) …
-    assert window.clipmin == "2024-03-01" and tuple(window.include) == ("2024-03-01", "2026-11-30")
+    # three months before the phases that started in 2024 (UNAMI: 1 June 2024) …
+    assert window.clipmin == "2024-03-02" and tuple(window.include) == ("2024-03-02", "2026-11-30")
     # … to two months after the last deadline (Erbil, 30 September 2026)
     assert window.clipmax == "2026-11-30"
     texts = [a.text for a in chart.figure.layout.annotations]
-    assert any("since 8 August 2014" in t and "Coalition military mission" in t for t in texts)
+    # (cut where it would run into the report-date line: the hover has the whole title)
+    assert any("(since 8 August 2014)" in t and t.startswith("◀ Coalition military") for t in texts)
 
 
 def test_point_events_are_aggregated_beyond_the_limit(tl_late, shipped) -> None:
@@ -273,8 +327,9 @@ def test_point_events_are_aggregated_beyond_the_limit(tl_late, shipped) -> None:
     assert all(n == 1 for t in milestones(full) for n in t.customdata)
     assert sum(sum(t.customdata) for t in milestones(thin)) == total  # nothing lost
     assert sum(len(t.x) for t in milestones(thin)) < total
-    hovers = [h for t in milestones(thin) for h, n in zip(t.hovertext, t.customdata,
-                                                          strict=True) if n > 1]
+    hovers = [
+        h for t in milestones(thin) for h, n in zip(t.hovertext, t.customdata, strict=True) if n > 1
+    ]
     assert hovers and all(" events</b>" in h for h in hovers)
 
 
@@ -296,25 +351,303 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     states = [s for s in tl_late.phases if s.deadline is not None]
     assert list(en.figure.layout.yaxis.tickvals) == list(range(len(states)))
     notes = next(t for t in en.figure.data if t.mode == "text")
-    text = " | ".join(notes.text)
-    assert "110 days late" in text  # Baghdad: due 30 September 2025, ended 18 January 2026
-    assert "overdue by 60 days" in text  # Erbil: due 30 September 2026
-    # Ain al-Asad met its revised deadline, 109 days after the original one
-    assert "109 days after the original deadline (September 2025)" in text
+    text = " | ".join(notes.text).replace("<br>", " ")
+    # the coalition's Iraq mission: due September 2025, declared complete on 18 January 2026
+    assert "Declared complete 110 days after the deadline" in text
+    # Baghdad: declared complete sometime between 26 November 2025 and 18 January 2026
+    assert "Declared complete 57–110 days after the deadline" in text
+    # Ain al-Asad: left on 16–18 January 2026, against a revised deadline of 4–10 January
+    assert "Ended 6–8 days late 108–110 days past the first deadline (September 2025)" in text
+    # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
+    assert "Not known: the data end on 31 March 2026" in text
+    assert "Overdue" not in text and "overdue" not in text
     assert "2025-09-30" in one(en, "superseded").x
     assert one(en, "superseded").opacity <= 0.5
-    ar_notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data
-                    if t.mode == "text")
-    assert any("بتأخير 110 أيام" in t.replace("\u2066", "").replace("\u2069", "")
-               for t in ar_notes.text)
+    ar_notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data if t.mode == "text")
+    assert any(
+        "إعلان الاكتمال بعد الموعد بـ110 أيام" in t.replace("\u2066", "").replace("\u2069", "")
+        for t in ar_notes.text
+    )
 
 
 def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
     chart = promise_figure(tl_early, shipped, EN)
     notes = next(t for t in chart.figure.data if t.mode == "text")
-    assert "deadline in 350 days" in " ".join(notes.text)  # Erbil
+    assert "Deadline in 350 days" in " ".join(notes.text)  # Erbil
     still_open = one(chart, "open")
     assert set(still_open.x) == {"2025-10-15"}
+
+
+# --------------------------------------------------------------------------- what is known
+
+CLAIM_COLUMNS = [*EVENT_COLUMNS, "end_basis", "terms", "quote_original", "note_en", "note_ar"]
+
+
+def dataset_of(tmp_path: Path, rows: list[dict[str, str]]) -> Dataset:
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "model")
+    write_csv(data / "events.csv", CLAIM_COLUMNS, rows)
+    write_csv(data / "event_sources.csv", ["event_id", "source_id"], [])
+    return load_dataset(data)
+
+
+def roles(chart: Chart) -> dict[str, list[Any]]:
+    """Traces and shapes by the role they declare (the contract of tests/test_claims.py)."""
+    out: dict[str, list[Any]] = {}
+    for trace in chart.figure.data:
+        out.setdefault(trace.meta["role"], []).append(trace)
+    for shape in chart.figure.layout.shapes:
+        out.setdefault(shape.name, []).append(shape)
+    return out
+
+
+@pytest.fixture
+def staged(tmp_path: Path) -> Dataset:
+    """Alpha ended sometime on 1–2 July 2021 against a June deadline that is the deadline
+    row's own claim (reported, by another source); Beta was declared complete on 20 June;
+    Gamma's deadline is a minimum ("until at least"); the data end on 1 August 2021."""
+    return dataset_of(
+        tmp_path,
+        [
+            event(
+                "alpha-mission",
+                "phase",
+                "2021-01-01",
+                end="2021-07-01/2021-07-02",
+                confidence="confirmed",
+            ),
+            event(
+                "alpha-deadline",
+                "deadline",
+                "2021-06",
+                phase="alpha-mission",
+                announced="2021-01-01",
+                status="planned",
+                confidence="reported",
+                source_id="src-b",
+            ),
+            event(
+                "beta-mission",
+                "phase",
+                "2021-01-01",
+                site="beta",
+                end="2021-06-20",
+                end_basis="declared",
+            ),
+            event(
+                "beta-deadline",
+                "deadline",
+                "2021-06",
+                phase="beta-mission",
+                site="beta",
+                announced="2021-01-01",
+                status="planned",
+            ),
+            event(
+                "gamma-mission",
+                "phase",
+                "2021-01-01",
+                site="beta",
+                status="in_progress",
+                title_en="Gamma",
+                title_ar="غاما",
+            ),
+            event(
+                "gamma-deadline",
+                "deadline",
+                "2021-05",
+                phase="gamma-mission",
+                site="beta",
+                announced="2021-01-01",
+                status="planned",
+                terms="minimum",
+            ),
+            event("later-news", "statement", "2021-08-01"),
+        ],
+    )
+
+
+def test_an_end_known_as_a_range_is_drawn_as_one(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    for loc in (EN, AR):
+        gantt, promise = gantt_figure(tl, staged, loc), promise_figure(tl, staged, loc)
+        faded = one(gantt, "range")
+        assert faded.meta["role"] == "range" and faded.opacity < 1
+        assert list(faded.base) == ["2021-07-01"] and list(faded.x) == [DAY_MS]
+        whisker = one(promise, "end-range")
+        assert whisker.meta["role"] == "range"
+        assert [x for x in whisker.x if x is not None] == ["2021-07-01", "2021-07-02"]
+    notes = next(t for t in promise_figure(tl, staged, EN).figure.data if t.mode == "text")
+    assert "Ended 1–2 days late" in " ".join(notes.text)
+    hover = one(gantt_figure(tl, staged, EN), "actual").hovertext[0]
+    assert "End: 1–2 July 2021" in hover
+
+
+def test_a_declared_end_says_so_in_the_hover_and_the_marker(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    en = promise_figure(tl, staged, EN)
+    declared = one(en, "declared")
+    assert declared.marker.symbol != one(en, "actual").marker.symbol
+    assert "End: declared complete on 20 June 2021" in declared.hovertext[0]
+    ar = promise_figure(tl, staged, AR)
+    assert "إعلان الاكتمال في 20 حزيران 2021" in one(ar, "declared").hovertext[0]
+
+
+def test_a_deadline_cites_its_own_confidence_and_source(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    chart = gantt_figure(tl, staged, EN)
+    # the phase row is confirmed by Example News; its deadline is reported by Example Arabic
+    deadline_hover = one(chart, "deadline").hovertext[0]
+    assert "Confidence: Reported" in deadline_hover and "Source: Example Arabic" in deadline_hover
+    phase_hover = one(chart, "actual").hovertext[0]
+    assert "Deadline in force: June 2021 — Reported, Example Arabic" in phase_hover
+    assert "Confidence: Confirmed" in phase_hover and "Source: Example News" in phase_hover
+
+
+def test_a_minimum_deadline_is_marked_and_never_a_miss(staged: Dataset) -> None:
+    tl = timeline(staged, "2021-08-01")
+    assert tl.phase("gamma-mission").status == "past_soft_deadline"
+    for build in (gantt_figure, promise_figure):
+        chart = build(tl, staged, EN)
+        soft = one(chart, "soft")
+        assert soft.marker.symbol == "diamond-tall-open" and soft.meta["role"] == "deadline"
+        assert "Kind of deadline: until at least this date" in soft.hovertext[0]
+        gamma_y = soft.y[0]
+        assert (
+            gamma_y not in [y for _, _, y in overrun_spans(chart)]
+            if build is gantt_figure
+            else True
+        )
+    notes = next(t for t in promise_figure(tl, staged, EN).figure.data if t.mode == "text")
+    texts = [n.replace("<br>", " ") for n in notes.text]
+    assert any(n.startswith("Past a conditional or minimum deadline (not a miss)") for n in texts)
+    assert not any("Overdue" in n for n in notes.text)
+
+
+@pytest.fixture
+def cut_off(tmp_path: Path) -> Dataset:
+    """A mission due in June 2025, an earlier one overdue since December 2024; the data end
+    on 10 March 2025."""
+    return dataset_of(
+        tmp_path,
+        [
+            event("alpha-mission", "phase", "2024-01-01", status="in_progress"),
+            event(
+                "alpha-deadline",
+                "deadline",
+                "2025-06",
+                phase="alpha-mission",
+                announced="2024-01-01",
+                status="planned",
+            ),
+            event("beta-mission", "phase", "2024-01-01", site="beta", status="in_progress"),
+            event(
+                "beta-deadline",
+                "deadline",
+                "2024-12",
+                phase="beta-mission",
+                site="beta",
+                announced="2024-01-01",
+                status="planned",
+            ),
+            event("last-news", "statement", "2025-03-10"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_after_the_cut_off_both_charts_show_no_data_and_no_overrun(
+    cut_off: Dataset, lang: str
+) -> None:
+    loc = make_locale(lang)
+    tl = timeline(cut_off, "2025-12-01")
+    for chart in (gantt_figure(tl, cut_off, loc), promise_figure(tl, cut_off, loc)):
+        by_role = roles(chart)
+        (zone,) = [s for s in by_role["no-data"] if s.type == "rect"]
+        assert (zone.x0, zone.x1) == ("2025-03-10", "2025-12-01")
+        legend = [t for t in by_role["no-data"] if t.type != "rect"]
+        assert legend and format_date(dt.date(2025, 3, 10), loc) in legend[0].name
+        # Beta was overdue before the data end: hatched up to the cut-off, never past it
+        for trace in by_role.get("overrun", []):
+            assert max(str(x)[:10] for x in trace.x if x is not None) == "2025-03-10"
+    promise = promise_figure(tl, cut_off, loc)
+    assert set(one(promise, "open").x) == {"2025-03-10"}  # "no end recorded" by the cut-off
+    notes = " ".join(next(t for t in promise.figure.data if t.mode == "text").text)
+    assert label("chart.status.unknown", loc) in notes
+    # within the data there is no zone
+    inside = timeline(cut_off, "2025-03-10")
+    assert "no-data" not in roles(gantt_figure(inside, cut_off, loc))
+
+
+def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
+    assert label("chart.status.overdue", AR) == "تجاوز الموعد النهائي"
+    assert label("chart.status.ended_on_time", AR) == "الانتهاء في الموعد"
+    notes = next(t for t in promise_figure(tl_late, shipped, AR).figure.data if t.mode == "text")
+    text = " ".join(notes.text).replace("\u2066", "").replace("\u2069", "").replace("\u2067", "")
+    assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in text
+    assert "الانتهاء بعد الموعد بـ6 إلى 8 أيام" in text
+    for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
+        assert word not in text, word
+
+
+# --------------------------------------------------------------------------- wrapping
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines", "expected"),
+    [
+        # between phrases, never after a preposition ("ضد / داعش")
+        (
+            "المهمة العسكرية للتحالف الدولي ضد داعش في العراق",
+            30,
+            2,
+            ["المهمة العسكرية للتحالف الدولي", "ضد داعش في العراق"],
+        ),
+        (
+            "Coalition military mission against ISIS in Iraq",
+            28,
+            2,
+            ["Coalition military mission", "against ISIS in Iraq"],
+        ),
+        # after a colon; never inside a date or between a number and its noun
+        (
+            "Not known: the data end on 31 March 2026",
+            36,
+            2,
+            ["Not known:", "the data end on 31 March 2026"],
+        ),
+        (
+            "إعلان الاكتمال بعد الموعد بـ\u2066110\u2069 أيام",
+            36,
+            2,
+            ["إعلان الاكتمال بعد الموعد بـ\u2066110\u2069 أيام"],
+        ),
+        (
+            "مهمة التحالف في أربيل لدعم العمليات في سوريا",
+            30,
+            3,
+            ["مهمة التحالف في أربيل", "لدعم العمليات في سوريا"],
+        ),
+        # an adjective stays with its noun
+        (
+            "بعد الموعد الأصلي (أيلول 2025) بفارق 109 أيام",
+            28,
+            2,
+            ["بعد الموعد الأصلي", "(أيلول 2025) بفارق 109 أيام"],
+        ),
+    ],
+)
+def test_labels_wrap_between_phrases(text: str, width: int, lines: int, expected) -> None:
+    assert charts.style.wrapped(text, width, lines) == expected
+
+
+def test_shipped_axis_labels_never_end_a_line_inside_a_phrase(tl_late, shipped) -> None:
+    binding = re.compile(r"(^|\s)(ضد|في|من|إلى|على|of|in|at|against|the|for|from)$")
+    for loc in (EN, AR):
+        for chart in (gantt_figure(tl_late, shipped, loc), promise_figure(tl_late, shipped, loc)):
+            for tick in chart.figure.layout.yaxis.ticktext:
+                for part in re.sub(r"<[^>]+>", "\n", tick.replace("<br>", "\n")).split("\n"):
+                    part = part.strip("\u2067\u2069 ")
+                    assert not binding.search(part), (tick, part)
 
 
 # --------------------------------------------------------------------------- alt text
@@ -328,7 +661,8 @@ def test_alt_text_is_one_data_derived_sentence(tl_early, tl_late, shipped) -> No
     ar = gantt_figure(tl_early, shipped, AR).alt_text
     assert "15 تشرين الأول 2025" in ar and "أيلول 2025" in ar and "مواقع" in ar
     late = promise_figure(tl_late, shipped, EN).alt_text
-    assert "5 phases" in late and "60 days past its September 2026 deadline" in late
+    assert "5 phases" in late and "the data end on 31 March 2026" in late
+    assert "past its" not in late
 
 
 # --------------------------------------------------------------------------- escaping
@@ -338,23 +672,46 @@ def test_alt_text_is_one_data_derived_sentence(tl_early, tl_late, shipped) -> No
 def hostile(tmp_path: Path) -> Dataset:
     """Titles, a site name and a publisher that are HTML, in both languages."""
     data = copy_dataset(MINIMAL_DIR, tmp_path / "hostile")
-    write_csv(data / "events.csv", EVENT_COLUMNS, [
-        event("p", "phase", "2024-09-27", status="in_progress", title_en=BOLD, title_ar=LINK),
-        event("d1", "deadline", "2025-03", phase="p", announced="2024-09-27",
-              title_en=LINK, title_ar=BOLD),
-        event("d2", "deadline", "2025-09", phase="p", announced="2025-02-01", revises="d1",
-              title_en=BOLD, title_ar=LINK),
-        *(event(f"s{i}", "statement", f"2025-0{i}-10", title_en=LINK, title_ar=BOLD)
-          for i in range(1, 5)),
-        event("x", "statement", "2025-04-01", site="beta", title_en=BOLD, title_ar=LINK),
-    ])
+    write_csv(
+        data / "events.csv",
+        EVENT_COLUMNS,
+        [
+            event("p", "phase", "2024-09-27", status="in_progress", title_en=BOLD, title_ar=LINK),
+            event(
+                "d1",
+                "deadline",
+                "2025-03",
+                phase="p",
+                announced="2024-09-27",
+                title_en=LINK,
+                title_ar=BOLD,
+            ),
+            event(
+                "d2",
+                "deadline",
+                "2025-09",
+                phase="p",
+                announced="2025-02-01",
+                revises="d1",
+                title_en=BOLD,
+                title_ar=LINK,
+            ),
+            *(
+                event(f"s{i}", "statement", f"2025-0{i}-10", title_en=LINK, title_ar=BOLD)
+                for i in range(1, 5)
+            ),
+            event("x", "statement", "2025-04-01", site="beta", title_en=BOLD, title_ar=LINK),
+        ],
+    )
     write_csv(data / "event_sources.csv", ["event_id", "source_id"], [])
     sites = (data / "sites.csv").read_text(encoding="utf-8")
-    (data / "sites.csv").write_text(sites.replace("Alpha Base", BOLD.replace(",", "")),
-                                    encoding="utf-8")
+    (data / "sites.csv").write_text(
+        sites.replace("Alpha Base", BOLD.replace(",", "")), encoding="utf-8"
+    )
     sources = (data / "sources.csv").read_text(encoding="utf-8")
-    (data / "sources.csv").write_text(sources.replace("Example News", "<i>News</i>"),
-                                      encoding="utf-8")
+    (data / "sources.csv").write_text(
+        sources.replace("Example News", "<i>News</i>"), encoding="utf-8"
+    )
     return load_dataset(data)
 
 
@@ -386,7 +743,7 @@ def test_figure_html_is_deterministic_and_accessible(shipped) -> None:
 
     first, second = build(), build()
     assert first == second
-    assert 'id="chart-gantt"' in first and first.startswith("<figure class=\"chart")
+    assert 'id="chart-gantt"' in first and first.startswith('<figure class="chart')
     assert 'aria-describedby="chart-gantt-caption"' in first
     assert '<figcaption id="chart-gantt-caption">' in first and 'dir="rtl"' in first
     assert "<script src" not in first and "cdn" not in first.lower()
@@ -396,11 +753,11 @@ def test_figure_html_is_deterministic_and_accessible(shipped) -> None:
 
 
 def test_caption_is_escaped(hostile: Dataset) -> None:
-    tl = timeline(hostile, "2025-10-15")
+    tl = timeline(hostile, "2025-04-20")  # within the data, so the caption names a phase
     chart = gantt_figure(tl, hostile, EN)
     assert BOLD in chart.alt_text  # plain text …
     page = figure_html(chart)
-    caption = page[page.index("<figcaption"):]
+    caption = page[page.index("<figcaption") :]
     assert "&lt;b&gt;bold&lt;/b&gt;" in caption  # … escaped once, in the page
 
 
@@ -432,7 +789,8 @@ def test_png_export_through_chromium(tl_early, shipped, browser, tmp_path: Path)
 def test_svg_export_keeps_arabic_text(tl_late, shipped, browser, tmp_path: Path) -> None:
     chart = gantt_figure(tl_late, shipped, AR)
     svg = export_image(chart, tmp_path / "gantt.svg", fmt="svg", browser=browser).read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert "<svg" in svg
     for lane in tl_late.lanes:
         assert lane.site.name_ar in svg
@@ -468,38 +826,91 @@ def synthetic(path: Path, *, sites: int = 10, events: int = 10_000, seed: int = 
     were revised twice, and ``events`` point events spread over 2015-2026."""
     rng = random.Random(seed)
     path.mkdir(parents=True)
-    shutil.copy(DATA_DIR / "datapackage.json", path / "datapackage.json")
-    write_csv(path / "sites.csv", ["id", "name_en", "name_ar", "kind", "lat", "lon"], [
-        {"id": f"site-{i}", "name_en": f"Site {i}", "name_ar": f"الموقع {i}", "kind": "base"}
-        for i in range(sites)
-    ])
-    write_csv(path / "actors.csv", ["id", "name_en", "name_ar", "role_en", "role_ar"],
-              [{"id": "actor", "name_en": "Actor", "name_ar": "جهة"}])
-    write_csv(path / "sources.csv",
-              ["id", "publisher_en", "publisher_ar", "title", "url", "published", "language"],
-              [{"id": "src-a", "publisher_en": "Wire", "publisher_ar": "وكالة",
-                "url": "https://example.org/a", "language": "en"}])
+    write_schema(path)
+    write_csv(
+        path / "sites.csv",
+        ["id", "name_en", "name_ar", "kind", "lat", "lon"],
+        [
+            {"id": f"site-{i}", "name_en": f"Site {i}", "name_ar": f"الموقع {i}", "kind": "base"}
+            for i in range(sites)
+        ],
+    )
+    write_csv(
+        path / "actors.csv",
+        ["id", "name_en", "name_ar", "role_en", "role_ar"],
+        [{"id": "actor", "name_en": "Actor", "name_ar": "جهة"}],
+    )
+    write_csv(
+        path / "sources.csv",
+        ["id", "publisher_en", "publisher_ar", "title", "url", "published", "language"],
+        [
+            {
+                "id": "src-a",
+                "publisher_en": "Wire",
+                "publisher_ar": "وكالة",
+                "url": "https://example.org/a",
+                "language": "en",
+            }
+        ],
+    )
     rows: list[dict[str, str]] = []
     for i in range(sites):
         site = f"site-{i}"
         rows.append(event(f"long-{i}", "phase", "2015-01-01", site=site, status="in_progress"))
         rows.append(event(f"recent-{i}", "phase", "2024-01-01", site=site, status="in_progress"))
         for phase, due in ((f"long-{i}", 2025), (f"recent-{i}", 2025)):
-            rows.append(event(f"{phase}-d0", "deadline", f"{due}-06", site=site, phase=phase,
-                              announced="2024-01-01", status="superseded"))
-            rows.append(event(f"{phase}-d1", "deadline", f"{due}-12", site=site, phase=phase,
-                              announced="2025-05-01", revises=f"{phase}-d0", status="superseded"))
-            rows.append(event(f"{phase}-d2", "deadline", f"{due + 1}-09", site=site, phase=phase,
-                              announced="2025-11-01", revises=f"{phase}-d1", status="planned"))
+            rows.append(
+                event(
+                    f"{phase}-d0",
+                    "deadline",
+                    f"{due}-06",
+                    site=site,
+                    phase=phase,
+                    announced="2024-01-01",
+                    status="superseded",
+                )
+            )
+            rows.append(
+                event(
+                    f"{phase}-d1",
+                    "deadline",
+                    f"{due}-12",
+                    site=site,
+                    phase=phase,
+                    announced="2025-05-01",
+                    revises=f"{phase}-d0",
+                    status="superseded",
+                )
+            )
+            rows.append(
+                event(
+                    f"{phase}-d2",
+                    "deadline",
+                    f"{due + 1}-09",
+                    site=site,
+                    phase=phase,
+                    announced="2025-11-01",
+                    revises=f"{phase}-d1",
+                    status="planned",
+                )
+            )
     kinds = ["agreement", "announcement", "statement", "handover", "withdrawal", "incident"]
     start = dt.date(2015, 1, 1)
     for n in range(events):
         day = start + dt.timedelta(days=rng.randrange(0, 4300))
-        rows.append(event(f"e{n}", rng.choice(kinds), day.isoformat(),
-                          site=f"site-{rng.randrange(sites)}",
-                          confidence=rng.choice(["confirmed", "reported", "unverified"]),
-                          title_en=f"Event {n}", title_ar=f"حدث {n}"))
+        rows.append(
+            event(
+                f"e{n}",
+                rng.choice(kinds),
+                day.isoformat(),
+                site=f"site-{rng.randrange(sites)}",
+                confidence=rng.choice(["confirmed", "reported", "unverified"]),
+                title_en=f"Event {n}",
+                title_ar=f"حدث {n}",
+            )
+        )
     write_csv(path / "events.csv", EVENT_COLUMNS, rows)
+    write_csv(path / "event_sources.csv", ["event_id", "source_id"], [])
     return path
 
 
@@ -519,8 +930,10 @@ def test_ten_thousand_events_stay_fast_and_readable(tmp_path: Path) -> None:
     # a quarter per marker, all kinds together, with the count of each kind in the hover
     mixed = one(chart, "milestone-mixed")
     assert len(mixed.x) >= 40 * len(tl.lanes)
-    kinds = [f"{label(f'kind.{k}', AR)}: " for k in ("agreement", "announcement", "statement",
-                                                      "handover", "withdrawal", "incident")]
+    kinds = [
+        f"{label(f'kind.{k}', AR)}: "
+        for k in ("agreement", "announcement", "statement", "handover", "withdrawal", "incident")
+    ]
     assert all(sum(k in h for k in kinds) >= 2 for h in mixed.hovertext)
     assert len(chart.figure.to_json()) < 2_000_000
 

@@ -18,7 +18,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.dataset import DataValidationError, load_dataset
-from conftest import DATA_DIR, TESTS_DIR
+from conftest import TESTS_DIR, write_schema
 
 CORPUS = TESTS_DIR / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if (p / "expected.json").exists())
@@ -29,7 +29,7 @@ LEGIT = [p for p in CASES if p not in ERRORS]
 def dataset_dir(case: Path, tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(case, target, ignore=shutil.ignore_patterns("expected.json"))
-    shutil.copy(DATA_DIR / "datapackage.json", target)
+    write_schema(target)
     return target
 
 

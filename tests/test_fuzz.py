@@ -16,7 +16,8 @@ the day after):
 
 * no leak from the future: the visible rows are exactly those announced on or before as-of;
 * a phase's status agrees with its dates: upcoming iff as-of is before its start; ended_* iff
-  its end is known and not after as-of; overdue iff no end, a deadline, and the due date passed;
+  its end is known and not after as-of; overdue iff no end, a deadline, and the due date passed
+  within the data's coverage; unknown iff it passed after the coverage end;
   the day counts are the date arithmetic; ended late/early/on time by the deadline's period;
 * the deadline in force is visible, linked to the phase, revised by no visible deadline, and
   its history runs back through visible revisions;
@@ -33,7 +34,6 @@ import datetime as dt
 import io
 import itertools
 import re
-import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -47,8 +47,8 @@ from analysis.dataset import Dataset, DataValidationError, Event, load_dataset
 from analysis.dates import PartialDate
 from analysis.i18n import make_locale
 from analysis.narrative import narrative
-from analysis.timeline import Timeline, compare, timeline
-from conftest import DATA_DIR
+from analysis.timeline import DayRange, Timeline, compare, timeline
+from conftest import write_schema
 
 EXAMPLES = 120
 FIRST, LAST = dt.date(2014, 1, 1), dt.date(2030, 12, 31)
@@ -142,6 +142,13 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
         events.append(record)
         return record
 
+    def announced_after(revised: str) -> str:
+        """A revision is announced no earlier than the deadline it revises (the validator's
+        order rule); an original, any time."""
+        if not revised:
+            return draw(partial_dates())
+        return later_partial_date(draw, next(e for e in events if e["id"] == revised)["announced"])
+
     phases: list[dict[str, str]] = []
     for site in sites:
         for _ in range(draw(st.integers(0, 3))):
@@ -160,24 +167,30 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
                 elif choice == "earlier":
                     revises = draw(st.sampled_from(chain))["id"]
             chain.append(row("deadline", phase["site"], draw(partial_dates()),
-                             phase=phase["id"], announced=draw(partial_dates()),
+                             phase=phase["id"], announced=announced_after(revises),
                              revises=revises))
         deadlines += chain
     for _ in range(draw(st.integers(0, 2))):  # deadlines of no phase, maybe revising one
         revises = draw(st.sampled_from(["", *[d["id"] for d in deadlines]]))
         row("deadline", draw(st.sampled_from(sites))["id"], draw(partial_dates()),
-            announced=draw(partial_dates()), revises=revises)
+            announced=announced_after(revises), revises=revises)
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(POINT_KINDS))
+        phase = ""
+        if phases and kind in ("withdrawal", "handover"):
+            phase = draw(st.sampled_from(["", *[p["id"] for p in phases]]))
         start = draw(partial_dates())
-        cells = {"announced": draw(optional(partial_dates()))}
+        if phase:  # the end of a phase is not before the phase starts
+            start = later_partial_date(draw, next(p for p in phases if p["id"] == phase)["start"])
+        # A point event is public once it has happened (the validator's order rule).
+        cells = {"announced": later_partial_date(draw, start) if draw(st.booleans()) else ""}
         if actor_ids and kind in ("statement", "announcement"):
             cells["actor"] = draw(st.sampled_from(["", *actor_ids]))
         if kind == "statement":
             cells["quote_ar"] = draw(optional(arabic(3000)))
             cells["quote_en"] = draw(optional(latin(3000)))
         if phases and kind in ("withdrawal", "handover"):
-            cells["phase"] = draw(st.sampled_from(["", *[p["id"] for p in phases]]))
+            cells["phase"] = phase
         row(kind, draw(st.sampled_from(sites))["id"], start, **cells)
     pairs = draw(st.lists(st.tuples(st.sampled_from([e["id"] for e in events] or [""]),
                                     st.sampled_from(source_ids)), max_size=4, unique=True))
@@ -202,7 +215,7 @@ def write_dataset(tables: dict[str, list[dict[str, str]]], directory: Path, *,
     """The tables as CSV files (Windows line ends and an Excel BOM if asked) and the
     project's datapackage.json."""
     directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(DATA_DIR / "datapackage.json", directory / "datapackage.json")
+    write_schema(directory)
     for name, columns in COLUMNS.items():
         out = io.StringIO(newline="")
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n" if crlf else "\n")
@@ -242,8 +255,9 @@ def check_timeline(dataset: Dataset, tl: Timeline, as_of: dt.date) -> None:
     for deadline in tl.deadlines:
         assert deadline.event.id in visible
         assert deadline.due == deadline.event.start.last_day()
-    if tl.freshness.latest is not None:
-        assert tl.freshness.latest <= as_of
+    if tl.latest_record is not None:
+        assert tl.latest_record.day <= as_of
+    assert tl.coverage.known_through <= as_of
     phases = {e.id for e in dataset.events if e.kind == "phase" and e.id in visible}
     assert {s.phase.id for s in tl.phases} == phases
     for state in tl.phases:
@@ -262,13 +276,17 @@ def check_phase(dataset: Dataset, state: Any, as_of: dt.date, visible: set[str])
     due = deadline.start.last_day() if deadline else None
     status = state.status
     assert (status == "upcoming") == (as_of < start), (status, as_of, start)
+    known = state.known_through
+    assert known == min(as_of, dataset.coverage.through)
     if status != "upcoming":
         assert status.startswith("ended_") == (end is not None), (status, end)
-        assert (status == "overdue") == (end is None and due is not None and due < as_of)
+        # Overdue only when the deadline passed within the data; after their end, unknown.
+        assert (status == "overdue") == (end is None and due is not None and due < known)
+        assert (status == "unknown") == (end is None and due is not None and known <= due < as_of)
     counts = {"days_overdue": None, "days_late": None, "days_early": None,
               "days_until_deadline": None}
     if status == "overdue":
-        counts["days_overdue"] = (as_of - due).days
+        counts["days_overdue"] = (known - due).days
         assert counts["days_overdue"] > 0
     elif status.startswith("ended_"):
         if deadline is None:
@@ -281,12 +299,13 @@ def check_phase(dataset: Dataset, state: Any, as_of: dt.date, visible: set[str])
             counts["days_early"] = (deadline.start.first_day() - end).days
         else:
             assert status == "ended_on_time"
-    elif due is not None:  # upcoming or ongoing, with a deadline
+    elif due is not None and status != "unknown":  # upcoming or ongoing, with a deadline
         counts["days_until_deadline"] = (due - as_of).days
         if status == "ongoing":
             assert counts["days_until_deadline"] >= 0
     for name, value in counts.items():
-        assert getattr(state, name) == value, (name, getattr(state, name), value, status)
+        expected = None if value is None else DayRange(value, value)
+        assert getattr(state, name) == expected, (name, getattr(state, name), value, status)
     if state.deadline is not None:
         history = state.history
         assert history[-1] == state.deadline and all(d.event.id in visible for d in history)

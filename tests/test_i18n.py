@@ -502,3 +502,22 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("value", "en", "ar"), [
+    ("2021-07-01/2021-07-02", "1–2 July 2021", "بين 1 و2 تموز 2021"),
+    ("2025-11-26/2026-01-18", "26 November 2025 – 18 January 2026",
+     "بين 26 تشرين الثاني 2025 و18 كانون الثاني 2026"),
+    ("2025-11-26/2025-12-18", "26 November – 18 December 2025",
+     "بين 26 تشرين الثاني و18 كانون الأول 2025"),
+    ("2025-11/2025-12", "November–December 2025", "بين تشرين الثاني وكانون الأول 2025"),
+    ("2025-11/2026-01-18", "November 2025 – 18 January 2026",
+     "بين تشرين الثاني 2025 و18 كانون الثاني 2026"),
+])
+def test_a_date_range_reads_as_one(value: str, en: str, ar: str) -> None:
+    from analysis.dates import parse_date_value
+
+    assert format_date(parse_date_value(value), make_locale("en")) == en
+    assert format_date(parse_date_value(value), make_locale("ar")) == ar
+    arabic = format_date(parse_date_value(value), make_locale("ar", "egyptian", "arabic"))
+    assert not any(c.isascii() and c.isdigit() for c in arabic)

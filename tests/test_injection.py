@@ -19,6 +19,7 @@ constants below by ``tests/fixtures/hostile/generate.py`` (run it after changing
 from __future__ import annotations
 
 import csv
+import json
 import re
 import subprocess
 import sys
@@ -199,9 +200,18 @@ NOT_WEB_URLS = [
 ]
 
 
+@pytest.mark.parametrize("descriptor", ["shipped", "url pattern removed"])
 @pytest.mark.parametrize("url", NOT_WEB_URLS)
-def test_url_column_accepts_only_http_and_https(url: str, tmp_path: Path) -> None:
+def test_url_column_accepts_only_http_and_https(url: str, descriptor: str, tmp_path: Path) -> None:
+    """Also when the data's own datapackage.json drops the url pattern (issue 14 class 3):
+    the rule is the code's, not the descriptor's."""
     data = hostile_copy(tmp_path / "data")
+    if descriptor == "url pattern removed":
+        package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+        sources = next(r for r in package["resources"] if r["name"] == "sources")
+        url_field = next(f for f in sources["schema"]["fields"] if f["name"] == "url")
+        url_field["constraints"] = {"required": True}
+        (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     set_cell(data / "sources.csv", "src-b", "url", url)
     with pytest.raises(DataValidationError) as caught:
         load_dataset(data)

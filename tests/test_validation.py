@@ -571,3 +571,84 @@ def test_random_cells_in_the_real_schema(tmp_path: Path, data: st.DataObject) ->
         load_dataset(minimal_data)
     except DataValidationError as exc:
         assert exc.problems
+
+
+# --------------------------------------------------------------------------- revision chains
+# Issue 14 class 5: the cycle check walks each chain once. (Timings: benchmarks/
+# bench_validation.py; here, the work is counted instead of timed.)
+
+
+def add_chain(data: Path, length: int, *, first_revises: str = "deadline-alpha-2") -> None:
+    rows = []
+    for i in range(length):
+        revises = f"dl-{i - 1}" if i else first_revises
+        rows.append(f"dl-{i},deadline,alpha,,2026-02,,phase-alpha,2026-01-01,{revises},"
+                    f"planned,reported,Deadline {i},موعد {i},,,,,src-a")
+    with (data / "events.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(rows) + "\n")
+
+
+def cycle_problems(data: Path) -> list[Problem]:
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data)
+    return [p for p in caught.value.problems if p.message.startswith("revision cycle")]
+
+
+def test_a_5000_long_revision_chain_is_valid(minimal_data: Path) -> None:
+    add_chain(minimal_data, 5000)
+    dataset = load_dataset(minimal_data)
+    assert dataset.event("dl-4999").revises == "dl-4998"
+
+
+def test_a_cycle_closing_a_long_chain_is_reported_once_by_its_ends(minimal_data: Path) -> None:
+    add_chain(minimal_data, 5000, first_revises="dl-4999")
+    [problem] = cycle_problems(minimal_data)
+    assert problem.message == (
+        "revision cycle: dl-0 -> dl-4999 -> dl-4998 -> … (4995 more) … -> dl-2 -> dl-1 -> dl-0"
+        "; a deadline chain must run from the original to the latest"
+    )
+    assert problem.line == 6
+
+
+def test_a_deadline_revising_itself_is_a_cycle(minimal_data: Path) -> None:
+    set_cell(minimal_data / "events.csv", "deadline-alpha-2", "revises", "deadline-alpha-2")
+    [problem] = cycle_problems(minimal_data)
+    assert "deadline-alpha-2 -> deadline-alpha-2;" in problem.message and problem.line == 4
+
+
+def test_separate_cycles_and_tails_into_them_are_each_reported_once(minimal_data: Path) -> None:
+    rows = [
+        "c-1,deadline,alpha,,2026-02,,phase-alpha,2026-01-01,c-2,planned,reported,A,أ,,,,,src-a",
+        "c-2,deadline,alpha,,2026-02,,phase-alpha,2026-01-01,c-1,planned,reported,B,ب,,,,,src-a",
+        "t-1,deadline,alpha,,2026-02,,phase-alpha,2026-01-01,c-1,planned,reported,C,ج,,,,,src-a",
+        "t-2,deadline,alpha,,2026-02,,phase-alpha,2026-01-01,t-1,planned,reported,D,د,,,,,src-a",
+    ]
+    with (minimal_data / "events.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(rows) + "\n")
+    set_cell(minimal_data / "events.csv", "deadline-alpha", "revises", "deadline-alpha-2")
+    problems = cycle_problems(minimal_data)
+    assert sorted(p.value for p in problems) == ["c-2", "deadline-alpha-2"]
+
+
+def test_the_cycle_check_looks_each_row_up_a_bounded_number_of_times() -> None:
+    """Linear, counted: every row is looked up at most a few times, however long the chain."""
+    from analysis.event_rules import _check_revision_cycles
+    from analysis.tables import Collector, Table
+
+    class Counting(dict):  # type: ignore[type-arg]
+        lookups = 0
+
+        def __getitem__(self, key: str) -> tuple[int, dict[str, str]]:
+            Counting.lookups += 1
+            return super().__getitem__(key)
+
+    for length in (100, 5000):
+        Counting.lookups = 0
+        revises = [f"d-{length - 1}"] + [f"d-{i}" for i in range(length - 1)]
+        by_id = Counting(
+            (f"d-{i}", (i + 2, {"id": f"d-{i}", "revises": revises[i]})) for i in range(length)
+        )
+        problems = Collector()
+        _check_revision_cycles(Table("events", "events.csv", []), by_id, problems)
+        assert len(problems.problems) == 1
+        assert Counting.lookups <= 2 * length + 2, (length, Counting.lookups)

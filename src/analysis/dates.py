@@ -5,6 +5,13 @@ The data contract writes a date at day, month or year precision (``2024-09-27``,
 is due by the month's last day, so every comparison goes through
 :meth:`PartialDate.first_day` or :meth:`PartialDate.last_day`, never through a
 made-up "first of the month".
+
+An uncertain date is an ISO 8601 interval ``A/B`` (:class:`DateInterval`):
+"sometime between A and B", each end at any of the three precisions. It is for
+two sources that disagree or a departure that happened in stages; precision is a
+different thing and stays what it is. Both types answer ``first_day()``,
+``last_day()``, ``precision`` and ``iso``, so code that only needs the earliest
+and latest possible day does not care which it holds.
 """
 
 from __future__ import annotations
@@ -95,6 +102,62 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso
+
+
+@dataclass(frozen=True)
+class DateInterval:
+    """Sometime between ``low`` and ``high`` (ISO 8601 ``A/B``): an uncertain date."""
+
+    low: PartialDate
+    high: PartialDate
+
+    @classmethod
+    def parse(cls, text: str) -> DateInterval:
+        """Parse ``A/B``: two dates, A wholly before B (``2021-07-01/2021-07-02``)."""
+        parts = text.split("/")
+        if len(parts) != 2 or not all(part.strip() for part in parts):
+            raise DateFormatError(
+                f"{text!r} is not a date range: expected A/B, e.g. 2025-11-26/2026-01-18"
+            )
+        low, high = (PartialDate.parse(part) for part in parts)
+        if low.last_day() >= high.first_day():
+            raise DateFormatError(
+                f"{text!r}: a range runs forward, and {low.iso} does not end before "
+                f"{high.iso} begins"
+            )
+        return cls(low, high)
+
+    @property
+    def precision(self) -> Literal["range"]:
+        return "range"
+
+    @property
+    def iso(self) -> str:
+        return f"{self.low.iso}/{self.high.iso}"
+
+    def first_day(self) -> dt.date:
+        """The earliest day the range allows."""
+        return self.low.first_day()
+
+    def last_day(self) -> dt.date:
+        """The latest day the range allows."""
+        return self.high.last_day()
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+#: A date as the data give it: a precise-to-its-precision date, or a range.
+DateValue = PartialDate | DateInterval
+
+
+def parse_date_value(text: str) -> DateValue:
+    """Parse a data date: ``YYYY[-MM[-DD]]`` or an interval ``A/B`` of two of those."""
+    parts = text.strip().translate(_TO_WESTERN).split("/")
+    # "31/08/2021" is a day-first date, not a range: only ISO forms on both sides make one.
+    if len(parts) == 2 and all(_ISO_FORM.match(part) for part in parts):
+        return DateInterval.parse(text.strip())
+    return PartialDate.parse(text)
 
 
 def parse_as_of(text: str) -> dt.date:

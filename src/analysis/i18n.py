@@ -45,7 +45,7 @@ from babel.dates import get_month_names
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from analysis.dates import PartialDate
+from analysis.dates import DateInterval, PartialDate
 
 __all__ = [
     "LABELS_FILE",
@@ -192,24 +192,50 @@ def month_name(month: int, loc: Locale) -> str:
     return names[month].translate(_BIDI_MARKS)
 
 
-def format_date(value: PartialDate | dt.date, loc: Locale) -> str:
+def format_date(value: PartialDate | DateInterval | dt.date, loc: Locale) -> str:
     """Write a date at the precision it is known to.
 
     Day: "15 October 2025" / "15 تشرين الأول 2025"; month: "September 2025" /
     "أيلول 2025"; year: "2014". A month-precision date is never shown as the
     first of the month: that would claim a precision the data does not have.
-    A :class:`datetime.date` (or datetime) is a day-precision date.
+    A :class:`datetime.date` (or datetime) is a day-precision date. A range
+    (:class:`DateInterval`) reads as one: "1–2 July 2021", "26 November 2025 –
+    18 January 2026" / «بين 1 و2 تموز 2021» (the Arabic carries its own «بين», so
+    a template writes «انتهت {date}», not «في {date}», for a range).
     """
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         value = PartialDate.from_date(value)
+    if isinstance(value, DateInterval):
+        return _format_interval(value, loc)
     if not isinstance(value, PartialDate):
         raise TypeError(f"cannot format {value!r} as a date: expected PartialDate or date")
-    text = _babel_format_date(
-        value.first_day(), _DATE_PATTERNS[value.precision], locale=_babel(loc.babel_locale)
-    )
+    return _format_pattern(value, _DATE_PATTERNS[value.precision], loc)
+
+
+def _format_pattern(value: PartialDate, pattern: str, loc: Locale) -> str:
+    text = _babel_format_date(value.first_day(), pattern, locale=_babel(loc.babel_locale))
     return _finish(text, loc)
+
+
+def _format_interval(value: DateInterval, loc: Locale) -> str:
+    """A range with what its two ends share written once: "1–2 July 2021"."""
+    low, high = value.low, value.high
+    same_year = low.year == high.year and low.precision == high.precision != "year"
+    if same_year and low.precision == "day" and low.month == high.month:
+        first = _format_pattern(low, "d", loc)
+    elif same_year and low.precision == "day":
+        first = _format_pattern(low, "d MMMM", loc)
+    elif same_year and low.precision == "month":
+        first = month_name(low.month or 1, loc)
+    else:
+        first = format_date(low, loc)
+    last = format_date(high, loc)
+    if loc.lang == "ar":
+        return f"بين {first} و{last}"
+    # An en dash, closed up between single words ("1–2 July"), spaced between phrases.
+    return f"{first}–{last}" if " " not in first else f"{first} – {last}"
 
 
 def format_number(n: int | float, loc: Locale, *, decimals: int | None = None) -> str:

@@ -1,5 +1,5 @@
 """The report's words: a headline, a paragraph per site, who said what, what changed,
-a freshness caution, analyst commentary and footnoted sources, in Arabic or English.
+analyst commentary and footnoted sources, in Arabic or English.
 
 :func:`narrative` turns a :class:`~analysis.timeline.Timeline` into HTML fragments
 (:class:`markupsafe.Markup`) that a report notebook displays as they are, and
@@ -26,26 +26,43 @@ Decisions, in one place:
   the locale's digit style applies to the data's own text as well. Verbs and
   pronouns agree with a phase title's grammatical gender, read from its first word
   (feminine when it ends in ة or ات, as مهمة، الولاية، قوات do).
+* **House style** (``docs/style-guide.md``): one spelling per name, ranks before
+  names, the language's own quotation marks, words for one to nine in English
+  prose, Western digits in Arabic unless asked. Its mechanical part is
+  ``labels/house_style.json``, applied to every text from the data the report
+  writes in its own voice; quotations and cited titles keep their author's spelling.
+* **Every quotation in the reader's language**: a quotation said in the other
+  language is shown translated, marked as a translation, with the original beneath
+  it in smaller type; one with no translation is left out (see :func:`quote_original`).
 * **Relative time**: up to :data:`RELATIVE_DAYS_LIMIT` days a gap is told in days,
   beyond it as "about N months" (:func:`analysis.i18n.relative_months`); the site
-  paragraphs give the exact days as well. Overdue and late figures are always days.
+  paragraphs give the exact days as well. Overdue and late figures are always days,
+  and a range where their inputs are ("between 57 and 110 days").
+* **Dates keep their precision** ("September 2021", never "30 September 2021"); a
+  range reads "1–2 July 2021" or "between A and B" («بين 1 و2 تموز 2021»).
+* **Lines never break badly**: a date's spaces are no-break spaces and a footnote
+  marker is glued to the word before it by a word joiner (U+2060).
 * **Lists of events are newest first** (statements, new records in "what changed").
-* **Footnotes**: each sentence drawn from a row is marked with one ``[n]`` per
-  source of the row, numbered in order of first citation in reading order
-  (headline, sites, statements, changes, freshness); ``sources`` lists exactly
-  those sources in that order.
-* **Freshness** is measured from the latest *recorded* date: a deadline's due date
-  passing is not news, so deadlines count by the day they were announced only
-  (see :func:`latest_record`). A caution is shown when it is more than
-  ``stale_after_days`` before the report's date.
+* **Footnotes**: each claim is marked with one ``[n]`` per source of its own row (a
+  deadline's sources for the deadline, the end's rows for the end), numbered in
+  order of first citation in reading order (headline, sites, statements, changes);
+  ``sources`` lists exactly those sources in that order, under an explanation of
+  the confidence marks ("reported", "unverified").
+* **Coverage**: the data reach a date (``Timeline.coverage``). A deadline after it
+  with no recorded end is unknown, never overdue; a report more than
+  :data:`BEYOND_DAYS` days past it leads with the cut-off and the deadlines passed
+  since. Conditional and minimum deadlines are never called a miss.
+* **Curator's notes** (``note_en``/``note_ar``) are never written here.
 * **Analyst commentary** is Markdown under the data directory's ``commentary/``
   (see ``data/commentary/README.md``), rendered by :func:`render_markdown_safe`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as html_lib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -55,18 +72,29 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from analysis import i18n
+from analysis.commentary import (  # notes are read with the dataset; re-exported here
+    Commentary,
+    CommentaryError,
+    load_commentary,
+    render_markdown_safe,
+    select_notes,
+)
 from analysis.dataset import Actor, Dataset, Event, Source
-from analysis.dates import DateFormatError, PartialDate
+from analysis.dates import PartialDate
 from analysis.i18n import Case, Locale
-from analysis.paths import TEMPLATES_DIR
-from analysis.timeline import Changes, Deadline, PhaseChange, PhaseState, Timeline
+from analysis.paths import LABELS_DIR, TEMPLATES_DIR
+from analysis.timeline import (
+    COVERAGE_LEAD_DAYS,
+    Changes,
+    Deadline,
+    PhaseChange,
+    PhaseState,
+    Timeline,
+)
 
 __all__ = [
     "RECENT_END_DAYS",
@@ -76,14 +104,24 @@ __all__ = [
     "CommentaryError",
     "Narrative",
     "SiteParagraph",
+    "house_jargon",
+    "house_names",
+    "house_ranks",
+    "house_text",
     "html_to_text",
-    "latest_record",
     "load_commentary",
     "narrative",
     "overdue_phrase",
+    "quote_original",
+    "rank_first",
     "render_markdown_safe",
 ]
 
+#: The house style's mechanical part: one spelling per name, ranks, jargon.
+HOUSE_STYLE_FILE = LABELS_DIR / "house_style.json"
+#: Glue: a no-break space inside a date, a word joiner before a footnote marker.
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"
 #: Where the section templates live: ``<lang>/<section>.j2``.
 TEMPLATE_DIR = TEMPLATES_DIR / "narrative"
 #: Gaps up to this many days are told in days; longer ones as "about N months".
@@ -92,9 +130,6 @@ RELATIVE_DAYS_LIMIT = 60
 #: headline: a quarter, so a report shortly after an end still opens with it.
 RECENT_END_DAYS = 90
 
-_ALLOWED_TAGS = frozenset(
-    {"p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "br", "h3", "h4"}
-)
 _HTTP_URL = re.compile(r"^https?://", re.IGNORECASE)
 # A run that reads left to right inside Arabic text: Latin words, numbers and what
 # joins them ("F-16", "CJTF-OIR", "2,500", "250–350"). It must start and end with a
@@ -164,29 +199,6 @@ class Narrative:
         return "\n\n".join(parts) + "\n"
 
 
-class CommentaryError(ValueError):
-    """A commentary file cannot be read: the message names the file and the fix."""
-
-
-@dataclass(frozen=True)
-class Commentary:
-    """One analyst note: a Markdown file in one language, dated or standing."""
-
-    path: Path
-    slug: str
-    lang: str
-    #: Shown only in reports as of this date or later; None for a standing note.
-    date: PartialDate | None
-    markdown: str
-
-    @property
-    def html(self) -> Markup:
-        return render_markdown_safe(self.markdown)
-
-    def visible(self, as_of: dt.date) -> bool:
-        return self.date is None or self.date.last_day() <= as_of
-
-
 # --------------------------------------------------------------------------- templates
 
 
@@ -208,16 +220,102 @@ def _headings(lang: str) -> Any:
 
 def _render(section: str, loc: Locale, **context: Any) -> Markup:
     template = _environment().get_template(f"{loc.lang}/{section}.j2")
-    return Markup(_tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context)))
+    html = _tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context))
+    # Dates in the data's own text (summaries, quotations, commentary) never split either.
+    html = "".join(
+        piece if piece.startswith("<") else _glue_dates(piece) for piece in _TAG.split(html)
+    )
+    if loc.lang == "ar":
+        # Each fragment carries its own direction: JupyterLab shows it outside the
+        # export template's <html dir="rtl">.
+        html = f'<div lang="ar" dir="rtl">{html}</div>'
+    return Markup(html)
 
 
 def _tidy(text: str) -> str:
-    """Collapse template whitespace: sentences are written over several lines."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r" +(?=<sup class=\"ref\">)", "", text)
+    """Collapse template whitespace: sentences are written over several lines.
+
+    Only ASCII whitespace collapses: the no-break spaces inside dates stay.
+    """
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
+    text = re.sub(r" +(?=\u2060<sup class=\"ref\">)", "", text)
     text = re.sub(r" +([,.;:،؛)])", r"\1", text)
     text = re.sub(r"\( +", "(", text)
     return re.sub(r" ?(</?(?:p|li|ul|ol|blockquote|h4|article)\b[^>]*>) ?", r"\1", text)
+
+
+# --------------------------------------------------------------------------- house style
+
+
+@cache
+def _house_style() -> dict[str, Any]:
+    return json.loads(HOUSE_STYLE_FILE.read_text(encoding="utf-8"))
+
+
+def house_names(lang: str) -> tuple[tuple[str, str], ...]:
+    """``(variant, house form)`` pairs: one spelling per name (``labels/house_style.json``)."""
+    return tuple((a, b) for a, b in _house_style()["names"][lang])
+
+
+def house_ranks(lang: str) -> tuple[str, ...]:
+    """Military ranks that go before a name, longest first."""
+    return tuple(sorted(_house_style()["ranks"][lang], key=len, reverse=True))
+
+
+def house_jargon(lang: str) -> tuple[str, ...]:
+    """Words of data-keeping that never reach the reader."""
+    return tuple(_house_style()["jargon"][lang])
+
+
+def _apply_house_names(text: str, lang: str) -> str:
+    for variant, house in house_names(lang):
+        text = text.replace(variant, house)
+    return text
+
+
+_STRAIGHT_QUOTED = re.compile(r'"([^"\n]+)"')
+_EN_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_AR_MONTHS = (
+    "كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|تشرين الثاني|"
+    "كانون الأول|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر"
+)
+_DATE_IN_TEXT = re.compile(
+    rf"\b\d{{1,2}} (?:{_EN_MONTHS})(?: \d{{4}})?\b|\b(?:{_EN_MONTHS}) \d{{4}}\b"
+    rf"|\d{{1,2}} (?:{_AR_MONTHS})(?: \d{{4}})?|(?:{_AR_MONTHS}) \d{{4}}"
+)
+
+
+def _glue_dates(text: str) -> str:
+    """No-break spaces inside the dates of a text: "18 January 2026" never splits."""
+    return _DATE_IN_TEXT.sub(lambda m: m.group().replace(" ", NBSP), text)
+
+
+def house_text(text: str, lang: str) -> str:
+    """Text from the data as the report writes it: house spellings, the language's
+    quotation marks (« » in Arabic, “ ” in English) and unbreakable dates."""
+    text = _apply_house_names(text, lang)
+    opening, closing = ("«", "»") if lang == "ar" else ("“", "”")
+    text = _STRAIGHT_QUOTED.sub(lambda m: f"{opening}{m.group(1)}{closing}", text)
+    return _glue_dates(text)
+
+
+def rank_first(name: str, role: str | None, lang: str) -> tuple[str, str | None]:
+    """Move a rank from the start of a role to before the name.
+
+    ("Qais al-Muhammadawi", "Lieutenant General, Deputy Commander of …") →
+    ("Lieutenant General Qais al-Muhammadawi", "Deputy Commander of …").
+    """
+    if not role:
+        return name, role
+    for rank in house_ranks(lang):
+        match = re.match(rf"^{re.escape(rank)}\s*[,،]\s*(.*)$", role)
+        if match:
+            return f"{rank} {name}", match.group(1) or None
+        if role == rank:
+            return f"{rank} {name}", None
+    return name, role
 
 
 # --------------------------------------------------------------------------- formatting
@@ -252,7 +350,7 @@ def _localize_html(fragment: Markup, loc: Locale) -> Markup:
         if piece.startswith("<"):
             pieces.append(piece)
         elif piece:
-            pieces.append(str(_arabic_inline(html_lib.unescape(piece), loc)))
+            pieces.append(str(_arabic_inline(_glue_dates(html_lib.unescape(piece)), loc)))
     return Markup("".join(pieces))
 
 
@@ -283,6 +381,23 @@ def _source_ids(rows: Iterable[Event | Iterable[Event]]) -> Iterable[str]:
             yield from event.source_ids or (event.source_id,)
 
 
+def _is_range(value: Any) -> bool:
+    """A ``dates.DateInterval`` ("sometime between A and B")."""
+    return getattr(value, "precision", None) == "range"
+
+
+def _bounds(value: Any) -> tuple[int, int] | None:
+    """A day count as ``(low, high)``: a ``timeline.DayRange`` or a plain int."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value, value
+    return int(value.low), int(value.high)
+
+
+_EN_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
 class _Writer:
     """The helpers a template calls as ``f.…``: values formatted for one locale."""
 
@@ -295,31 +410,126 @@ class _Writer:
     def arabic(self) -> bool:
         return self.loc.lang == "ar"
 
-    def date(self, value: PartialDate | dt.date) -> Markup:
-        text = i18n.format_date(value, self.loc)
+    # ---------------------------------------------------------------- dates
+
+    def _plain_date(self, value: PartialDate | dt.date) -> str:
+        return i18n.format_date(value, self.loc).replace(" ", NBSP)
+
+    def _wrap_date(self, text: str) -> Markup:
         return i18n.isolate(text, html=True) if self.arabic else escape(text)
+
+    def _day_month(self, value: PartialDate) -> str:
+        day = i18n.format_number(value.day or 1, self.loc)
+        return f"{day}{NBSP}{i18n.month_name(value.month or 1, self.loc).replace(' ', NBSP)}"
+
+    def date(self, value: Any) -> Markup:
+        """A date at its own precision; a range as "1–2 July 2021" or "between A and B"."""
+        if _is_range(value):
+            return self._range(value.low, value.high, compact=True)
+        return self._wrap_date(self._plain_date(value))
+
+    def on(self, value: Any) -> Markup:
+        """The date after a verb: "on 18 January 2026", "in September 2021", "between …"."""
+        if _is_range(value):
+            return self._range(value.low, value.high, compact=False)
+        if self.arabic:
+            year = "عام " if value.precision == "year" else ""
+            return Markup("في {}{}").format(year, self.date(value))
+        word = "on" if getattr(value, "precision", "day") == "day" else "in"
+        return Markup("{} {}").format(word, self.date(value))
+
+    def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
+        same_year = low.year == high.year and low.precision == high.precision != "year"
+        same_month = same_year and low.month == high.month and low.precision == "day"
+        if self.arabic:
+            if same_month:
+                first = i18n.isolate_ltr(i18n.format_number(low.day or 1, self.loc), html=True)
+            elif same_year and low.precision == "day":
+                first = self._wrap_date(self._day_month(low))
+            elif same_year:
+                first = self._wrap_date(i18n.month_name(low.month or 1, self.loc))
+            else:
+                first = self.date(low)
+            return Markup("بين {} و{}").format(first, self.date(high))
+        if same_month:
+            text = f"{low.day}–{self._plain_date(high)}"
+            return Markup("{}{}").format("" if compact else "on ", text)
+        if same_year and low.precision == "day":
+            first = self._day_month(low)
+        elif same_year:
+            first = i18n.month_name(low.month or 1, self.loc)
+        else:
+            first = self._plain_date(low)
+        if compact:
+            return escape(f"{first} – {self._plain_date(high)}")
+        return escape(f"between {first} and {self._plain_date(high)}")
+
+    # ---------------------------------------------------------------- numbers
 
     def num(self, n: int) -> Markup:
         text = i18n.format_number(n, self.loc)
         return i18n.isolate_ltr(text, html=True) if self.arabic else escape(text)
 
     def count(self, n: int, noun: str, case: Case = "nominative") -> Markup:
-        return _isolates_to_html(i18n.count(n, noun, self.loc, case=case))
+        """"15 days", "three months" (English words for one to nine), "3 أشهر"."""
+        text = i18n.count(n, noun, self.loc, case=case)
+        if not self.arabic and 0 < n < 10:
+            text = re.sub(r"^\d+", _EN_WORDS[n], text)
+        return _isolates_to_html(text)
 
-    def bi(self, n: int, noun: str) -> Markup:
+    def word(self, n: int) -> str:
+        """A small number as a word in English prose ("two"), else as a figure."""
+        return _EN_WORDS[n] if not self.arabic and 0 <= n < 10 else str(self.num(n))
+
+    def days(self, value: Any, case: Case = "nominative") -> Markup:
+        """A day count that may be a range: "110 days", "between 57 and 110 days",
+        «ما بين 57 و110 أيام»."""
+        low, high = _bounds(value) or (0, 0)
+        if low == high:
+            return self.count(high, "day", case)
+        if self.arabic:
+            # «ما بين يوم واحد ويومين»، «ما بين 57 و110 أيام»: one and two are words.
+            first = self.count(low, "day", case) if 0 < low <= 2 else self.num(low)
+            return Markup("ما بين {} و{}").format(first, self.count(high, "day", case))
+        first = _EN_WORDS[low] if 0 < low < 10 and high < 10 else self.num(low)
+        return Markup("between {} and {}").format(first, self.count(high, "day"))
+
+    def exact(self, value: Any) -> bool:
+        bounds = _bounds(value)
+        return bounds is not None and bounds[0] == bounds[1]
+
+    def high(self, value: Any) -> int:
+        bounds = _bounds(value)
+        return bounds[1] if bounds else 0
+
+    def bi(self, value: Any, noun: str = "day") -> Markup:
         """Arabic بـ + a count: "بـ15 يومًا" before a figure, "بيومين" before a word."""
-        counted = i18n.count(n, noun, self.loc, case="oblique")
+        low, high = _bounds(value) or (0, 0)
+        if low != high:
+            first = self.count(low, noun, "oblique") if 0 < low <= 2 else self.num(low)
+            return Markup("بما بين {} و{}").format(first, self.count(high, noun, "oblique"))
+        counted = i18n.count(high, noun, self.loc, case="oblique")
         prefix = "ب" if counted[:1].isalpha() else "بـ"
         return _isolates_to_html(prefix + counted)
 
-    def months(self, days: int) -> int:
-        return i18n.relative_months(days)
+    def months(self, days: Any) -> int:
+        return i18n.relative_months(self.high(days))
+
+    # ---------------------------------------------------------------- text
 
     def text(self, value: str | None) -> Markup:
-        """Text from the data, in the report's language: escaped (and isolated in Arabic)."""
+        """Text from the data in the report's voice: house style, escaped, isolated in Arabic."""
         if value is None:
             return Markup()
-        return _arabic_inline(value, self.loc) if self.arabic else escape(value)
+        styled = house_text(value, self.loc.lang)
+        return _arabic_inline(styled, self.loc) if self.arabic else escape(styled)
+
+    def quoted(self, value: str, lang: str) -> Markup:
+        """A quotation as its author wrote it: escaped (isolated when Arabic), never restyled."""
+        value = _glue_dates(value)  # no-break spaces: the words are the author's
+        if lang == "ar" and self.arabic:
+            return _arabic_inline(value, self.loc)
+        return escape(value)
 
     def cite(self, *rows: Event | Iterable[Event], exclude: Iterable[Event] = ()) -> Markup:
         """One ``[n]`` marker per source of the rows, in the rows' order, no repeats.
@@ -331,20 +541,35 @@ class _Writer:
         return Markup("").join(self.marker(source_id) for source_id in ids)
 
     def marker(self, source_id: str) -> Markup:
+        """``[n]`` glued to the word before it by a word joiner (U+2060): a marker
+        never starts a line, and "[2][3]" never splits."""
         number = self.num(self.citations.number(source_id))
-        return Markup('<sup class="ref"><a href="#src-{}">[{}]</a></sup>').format(
+        return Markup('\u2060<sup class="ref"><a href="#src-{}">[{}]</a></sup>').format(
             source_id, number
         )
 
     def actor(self, actor_id: str | None) -> Actor | None:
         return self.dataset.actors.get(actor_id) if actor_id else None
 
+    def speaker(self, actor: Actor, *, with_role: bool = True) -> Markup:
+        """"Lieutenant General Qais al-Muhammadawi, deputy commander of …": rank first."""
+        lang = self.loc.lang
+        name, role = rank_first(actor.name(lang), actor.role(lang), lang)
+        if not with_role or role in _house_style().get("self_evident_roles", {}).get(lang, ()):
+            role = None
+        shown = self.text(name)
+        if role and not self.arabic:
+            role = _sentence_case(role, _proper_words(self.dataset))
+        if role:
+            return Markup("{}{} {}").format(shown, "،" if self.arabic else ",", self.text(role))
+        return shown
+
     def role(self, actor: Actor) -> str | Markup | None:
         """An actor's role as it reads after the name: "Hussein Allawi, adviser to …"."""
         role = actor.role(self.loc.lang)
         if role is None or self.arabic:
             return self.text(role) if role else None
-        return _sentence_case(role, _proper_words(self.dataset))
+        return self.text(_sentence_case(role, _proper_words(self.dataset)))
 
     def rich(self, fragment: Markup) -> Markup:
         """Sanitised HTML (commentary) with the report's digits and isolation."""
@@ -359,22 +584,40 @@ class _PhaseView:
     """What the templates need about one phase, decided here rather than in wording."""
 
     state: PhaseState
+    #: The status the text reports (the model's, read against the coverage end).
+    status: str
     #: The title for running text ("the coalition mission at …"; Arabic as it is).
     name: str | Markup
     #: The same, capitalised to open a sentence.
     Name: str | Markup
     #: Arabic grammatical gender of the title: verbs and pronouns agree with it.
     fem: bool
-    start: PartialDate
-    end: PartialDate | None
+    start: Any
+    #: The start is the day the exit timetable was set, not a beginning: "under the
+    #: timetable set on 27 September 2024, … was due to end by …".
+    timetable: bool
+    #: The end as recorded (a date or a range), None while no end is known.
+    end: Any
+    #: The end is an official's declaration, not an observed departure.
+    declared: bool
     deadline: Deadline | None
+    #: ``firm`` | ``conditional`` | ``minimum`` (the deadline in force's terms).
+    terms: str
     #: The first deadline of a revised chain (None when the deadline never moved).
     original: Deadline | None
     revisions: tuple[Deadline, ...]
     #: Rows that record the end (a withdrawal or handover on the end date), else the phase.
     end_rows: tuple[Event, ...]
     #: For an ended phase whose deadline moved: days from the original due date to the end.
-    days_after_original: int | None
+    days_after_original: Any
+    #: Days from the deadline to the known-through date, for an overdue phase.
+    days_overdue: Any
+    #: The phase ended on the deadline's very day ("as planned").
+    on_the_day: bool
+    #: ``after_coverage`` | ``end_in_range`` for an unknown status, else None.
+    unknown_reason: str | None
+    #: The recorded end's range while the report's date falls inside it.
+    pending_end: Any
     #: ``state.status`` in ("upcoming", "ongoing") with a deadline ahead.
     pending: bool
     #: Reported in the past tense: the phase has ended or its deadline has passed.
@@ -417,9 +660,18 @@ def _english_names(title: str, proper: frozenset[str]) -> tuple[str, str]:
     "the", unless they open with a possessive ("UNAMI's final mandate") or an
     article of their own.
     """
+    title = _apply_house_names(title, "en")
     first = title.split()[0] if title.split() else ""
     running = _sentence_case(title, proper)
-    if first.lower() not in {"the", "a", "an"} and not re.search(r"['’]s$", first):
+    bare = re.sub(r"['’]s$", "", first)
+    possessive = bare != first
+    common = (
+        first[:1].isupper() and not any(c.isupper() or c.isdigit() for c in first[1:])
+        and not any(bare.startswith(word) for word in proper)
+    )
+    if possessive and common:  # "Coalition's Erbil-based mission" → "the coalition's …"
+        running = f"the {first.lower()}{title[len(first):]}"
+    elif first.lower() not in {"the", "a", "an"} and not possessive:
         running = f"the {running}"
     return running, running[:1].upper() + running[1:]
 
@@ -437,13 +689,24 @@ def _date_key(event: Event) -> tuple[dt.date, dt.date, int]:
 
 
 def _end_rows(state: PhaseState, tl: Timeline) -> tuple[Event, ...]:
+    """The withdrawals or handovers of the phase on its end date (within it, for a range)."""
     end = state.phase.end
+    if end is None:
+        return (state.phase,)
     rows = tuple(
         e
         for e in tl.visible
-        if e.phase == state.id and e.kind in {"withdrawal", "handover"} and e.start == end
+        if e.phase == state.id and e.kind in {"withdrawal", "handover"}
+        and (e.start == end or (
+            _is_range(end)
+            and end.first_day() <= e.start.first_day() and e.start.last_day() <= end.last_day()
+        ))
     )
     return rows or (state.phase,)
+
+
+def _terms(deadline: Deadline | None) -> str:
+    return deadline.terms if deadline is not None else "firm"
 
 
 def _phase_view(
@@ -456,34 +719,68 @@ def _phase_view(
         name, Name = _english_names(phase.title_en, proper)
     history = state.history
     slipped = len(history) > 1
+    terms = _terms(state.deadline)
+    status, reason = state.status, state.unknown_reason
+    ended = state.end is not None and status != "unknown"
+    end_value = state.end_value or phase.end
     after_original = None
-    if slipped and state.end is not None and state.end > history[0].due:
-        after_original = (state.end - history[0].due).days
-    ended = state.end is not None
+    if slipped and ended:
+        past_original = state.days_past_original(tl.as_of)
+        after_original = past_original if _bounds(past_original) else None
+    first = history[0] if history else None
+    timetable = bool(
+        first is not None
+        and first.event.announced == phase.start
+        and phase.start.precision == "day"
+    )
+    end_basis = state.end_basis or phase.end_basis
+    on_the_day = bool(
+        ended and state.deadline is not None and not _is_range(end_value)
+        and state.deadline.precision == "day" and state.end == state.deadline.due
+    )
     return _PhaseView(
         state=state,
+        status=status,
         name=name,
         Name=Name,
         fem=_arabic_feminine(phase.title_ar),
-        start=phase.start,
-        end=phase.end if ended else None,
+        start=state.start_value or phase.start,
+        timetable=timetable,
+        end=end_value if ended else None,
+        declared=ended and end_basis == "declared",
         deadline=state.deadline,
+        terms=terms,
         original=history[0] if slipped else None,
         revisions=history[1:] if slipped else (),
         end_rows=_end_rows(state, tl) if ended else (),
         days_after_original=after_original,
-        pending=state.status in {"upcoming", "ongoing"} and state.days_until_deadline is not None,
-        past=ended or state.status == "overdue",
+        days_overdue=state.days_overdue,
+        on_the_day=on_the_day,
+        unknown_reason=reason if status == "unknown" else None,
+        pending_end=end_value if status == "unknown" and reason == "end_in_range" else None,
+        pending=status in {"upcoming", "ongoing"} and state.days_until_deadline is not None,
+        past=ended or status in {"overdue", "unknown", "past_soft_deadline"},
     )
 
 
-def _lane_latest(phases: Sequence[PhaseState]) -> Event | None:
-    events = [p.latest_event for p in phases if p.latest_event is not None]
-    return max(events, key=_date_key) if events else None
+def _lane_latest(phases: Sequence[_PhaseView]) -> Event | None:
+    """The lane's latest event, unless the paragraph already tells it (an end row)."""
+    told = {e.id for p in phases for e in p.end_rows} | {p.state.id for p in phases}
+    events = [
+        p.state.latest_event for p in phases
+        if p.state.latest_event is not None and p.state.latest_event.id not in told
+    ]
+    latest = max(events, key=_date_key) if events else None
+    every = [p.state.latest_event for p in phases if p.state.latest_event is not None]
+    newest = max(every, key=_date_key) if every else None
+    return latest if latest is not None and latest == newest else None
 
 
-def _headline_context(views: Sequence[_PhaseView], as_of: dt.date) -> dict[str, Any]:
-    """Which phases lead the headline: overdue first, recent ends, the next two deadlines.
+def _headline_context(
+    views: Sequence[_PhaseView], as_of: dt.date, cov: _CoverageView
+) -> dict[str, Any]:
+    """Which phases lead the headline: the coverage end when the report is well past it,
+    overdue phases, recent ends, then the next two deadlines.
 
     Phases sharing a deadline (same due date and precision) are told in one clause.
     """
@@ -495,20 +792,35 @@ def _headline_context(views: Sequence[_PhaseView], as_of: dt.date) -> dict[str, 
     def by_deadline(v: _PhaseView) -> tuple[tuple[dt.date, str], int]:
         return (deadline_key(v), order[v.state.id])
 
-    overdue = sorted((v for v in views if v.state.status == "overdue"), key=by_deadline)
+    def grouped(items: Iterable[_PhaseView]) -> list[list[_PhaseView]]:
+        return [list(g) for _, g in groupby(sorted(items, key=by_deadline), key=deadline_key)]
+
+    overdue = [v for v in views if v.status == "overdue"]
+    soft = [v for v in views if v.status == "past_soft_deadline"]
+    passed_ids = {v.state.id for v in cov.passed}
+    unknown = [
+        v for v in views
+        if v.status == "unknown" and not (cov.beyond and v.state.id in passed_ids)
+    ]
     ended = sorted(
         (
             v
             for v in views
-            if v.state.end is not None and (as_of - v.state.end).days <= RECENT_END_DAYS
+            if v.end is not None and v.state.end is not None
+            and (as_of - v.state.end).days <= RECENT_END_DAYS
         ),
         key=lambda v: (v.state.end, -order[v.state.id]),
         reverse=True,
     )
-    pending = sorted((v for v in views if v.pending), key=by_deadline)
-    groups = [list(group) for _, group in groupby(pending, key=deadline_key)]
+    groups = grouped(v for v in views if v.pending)
     return {
-        "overdue": [list(group) for _, group in groupby(overdue, key=deadline_key)],
+        "lead": cov if cov.beyond else None,
+        "passed": grouped(cov.passed) if cov.beyond else [],
+        "passed_count": len(cov.passed),
+        "passed_soft": all(v.terms == "minimum" for v in cov.passed),
+        "overdue": grouped(overdue),
+        "soft": soft,
+        "unknown": unknown,
         "ended": ended,
         "upcoming": groups[0] if groups else [],
         # The deadline after the next one: a reader in October 2025 wants Erbil's
@@ -527,10 +839,27 @@ class _Outlet:
 
 
 @dataclass(frozen=True)
+class _Quote:
+    """A quotation in the reader's language, with its original when that is a translation."""
+
+    #: The text shown large, in the report's language.
+    text: Markup
+    #: True when ``text`` is a translation (the original is shown beneath it).
+    translated: bool
+    original: Markup | None
+    original_lang: str
+
+
+@dataclass(frozen=True)
 class _Statement:
     event: Event
     actor: Actor | None
+    #: The speaker as named in a byline ("Lieutenant General …, deputy …"), or None when
+    #: the summary already names them.
+    speaker: Markup | None
+    summary: Markup | None
     outlets: tuple[_Outlet, ...]
+    quote: _Quote | None
 
 
 def _is_statement(event: Event) -> bool:
@@ -542,53 +871,143 @@ def _is_statement(event: Event) -> bool:
 MAX_STATEMENTS = 40
 
 
+def quote_original(event: Event) -> str | None:
+    """Which language the quotation was said in: ``quote_original``, else the only one
+    given, else Arabic (when both are given, the data's default)."""
+    stated = event.quote_original
+    if stated in {"ar", "en"}:
+        return stated
+    if event.quote_ar and event.quote_en:
+        return "ar"
+    if event.quote_ar:
+        return "ar"
+    if event.quote_en:
+        return "en"
+    return None
+
+
+def _quote(event: Event, writer: _Writer) -> _Quote | None:
+    """The quotation for this report: in the reader's language or not at all.
+
+    An original in the other language is shown only with its translation (the
+    translation large, marked as such, the original beneath it); a quotation with
+    no translation into the reader's language is left out (the data-quality
+    notebook lists it), so no reader meets a quotation they may not read.
+    """
+    original = quote_original(event)
+    if original is None:
+        return None
+    texts = {"ar": event.quote_ar, "en": event.quote_en}
+    lang = writer.loc.lang
+    if original == lang:
+        source = texts[lang]
+        if not source:
+            return None
+        return _Quote(writer.quoted(source, lang), False, None, lang)
+    translation, source = texts[lang], texts[original]
+    if not translation or not source:
+        return None
+    return _Quote(
+        writer.quoted(translation, lang), True, writer.quoted(source, original), original
+    )
+
+
+_BODY = re.compile(
+    r"\(|\b(?:Department|Ministry|Governments?|Embassy|Commission|Council|Mission|Forces?"
+    r"|Command|Coalition|Office|Agency|Task Force)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_body(actor: Actor) -> bool:
+    """An institution rather than a person: its summary speaks for it, no byline."""
+    return bool(_BODY.search(actor.name_en))
+
+
+def _names_speaker(summary: str | None, actor: Actor, lang: str) -> bool:
+    """True when the summary already names the speaker (by the last word of the name)."""
+    if not summary:
+        return False
+    words = re.sub(r"\(.*?\)", "", actor.name(lang)).split()
+    if not words:
+        return True
+    last = re.sub(r"^(?:al-|ال)", "", words[-1])
+    return last.lower() in summary.lower()
+
+
 def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
     """The newest statements, and how many older ones are left out."""
     rows = sorted((e for e in tl.visible if _is_statement(e)), key=_date_key, reverse=True)
     omitted = max(0, len(rows) - MAX_STATEMENTS)
+    lang = writer.loc.lang
     out = []
     for event in rows[:MAX_STATEMENTS]:
         outlets: dict[str, list[str]] = {}
         for source_id in event.source_ids or (event.source_id,):
             source = writer.dataset.sources.get(source_id)
-            publisher = source.publisher(writer.loc.lang) if source else source_id
+            publisher = source.publisher(lang) if source else source_id
             outlets.setdefault(publisher, []).append(source_id)
+        actor = writer.actor(event.actor)
+        summary = event.summary(lang)
+        speaker = None
+        if actor is not None and not _is_body(actor) and not _names_speaker(summary, actor, lang):
+            # With a summary (which says who they are) the byline is the name alone.
+            speaker = writer.speaker(actor, with_role=not summary)
         out.append(
             _Statement(
                 event=event,
-                actor=writer.actor(event.actor),
+                actor=actor,
+                speaker=speaker,
+                summary=writer.text(summary) if summary else None,
                 outlets=tuple(
                     _Outlet(writer.text(name), Markup("").join(writer.marker(i) for i in ids))
                     for name, ids in outlets.items()
                 ),
+                quote=_quote(event, writer),
             )
         )
     return out, omitted
 
 
-# --------------------------------------------------------------------------- freshness
+# --------------------------------------------------------------------------- coverage
 
 
-def latest_record(tl: Timeline) -> tuple[PartialDate, dt.date, Event] | None:
-    """The latest date the visible rows *record*, with its precision and its row.
+@dataclass(frozen=True)
+class _CoverageView:
+    """How far the data reach, for the text: ``Timeline.coverage`` with the phases whose
+    deadline passed after it as views."""
 
-    Unlike :attr:`Timeline.freshness`, a deadline counts only by the day it was
-    announced, not by its due date: a due date passing is exactly the news a
-    stale report lacks. Phase starts and ends, point events and announcements
-    count once reached. Returns ``(date, last_day, row)`` or None.
-    """
-    best: tuple[dt.date, PartialDate, Event] | None = None
-    for event in tl.visible:
-        candidates = [event.announced]
-        if event.kind != "deadline":
-            candidates += [d for d in (event.start, event.end) if d is not None]
-        for value in candidates:
-            day = value.last_day()
-            if day <= tl.as_of and (best is None or day > best[0]):
-                best = (day, value, event)
-    if best is None:
-        return None
-    return best[1], best[0], best[2]
+    #: The last day the data cover (None: nothing is recorded at all).
+    through: dt.date | None
+    #: ``through`` at its own precision, for text ("11 February 2026", "February 2026").
+    value: Any
+    declared: bool
+    #: min(as_of, through): day counts stop here.
+    known_through: dt.date
+    days_beyond: int
+    #: The report is so far past the coverage end that the headline leads with it.
+    beyond: bool
+    #: Phases whose deadline fell in (through, as_of] with no recorded end.
+    passed: tuple[_PhaseView, ...] = ()
+
+
+#: Beyond this many days past the coverage end, the headline leads with it.
+BEYOND_DAYS = COVERAGE_LEAD_DAYS
+
+
+def _coverage(tl: Timeline) -> _CoverageView:
+    """``Timeline.coverage`` for the text (None when the data record nothing at all)."""
+    model = tl.coverage
+    if model is None or not tl.visible:
+        return _CoverageView(None, None, False, tl.as_of, 0, False)
+    return _CoverageView(
+        through=model.through,
+        value=model.value,
+        declared=model.declared,
+        known_through=model.known_through,
+        days_beyond=model.days_beyond,
+        beyond=model.beyond,
+    )
 
 
 # --------------------------------------------------------------------------- sources
@@ -610,187 +1029,6 @@ def _source_views(dataset: Dataset, citations: _Citations) -> list[_SourceView]:
         link = source is not None and bool(_HTTP_URL.match(source.url))
         views.append(_SourceView(source_id, number, source, link))
     return views
-
-
-# --------------------------------------------------------------------------- commentary
-
-_NOTE_FILE = re.compile(r"^(?:(?P<date>\d{4}-\d{2}-\d{2})-)?(?P<slug>.+)\.(?P<lang>[a-z]{2})\.md$")
-_FRONT_LINE = re.compile(r"^(?P<key>[A-Za-z_]+):\s*(?P<value>.*?)\s*$")
-
-
-def _front_matter(text: str, path: Path) -> tuple[dict[str, str], str]:
-    """``---``-fenced ``key: value`` lines, or a lone first ``date:`` line."""
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":
-        try:
-            close = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
-        except StopIteration:
-            raise CommentaryError(
-                f"{path}: front matter opened with '---' on line 1 is never closed: "
-                "add a '---' line after the 'date: YYYY-MM-DD' line"
-            ) from None
-        header, body = lines[1:close], lines[close + 1 :]
-    elif lines and re.match(r"^date:", lines[0].strip()):
-        header, body = lines[:1], lines[1:]
-    else:
-        return {}, text
-    values: dict[str, str] = {}
-    for number, line in enumerate(header, start=2 if lines[0].strip() == "---" else 1):
-        if not line.strip():
-            continue
-        match = _FRONT_LINE.match(line)
-        if not match or match["key"] != "date":
-            raise CommentaryError(
-                f"{path}:{number}: {line.strip()!r} is not understood: the front matter "
-                "holds one line, 'date: YYYY-MM-DD'"
-            )
-        values["date"] = match["value"]
-    return values, "\n".join(body)
-
-
-def _parse_note_date(value: str, path: Path, where: str) -> PartialDate:
-    try:
-        return PartialDate.parse(value)
-    except DateFormatError as exc:
-        raise CommentaryError(f"{path}: the date in the {where} is wrong: {exc}") from None
-
-
-def load_commentary(commentary_dir: Path, lang: str, as_of: dt.date) -> list[Commentary]:
-    """The analyst notes in ``lang`` that a report as of ``as_of`` may show.
-
-    Files are ``YYYY-MM-DD-slug.<lang>.md`` (dated) or ``slug.<lang>.md`` (standing),
-    or carry a ``date: YYYY-MM-DD`` front-matter line. A dated note appears only in
-    reports as of its date or later: no leak from the future. Other files (the
-    README) are ignored; a missing directory holds no notes. Dated notes come newest
-    first, then standing ones by name. A bad date raises :class:`CommentaryError`.
-    """
-    directory = Path(commentary_dir)
-    if not directory.is_dir():
-        return []
-    notes = []
-    for path in sorted(directory.iterdir()):
-        match = _NOTE_FILE.match(path.name)
-        if not path.is_file() or not match or match["lang"] != lang:
-            continue
-        try:
-            text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-        except UnicodeDecodeError as exc:
-            raise CommentaryError(
-                f"{path}: is not UTF-8 ({exc.reason}): re-save it as UTF-8"
-            ) from None
-        front, body = _front_matter(text, path)
-        date = _parse_note_date(match["date"], path, "file name") if match["date"] else None
-        if "date" in front:
-            stated = _parse_note_date(front["date"], path, "front matter")
-            if date is not None and stated != date:
-                raise CommentaryError(
-                    f"{path}: the file name says {date} but the front matter says {stated}: "
-                    "keep one date"
-                )
-            date = stated
-        note = Commentary(path, match["slug"], lang, date, body.strip() + "\n")
-        if note.visible(as_of):
-            notes.append(note)
-    dated = [n for n in notes if n.date is not None]
-    dated.sort(key=lambda n: (n.date.last_day() if n.date else dt.date.min, n.slug), reverse=True)
-    return dated + [n for n in notes if n.date is None]
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    # Raw HTML is parsed (html=True) only so that its tokens can be dropped: with
-    # html=False markdown-it would print "<img onerror=…>" as visible text.
-    md = MarkdownIt("commonmark", {"html": True})
-    md.disable("image")
-    # Every link reaches _drop_unsafe; a rejected one would stay as literal text.
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
-
-
-def _drop_unsafe(tokens: list[Token]) -> list[Token]:
-    """Remove raw HTML, unwrap non-http(s) links, and move headings to h3/h4."""
-    kept = []
-    for token in tokens:
-        if token.type in {"html_block", "html_inline"}:
-            continue
-        if token.type in {"heading_open", "heading_close"}:
-            token.tag = "h3" if token.tag in {"h1", "h2"} else "h4"
-        if token.children is not None:
-            token.children = _drop_unsafe_inline(token.children)
-        kept.append(token)
-    return kept
-
-
-#: Raw HTML elements whose content is code or hidden, never text for the reader. Inline, the
-#: tags arrive as separate tokens with the content between them as text: when the tags are
-#: dropped the content must go too, or "<script>alert(1)</script>" would show "alert(1)".
-_HIDDEN_CONTENT_TAGS = frozenset(
-    {"script", "style", "template", "title", "noscript", "iframe", "noembed", "noframes"}
-)
-_HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)")
-
-
-def _track_hidden(raw: str, hidden: list[str]) -> None:
-    """Update the stack of open hidden-content elements with one raw inline HTML tag."""
-    match = _HTML_TAG.match(raw)
-    if not match or match[2].lower() not in _HIDDEN_CONTENT_TAGS:
-        return
-    name = match[2].lower()
-    if match[1]:  # a closing tag closes the innermost element of its name, if any is open
-        if name in hidden:
-            del hidden[len(hidden) - 1 - hidden[::-1].index(name) :]
-    elif not raw.rstrip().endswith("/>"):
-        hidden.append(name)
-
-
-def _drop_unsafe_inline(tokens: list[Token]) -> list[Token]:
-    kept: list[Token] = []
-    dropping: list[str] = []  # a stack of "unwrap"/"remove"/"keep" for open links
-    hidden: list[str] = []  # open raw <script>, <style> …: their content is dropped too
-    for token in tokens:
-        if token.type == "html_inline":
-            _track_hidden(token.content, hidden)
-            continue
-        if token.type == "link_open":
-            href = str(token.attrs.get("href", ""))
-            if _HTTP_URL.match(href) and not hidden:
-                dropping.append("keep")
-                kept.append(token)
-            else:
-                dropping.append("remove" if token.info == "auto" else "unwrap")
-            continue
-        if token.type == "link_close":
-            if dropping and dropping.pop() == "keep":
-                kept.append(token)
-            continue
-        if "remove" in dropping or (hidden and token.nesting == 0):
-            continue  # inside hidden content only the text goes: emphasis stays balanced
-        kept.append(token)
-    return kept
-
-
-def render_markdown_safe(text: str) -> Markup:
-    """Markdown → HTML that cannot run anything: no raw HTML, no script, no javascript:.
-
-    markdown-it-py renders CommonMark with raw HTML removed and images disabled;
-    links other than http(s) lose their link (the text stays). nh3 then keeps only
-    p, em, strong, ul, ol, li, a[href http/https], blockquote, code, br, h3 and h4,
-    adding ``rel="noopener noreferrer"`` to links.
-    """
-    md = _markdown()
-    tokens = _drop_unsafe(md.parse(text))
-    rendered = md.renderer.render(tokens, md.options, {})
-    clean = nh3.clean(
-        rendered,
-        tags=set(_ALLOWED_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https"},
-        url_relative="deny",
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return Markup(clean.strip())
 
 
 # --------------------------------------------------------------------------- text
@@ -856,7 +1094,7 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: one line per block, ``- `` for list items,
     ``> `` for quotations; tags dropped, entities decoded."""
     renderer = _TextRenderer()
-    renderer.feed(str(fragment))
+    renderer.feed(str(fragment).replace(WORD_JOINER, ""))
     renderer.close()
     return renderer.text()
 
@@ -890,27 +1128,34 @@ def narrative(
     *,
     changes: Changes | None = None,
     commentary_dir: Path | None = None,
-    stale_after_days: int = 60,
+    stale_after_days: int | None = None,
 ) -> Narrative:
     """Write every text section of the report as of ``tl.as_of`` in ``loc``'s language.
 
     ``changes`` (from :func:`analysis.timeline.compare`) adds "what changed since".
-    ``commentary_dir`` defaults to ``commentary/`` inside the dataset's directory
-    (no notes when it does not exist). A freshness caution appears when the latest
-    recorded date (:func:`latest_record`) is more than ``stale_after_days`` before
-    the report's date, or when nothing is recorded at all.
+    The analyst notes are the dataset's; ``commentary_dir`` reads another directory
+    (no notes when it does not exist). How far the data reach is the timeline's
+    coverage: a report more than :data:`BEYOND_DAYS` past it leads with the cut-off.
+    ``stale_after_days`` is accepted for older callers and ignored.
     """
+    del stale_after_days
     citations = _Citations()
     writer = _Writer(dataset, loc, citations)
     proper = _proper_words(dataset)
-    base = {"f": writer, "as_of": tl.as_of}
+    cov = _coverage(tl)
+    base = {"f": writer, "as_of": tl.as_of, "cov": cov}
 
     lane_views = [
         (lane, [_phase_view(state, tl, writer, proper) for state in lane.phases])
         for lane in tl.lanes
     ]
     views = [view for _, phases in lane_views for view in phases]
-    headline = _render("headline", loc, **base, **_headline_context(views, tl.as_of))
+    by_id = {v.state.id: v for v in views}
+    since = tl.coverage.deadlines_passed_since if tl.coverage is not None else ()
+    passed = tuple(by_id[s.id] for s in since if s.id in by_id)
+    cov = dataclasses.replace(cov, passed=passed)
+    base["cov"] = cov
+    headline = _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
 
     sites = tuple(
         SiteParagraph(
@@ -918,7 +1163,7 @@ def narrative(
             heading=lane.site.name(loc.lang),
             html=_render(
                 "site", loc, **base, site=lane.site, phases=phases,
-                latest=_lane_latest(lane.phases),
+                latest=_lane_latest(phases),
             ),
         )
         for lane, phases in lane_views
@@ -929,10 +1174,15 @@ def narrative(
     if changes is not None:
         context = _changes_context(changes, tl, writer, proper)
         changes_html = _render("changes", loc, **base, **context)
-    freshness = _freshness(tl, loc, base, stale_after_days)
+    freshness = None
+    if cov.through is None:
+        freshness = _render("freshness", loc, **base)
 
-    directory = commentary_dir if commentary_dir is not None else dataset.path / "commentary"
-    notes = load_commentary(directory, loc.lang, tl.as_of)
+    notes = (
+        load_commentary(commentary_dir, loc.lang, tl.as_of)
+        if commentary_dir is not None
+        else select_notes(dataset.commentary, loc.lang, tl.as_of)
+    )
     commentary = _render("commentary", loc, **base, notes=notes) if notes else None
 
     sources = _render("sources", loc, **base, sources=_source_views(dataset, citations))
@@ -953,7 +1203,12 @@ def _changes_context(
     changes: Changes, tl: Timeline, writer: _Writer, proper: frozenset[str]
 ) -> dict[str, Any]:
     def view(change: PhaseChange) -> dict[str, Any]:
-        return {"change": change, "p": _phase_view(change.after, tl, writer, proper)}
+        before = change.before
+        return {
+            "change": change,
+            "p": _phase_view(change.after, tl, writer, proper),
+            "before": before.status if before is not None else None,
+        }
 
     ended_ids = {c.phase_id for c in changes.ended}
     return {
@@ -962,26 +1217,11 @@ def _changes_context(
         "ended": sorted(
             (view(c) for c in changes.ended), key=lambda v: v["p"].state.end, reverse=True
         ),
-        "status_changed": [view(c) for c in changes.status_changed if c.phase_id not in ended_ids],
+        "status_changed": [
+            item for item in (
+                view(c) for c in changes.status_changed if c.phase_id not in ended_ids
+            )
+            if item["before"] != item["p"].status
+        ],
         "new_events": sorted(changes.new_events, key=_date_key, reverse=True),
     }
-
-
-def _freshness(
-    tl: Timeline, loc: Locale, base: dict[str, Any], stale_after_days: int
-) -> Markup | None:
-    record = latest_record(tl)
-    if record is None:
-        return _render("freshness", loc, **base, latest=None, days=None, row=None, passed=[])
-    value, day, row = record
-    days = (tl.as_of - day).days
-    if days <= stale_after_days:
-        return None
-    writer: _Writer = base["f"]
-    proper = _proper_words(writer.dataset)
-    passed = [
-        _phase_view(state, tl, writer, proper)
-        for state in tl.phases
-        if state.status == "overdue" and state.deadline is not None and state.deadline.due > day
-    ]
-    return _render("freshness", loc, **base, latest=value, days=days, row=row, passed=passed)

@@ -20,7 +20,6 @@ from analysis.timeline import timeline
 TRANSLATED_PAIRS = (
     ("title_en", "title_ar"),
     ("summary_en", "summary_ar"),
-    ("quote_en", "quote_ar"),
 )
 
 
@@ -88,7 +87,7 @@ def translation_coverage(dataset: Dataset) -> Check:
                 rows.append((event.id, str(event.line), missing))
     return Check(
         "Translation coverage",
-        "Rows whose summary or quote exists in one language only.",
+        "Rows whose summary exists in one language only (quotations: see below).",
         ("event", "line", "missing column"),
         tuple(rows),
     )
@@ -120,25 +119,82 @@ def unverified_claims(dataset: Dataset) -> Check:
     )
 
 
-def freshness(dataset: Dataset, as_of: dt.date) -> Check:
+def coverage(dataset: Dataset, as_of: dt.date) -> Check:
+    """How far the data reach, seen from the report date the analyst chose."""
     tl = timeline(dataset, as_of)
+    cov = tl.coverage
+    how = (
+        "declared by the curator in datapackage.json"
+        if cov.declared
+        else (f"the latest row ({dataset.coverage.event_id if dataset.coverage else '—'})")
+    )
+    latest = tl.latest_record
     rows: list[tuple[str, ...]] = [
+        ("the data end on", f"{cov.value.iso} ({how})"),
         (
-            "latest date in the visible data",
-            tl.freshness.latest.isoformat() if tl.freshness.latest else "—",
+            "latest recorded date visible on the report date",
+            f"{latest.value.iso} ({latest.event.id})" if latest else "—",
         ),
-        ("days between it and the as-of date", str(tl.freshness.days_since)),
-        ("stale", "yes" if tl.freshness.stale else "no"),
+        ("days from the data's end to the report date", str(cov.days_beyond)),
+        ("the report leads with the cut-off", "yes" if cov.beyond else "no"),
     ]
     rows += [
-        (f"overdue: {p.phase.id}", f"{p.days_overdue} days past {p.deadline.event.start.iso}")
+        (
+            f"deadline passed after the data end: {p.phase.id}",
+            f"{p.deadline.value.iso}: met or missed is unknown",
+        )
+        for p in cov.deadlines_passed_since
+        if p.deadline is not None
+    ]
+    rows += [
+        (
+            f"{p.status.replace('_', ' ')}: {p.phase.id}",
+            f"{p.days_overdue} days past {p.deadline.value.iso}, counted to "
+            f"{cov.known_through.isoformat()}",
+        )
         for p in tl.phases
-        if p.status == "overdue" and p.deadline
+        if p.status in ("overdue", "past_soft_deadline") and p.deadline is not None
     ]
     return Check(
-        "Freshness",
-        f"As of {as_of.isoformat()}: deadlines passed with no update.",
+        "Coverage",
+        f"As of {as_of.isoformat()}: where the data end, and the deadlines the report can "
+        'and cannot speak for. Declare a later end in datapackage.json ("coverage": '
+        '{"through": "YYYY-MM-DD"}) only after checking that nothing else happened.',
         ("check", "value"),
+        tuple(rows),
+    )
+
+
+def curator_notes(dataset: Dataset) -> Check:
+    """The curator's reasoning (``note_en``/``note_ar``): here, never in reports."""
+    rows = tuple(
+        (e.id, str(e.line), e.note_en or "", e.note_ar or "")
+        for e in dataset.events
+        if e.note_en or e.note_ar
+    )
+    return Check(
+        "Curator's notes",
+        "Why a date was inferred, a precision kept or a source preferred. Reports never "
+        "show these.",
+        ("event", "line", "note (en)", "note (ar)"),
+        rows,
+    )
+
+
+def missing_quote_translations(dataset: Dataset) -> Check:
+    """Quotations a reader of the other language would see untranslated."""
+    rows = []
+    for event in dataset.events:
+        original = event.quote_original
+        if original is None:
+            continue
+        other = "en" if original == "ar" else "ar"
+        if not getattr(event, f"quote_{other}"):
+            rows.append((event.id, str(event.line), f"quote_{other}", f"quote_{original}"))
+    return Check(
+        "Quotations without a translation",
+        "Every quotation is shown in the reader's language: add the translation.",
+        ("event", "line", "missing", "original"),
         tuple(rows),
     )
 
@@ -164,7 +220,9 @@ def checks(data_dir: Path, as_of: dt.date) -> list[Check]:
         translation_coverage(dataset),
         single_source_events(dataset),
         unverified_claims(dataset),
-        freshness(dataset, as_of),
+        coverage(dataset, as_of),
+        missing_quote_translations(dataset),
+        curator_notes(dataset),
         undated_phase_links(dataset.events),
     ]
 

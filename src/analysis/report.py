@@ -5,23 +5,60 @@ lives here so it is tested and shared between the headless build and an analyst'
 JupyterLab session. Each section returns an object that Jupyter displays: HTML
 for the text, and for charts a bundle that JupyterLab draws natively and nbconvert
 exports as a plain div (plotly.js is inlined once per page by the HTML template).
+
+Every text section is wrapped in ``<div class="drawdown-out" lang=… dir=…>`` with a
+small ``<style>`` scoped to that class, so Arabic reads right-to-left wherever the
+output is shown (JupyterLab, VS Code, the exported HTML) without relying on the
+page's own ``<html dir>``. The same style makes the charts follow a dark JupyterLab
+theme (a colour inversion, live when the theme changes); exports have no JupyterLab
+theme and stay light.
+
+In a kernel, sections are shown with *display ids* (one set per report "view"), so
+:meth:`Report.redraw` — what the controls call — replaces them in place.
+
+pandas is not imported here: :meth:`Report.frames` imports it when asked.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from analysis import params as P
 from analysis.dataset import Dataset, load_dataset
-from analysis.dates import parse_as_of
 from analysis.i18n import Locale, format_date, format_number, label, make_locale
 from analysis.paths import DATA_DIR
 from analysis.timeline import Changes, Timeline, compare, timeline
+
+#: Scoped to the wrapper class: direction, alignment and lists that follow ``dir``, in
+#: JupyterLab (whose own styles are left-to-right: ``padding-left``, ``border-left``) and
+#: in VS Code; plus the charts' dark-theme inversion in a dark JupyterLab.
+SECTION_CSS = (
+    ".drawdown-out{unicode-bidi:isolate;text-align:start}"
+    ".drawdown-out[dir=rtl]{direction:rtl}.drawdown-out[dir=ltr]{direction:ltr}"
+    ".drawdown-out[lang=ar]{font-family:'Noto Naskh Arabic','Amiri','Noto Sans Arabic',"
+    "var(--jp-content-font-family,serif);line-height:1.9}"
+    ".drawdown-out.drawdown-out :is(h1,h2,h3,h4,p,li,td,th,caption,figcaption,blockquote)"
+    "{text-align:start}"
+    ".drawdown-out.drawdown-out :is(ol,ul){padding-left:0;padding-right:0;"
+    "padding-inline-start:2em}"
+    ".drawdown-out.drawdown-out ol.sources{list-style:none;padding-inline-start:0}"
+    ".drawdown-out.drawdown-out blockquote{border-left:0;border-right:0;margin-inline:0;"
+    "padding-inline:1em 0;border-inline-start:3px solid var(--jp-border-color2,#d7dce2)}"
+    ".drawdown-out.drawdown-out table{margin-inline:0}"
+    ".drawdown-out .caution{border-inline-start:4px solid #d55e00;padding:.4em .8em}"
+    ".drawdown-out .subtitle{opacity:.75}"
+    "body[data-jp-theme-light=false] .jp-Notebook:has(.drawdown-out) .jp-RenderedPlotly"
+    "{filter:invert(.9) hue-rotate(180deg)}"
+)
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 class Html:
@@ -37,26 +74,98 @@ class Html:
         return self.html
 
 
-class ChartView:
+def _direction(lang: str) -> str:
+    return "rtl" if lang == "ar" else "ltr"
+
+
+def wrap(fragment: Markup | str, lang: str, name: str) -> Markup:
+    """A section's HTML in its own ``lang``/``dir`` wrapper with the scoped style."""
+    return Markup(
+        '<div class="drawdown-out drawdown-{}" data-drawdown-section="{}" lang="{}" dir="{}">'
+        "<style>{}</style>{}</div>"
+    ).format(name, name, lang, _direction(lang), Markup(SECTION_CSS), Markup(fragment))
+
+
+class _Shown:
+    """Shown with a display id (in a kernel), so :meth:`Report.redraw` replaces it."""
+
+    name: str
+    view: str
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def display_id(self) -> str:
+        return f"drawdown-{self.view}-{self.name}"
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True, display_id=self.display_id)
+
+
+class Section(_Shown, Html):
+    """One text section of a report, wrapped with its language and direction."""
+
+    def __init__(self, html: Markup | str, *, lang: str, name: str, view: str = "") -> None:
+        self.name, self.view, self.lang = name, view, lang
+        self.empty = not str(html)
+        super().__init__(wrap(html, lang, name) if not self.empty else "")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": self.html, "text/plain": f"<{self.name} section>"}
+
+    def __bool__(self) -> bool:
+        return not self.empty
+
+
+class ChartView(_Shown):
     """A chart: JupyterLab draws the plotly JSON; nbconvert exports the HTML div."""
 
-    def __init__(self, chart: Any) -> None:
+    def __init__(self, chart: Any, *, name: str = "", view: str = "") -> None:
         self.chart = chart
+        self.name = name or f"chart-{getattr(chart, 'name', 'chart')}"
+        self.view = view
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         from analysis.charts import figure_html
 
         return {
-            "application/vnd.plotly.v1+json": self.chart.figure.to_plotly_json(),
+            PLOTLY_MIME: self.chart.figure.to_plotly_json(),
             "text/html": figure_html(self.chart),
             "text/plain": self.chart.alt_text,
         }
 
+    def placeholder(self) -> dict[str, Any]:
+        """A blank of the chart's height: JupyterLab's plotly renderer ignores a new figure
+        for an output it has drawn, so a redraw goes through this (a different mime type
+        makes JupyterLab replace the renderer) and then the new chart."""
+        height = int(self.chart.figure.layout.height or 360)
+        return {"text/html": f'<div class="drawdown-redrawing" style="height:{height}px"></div>'}
 
-def _section(title: str, body: Markup | str, *, css: str = "") -> Html:
-    return Html(
-        Markup('<section class="{}"><h2>{}</h2>{}</section>').format(css, title, Markup(body))
-    )
+
+def _section(title: str, body: Markup | str, *, css: str = "") -> Markup:
+    return Markup('<section class="{}"><h2>{}</h2>{}</section>').format(css, title, Markup(body))
+
+
+#: The sections in reading order: (display name, Report method).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("title", "title_block"),
+    ("headline", "headline"),
+    ("chart-gantt", "gantt"),
+    ("chart-promise", "promise_vs_reality"),
+    ("sites", "site_sections"),
+    ("statements", "statements"),
+    ("changes", "changes_section"),
+    ("commentary", "commentary"),
+    ("sources", "sources"),
+    ("data-notes", "data_notes"),
+)
+
+
+def _new_view() -> str:
+    return secrets.token_hex(4)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,36 +178,101 @@ class Report:
     changes: Changes | None
     rtl_axis: bool
     commentary_dir: Path | None
+    #: The checked parameters the report was built from (see :mod:`analysis.params`).
+    parameters: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    #: Display-id prefix: reports of one view (the notebook's and the controls' redraws)
+    #: replace each other's outputs.
+    view: str = dataclasses.field(default_factory=_new_view)
 
     @classmethod
-    def from_parameters(
-        cls,
-        *,
-        as_of: str,
-        lang: str = "en",
-        data_dir: str | Path = "",
-        sites: Sequence[str] = (),
-        compare_to: str = "",
-        ar_months: str = "iraqi",
-        digits: str = "western",
-        rtl_axis: bool = True,
-    ) -> Report:
-        """Build the report from notebook parameters; bad values raise ``ValueError``."""
-        as_of_date = parse_as_of(as_of) if as_of else dt.date.today()
-        dataset = load_dataset(Path(data_dir) if data_dir else DATA_DIR)
-        loc = make_locale(lang, ar_months, digits)
-        tl = timeline(dataset, as_of_date, sites=list(sites) or None)
+    def from_parameters(cls, *, view: str | None = None, **given: Any) -> Report:
+        """Build the report from notebook parameters (names and values: :mod:`analysis.params`).
+
+        Every bad value is reported at once by :class:`analysis.params.ParameterProblems`
+        (a ``ValueError``), each naming its parameter and what it accepts.
+        """
+        values, problems = P.validate(given)
+        if any(p.startswith("data_dir") for p in problems):  # no dataset to check sites with
+            raise P.ParameterProblems(problems)
+        dataset = load_dataset(Path(values["data_dir"]) if values["data_dir"] else DATA_DIR)
+        values = P.check(given, known_sites=dataset.sites)
+        as_of_date = dt.date.fromisoformat(values["as_of"]) if values["as_of"] else dt.date.today()
+        loc = make_locale(values["lang"], values["ar_months"], values["digits"])
+        sites = values["sites"] or None
+        tl = timeline(dataset, as_of_date, sites=sites)
         changes = None
-        if compare_to:
-            earlier = parse_as_of(compare_to)
-            changes = compare(dataset, earlier, as_of_date, sites=list(sites) or None)
-        commentary = dataset.path / "commentary"
-        return cls(dataset, loc, tl, changes, rtl_axis, commentary if commentary.is_dir() else None)
+        if values["compare_to"]:
+            changes = compare(
+                dataset, dt.date.fromisoformat(values["compare_to"]), as_of_date, sites=sites
+            )
+        values.pop("interactive", None)
+        values["as_of"] = as_of_date.isoformat()
+        return cls(
+            dataset,
+            loc,
+            tl,
+            changes,
+            values["rtl_axis"],
+            None,  # the analyst notes come with the dataset (read and checked by load_dataset)
+            parameters=values,
+            view=view or _new_view(),
+        )
+
+    def replace(self, **changes: Any) -> Report:
+        """The same report (and view) with some parameters changed."""
+        return Report.from_parameters(view=self.view, **{**self.parameters, **changes})
+
+    @property
+    def lang(self) -> str:
+        """The report's language: ``ar`` or ``en``."""
+        return self.loc.lang
+
+    @property
+    def title(self) -> str:
+        """The dataset's own title in the report's language (``title``/``title_ar``)."""
+        return self.dataset.display_title(self.lang) or label("report_title", self.loc)
+
+    @property
+    def subtitle(self) -> str:
+        """The dataset's subtitle (``subtitle``/``subtitle_ar``), else the generic one."""
+        return self.dataset.display_subtitle(self.lang) or label("report_subtitle", self.loc)
+
+    def __repr__(self) -> str:
+        tl = self.timeline
+        counts: dict[str, int] = {}
+        for state in tl.phases:
+            counts[state.status] = counts.get(state.status, 0) + 1
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no phases"
+        extra = [
+            f"{k}={v!r}"
+            for k, v in self.parameters.items()
+            if k not in ("as_of", "lang", "data_dir") and v != P.BY_NAME[k].default
+        ]
+        return (
+            f"<Report {self.lang} as of {tl.as_of.isoformat()}: {self.title!r}; "
+            f"{len(tl.lanes)} sites, {len(tl.phases)} phases ({statuses})"
+            + (f"; {', '.join(extra)}" if extra else "")
+            + ">"
+        )
+
+    # ------------------------------------------------------------------ pandas
+
+    def frames(self) -> Any:
+        """The report's data as pandas DataFrames (imports pandas): ``.phases``,
+        ``.deadlines``, ``.events``, ``.sources``. See :mod:`analysis.frames`."""
+        cached = self.__dict__.get("_frames")
+        if cached is None:
+            from analysis.frames import report_frames
+
+            cached = report_frames(self)
+            object.__setattr__(self, "_frames", cached)
+        return cached
 
     # ------------------------------------------------------------------ sections
 
     @property
     def narrative(self) -> Any:
+        """The text sections (:class:`analysis.narrative.Narrative`), built once."""
         cached = self.__dict__.get("_narrative")
         if cached is None:
             from analysis.narrative import narrative
@@ -113,92 +287,141 @@ class Report:
             object.__setattr__(self, "_narrative", cached)
         return cached
 
-    def title_block(self) -> Html:
+    def _text(self, name: str, html: Markup | str | None) -> Section:
+        return Section(html or "", lang=self.lang, name=name, view=self.view)
+
+    def title_block(self) -> Section:
+        """The dataset's title and subtitle, and the report date."""
         loc = self.loc
-        title = label("report_title", loc)
         as_of = format_date(self.timeline.as_of, loc)
-        return Html(
+        return self._text(
+            "title",
             Markup(
-                '<header class="title-block"><h1>{}</h1><p class="subtitle">{} — {} {}</p></header>'
-            ).format(title, label("report_subtitle", loc), label("as_of", loc), as_of)
+                '<header class="title-block"><h1>{}</h1>'
+                '<p class="subtitle">{} — {} {}</p></header>'
+            ).format(self.title, self.subtitle, label("as_of", loc), as_of),
         )
 
-    def headline(self) -> Html:
+    def headline(self) -> Section:
+        """The headline paragraph, with the data-coverage caution when there is one."""
         parts = [Markup('<div class="headline">{}</div>').format(self.narrative.headline)]
-        if self.narrative.freshness is not None:
-            parts.append(Markup('<div class="caution">{}</div>').format(self.narrative.freshness))
-        return Html(Markup("").join(parts))
+        caution = getattr(self.narrative, "coverage", None) or getattr(
+            self.narrative, "freshness", None
+        )
+        if caution is not None:
+            parts.append(Markup('<div class="caution">{}</div>').format(caution))
+        return self._text("headline", Markup("").join(parts))
 
     def gantt(self) -> ChartView:
+        """The timeline chart: phases, deadlines and events per site."""
         from analysis.charts import gantt_figure
 
         return ChartView(
-            gantt_figure(self.timeline, self.dataset, self.loc, rtl_axis=self.rtl_axis)
+            gantt_figure(self.timeline, self.dataset, self.loc, rtl_axis=self.rtl_axis),
+            name="chart-gantt",
+            view=self.view,
         )
 
     def promise_vs_reality(self) -> ChartView:
+        """The promised deadline against the actual end, per phase."""
         from analysis.charts import promise_figure
 
         return ChartView(
-            promise_figure(self.timeline, self.dataset, self.loc, rtl_axis=self.rtl_axis)
+            promise_figure(self.timeline, self.dataset, self.loc, rtl_axis=self.rtl_axis),
+            name="chart-promise",
+            view=self.view,
         )
 
-    def site_sections(self) -> Html:
+    def site_sections(self) -> Section:
+        """One paragraph per site."""
         body = Markup("").join(
             Markup("<h3>{}</h3>{}").format(p.heading, p.html) for p in self.narrative.sites
         )
-        return _section(label("sites", self.loc), body, css="sites")
+        return self._text("sites", _section(label("sites", self.loc), body, css="sites"))
 
-    def statements(self) -> Html:
-        return _section(label("statements", self.loc), self.narrative.statements, css="statements")
+    def statements(self) -> Section:
+        """Attributed statements, newest first."""
+        return self._text(
+            "statements",
+            _section(label("statements", self.loc), self.narrative.statements, css="statements"),
+        )
 
-    def changes_section(self) -> Html | None:
-        if self.narrative.changes is None:
-            return None
-        return _section(label("what_changed", self.loc), self.narrative.changes, css="changes")
+    def changes_section(self) -> Section:
+        """Empty (shows nothing) without ``compare_to``; a redraw may fill it."""
+        body = self.narrative.changes
+        if body is not None:
+            body = _section(label("what_changed", self.loc), body, css="changes")
+        return self._text("changes", body)
 
-    def commentary(self) -> Html | None:
-        if self.narrative.commentary is None:
-            return None
-        return _section(label("commentary", self.loc), self.narrative.commentary, css="commentary")
+    def commentary(self) -> Section:
+        """Empty (shows nothing) without commentary for the date and language."""
+        body = self.narrative.commentary
+        if body is not None:
+            body = _section(label("commentary", self.loc), body, css="commentary")
+        return self._text("commentary", body)
 
-    def sources(self) -> Html:
-        return _section(label("sources", self.loc), self.narrative.sources, css="sources")
+    def sources(self) -> Section:
+        """The numbered sources the footnote markers point to."""
+        return self._text(
+            "sources", _section(label("sources", self.loc), self.narrative.sources, css="sources")
+        )
 
-    def data_notes(self) -> Html:
+    def _data_through(self) -> dt.date | None:
+        tl = self.timeline
+        coverage = getattr(tl, "coverage", None)
+        if coverage is not None:
+            return getattr(coverage, "through", None)
+        freshness = getattr(tl, "freshness", None)
+        return getattr(freshness, "latest", None)
+
+    def data_notes(self) -> Section:
+        """Rows used, the date the data run to, and the data hash."""
         loc, tl, ds = self.loc, self.timeline, self.dataset
         visible = len(tl.visible)
-        latest = format_date(tl.freshness.latest, loc) if tl.freshness.latest else "—"
+        through = self._data_through()
         rows = [
             (
                 label("visible_of_total", loc),
                 f"{format_number(visible, loc)} / {format_number(len(ds.events), loc)}",
             ),
-            (label("latest_data_date", loc), latest),
+            (label("latest_data_date", loc), format_date(through, loc) if through else "—"),
             (label("data_hash", loc), ds.data_hash[:12]),
         ]
         table = Markup("").join(
             Markup("<tr><th>{}</th><td><bdi>{}</bdi></td></tr>").format(k, v) for k, v in rows
         )
         note = label("data_notes_text", loc)
-        return _section(
-            label("data_notes", loc),
-            Markup("<p>{}</p><table>{}</table>").format(note, table),
-            css="data-notes",
+        return self._text(
+            "data-notes",
+            _section(
+                label("data_notes", loc),
+                Markup("<p>{}</p><table>{}</table>").format(note, table),
+                css="data-notes",
+            ),
         )
 
-    def sections(self) -> list[Any]:
-        """Every section in reading order (what the notebook displays, one per cell)."""
-        parts: list[Any] = [
-            self.title_block(),
-            self.headline(),
-            self.gantt(),
-            self.promise_vs_reality(),
-            self.site_sections(),
-            self.statements(),
-            self.changes_section(),
-            self.commentary(),
-            self.sources(),
-            self.data_notes(),
-        ]
-        return [p for p in parts if p is not None]
+    def displays(self) -> list[Section | ChartView]:
+        """Every section in reading order, empty ones included (what a redraw replaces)."""
+        return [getattr(self, method)() for _, method in SECTIONS]
+
+    def sections(self) -> list[Section | ChartView]:
+        """Every section with content, in reading order (one per notebook cell)."""
+        return [p for p in self.displays() if not isinstance(p, Section) or p]
+
+    def redraw(self) -> None:
+        """Replace the outputs of this report's view in place (display ids), in a kernel."""
+        from IPython.display import update_display
+
+        for part in self.displays():
+            if isinstance(part, ChartView):
+                update_display(part.placeholder(), raw=True, display_id=part.display_id)
+            update_display(part._repr_mimebundle_(), raw=True, display_id=part.display_id)
+
+
+def show(report: Report) -> None:
+    """Display every section (with display ids): the whole report in one cell."""
+    from IPython.display import display
+
+    for part in report.displays():
+        display(part)
+

@@ -1,4 +1,4 @@
-"""The dataset as it stood on one day: phases, the deadlines in force, slippage, freshness.
+"""The dataset as it stood on one day: phases, the deadlines in force, slippage, coverage.
 
 Every report is written *as of* a date, and the report must not know what was
 not yet public then. :func:`timeline` derives everything from dates, never from
@@ -13,7 +13,9 @@ the future into an older report. The rules:
    ``end.last_day() <= as_of``: a withdrawal after ``as_of`` has not happened yet.
    The end date used for arithmetic is ``end.last_day()``: the day itself at day
    precision, the period's last day (the conservative reading) for ``2026-01`` or
-   ``2026``; ``end_precision`` keeps the precision for the text.
+   ``2026``; ``end_precision`` keeps the precision for the text. An end given as a
+   range ``A/B`` spans ``[A.first_day(), B.last_day()]``; while ``as_of`` lies inside
+   it the end is *not yet known* (status ``unknown``).
 3. **The deadline in force.** Among the visible deadlines linked to a phase, a
    deadline is superseded when a visible deadline revises it; the one in force is
    the head of the ``revises`` chain (visible and revised by no visible deadline).
@@ -22,21 +24,28 @@ the future into an older report. The rules:
    ``as_of`` is invisible, so the deadline it replaces stays in force. A deadline
    linked to no phase is in force while nothing visible revises it.
 4. **Status.** ``upcoming`` if ``as_of`` is before the phase's start. Otherwise,
-   with an end known: ``ended_late`` if the end is after the deadline's due date
-   (its last allowed day), ``ended_early`` if the end is before the deadline's
-   period began (``deadline.start.first_day()``: ending in September is on time
-   for a "September 2025" deadline), else ``ended_on_time`` (also with no deadline
-   at all). With no end known: ``overdue`` if a deadline exists and ``as_of`` is
-   past its due date, else ``ongoing``.
+   with an end known: ``ended_late`` if the *whole* end range is after the
+   deadline's due date (its last allowed day), ``ended_early`` if it is wholly
+   before the deadline's period began (``deadline.start.first_day()``: ending in
+   September is on time for a "September 2025" deadline), ``ended_on_time`` if it
+   lies wholly within (also with no deadline at all), else ``ended_uncertain``. A
+   conditional or minimum deadline (``terms``) is never missed: ending after it is
+   ``ended_after_soft_deadline``. With no end known: a deadline passed on or before
+   the coverage end is ``overdue`` (firm) or ``past_soft_deadline`` (soft); a
+   deadline passed *after* the coverage end is ``unknown`` — the data cannot say
+   whether it was met; otherwise ``ongoing``.
 5. **Precision is kept.** A deadline is due on ``start.last_day()``: ``2025-09``
    on 2025-09-30, ``2024-02`` on 2024-02-29, ``2026`` on 2026-12-31. The gap
    counts carry ``measured_against`` (the deadline's precision) so text can say
    "measured from the end of September 2025" rather than imply a day.
-6. **Freshness** is the latest date the visible rows know of: every announcement
-   date, and the start and end dates already reached (``last_day() <= as_of``)
-   of phases and point events. A deadline's due date is a promise, not news, and
-   does not count. The data is stale when that date is more than
-   ``stale_after_days`` before ``as_of``.
+6. **Coverage.** The data reach up to ``Dataset.coverage.through`` (the latest row,
+   or a curator's checked declaration). As of a date they are known through
+   ``min(as_of, through)``; nothing after that is inferred from silence: day
+   counts stop there (an overrun is counted up to the coverage end, not to
+   ``as_of``), and the report leads with the cut-off once ``as_of`` is more than
+   :data:`COVERAGE_LEAD_DAYS` past it.
+7. **Ranges.** Every day count is a :class:`DayRange`: exact when its inputs are
+   exact, ``low..high`` when an input date is a range.
 
 Everything here is pure and uses the standard library only: every report kernel
 imports it, so it must import fast.
@@ -49,16 +58,61 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from analysis.dataset import Dataset, Event, Site
-from analysis.dates import parse_as_of
+from analysis.dataset import Dataset, Event, Site, default_coverage
+from analysis.dates import DateInterval, DateValue, PartialDate, parse_as_of
 
-Status = Literal["upcoming", "ongoing", "overdue", "ended_on_time", "ended_late", "ended_early"]
+Status = Literal[
+    "upcoming",
+    "ongoing",
+    "overdue",
+    "past_soft_deadline",
+    "unknown",
+    "ended_on_time",
+    "ended_late",
+    "ended_early",
+    "ended_uncertain",
+    "ended_after_soft_deadline",
+]
+#: Why a status is ``unknown``.
+UnknownReason = Literal["after_coverage", "end_in_range"]
+
+#: Once a report date is this many days past the coverage end, the report leads with it.
+COVERAGE_LEAD_DAYS = 21
 
 #: Kinds that are not point events: they are drawn as spans or markers of their own.
 _NON_MILESTONE_KINDS = frozenset({"phase", "deadline"})
 
 
 # --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, order=True)
+class DayRange:
+    """A count of days, exact (``low == high``) or a range when an input date is a range."""
+
+    low: int
+    high: int
+
+    @classmethod
+    def between(cls, earliest: dt.date, latest: dt.date, reference: dt.date) -> DayRange:
+        """Days from ``reference`` to a date known to lie in ``[earliest, latest]``."""
+        return cls((earliest - reference).days, (latest - reference).days)
+
+    @classmethod
+    def exact_days(cls, days: int) -> DayRange:
+        return cls(days, days)
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+    @property
+    def single(self) -> int | None:
+        """The count when exact, else None."""
+        return self.low if self.exact else None
+
+    def __str__(self) -> str:
+        return str(self.low) if self.exact else f"{self.low}–{self.high}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +123,8 @@ class Deadline:
     #: The last day the deadline allows (a month-precision deadline is due by the month's end).
     due: dt.date
     precision: str
+    #: ``firm``, ``conditional`` or ``minimum``: only a firm deadline can be missed.
+    terms: str
     #: True for the deadline in force at ``as_of``. False with no ``superseded_by``: an
     #: independent deadline of the same phase outranked by a later-announced one (rule 3).
     in_force: bool
@@ -78,6 +134,15 @@ class Deadline:
     @property
     def id(self) -> str:
         return self.event.id
+
+    @property
+    def firm(self) -> bool:
+        return self.terms == "firm"
+
+    @property
+    def value(self) -> DateValue:
+        """The due date as the data give it (its precision, or a range)."""
+        return self.event.start
 
     @property
     def period_start(self) -> dt.date:
@@ -91,21 +156,36 @@ class PhaseState:
 
     phase: Event
     site: str
+    #: The earliest day the start allows.
     start: dt.date
+    #: The latest day the known end allows (None while no end is known at ``as_of``).
     end: dt.date | None
+    #: ``day``/``month``/``year``/``range``; None with no end known.
     end_precision: str | None
     deadline: Deadline | None
     #: The visible revision chain, original first, the deadline in force last.
     history: tuple[Deadline, ...]
     status: Status
-    days_until_deadline: int | None
-    days_overdue: int | None
-    days_late: int | None
-    days_early: int | None
+    days_until_deadline: DayRange | None
+    #: Days past a passed deadline with no end, counted up to ``known_through`` only.
+    days_overdue: DayRange | None
+    days_late: DayRange | None
+    days_early: DayRange | None
     #: The precision of the deadline the day counts are measured against (e.g. "month").
     measured_against: str | None
     #: The latest visible event on the phase's site or linked to the phase.
     latest_event: Event | None
+    #: The start and end as the data give them (precision kept; a range stays a range).
+    start_value: DateValue | None = None
+    end_value: DateValue | None = None
+    #: The earliest day the known end allows (== ``end`` unless the end is a range).
+    end_earliest: dt.date | None = None
+    #: ``observed`` or ``declared`` for a known end, else None.
+    end_basis: str | None = None
+    #: Why the status is ``unknown`` (None otherwise).
+    unknown_reason: UnknownReason | None = None
+    #: The last day the data speak for at this report date: ``min(as_of, coverage end)``.
+    known_through: dt.date | None = None
 
     @property
     def id(self) -> str:
@@ -121,18 +201,33 @@ class PhaseState:
         """The first promise of the chain (the deadline in force when never revised)."""
         return self.history[0] if self.history else None
 
-    def days_past_original(self, as_of: dt.date) -> int | None:
-        """Days the phase ran (or has run, if still open) past its *original* deadline.
+    @property
+    def missed(self) -> bool:
+        """A firm deadline missed for certain (overdue, or the whole end range late)."""
+        return self.status in ("overdue", "ended_late")
+
+    def days_past_original(self, as_of: dt.date) -> DayRange | None:
+        """Days the phase ran (or had run by the data's end, if open) past its *original* deadline.
 
         A phase that ended within a revised deadline is "on time" against the deadline in
-        force, yet the first promise was missed: the report shows both.
+        force, yet the first promise was missed: the report shows both. None unless the
+        whole range is past the original deadline.
         """
         original = self.original_deadline
         if original is None:
             return None
-        reference = self.end if self.end is not None else as_of
-        gap = (reference - original.due).days
-        return gap if gap > 0 else None
+        if self.end is not None and self.end_earliest is not None:
+            gap = DayRange.between(self.end_earliest, self.end, original.due)
+        elif self.status == "unknown":
+            return None
+        else:
+            reached = min(as_of, self.known_through or as_of)
+            gap = DayRange.exact_days((reached - original.due).days)
+        return gap if gap.low > 0 else None
+
+    def __repr__(self) -> str:
+        due = self.deadline.value.iso if self.deadline is not None else "none"
+        return f"<PhaseState {self.phase.id} {self.status} deadline={due}>"
 
 
 @dataclass(frozen=True)
@@ -146,13 +241,35 @@ class Lane:
 
 
 @dataclass(frozen=True)
-class Freshness:
-    """How recent the visible data is, so a report can warn when it is far behind ``as_of``."""
+class CoverageState:
+    """How far the data reach, seen from one report date (module rule 6)."""
 
-    latest: dt.date | None
-    days_since: int | None
-    #: ``days_since > stale_after_days``; also True when nothing at all is visible.
-    stale: bool
+    #: The dataset's coverage end (the last day the data speak for).
+    through: dt.date
+    #: ``through`` at its own precision, for text.
+    value: PartialDate
+    #: True when a curator declared the coverage in ``datapackage.json``.
+    declared: bool
+    #: ``min(as_of, through)``: the last day this report can speak for.
+    known_through: dt.date
+    #: Days from the coverage end to the report date (0 when the report is within it).
+    days_beyond: int
+    #: Phases whose deadline passed after the coverage end, with no end recorded.
+    deadlines_passed_since: tuple[PhaseState, ...]
+
+    @property
+    def beyond(self) -> bool:
+        """The report date is well past the coverage end: lead with the cut-off."""
+        return self.days_beyond > COVERAGE_LEAD_DAYS
+
+
+@dataclass(frozen=True)
+class LatestRecord:
+    """The latest thing the visible rows record, at its precision, and its row."""
+
+    value: PartialDate
+    day: dt.date
+    event: Event
 
 
 @dataclass(frozen=True)
@@ -165,7 +282,9 @@ class Timeline:
     milestones: tuple[Event, ...]
     deadlines: tuple[Deadline, ...]
     visible: tuple[Event, ...]
-    freshness: Freshness
+    coverage: CoverageState
+    #: The latest recorded date among the visible rows (None when nothing is visible).
+    latest_record: LatestRecord | None = None
 
     def phase(self, phase_id: str) -> PhaseState:
         """The state of one phase; KeyError naming the phases there are."""
@@ -177,6 +296,17 @@ class Timeline:
             f"no phase {phase_id!r} in the timeline as of {self.as_of.isoformat()} "
             f"(not in the data, announced later, or outside the selected sites); "
             f"phases: {known}"
+        )
+
+    def __repr__(self) -> str:
+        statuses: dict[str, int] = {}
+        for state in self.phases:
+            statuses[state.status] = statuses.get(state.status, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+        return (
+            f"<Timeline as of {self.as_of.isoformat()}: {len(self.lanes)} lanes, "
+            f"{len(self.phases)} phases ({summary or 'none'}), {len(self.milestones)} events; "
+            f"data through {self.coverage.value.iso}>"
         )
 
     def lane(self, site_id: str) -> Lane:
@@ -225,6 +355,28 @@ def is_visible(event: Event, as_of: dt.date) -> bool:
     return event.announced.last_day() <= as_of
 
 
+def known_sources(dataset: Dataset, event: Event, as_of: dt.date) -> tuple[str, ...]:
+    """The row's sources a report as of ``as_of`` may cite: those published by then.
+
+    Rule 1 for sources: a phase row gathers sources over its whole life, and an article
+    of January 2026 cited in an October 2025 report leaks its news through its title.
+    A source with no publication date counts as published. When every source of a
+    visible row came out later (it was announced the day before its first write-up),
+    the earliest-published ones stand in, so no claim goes unsourced.
+    """
+    ids = tuple(dict.fromkeys(event.source_ids or (event.source_id,)))
+
+    def published(source_id: str) -> dt.date | None:
+        source = dataset.sources.get(source_id)
+        return source.published.last_day() if source and source.published else None
+
+    known = tuple(i for i in ids if (published(i) or as_of) <= as_of)
+    if known:
+        return known
+    earliest = min(published(i) or as_of for i in ids)
+    return tuple(i for i in ids if published(i) == earliest)
+
+
 def _as_date(value: dt.date | str, name: str) -> dt.date:
     if isinstance(value, str):
         return parse_as_of(value)
@@ -268,6 +420,7 @@ def _deadlines(visible: Sequence[Event]) -> dict[str, Deadline]:
             event=row,
             due=row.start.last_day(),
             precision=row.start.precision,
+            terms=row.terms or "firm",
             in_force=row.id in in_force,
             superseded_by=successor[row.id].id if row.id in successor else None,
         )
@@ -287,84 +440,138 @@ def _history(head: Deadline, deadlines: dict[str, Deadline]) -> tuple[Deadline, 
     return tuple(reversed(chain))
 
 
-def _status(
-    as_of: dt.date, start: dt.date, end: dt.date | None, deadline: Deadline | None
-) -> tuple[Status, dict[str, int | None]]:
-    """Rule 4, with the one day count that goes with the status."""
-    counts: dict[str, int | None] = {
-        "days_until_deadline": None, "days_overdue": None, "days_late": None, "days_early": None,
-    }
-    if as_of < start:
-        if deadline is not None:
-            counts["days_until_deadline"] = (deadline.due - as_of).days
-        return "upcoming", counts
-    if end is not None:
-        if deadline is None:
-            return "ended_on_time", counts
-        if end > deadline.due:
-            counts["days_late"] = (end - deadline.due).days
-            return "ended_late", counts
-        if end < deadline.period_start:
-            counts["days_early"] = (deadline.period_start - end).days
-            return "ended_early", counts
+def _end_status(
+    start: dt.date, earliest: dt.date, latest: dt.date, deadline: Deadline | None
+) -> tuple[Status, dict[str, DayRange | None]]:
+    """Rule 4 for a phase whose end is known to lie in ``[earliest, latest]``."""
+    counts: dict[str, DayRange | None] = {}
+    if deadline is None:
         return "ended_on_time", counts
-    if deadline is not None and as_of > deadline.due:
-        counts["days_overdue"] = (as_of - deadline.due).days
-        return "overdue", counts
-    if deadline is not None:
-        counts["days_until_deadline"] = (deadline.due - as_of).days
-    return "ongoing", counts
+    if earliest > deadline.due:
+        counts["days_late"] = DayRange.between(earliest, latest, deadline.due)
+        return ("ended_late" if deadline.firm else "ended_after_soft_deadline"), counts
+    if latest < deadline.period_start:
+        counts["days_early"] = DayRange(
+            (deadline.period_start - latest).days, (deadline.period_start - earliest).days
+        )
+        return "ended_early", counts
+    if earliest >= deadline.period_start and latest <= deadline.due:
+        return "ended_on_time", counts
+    if latest > deadline.due:
+        counts["days_late"] = DayRange.between(earliest, latest, deadline.due)
+    return "ended_uncertain", counts
+
+
+def _open_status(
+    as_of: dt.date, known_through: dt.date, deadline: Deadline | None
+) -> tuple[Status, dict[str, DayRange | None], UnknownReason | None]:
+    """Rule 4 for a started phase with no end known at ``as_of``."""
+    if deadline is None:
+        return "ongoing", {}, None
+    if deadline.due >= as_of:
+        return (
+            "ongoing",
+            {"days_until_deadline": DayRange.exact_days((deadline.due - as_of).days)},
+            None,
+        )
+    if deadline.due >= known_through:
+        # The deadline passed after the data end: met or missed, the data cannot say.
+        return "unknown", {}, "after_coverage"
+    overdue = DayRange.exact_days((known_through - deadline.due).days)
+    return ("overdue" if deadline.firm else "past_soft_deadline"), {"days_overdue": overdue}, None
 
 
 def _phase_state(
     phase: Event,
     as_of: dt.date,
+    known_through: dt.date,
     deadlines: dict[str, Deadline],
     point_events: Sequence[Event],
 ) -> PhaseState:
     linked = [d for d in deadlines.values() if d.event.phase == phase.id and d.in_force]
     deadline = linked[0] if linked else None
     history = _history(deadline, deadlines) if deadline is not None else ()
-    end_known = phase.end is not None and phase.end.last_day() <= as_of
-    end = phase.end.last_day() if end_known and phase.end is not None else None
     start = phase.start.first_day()
-    status, counts = _status(as_of, start, end, deadline)
+    end_value = phase.end
+    end: dt.date | None = None
+    earliest: dt.date | None = None
+    unknown: UnknownReason | None = None
+    counts: dict[str, DayRange | None] = {}
+    if as_of < start:
+        status: Status = "upcoming"
+        if deadline is not None:
+            counts["days_until_deadline"] = DayRange.exact_days((deadline.due - as_of).days)
+    elif end_value is not None and end_value.last_day() <= as_of:
+        end = end_value.last_day()
+        earliest = end_value.first_day() if isinstance(end_value, DateInterval) else end
+        status, counts = _end_status(start, earliest, end, deadline)
+    elif isinstance(end_value, DateInterval) and end_value.first_day() <= as_of:
+        status, unknown = "unknown", "end_in_range"
+    else:
+        status, counts, unknown = _open_status(as_of, known_through, deadline)
     related = [e for e in point_events if e.site == phase.site or e.phase == phase.id]
     return PhaseState(
         phase=phase,
         site=phase.site,
         start=start,
         end=end,
-        end_precision=phase.end.precision if end is not None and phase.end is not None else None,
+        end_precision=end_value.precision if end is not None and end_value is not None else None,
         deadline=deadline,
         history=history,
         status=status,
+        days_until_deadline=counts.get("days_until_deadline"),
+        days_overdue=counts.get("days_overdue"),
+        days_late=counts.get("days_late"),
+        days_early=counts.get("days_early"),
         measured_against=deadline.precision if deadline is not None else None,
         latest_event=max(related, key=_date_key) if related else None,
-        **counts,
+        start_value=phase.start,
+        end_value=end_value if end is not None else None,
+        end_earliest=earliest,
+        end_basis=phase.end_basis if end is not None else None,
+        unknown_reason=unknown,
+        known_through=known_through,
     )
 
 
-def _freshness(visible: Iterable[Event], as_of: dt.date, stale_after_days: int) -> Freshness:
-    """The latest date the visible rows know of, counting only dates already reached.
+def _latest_record(visible: Iterable[Event], as_of: dt.date) -> LatestRecord | None:
+    """The latest date the visible rows *record*, at its precision, with its row.
 
-    A deadline's due date is a promise, not news: counting it would make the data
-    look fresh exactly when a deadline has passed with no update, the case the
-    warning is for. So a deadline row contributes its announcement date only.
+    A deadline counts only by the day it was announced, not by its due date: a due
+    date passing is exactly the news a stale report lacks. Phase starts and ends,
+    point events and announcements count once reached. A range counts by its
+    latest day (and keeps being a range for text through ``event``).
     """
-    dates = []
+    best: LatestRecord | None = None
     for event in visible:
-        dates.append(event.announced.last_day())
-        if event.kind == "deadline":
-            continue
-        for value in (event.start, event.end):
-            if value is not None and value.last_day() <= as_of:
-                dates.append(value.last_day())
-    if not dates:
-        return Freshness(latest=None, days_since=None, stale=True)
-    latest = max(dates)
-    days_since = (as_of - latest).days
-    return Freshness(latest=latest, days_since=days_since, stale=days_since > stale_after_days)
+        candidates = [event.announced]
+        if event.kind != "deadline":
+            candidates += [d for d in (event.start, event.end) if d is not None]
+        for value in candidates:
+            day = value.last_day()
+            point = value.high if isinstance(value, DateInterval) else value
+            if day <= as_of and (best is None or day > best.day):
+                best = LatestRecord(point, day, event)
+    return best
+
+
+def _coverage_state(
+    dataset: Dataset, as_of: dt.date, phases: Sequence[PhaseState]
+) -> CoverageState:
+    coverage = dataset.coverage or default_coverage(dataset.events)
+    if coverage is None:  # no rows at all: nothing is known beyond the report date itself
+        point = PartialDate.from_date(as_of)
+        return CoverageState(as_of, point, False, as_of, 0, ())
+    return CoverageState(
+        through=coverage.through,
+        value=coverage.value,
+        declared=coverage.declared,
+        known_through=min(as_of, coverage.through),
+        days_beyond=max(0, (as_of - coverage.through).days),
+        deadlines_passed_since=tuple(
+            p for p in phases if p.status == "unknown" and p.unknown_reason == "after_coverage"
+        ),
+    )
 
 
 def _selected_sites(dataset: Dataset, sites: Sequence[str] | None) -> frozenset[str]:
@@ -389,7 +596,6 @@ def timeline(
     as_of: dt.date | str,
     *,
     sites: Sequence[str] | None = None,
-    stale_after_days: int = 60,
 ) -> Timeline:
     """The dataset as it stood on ``as_of`` (rules in the module docstring).
 
@@ -400,6 +606,8 @@ def timeline(
     """
     day = _as_date(as_of, "as_of")
     selected = _selected_sites(dataset, sites)
+    coverage = dataset.coverage or default_coverage(dataset.events)
+    known_through = min(day, coverage.through) if coverage is not None else day
     all_visible = [e for e in dataset.events if is_visible(e, day)]
     deadlines = _deadlines(all_visible)
     point_events = sorted(
@@ -415,7 +623,9 @@ def timeline(
         )
         if not site_phases:
             continue
-        states = tuple(_phase_state(p, day, deadlines, point_events) for p in site_phases)
+        states = tuple(
+            _phase_state(p, day, known_through, deadlines, point_events) for p in site_phases
+        )
         ids = {p.id for p in site_phases}
         lanes.append(
             Lane(
@@ -439,10 +649,11 @@ def timeline(
         )
     )
     visible_ids = {e.id for e in visible}
+    phases = tuple(s for lane in lanes for s in lane.phases)
     return Timeline(
         as_of=day,
         lanes=tuple(lanes),
-        phases=tuple(s for lane in lanes for s in lane.phases),
+        phases=phases,
         milestones=tuple(e for e in point_events if e.site in selected),
         deadlines=tuple(
             sorted(
@@ -451,7 +662,8 @@ def timeline(
             )
         ),
         visible=visible,
-        freshness=_freshness(visible, day, stale_after_days),
+        coverage=_coverage_state(dataset, day, phases),
+        latest_record=_latest_record(visible, day),
     )
 
 
@@ -476,8 +688,10 @@ def compare(
     for state in after.phases:
         prior = old.get(state.phase.id)
         change = PhaseChange(state.phase.id, prior, state)
-        if prior is not None and prior.deadline is not None and (
-            state.deadline is None or state.deadline.id != prior.deadline.id
+        if (
+            prior is not None
+            and prior.deadline is not None
+            and (state.deadline is None or state.deadline.id != prior.deadline.id)
         ):
             revised.append(change)
         if state.end is not None and (prior is None or prior.end is None):

@@ -79,6 +79,28 @@ EXTRA: dict[str, tuple] = {
         Problem("events.csv", 5, "id", "cafe\u0301",
                 "is not a valid id: use lower-case letters, digits and '-' only", 1),
     ),
+    "statement announced before it was made": (
+        edit("events.csv", "statement-1", "announced", "2025-08-01"),
+        Problem("events.csv", 5, "announced", "2025-08-01",
+                "is before the start 2025-08-18: a statement is public only once it has "
+                "happened (a date still to come is a deadline or a planned phase)", 8),
+    ),
+    "revision announced before its original": (
+        edit("events.csv", "deadline-alpha-2", "announced", "2024-01-01"),
+        Problem("events.csv", 4, "announced", "2024-01-01",
+                "is before the deadline it revises (deadline-alpha) was announced "
+                "(2024-09-27): a revision comes after the original", 8),
+    ),
+    "zero-width title": (
+        edit("events.csv", "statement-1", "title_en", "\u200b\u200b"),
+        Problem("events.csv", 5, "title_en", "\u200b\u200b",
+                "is required but blank: it holds only spaces or invisible characters", 12),
+    ),
+    "whitespace-only arabic title": (
+        edit("events.csv", "phase-alpha", "title_ar", " \u00a0 "),
+        Problem("events.csv", 2, "title_ar", " \u00a0 ",
+                "is required but blank: it holds only spaces or invisible characters", 13),
+    ),
     # Legitimate input: must build and render correctly.
     "excel utf-8 with bom": (excel_bom, None),
     "mixed line endings": (mixed_line_endings, None),

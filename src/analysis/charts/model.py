@@ -1,0 +1,69 @@
+"""What the charts read from the timeline beyond dates: coverage, ranges, end basis, terms,
+and the role every drawn piece declares.
+
+Roles are a contract with the end-to-end claims test (``tests/test_claims.py``): every trace
+carries ``meta={"role": ROLE}`` and every shape ``name=ROLE``, ROLE one of :data:`ROLES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from analysis.dates import DateInterval
+from analysis.timeline import PhaseState, Timeline
+
+#: ``phase`` (a phase's bar, its end marks), ``planned``, ``overrun`` (past a firm deadline,
+#: never after the last known day), ``deadline``, ``superseded``, ``milestone``, ``range`` (an
+#: uncertain date's span), ``no-data`` (coverage end to report date), ``as-of``; and ``lane``
+#: (the lane bands) and ``note`` (text beside the rows).
+ROLES = frozenset(
+    {
+        "phase",
+        "planned",
+        "overrun",
+        "deadline",
+        "superseded",
+        "milestone",
+        "range",
+        "no-data",
+        "as-of",
+        "lane",
+        "note",
+    }
+)
+
+
+def role(name: str) -> dict[str, Any]:
+    """The ``meta`` of a trace: its role (see :data:`ROLES`)."""
+    assert name in ROLES, name
+    return {"role": name}
+
+
+def coverage_end(tl: Timeline) -> dt.date | None:
+    """The coverage end when the report date is well past it (the report leads with the
+    cut-off, and the charts shade the stretch after it); else None."""
+    return tl.coverage.through if tl.coverage.beyond else None
+
+
+def known_through(tl: Timeline) -> dt.date:
+    """The last day the report can speak for: the report date, or the coverage end before it."""
+    return tl.coverage.known_through
+
+
+def end_range(state: PhaseState) -> DateInterval | None:
+    """The end as given, when it is a range of dates ``A/B``; else None."""
+    value = state.end_value
+    return value if state.end is not None and isinstance(value, DateInterval) else None
+
+
+def end_earliest(state: PhaseState) -> dt.date | None:
+    """The earliest day the known end allows (the end itself unless it is a range)."""
+    return state.end_earliest or state.end
+
+
+def value_span(value: Any) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a date given as an interval ``A/B``; None for a plain date."""
+    if not isinstance(value, DateInterval):
+        return None
+    return value.first_day(), value.last_day()

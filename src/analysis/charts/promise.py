@@ -1,0 +1,394 @@
+"""Promise against reality: per phase with a deadline, the deadline in force against the end.
+
+A dumbbell per phase: diamond = deadline in force (open: conditional or minimum), filled circle
+= end (crossed: declared complete rather than observed), whisker = an end known as a range,
+open circle = no end recorded by the last known day. The bar between them says how the two
+compare (red: a firm deadline missed). Superseded deadlines are faint diamonds with a dotted
+arrow to the one in force. Each row's note is written beside it, on the side where it crosses
+neither the report-date line nor another mark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+
+from analysis.charts.alt import promise_alt
+from analysis.charts.axes import PRINT_PLOT_PX, frame, lane_axis, x_axis
+from analysis.charts.hover import deadline_hover, phase_hover
+from analysis.charts.layers import (
+    Layers,
+    Point,
+    as_of_marker,
+    deadline_marks,
+    no_data_zone,
+    revision_arrows,
+    whiskers,
+)
+from analysis.charts.model import coverage_end, end_earliest, known_through
+from analysis.charts.model import role as role_of
+from analysis.charts.style import (
+    PALETTE,
+    Chart,
+    duration,
+    esc,
+    iso,
+    line,
+    plain,
+    sentence_case,
+    status_label,
+    text,
+    wrapped,
+)
+from analysis.dataset import Dataset
+from analysis.dates import PartialDate
+from analysis.i18n import Locale, format_date
+from analysis.timeline import PhaseState, Timeline
+
+_PX_PER_ROW = 62
+#: The site on a row's label, and the phase's title under it in small type.
+_ROW_SITE = (30, 1)
+_ROW_TITLE = (30, 3)
+#: A note's phrases wrap at this many characters, on at most this many lines each.
+_NOTE_WRAP = (36, 2)
+#: Pixels between the latest mark and the notes column (a diamond is 17 px wide).
+_NOTE_GAP_PX = 14
+#: How each status draws the bar between deadline and end: (role, colour, dash).
+_BARS = {
+    "slip": ("slip", "solid"),
+    "on_time": ("on_time", "solid"),
+    "planned": ("planned", "dot"),
+    "uncertain": ("slip", "dash"),
+    "past-soft": ("muted", "solid"),
+    "unknown": ("superseded", "dot"),
+}
+_BAR_OF_STATUS = {
+    "overdue": "slip",
+    "ended_late": "slip",
+    "ended_on_time": "on_time",
+    "ended_early": "on_time",
+    "ended_uncertain": "uncertain",
+    "past_soft_deadline": "past-soft",
+    "ended_after_soft_deadline": "past-soft",
+    "unknown": "unknown",
+}
+_BAR_ROLES = {
+    "slip": "overrun",
+    "on_time": "phase",
+    "planned": "planned",
+    "uncertain": "phase",
+    "past-soft": "phase",
+    "unknown": "planned",
+}
+_BAR_NAMES = {
+    "slip": "legend.slip",
+    "on_time": "status.ended_on_time",
+    "planned": "legend.planned",
+    "uncertain": "status.ended_uncertain",
+    "past-soft": "legend.after_soft_deadline",
+    "unknown": "legend.unknown",
+}
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
+    """The comparison written out: "Ended 110 days late", "Overdue by 15 days", …"""
+    status = state.status
+    declared = state.end_basis == "declared"
+    days = {
+        "overdue": state.days_overdue,
+        "ended_late": state.days_late,
+        "ended_early": state.days_early,
+        "ended_after_soft_deadline": state.days_late,
+    }.get(status)
+    if status == "ended_uncertain" and state.days_late is not None:
+        return text("note.uncertain", loc, duration=duration(max(state.days_late.high, 0), loc))
+    if status == "unknown" and state.unknown_reason == "after_coverage":
+        return text("note.unknown_after", loc, date=format_date(through, loc))
+    if days is not None:
+        key = f"note.declared.{status}" if declared and status != "overdue" else f"note.{status}"
+        return text(key, loc, duration=duration(days, loc))
+    if status == "ended_on_time" and declared:
+        return text("note.declared.ended_on_time", loc)
+    if status in ("upcoming", "ongoing") and state.days_until_deadline is not None:
+        return text("due_in", loc, duration=duration(state.days_until_deadline, loc))
+    return status_label(status, loc)
+
+
+def original_phrase(state: PhaseState, as_of: dt.date, loc: Locale) -> str | None:
+    """How the end (or the last known day) compares with the *first* promise, when it moved."""
+    if not state.slipped:
+        return None
+    original = state.history[0]
+    date = format_date(original.event.start, loc)
+    past = state.days_past_original(as_of)
+    if past is not None:
+        return text("vs_original", loc, duration=duration(past, loc), date=date)
+    if state.end is not None and state.end < original.period_start:
+        gap = (original.period_start - state.end).days
+        return text("before_original", loc, duration=duration(gap, loc), date=date)
+    return None
+
+
+@dataclass
+class _Note:
+    """A row's note: its lines (wrapped) and the row's extent on the date axis."""
+
+    y: float
+    rows: list[str]
+    lo: dt.date
+    hi: dt.date
+
+    @property
+    def share(self) -> float:
+        """The part of the printed plot's width the note takes (at 12 px, ~7 px a character)."""
+        chars = max((len(plain(r)) for r in self.rows), default=0)
+        return min(0.5, (6.5 * chars + 20) / PRINT_PLOT_PX)
+
+
+def note_lines(phrases: Sequence[str]) -> list[str]:
+    """A note's phrases, each wrapped between phrases to fit the notes column."""
+    return [part for p in phrases if p for part in wrapped(p, *_NOTE_WRAP)]
+
+
+def place_notes(
+    notes: Sequence[_Note], lo: dt.date, hi: dt.date, as_of: dt.date
+) -> tuple[dt.date, dt.date, dt.date]:
+    """The notes column and the axis window: notes start together a little after the latest
+    mark of every row and the report-date line, so none crosses a mark or that line; the axis
+    runs on far enough to hold the widest note at the printed width. Returns (x0, x1, column).
+    """
+    pad = dt.timedelta(days=max(30, (hi - lo).days // 12))
+    x0 = lo - pad
+    latest = max([as_of, hi, *(n.hi for n in notes)])
+    share = max((n.share for n in notes), default=0.0)
+    gap = _NOTE_GAP_PX / PRINT_PLOT_PX  # clear of the marks' half-width
+    days = math.ceil((latest - x0).days / (1 - share - gap))
+    column = latest + dt.timedelta(days=math.ceil(gap * days))
+    return x0, max(x0 + dt.timedelta(days=days + 1), hi + pad), column
+
+
+def notes_trace(
+    notes: Sequence[_Note], column: dt.date, loc: Locale, reverse: bool
+) -> dict[str, Any] | None:
+    """The notes, one per row, starting together at ``column`` toward later dates."""
+    if not notes:
+        return None
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "name": "",
+        "showlegend": False,
+        "legendgroup": "notes",
+        "meta": role_of("note"),
+        "x": [iso(column)] * len(notes),
+        "y": [n.y for n in notes],
+        "text": ["<br>".join(line(r, loc) for r in n.rows) for n in notes],
+        "textposition": "middle left" if reverse else "middle right",
+        "textfont": {"size": 12, "color": PALETTE["text"]},
+        "hoverinfo": "skip",
+        "cliponaxis": False,
+    }
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def row_label(state: PhaseState, dataset: Dataset, loc: Locale) -> str:
+    """The site in the row's label, the phase's title under it in small type: a site can have
+    several phases with deadlines, and "Iraq" alone would not say which one is meant."""
+    site = dataset.sites.get(state.site)
+    name = site.name(loc.lang) if site is not None else state.site
+    big = "<br>".join(line(esc(part), loc) for part in wrapped(name, *_ROW_SITE))
+    small = "<br>".join(
+        f'<span style="font-size:10px">{line(esc(part), loc)}</span>'
+        for part in wrapped(state.phase.title(loc.lang), *_ROW_TITLE)
+    )
+    return f"{big}<br>{small}"
+
+
+@dataclass
+class _Rows:
+    """What the rows contribute, gathered before the traces are made."""
+
+    bars: dict[str, tuple[list[str | None], list[float | None]]] = field(default_factory=dict)
+    deadlines: dict[str, list[Point]] = field(
+        default_factory=lambda: {"deadline": [], "soft": [], "superseded": []}
+    )
+    ends: dict[str, list[Point]] = field(
+        default_factory=lambda: {"actual": [], "declared": [], "open": []}
+    )
+    ranges: list[tuple[dt.date, dt.date, float, str]] = field(default_factory=list)
+    links: list[tuple[dt.date, dt.date, tuple[float, float, float, float]]] = field(
+        default_factory=list
+    )
+    notes: list[_Note] = field(default_factory=list)
+    xs: list[dt.date] = field(default_factory=list)
+
+
+def _add_row(
+    rows: _Rows, y: int, state: PhaseState, tl: Timeline, dataset: Dataset, loc: Locale
+) -> None:
+    deadline = state.deadline
+    assert deadline is not None
+    hover = phase_hover(state, dataset, loc)
+    known = known_through(tl)
+    reached = state.end if state.end is not None else known
+    bar = _BAR_OF_STATUS.get(state.status, "planned")
+    xs, ys = rows.bars.setdefault(bar, ([], []))
+    xs += [iso(deadline.due), iso(reached), None]
+    ys += [y, y, None]
+    role = "deadline" if deadline.firm else "soft"
+    rows.deadlines[role].append((deadline.due, y, deadline_hover(deadline, dataset, loc)))
+    for old in state.history[:-1]:
+        rows.deadlines["superseded"].append((old.due, y, deadline_hover(old, dataset, loc)))
+    if state.slipped:
+        first = state.history[0].due
+        rows.links.append((first, deadline.due, (y - 0.12, y - 0.3, y - 0.3, y - 0.16)))
+    earliest = end_earliest(state)
+    if state.end is not None and earliest is not None and earliest < state.end:
+        rows.ranges.append((earliest, state.end, y, hover))
+    kind = (
+        "open" if state.end is None else "declared" if state.end_basis == "declared" else "actual"
+    )
+    rows.ends[kind].append((reached, y, hover))
+    note_rows = [
+        sentence_case(gap_phrase(state, loc, tl.coverage.value), loc),
+        original_phrase(state, tl.as_of, loc) or "",
+    ]
+    row_x = [deadline.due, reached, *(h.due for h in state.history)]
+    if earliest is not None:
+        row_x.append(earliest)
+    rows.notes.append(_Note(y, note_lines(note_rows), min(row_x), max(row_x)))
+    rows.xs += row_x
+
+
+def _end_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any] | None]:
+    def points(name: str, role: str, pts: list[Point], **marker: Any) -> dict[str, Any] | None:
+        if not pts:
+            return None
+        return {
+            "type": "scatter",
+            "mode": "markers",
+            "name": line(name, loc),
+            "legendgroup": role,
+            "meta": role_of("phase"),
+            "x": [iso(x) for x, _, _ in pts],
+            "y": [y for _, y, _ in pts],
+            "hovertext": [h for _, _, h in pts],
+            "hoverinfo": "text",
+            "marker": marker,
+            "cliponaxis": False,
+        }
+
+    colour = PALETTE["actual"]
+    return [
+        whiskers(line(text("legend.end_range", loc), loc), "end-range", rows.ranges, colour),
+        points(
+            text("legend.actual_end", loc),
+            "actual",
+            rows.ends["actual"],
+            symbol="circle",
+            size=14,
+            color=colour,
+            line={"color": "white", "width": 1},
+        ),
+        points(
+            text("legend.declared_end", loc),
+            "declared",
+            rows.ends["declared"],
+            symbol="circle-x",
+            size=14,
+            color=colour,
+            line={"color": "white", "width": 1.5},
+        ),
+        points(
+            text("legend.not_ended", loc),
+            "open",
+            rows.ends["open"],
+            symbol="circle-open",
+            size=14,
+            color=colour,
+            line={"width": 3},
+        ),
+    ]
+
+
+def _bar_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any]]:
+    traces = []
+    for bar, key in _BAR_NAMES.items():
+        if bar not in rows.bars:
+            continue
+        xs, ys = rows.bars[bar]
+        colour, dash = _BARS[bar]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": line(text(key, loc), loc),
+                "legendgroup": bar,
+                "meta": role_of(_BAR_ROLES[bar]),
+                "x": xs,
+                "y": ys,
+                "line": {"color": PALETTE[colour], "width": 5, "dash": dash},
+                "hoverinfo": "skip",
+                "showlegend": True,
+                "connectgaps": False,
+            }
+        )
+    return traces
+
+
+def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: bool = True) -> Chart:
+    """Each phase with a deadline: the deadline in force against the actual end (or the last
+    known day while it runs), the comparison written next to it, and the original deadline if
+    it moved. Same frame, layers and right-to-left rules as the Gantt."""
+    reverse = loc.lang == "ar" and rtl_axis
+    states = [s for s in tl.phases if s.deadline is not None]
+    rows = _Rows()
+    for y, state in enumerate(states):
+        _add_row(rows, y, state, tl, dataset, loc)
+    layers = Layers()
+    layers.add(
+        *_bar_traces(rows, loc),
+        revision_arrows(rows.links, loc),
+        deadline_marks("superseded", rows.deadlines["superseded"], loc, shape="diamond"),
+        # ends before deadlines: a deadline met on its last day stays visible on the end's dot
+        *_end_traces(rows, loc),
+        deadline_marks("deadline", rows.deadlines["deadline"], loc, shape="diamond"),
+        deadline_marks("soft", rows.deadlines["soft"], loc, shape="diamond"),
+    )
+    x0, x1, column = place_notes(
+        rows.notes, min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]), tl.as_of
+    )
+    layers.add(notes_trace(rows.notes, column, loc, reverse))
+    no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
+    as_of_marker(layers, tl.as_of, loc, reverse)
+    n = len(states)
+    title = text("title.promise", loc, date=format_date(tl.as_of, loc))
+    layout = frame(loc, title, layers.data, plot_px=max(n, 1) * _PX_PER_ROW)
+    layout.update(
+        {
+            "xaxis": x_axis(x0, x1, loc, reverse),
+            "yaxis": lane_axis(
+                loc,
+                (n - 0.45, -0.55) if n else (0.5, -0.5),
+                range(n),
+                [row_label(s, dataset, loc) for s in states],
+                showgrid=True,
+                gridcolor=PALETTE["grid"],
+            ),
+            "shapes": layers.shapes,
+            "annotations": layers.annotations,
+        }
+    )
+    return Chart(
+        "promise", go.Figure(data=layers.data, layout=layout), promise_alt(tl, loc), loc.lang
+    )

@@ -1,0 +1,160 @@
+"""Issue 15 part 4: analyst notes are read, checked and sanitised with the dataset.
+
+A bad note is a validation problem with its file and line: ``drawdown validate`` reports
+it and ``drawdown build`` stops with exit 2 before any kernel starts, writing nothing.
+The narrative receives the notes, not a directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+from analysis.commentary import Commentary, select_notes
+from analysis.dataset import DataValidationError, load_dataset
+from analysis.i18n import make_locale
+from analysis.narrative import narrative
+from analysis.timeline import timeline
+from conftest import DATA_DIR
+
+HOSTILE = """\
+# Heading
+
+Text with <script>alert(1)</script> and [a link](javascript:alert(2)) and
+[a good one](https://example.org/x) <img src=x onerror=alert(3)>.
+"""
+
+
+def note(data: Path, name: str, text: str | bytes) -> Path:
+    notes = data / "commentary"
+    notes.mkdir(exist_ok=True)
+    path = notes / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_notes_come_with_the_dataset_sanitised(minimal_data: Path) -> None:
+    note(minimal_data, "2025-09-01-dated.en.md", HOSTILE)
+    note(minimal_data, "standing.ar.md", "ملاحظة دائمة.\n")
+    note(minimal_data, "README.md", "not a note")
+    dataset = load_dataset(minimal_data)
+    assert {(n.slug, n.lang) for n in dataset.commentary} == {("dated", "en"), ("standing", "ar")}
+    dated = next(n for n in dataset.commentary if n.slug == "dated")
+    html = str(dated.html).lower()
+    assert "<h3>heading</h3>" in html and 'href="https://example.org/x"' in html
+    for bad in ("script", "alert", "javascript:", "onerror", "<img"):
+        assert bad not in html, bad
+    assert dated.date is not None and dated.date.iso == "2025-09-01"
+    assert "2 analyst notes" in dataset.summary_line()
+
+
+def test_the_narrative_receives_the_dataset_notes(minimal_data: Path) -> None:
+    events = (minimal_data / "events.csv").read_text(encoding="utf-8").splitlines()
+    (minimal_data / "events.csv").write_text(  # the statement only: the notes are the point
+        "\n".join(line for line in events if line.startswith(("id,", "statement-1,"))) + "\n",
+        encoding="utf-8",
+    )
+    note(minimal_data, "2025-09-01-dated.en.md", "A dated note.\n")
+    note(minimal_data, "standing.en.md", "A standing note.\n")
+    dataset = load_dataset(minimal_data)
+    # Removed after loading: the report still shows what was loaded (and checked).
+    for path in (minimal_data / "commentary").iterdir():
+        path.unlink()
+    before = narrative(dataset, timeline(dataset, "2025-08-31"), make_locale("en"))
+    after = narrative(dataset, timeline(dataset, "2025-09-01"), make_locale("en"))
+    assert "A standing note." in str(before.commentary)
+    assert "A dated note." not in str(before.commentary)
+    assert "A dated note." in str(after.commentary)
+
+
+def test_select_notes_orders_dated_newest_first_then_standing() -> None:
+    from analysis.dates import PartialDate
+
+    def make(slug: str, date: str | None, lang: str = "en") -> Commentary:
+        return Commentary(Path(f"{slug}.{lang}.md"), slug, lang,
+                          PartialDate.parse(date) if date else None, "x\n")
+
+    notes = [make("b", None), make("old", "2025-01-01"), make("new", "2025-06"),
+             make("a", None), make("later", "2026-01-01"), make("ar", None, "ar")]
+    chosen = select_notes(notes, "en", dt.date(2025, 6, 30))
+    assert [n.slug for n in chosen] == ["new", "old", "a", "b"]
+
+
+# name, content, the line the problem is on, words of the message
+BAD_NOTES = {
+    "bad date in the file name": ("2025-13-01-x.en.md", "Text.\n", None, "file name"),
+    "bad date in the front matter": ("x.en.md", "date: 18 January 2026\nText.\n", 1,
+                                     "front matter"),
+    "front matter never closed": ("x.en.md", "---\ndate: 2026-01-18\nText.\n", 1,
+                                  "never closed"),
+    "unknown front matter key": ("x.en.md", "---\ndate: 2026-01-18\nauthor: me\n---\nText.\n",
+                                 3, "'author: me' is not understood"),
+    "two dates that disagree": ("2026-01-18-x.en.md", "---\ndate: 2026-01-19\n---\nText.\n", 2,
+                                "keep one date"),
+    "not UTF-8": ("x.ar.md", "سطر أول\nسطر ثانٍ\n".encode("cp1256"), 1, "is not UTF-8"),
+    "a bidi override": ("x.ar.md", "سطر أول\nنص \u202eمعكوس\n", 2, "U+202E"),
+    "a NUL byte": ("x.en.md", "one\ntwo\nthree\x00\n", 3, "U+0000"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_NOTES))
+def test_a_bad_note_is_a_validation_problem_with_file_and_line(
+    case: str, minimal_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, text, line, words = BAD_NOTES[case]
+    note(minimal_data, name, text)
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(minimal_data)
+    [problem] = caught.value.problems
+    assert problem.file == f"commentary/{name}" and problem.line == line
+    assert words in problem.message
+    assert main(["validate", "--data", str(minimal_data)]) == 2
+    err = capsys.readouterr().err
+    row = next(r for r in err.splitlines() if r.startswith(f"commentary/{name}"))
+    assert words[:30] in row and (line is None or f"  {line} " in row)
+    assert "Traceback" not in err
+
+
+def test_a_bad_note_stops_the_build_before_anything_is_written(
+    minimal_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to fail inside the kernel (exit 1); now it is exit 2 and nothing is built."""
+    note(minimal_data, "x.en.md", "---\ndata: 2026-01-18\n---\nText.\n")
+    out = tmp_path / "reports"
+    code = main(["build", "--data", str(minimal_data), "--out", str(out), "--as-of", "2026-02-01"])
+    err = capsys.readouterr().err
+    assert code == 2 and "nothing was built" in err and "commentary/x.en.md" in err
+    assert not out.exists()
+
+
+def test_every_bad_note_is_reported_at_once(minimal_data: Path) -> None:
+    note(minimal_data, "2025-13-01-a.en.md", "x\n")
+    note(minimal_data, "b.ar.md", "date: soon\nx\n")
+    (minimal_data / "sites.csv").write_text(
+        (minimal_data / "sites.csv").read_text(encoding="utf-8").replace(",base,", ",camp,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(minimal_data)
+    files = sorted(p.file for p in caught.value.problems)
+    assert files == ["commentary/2025-13-01-a.en.md", "commentary/b.ar.md", "sites.csv"]
+
+
+def test_an_oversized_note_is_refused(minimal_data: Path) -> None:
+    from analysis.commentary import MAX_NOTE_BYTES
+
+    note(minimal_data, "big.en.md", "x" * (MAX_NOTE_BYTES + 10))
+    with pytest.raises(DataValidationError, match="limit for a note"):
+        load_dataset(minimal_data)
+
+
+def test_the_shipped_notes_are_loaded_with_the_shipped_data() -> None:
+    dataset = load_dataset(DATA_DIR)
+    assert {n.lang for n in dataset.commentary} == {"en", "ar"}
+    assert all("<h4>" in str(n.html) for n in dataset.commentary)

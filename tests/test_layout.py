@@ -1,0 +1,338 @@
+"""Layout of the built reports, measured as a reader meets it, in both languages.
+
+One real build (two dates, both languages, HTML and PDF) is shared by the module. In headless
+Chromium, on screen (1100 px) and at the printed width with print media: the bounding boxes of the
+chart toolbar against titles and labels, of markers against lane and phase labels, of markers
+against each other, and of every label against the report-date line. In the PDFs: the first
+page is filled, and no page holds only the footer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analysis.cdp import Chromium
+from conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.slow
+
+#: A report inside the data (the report-date line amid the marks) and one well past its end.
+DATES = ("2025-10-15", "2026-11-30")
+#: A4 less 15 mm margins each side, in CSS pixels: the width the PDF is laid out at.
+PRINT_WIDTH_PX = round((210 - 2 * 15) / 25.4 * 96)
+POPPLER = all(shutil.which(t) for t in ("pdftotext", "pdftoppm", "pdfinfo"))
+
+#: Per chart: boxes (left, top, right, bottom, in CSS pixels) of what a reader must see whole.
+MEASURE = r"""(() => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+                        return [r.left, r.top, r.right, r.bottom]; };
+  const charts = {};
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const fl = gd._fullLayout, svg = gd.querySelector('.main-svg').getBoundingClientRect();
+    const named = (name) => Array.from(gd.querySelectorAll('.annotation'))
+      .filter((g) => (gd.layout.annotations[+g.dataset.index] || {}).name === name).map(box);
+    const points = [];
+    for (const trace of gd.querySelectorAll('.scatterlayer .trace')) {
+      const t = trace.__data__[0].trace;
+      for (const p of trace.querySelectorAll('.points path.point')) {
+        const b = box(p);
+        if (b[2] > b[0]) points.push({role: (t.meta || {}).role, group: t.legendgroup, box: b});
+      }
+    }
+    const asOf = (gd.layout.shapes || []).find((s) => s.name === 'as-of');
+    const modebar = gd.querySelector('.modebar');
+    charts[gd.id] = {
+      svg: [svg.left, svg.top, svg.right, svg.bottom],
+      title: Array.from(gd.querySelectorAll('.gtitle')).map(box),
+      modebar: modebar && getComputedStyle(modebar).display !== 'none'
+               && modebar.getBoundingClientRect().width > 0 ? box(modebar) : null,
+      lanes: Array.from(gd.querySelectorAll('.yaxislayer-above .ytick text')).map(box),
+      legend: Array.from(gd.querySelectorAll('.legend .traces')).map(box),
+      phaseLabels: named('phase-label'),
+      asOfLabel: named('as-of'),
+      notes: Array.from(gd.querySelectorAll('.scatterlayer .trace .textpoint text')).map(box),
+      points,
+      asOfX: asOf ? svg.left + fl.xaxis._offset + fl.xaxis.d2p(asOf.x0) : null,
+    };
+  }
+  return JSON.stringify(charts);
+})()"""
+
+#: Footnote markers that start a line: each marker's line against the character before it.
+MARKERS = r"""(() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = []; while (walker.nextNode()) texts.push(walker.currentNode);
+  const broken = []; let count = 0;
+  for (const sup of document.querySelectorAll('sup.ref')) {
+    const rects = sup.getClientRects(); if (!rects.length) continue;
+    count += 1;
+    const before = texts.filter((t) => t.textContent.trim() && !sup.contains(t)
+      && (sup.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_PRECEDING)).pop();
+    if (!before) continue;
+    const end = before.textContent.trimEnd().length;
+    const range = document.createRange();
+    range.setStart(before, end - 1); range.setEnd(before, end);
+    const prev = range.getClientRects(); if (!prev.length) continue;
+    const p = prev[prev.length - 1], m = rects[0];
+    if (m.top > p.bottom || m.bottom < p.top) broken.push(sup.textContent + ' after ' +
+      before.textContent.slice(-20));
+  }
+  return JSON.stringify({count, broken});
+})()"""
+
+#: Page loaded, every chart drawn, fonts ready.
+READY = """document.readyState === 'complete' && document.fonts.status === 'loaded'
+  && Array.from(document.querySelectorAll('.plotly-graph-div'))
+       .every((d) => d.querySelector('.main-svg'))"""
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real build of the shipped data: both languages, HTML and PDF."""
+    if shutil.which("chromium") is None:  # pragma: no cover - the project's machines have one
+        pytest.skip("no chromium")
+    out = tmp_path_factory.mktemp("layout")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT_DIR / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "build",
+        "--as-of",
+        ",".join(DATES),
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Chromium]:
+    with Chromium(shutil.which("chromium") or "chromium", timeout_s=60) as browser:
+        yield browser
+
+
+def measure(
+    browser: Chromium, page: Path, *, width: int, media: str, script: str = MEASURE
+) -> dict[str, Any]:
+    """Load ``page`` at ``width`` with ``media`` emulated, wait for the charts, run ``script``."""
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    try:
+        browser.send("Emulation.setEmulatedMedia", {"media": media}, session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 1200, "deviceScaleFactor": 1, "mobile": False},
+            session,
+        )
+        browser.send("Page.navigate", {"url": page.resolve().as_uri()}, session)
+        deadline = time.monotonic() + 60
+        while not evaluate(browser, session, READY):
+            assert time.monotonic() < deadline, f"{page} did not draw its charts"
+            time.sleep(0.05)  # polling the page's own state, not waiting for a guess
+        return json.loads(evaluate(browser, session, script))
+    finally:
+        browser.send("Target.closeTarget", {"targetId": target})
+
+
+def evaluate(browser: Chromium, session: str, expression: str) -> Any:
+    reply = browser.send(
+        "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session
+    )
+    return reply.get("result", {}).get("value")
+
+
+VIEWS = [
+    (date, lang, width, media)
+    for date in DATES
+    for lang in ("en", "ar")
+    for width, media in ((1100, "screen"), (PRINT_WIDTH_PX, "print"))
+]
+
+
+@pytest.fixture(scope="module")
+def layouts(built: Path, chromium: Chromium) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {
+        (date, lang, media): measure(
+            chromium, built / date / lang / "drawdown-report.html", width=width, media=media
+        )
+        for date, lang, width, media in VIEWS
+    }
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def overlap(a: list[float], b: list[float], slack: float = 1.0) -> float:
+    """The area two boxes share, each shrunk by ``slack`` px (antialiasing, glyph bearings)."""
+    w = min(a[2], b[2]) - max(a[0], b[0]) - 2 * slack
+    h = min(a[3], b[3]) - max(a[1], b[1]) - 2 * slack
+    return max(w, 0) * max(h, 0)
+
+
+def area(a: list[float]) -> float:
+    return max(a[2] - a[0], 0) * max(a[3] - a[1], 0)
+
+
+def crossings(boxes: list[list[float]], others: list[list[float]]) -> list[Any]:
+    return [(a, b) for a in boxes for b in others if overlap(a, b)]
+
+
+# --------------------------------------------------------------------------- the charts
+
+VIEW_IDS = [f"{date}-{lang}-{media}" for date, lang, _, media in VIEWS]
+VIEW_KEYS = [(date, lang, media) for date, lang, _, media in VIEWS]
+
+
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_the_toolbar_never_covers_a_title_or_a_label(layouts, view: tuple[str, str, str]) -> None:
+    for name, chart in layouts[view].items():
+        if view[2] == "print":
+            assert chart["modebar"] is None, f"{name}: the toolbar is printed"
+            continue
+        assert chart["modebar"], f"{name}: no toolbar to measure"
+        texts = chart["title"] + chart["lanes"] + chart["asOfLabel"] + chart["phaseLabels"]
+        assert not crossings([chart["modebar"]], texts), name
+        assert chart["title"], name
+        # and the title keeps clear of the as-of label under it
+        assert not crossings(chart["title"], chart["asOfLabel"]), name
+
+
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_markers_cross_no_lane_or_phase_label(layouts, view: tuple[str, str, str]) -> None:
+    for name, chart in layouts[view].items():
+        marks = [p["box"] for p in chart["points"]]
+        assert marks, name
+        assert not crossings(marks, chart["lanes"]), f"{name}: a marker on a lane label"
+        assert not crossings(marks, chart["phaseLabels"]), f"{name}: a marker on a phase title"
+        assert not crossings(chart["phaseLabels"], chart["lanes"]), name
+
+
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_markers_on_the_same_date_do_not_hide_each_other(
+    layouts, view: tuple[str, str, str]
+) -> None:
+    chart = layouts[view]["chart-gantt"]
+    events = [p["box"] for p in chart["points"] if p["role"] == "milestone"]
+    assert len(events) > 10  # the shipped data: dozens of point events, several a day
+    hidden = [
+        (a, b)
+        for a, b in itertools.combinations(events, 2)
+        if overlap(a, b) > 0.25 * min(area(a), area(b))
+    ]
+    assert not hidden, hidden[:3]
+
+
+@pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
+def test_no_label_runs_into_the_as_of_line(layouts, view: tuple[str, str, str]) -> None:
+    for name, chart in layouts[view].items():
+        x = chart["asOfX"]
+        assert x is not None, name
+        crossing = [b for b in chart["phaseLabels"] + chart["notes"] if b[0] + 1 < x < b[2] - 1]
+        assert not crossing, f"{name}: {crossing}"
+        # every note is whole, inside the figure
+        svg = chart["svg"]
+        assert all(b[0] >= svg[0] - 1 and b[2] <= svg[2] + 1 for b in chart["notes"]), name
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_footnote_marker_never_starts_a_line(built: Path, chromium: Chromium, lang: str) -> None:
+    page = built / DATES[-1] / lang / "drawdown-report.html"
+    for width in (PRINT_WIDTH_PX, 420):  # the printed page, and a phone
+        found = measure(chromium, page, width=width, media="print", script=MARKERS)
+        assert found["count"] > 20, found  # the shipped report cites dozens of sources
+        assert not found["broken"], f"{lang} at {width} px: {found['broken'][:5]}"
+
+
+# --------------------------------------------------------------------------- the PDFs
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+
+def ink_rows(pdf: Path, page: int, dpi: int = 40) -> tuple[int, list[int]]:
+    """The page's height in pixels and the rows holding ink (non-white pixels)."""
+    raw = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-gray", str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", raw)
+    assert header, "not a PGM"
+    width, height = int(header[1]), int(header[2])
+    pixels = raw[header.end() :]
+    rows = [y for y in range(height) if min(pixels[y * width : (y + 1) * width]) < 200]
+    return height, rows
+
+
+def page_text(pdf: Path, page: int) -> list[str]:
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", ln).strip()
+        for ln in out.splitlines()
+        if ln.strip()
+    ]
+
+
+PDFS = [(date, lang) for date in DATES for lang in ("en", "ar")]
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_the_first_page_is_filled(built: Path, date: str, lang: str) -> None:
+    pdf = built / date / lang / "drawdown-report.pdf"
+    height, rows = ink_rows(pdf, 1)
+    # the text block: 18 mm margins top and bottom hold only the running header and footer
+    top, bottom = round(height * 18 / 297), round(height * (297 - 18) / 297)
+    body = [y for y in rows if top < y < bottom]
+    fill = (max(body) - top) / (bottom - top)
+    assert fill > 0.8, f"page 1 of the {date} {lang} PDF is {fill:.0%} filled"
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_no_page_holds_only_the_footer(built: Path, date: str, lang: str) -> None:
+    pdf = built / date / lang / "drawdown-report.pdf"
+    html = (built / date / lang / "drawdown-report.html").read_text(encoding="utf-8")
+    footer = re.search(r'<footer class="report-footer">(.*?)</footer>', html, re.S)
+    assert footer
+    footer_words = set(re.sub(r"<[^>]+>", " ", footer.group(1)).split())
+    pages = pdf_pages(pdf)
+    texts = [page_text(pdf, n) for n in range(1, pages + 1)]
+    # lines on every page (page numbers aside) are the running header and footer
+    running = set.intersection(*({re.sub(r"\d+", "#", ln) for ln in t} for t in texts))
+    for number, lines in enumerate(texts, start=1):
+        body = [ln for ln in lines if re.sub(r"\d+", "#", ln) not in running]
+        rest = [w for ln in body for w in ln.split() if w not in footer_words]
+        assert len(rest) >= 5, f"page {number} of {pages} of the {date} {lang} PDF: {body}"

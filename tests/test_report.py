@@ -1,0 +1,226 @@
+"""The analyst's layer without a kernel: parameters, sections, titles, frames and reprs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import params as P
+from analysis.report import ChartView, Report, Section
+from conftest import DATA_DIR, PROJECT_DIR, set_cell
+
+SRC = PROJECT_DIR / "src"
+
+
+@pytest.fixture(scope="module")
+def arabic() -> Report:
+    return Report.from_parameters(as_of="2025-10-15", lang="ar")
+
+
+@pytest.fixture(scope="module")
+def january() -> Report:
+    return Report.from_parameters(as_of="2026-01-31", lang="en")
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def test_every_bad_parameter_is_reported_at_once_naming_it_and_what_it_accepts() -> None:
+    with pytest.raises(P.ParameterProblems) as caught:
+        Report.from_parameters(
+            as_of="2025-13-01", lang="fr", sites="erbil,nowhere", digits="roman",
+            rtl_axis="sideways", langg="ar",
+        )
+    problems = caught.value.problems
+    assert len(problems) == 6, problems
+    text = "\n".join(problems)
+    for expected in (
+        "as_of='2025-13-01': expected a date YYYY-MM-DD",
+        "lang='fr': expected one of 'ar', 'en'",
+        "digits='roman': expected one of 'western', 'arabic'",
+        "rtl_axis='sideways': expected True or False",
+        "langg: not a report parameter (did you mean 'lang'?)",
+        "sites: 'nowhere' not in the data",
+    ):
+        assert expected in text
+    assert isinstance(caught.value, ValueError)  # callers catching ValueError still do
+
+
+def test_the_message_ipython_shows_is_short_and_has_no_traceback() -> None:
+    with pytest.raises(P.ParameterProblems) as caught:
+        Report.from_parameters(as_of="2025-10-01", compare_to="2026-01-01")
+    lines = caught.value._render_traceback_()
+    assert len(lines) == 2 and "Traceback" not in "".join(lines)
+    assert "compare_to='2026-01-01': expected a date before as_of (2025-10-01)" in lines[1]
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("erbil", ["erbil"]),
+        ("erbil, baghdad", ["erbil", "baghdad"]),
+        (["erbil", "baghdad"], ["erbil", "baghdad"]),
+        (("erbil",), ["erbil"]),
+        ("", []),
+        ([], []),
+    ],
+)
+def test_sites_accepts_a_list_one_id_or_a_comma_separated_string(given, expected) -> None:
+    values = P.check({"sites": given}, known_sites=["erbil", "baghdad"])
+    assert values["sites"] == expected
+
+
+def test_a_single_site_id_is_one_site_not_its_letters() -> None:
+    report = Report.from_parameters(as_of="2025-10-15", sites="erbil")
+    assert [lane.site.id for lane in report.timeline.lanes] == ["erbil"]
+
+
+def test_command_line_flags_come_from_the_same_declaration() -> None:
+    parser = argparse.ArgumentParser()
+    P.add_arguments(parser)
+    args = parser.parse_args(
+        ["--lang", "en", "--lang", "ar", "--sites", "erbil,baghdad", "--sites", "iraq",
+         "--as-of", "2025-10-15", "--ltr-axis", "--digits", "arabic"]
+    )
+    values = P.from_arguments(args)
+    assert values["lang"] == ["en", "ar"]
+    assert values["sites"] == ["erbil", "baghdad", "iraq"]
+    assert values["rtl_axis"] is False and values["digits"] == "arabic"
+    assert P.from_arguments(parser.parse_args([]))["lang"] == ["ar", "en"]
+    single = {**values, "lang": "ar"}
+    assert P.validate(single, known_sites=["erbil", "baghdad", "iraq"])[1] == []
+    command = P.build_command(single)
+    assert command == (
+        "drawdown build --as-of 2025-10-15 --lang ar --sites erbil baghdad iraq "
+        "--digits arabic --ltr-axis"
+    )
+    again = P.from_arguments(parser.parse_args(command.split()[2:]))
+    assert again["sites"] == ["erbil", "baghdad", "iraq"] and again["rtl_axis"] is False
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def test_every_text_section_carries_its_language_direction_and_style(arabic: Report) -> None:
+    for part in arabic.sections():
+        html = part._repr_mimebundle_()["text/html"]
+        if isinstance(part, Section):
+            assert html.startswith(
+                f'<div class="drawdown-out drawdown-{part.name}" '
+                f'data-drawdown-section="{part.name}" lang="ar" dir="rtl"><style>'
+            ), html[:200]
+            assert "text-align:start" in html and "padding-inline-start" in html
+        else:
+            assert isinstance(part, ChartView)
+            assert 'lang="ar" dir="rtl"' in html.split(">", 1)[0]
+    english = arabic.replace(lang="en").headline()._repr_mimebundle_()["text/html"]
+    assert 'lang="en" dir="ltr"' in english
+
+
+def test_empty_sections_show_nothing_but_can_be_redrawn(arabic: Report) -> None:
+    changes = arabic.changes_section()
+    assert not changes and changes.html == "" and changes.name == "changes"
+    assert "changes" not in [p.name for p in arabic.sections()]
+    assert "changes" in [p.name for p in arabic.displays()]
+    compared = arabic.replace(compare_to="2025-06-01").changes_section()
+    assert compared and 'dir="rtl"' in compared.html
+    assert compared.display_id == changes.display_id  # same view: it replaces the blank
+
+
+def test_the_title_is_the_datasets_own(arabic: Report, minimal_data: Path) -> None:
+    shipped = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    assert shipped["title_ar"] in arabic.title_block().html
+    package = minimal_data / "datapackage.json"
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor.update(
+        title="Garrison closures in Ruritania", title_ar="إغلاق الحاميات في روريتانيا"
+    )
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    other = Report.from_parameters(as_of="2025-10-15", data_dir=str(minimal_data))
+    assert "<h1>Garrison closures in Ruritania</h1>" in other.title_block().html
+    assert other.replace(lang="ar").title == "إغلاق الحاميات في روريتانيا"
+
+
+def test_reprs_are_short(arabic: Report) -> None:
+    for text in (repr(arabic), repr(arabic.timeline), repr(arabic.timeline.phases[0])):
+        assert len(text) < 300 and "\n" not in text, text
+    assert repr(arabic).startswith("<Report ar as of 2025-10-15:")
+    overdue = sum(p.status == "overdue" for p in arabic.timeline.phases)
+    assert f"{overdue} overdue" in repr(arabic) and f"{overdue} overdue" in repr(arabic.timeline)
+    baghdad = arabic.timeline.phase("phase-baghdad-mission")
+    assert repr(baghdad).startswith("<PhaseState phase-baghdad-mission overdue")
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def test_frames_answer_what_slipped_and_by_how_much(january: Report) -> None:
+    phases, deadlines, events, sources = january.frames()
+    baghdad = phases.set_index("phase").loc["phase-baghdad-mission"]
+    assert baghdad.status == "ended_late" and baghdad.end_precision == "range"
+    # The end is known only as a range: so is the delay.
+    assert (baghdad.days_after_deadline_min, baghdad.days_after_deadline_max) == (57, 110)
+    assert str(baghdad.due.date()) == "2025-09-30" and baghdad.due_precision == "month"
+    assert str(baghdad.end_earliest.date()) == "2025-11-26"
+    ain = phases.set_index("phase").loc["phase-ain-al-asad-mission"]
+    assert ain.revisions == 1 and ain.original_due_precision == "month"
+    assert (ain.days_after_original_min, ain.days_after_original_max) == (108, 110)
+    erbil = phases.set_index("phase").loc["phase-erbil-mission"]
+    assert erbil.terms == "conditional" and not erbil.missed
+    # A precision column beside each date, typed dates.
+    for frame in (phases, deadlines, events, sources):
+        dates = [c for c in frame.columns if str(frame[c].dtype).startswith("datetime64")]
+        assert dates
+        for column in dates:
+            stem = column.removesuffix("_from").removesuffix("_to")
+            assert f"{stem}_precision" in frame.columns or stem in ("end_earliest", "known_through")
+    revised = deadlines.set_index("deadline").loc["deadline-ain-al-asad-2026-01"]
+    assert revised.revises == "deadline-ain-al-asad-2025-09" and bool(revised.in_force)
+    assert str(revised.announced_to.date()) == "2025-12-31"
+    assert len(events) == len(january.timeline.visible)
+    assert sources.cited_by.sum() >= len(events)
+    assert phases.attrs["as_of"] == "2026-01-31"
+
+
+def test_frames_of_another_dataset_keep_ranges(minimal_data: Path) -> None:
+    """An end known only as a range across the deadline: ranges in, ranges out."""
+    set_cell(minimal_data / "events.csv", "phase-alpha", "end", "2026-01-20/2026-02-10")
+    report = Report.from_parameters(as_of="2026-03-31", data_dir=str(minimal_data))
+    frames = report.frames()
+    assert len(frames.phases) == len(report.timeline.phases) == 1
+    alpha = frames.phases.iloc[0]
+    assert alpha.status == "ended_uncertain" and alpha.end_precision == "range"
+    assert str(alpha.end_earliest.date()) == "2026-01-20" and str(alpha.end.date()) == "2026-02-10"
+    assert (alpha.days_after_deadline_min, alpha.days_after_deadline_max) == (-11, 10)
+    event = frames.events.set_index("id").loc["phase-alpha"]
+    assert event.end_precision == "range" and str(event.end_to.date()) == "2026-02-10"
+    assert set(frames.events.id) == {e.id for e in report.timeline.visible}
+
+
+def test_quality_checks_as_frames() -> None:
+    from analysis.frames import quality_frames
+
+    checks = quality_frames("", "2026-01-31")
+    single = checks["Events without a second source"]
+    assert list(single.columns) == ["event", "kind", "confidence", "only source"]
+    assert len(single) > 0 and single.attrs["check"] == "Events without a second source"
+
+
+def test_building_a_report_does_not_import_pandas() -> None:
+    code = (
+        "import sys; from analysis.report import Report; "
+        "r = Report.from_parameters(as_of='2025-10-15', lang='ar'); "
+        "[s._repr_mimebundle_() for s in r.sections()]; "
+        "print('pandas' in sys.modules); r.frames(); print('pandas' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
+    assert out.stdout.split() == ["False", "True"], out.stdout + out.stderr
