@@ -11,7 +11,7 @@ KERNEL := drawdown
 PYTEST_ARGS ?=
 BUILD_ARGS ?=
 
-.PHONY: help setup system report validate test test-fast lint lab bench clean vendor-plotly
+.PHONY: help setup system report validate test test-fast test-integration lint format format-check lab bench clean vendor-plotly
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,14 +38,23 @@ validate: $(STAMPS)/python ## check the dataset in data/
 report: setup ## build the HTML and PDF reports for today into reports/
 	$(BIN)/drawdown build $(BUILD_ARGS)
 
-test: setup ## run every test, slow ones (kernels, Chromium) included
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: setup ## run every test (unit and integration) and report coverage of src/analysis
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
-test-fast: $(STAMPS)/python ## run the tests that need no kernel or browser
+test-fast: $(STAMPS)/python ## the unit tests: no kernel, no browser (under a minute)
 	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
 
-lint: $(STAMPS)/python ## ruff over src/, tests/ and benchmarks/
+test-integration: setup ## the integration tests only: real kernels, Chromium, processes
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+
+lint: $(STAMPS)/python ## ruff over src/, tests/ and benchmarks/ (style, complexity, docstrings)
 	$(BIN)/ruff check src tests benchmarks
+
+format: $(STAMPS)/python ## rewrite src/, tests/ and benchmarks/ in ruff's format
+	$(BIN)/ruff format src tests benchmarks
+
+format-check: $(STAMPS)/python ## fail if a file is not in ruff's format (part of lint once all files are)
+	$(BIN)/ruff format --check src tests benchmarks
 
 lab: setup ## open JupyterLab on notebooks/ (prints its URL; saving strips outputs of tracked notebooks)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --config=notebooks/jupyter_server_config.py $(if $(filter 0,$(shell id -u)),--allow-root)

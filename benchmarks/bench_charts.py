@@ -42,15 +42,18 @@ def main() -> None:
     big_s = median_seconds(large, repeat=5)
     chart = gantt_figure(timeline(big, AS_OF), big, ar)
     points = sum(len(t.x) for t in chart.figure.data if t.legendgroup.startswith("milestone-"))
-    record("charts", {
-        "shipped_model_and_figures_median_s": round(shipped_s, 4),
-        "target_shipped_s": 0.3,
-        "events_10k": len(big.events),
-        "big_model_and_gantt_median_s": round(big_s, 3),
-        "target_big_s": 3.0,
-        "big_plotted_milestone_points": points,
-        "big_figure_json_bytes": len(chart.figure.to_json()),
-    })
+    record(
+        "charts",
+        {
+            "shipped_model_and_figures_median_s": round(shipped_s, 4),
+            "target_shipped_s": 0.3,
+            "events_10k": len(big.events),
+            "big_model_and_gantt_median_s": round(big_s, 3),
+            "target_big_s": 3.0,
+            "big_plotted_milestone_points": points,
+            "big_figure_json_bytes": len(chart.figure.to_json()),
+        },
+    )
 
 
 if __name__ == "__main__":

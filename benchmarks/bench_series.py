@@ -29,7 +29,7 @@ from pathlib import Path
 
 from common import PYTHON, ROOT, record
 
-from analysis.build import expand_as_of
+from analysis.pipeline.plan import expand_as_of
 
 SERIES = "2024-09-01..2026-12-01"
 LANGS = ("ar", "en")
@@ -140,8 +140,18 @@ def run_tracked(argv: list[object], **kwargs: object) -> tuple[float, int]:
 
 def build_argv(dates: list[str], out: Path, *extra: str) -> list[object]:
     return [
-        BIN / "drawdown", "build", "--as-of", ",".join(dates), "--lang", *LANGS,
-        "--format", "html", "--out", out, "--quiet", *extra,
+        BIN / "drawdown",
+        "build",
+        "--as-of",
+        ",".join(dates),
+        "--lang",
+        *LANGS,
+        "--format",
+        "html",
+        "--out",
+        out,
+        "--quiet",
+        *extra,
     ]
 
 
@@ -172,8 +182,20 @@ def baseline(work: Path, dates: list[str]) -> tuple[float, list[float], int]:
             executed = work / f"report-{as_of}-{lang}.ipynb"
             s1, m1 = run_tracked(
                 [
-                    BIN / "papermill", NOTEBOOK, executed, "-k", "drawdown",
-                    "-p", "as_of", as_of, "-p", "lang", lang, "-p", "interactive", "False",
+                    BIN / "papermill",
+                    NOTEBOOK,
+                    executed,
+                    "-k",
+                    "drawdown",
+                    "-p",
+                    "as_of",
+                    as_of,
+                    "-p",
+                    "lang",
+                    lang,
+                    "-p",
+                    "interactive",
+                    "False",
                     "--no-progress-bar",
                 ],
                 cwd=ROOT / "notebooks",

@@ -4,7 +4,7 @@ half-written report.
 What a second build does: it **waits**. ``drawdown build`` takes ``OUT/.drawdown.lock``
 (``flock``); a build that finds it taken says "another build is writing to OUT; waiting for
 it to finish" and polls for up to 600 s (``Options.lock_wait``), then gives up with exit 1
-and "gave up after N s". Files are published by ``rename`` from ``OUT/.staging-*``, never
+and "gave up after N s". Files are published by ``rename`` from ``OUT/.drawdown-staging-*``, never
 rewritten in place, so a reader holding a report open keeps the old file whole.
 """
 
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import Options, build, expand_as_of
+from analysis.pipeline.build import build
+from analysis.pipeline.plan import Options, expand_as_of
 from conftest import MINIMAL_DIR, PROJECT_DIR, copy_dataset
 
 pytestmark = pytest.mark.slow
@@ -37,8 +38,9 @@ class Timed:
     """A subprocess whose stderr lines are kept with the time each arrived."""
 
     def __init__(self, args: list[str]) -> None:
-        self.process = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                        text=True, cwd=PROJECT_DIR)
+        self.process = subprocess.Popen(
+            args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=PROJECT_DIR
+        )
         self.lines: list[tuple[float, str]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -101,8 +103,19 @@ def pair(
     root = tmp_path_factory.mktemp("concurrent")
     data = copy_dataset(MINIMAL_DIR, root / "data")
     out = root / "reports"
-    args = [*DRAWDOWN, "build", "--data", str(data), "--out", str(out), "--as-of", AS_OF,
-            "--lang", "en", "--force"]
+    args = [
+        *DRAWDOWN,
+        "build",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+        "--force",
+    ]
     builds = [Timed(args), Timed(args)]
     deadline = time.monotonic() + 60
     while not any(RUNNING in b.stderr for b in builds):  # one holds the lock now
@@ -110,9 +123,17 @@ def pair(
         time.sleep(0.05)
     refused = io.StringIO()
     with contextlib.redirect_stderr(refused):
-        impatient = build(Options(data_dir=data, as_of=tuple(expand_as_of(AS_OF, None)),
-                                  langs=("en",), formats=("html",), out=out, force=True,
-                                  lock_wait=1.0))
+        impatient = build(
+            Options(
+                data_dir=data,
+                as_of=tuple(expand_as_of(AS_OF, None)),
+                langs=("en",),
+                formats=("html",),
+                out=out,
+                force=True,
+                lock_wait=1.0,
+            )
+        )
     for b in builds:
         assert b.wait() == 0, b.stderr
     return data, out, builds, (impatient, refused.getvalue())
@@ -156,9 +177,23 @@ def test_a_reader_keeps_the_old_report_through_a_rebuild(pair) -> None:
     try:
         halves = {ext: handles[ext].read(len(old[ext]) // 2) for ext in files}
         result = subprocess.run(
-            [*DRAWDOWN, "build", "--data", str(data), "--out", str(out), "--as-of", AS_OF,
-             "--lang", "en", "--force"],
-            capture_output=True, text=True, timeout=300, cwd=PROJECT_DIR,
+            [
+                *DRAWDOWN,
+                "build",
+                "--data",
+                str(data),
+                "--out",
+                str(out),
+                "--as-of",
+                AS_OF,
+                "--lang",
+                "en",
+                "--force",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=PROJECT_DIR,
         )
         assert result.returncode == 0, result.stderr
         for ext in files:

@@ -18,7 +18,8 @@ import psutil
 import pytest
 from distributed import Client, LocalCluster
 
-from analysis.build import Options, build, expand_as_of
+from analysis.pipeline.build import build
+from analysis.pipeline.plan import Options, expand_as_of
 from conftest import DATA_DIR, PROJECT_DIR
 
 pytestmark = [
@@ -74,11 +75,18 @@ def leftover_task_dirs(client: Client) -> list[str]:
     return [path for paths in client.run(scratch).values() for path in paths]
 
 
-
 def series_on(scheduler: str, dates: list, out: Path) -> Options:
     """HTML reports for ``dates`` in both languages, run on the Dask cluster at ``scheduler``."""
-    return Options(as_of=tuple(dates), langs=("ar", "en"), formats=("html",), out=out,
-                   executor="dask", scheduler=scheduler, quiet=True)
+    return Options(
+        as_of=tuple(dates),
+        langs=("ar", "en"),
+        formats=("html",),
+        out=out,
+        executor="dask",
+        scheduler=scheduler,
+        quiet=True,
+    )
+
 
 def test_series_on_two_workers_matches_a_local_build(cluster, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -99,17 +107,16 @@ def test_series_on_two_workers_matches_a_local_build(cluster, tmp_path: Path) ->
             # The notebook ran on a worker, from the bytes it was sent: not from data/.
             injected = injected_parameters(folder / "drawdown-report.ipynb")
             assert "drawdown-task-" in injected and str(DATA_DIR.resolve()) not in injected
-    assert not list(out.glob(".staging-*")) and not (out / "_failed").exists()
+    assert not list(out.glob(".drawdown-staging-*")) and not (out / "_failed").exists()
     assert "2025-10-01" in (out / "index.html").read_text(encoding="utf-8")
     with Client(cluster.scheduler_address, set_as_default=False) as client:
         assert leftover_task_dirs(client) == []
 
     local = tmp_path / "local"
-    assert build(
-        Options(
-            as_of=(dates[-1],), langs=("ar",), formats=("html",), out=local, quiet=True
-        )
-    ) == 0
+    assert (
+        build(Options(as_of=(dates[-1],), langs=("ar",), formats=("html",), out=local, quiet=True))
+        == 0
+    )
 
     def page(root: Path) -> str:
         """The page, without the build's time and commit (other commits land meanwhile)."""
@@ -146,17 +153,18 @@ def test_failing_notebook_on_the_cluster_is_kept_and_nothing_published(
     kept = out / "_failed" / "2025-10-15-en-drawdown-report.ipynb"
     assert "boom in cell" in kept.read_text(encoding="utf-8")
     status = json.loads((out / "status.json").read_text())
-    assert "RuntimeError: boom in cell" in status["variants"]["2025-10-15/en"]["last_failure"][
-        "error"
-    ]
+    assert (
+        "RuntimeError: boom in cell" in status["variants"]["2025-10-15/en"]["last_failure"]["error"]
+    )
 
 
 def test_a_worker_killed_mid_task_is_replaced_and_the_build_completes(tmp_path: Path) -> None:
     out = tmp_path / "out"
     dates = expand_as_of("2025-09-01,2025-10-01", None)
-    with local_cluster() as cluster, Client(
-        cluster.scheduler_address, set_as_default=False
-    ) as observer:
+    with (
+        local_cluster() as cluster,
+        Client(cluster.scheduler_address, set_as_default=False) as observer,
+    ):
         codes: list[int] = []
         options = series_on(cluster.scheduler_address, dates, out)
         builder = threading.Thread(target=lambda: codes.append(build(options)), daemon=True)
@@ -177,8 +185,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_build_completes(tmp_path: 
         while not kernels and time.monotonic() < deadline:
             kernels = [p for p in psutil.Process(pid).children(recursive=True) if is_kernel(p)]
             time.sleep(0.2)
-        assert kernels, "the busy worker started no kernel within 60 s"
-        time.sleep(1)  # the notebook is running
+        assert kernels, "the busy worker started no kernel within 60 s"  # it runs the notebook
         os.kill(pid, signal.SIGKILL)
 
         builder.join(timeout=240)
@@ -202,7 +209,6 @@ def test_unreachable_scheduler_exits_2_naming_it_and_writes_nothing(
 ) -> None:
     monkeypatch.setenv("DRAWDOWN_DASK_TIMEOUT", "3")
     out = tmp_path / "out"
-    started = time.monotonic()
     code = build(
         Options(
             as_of=expand_as_of("2025-09-01,2025-10-01", None),
@@ -214,7 +220,6 @@ def test_unreachable_scheduler_exits_2_naming_it_and_writes_nothing(
         )
     )
     assert code == 2  # checked with the other parameters, before any work
-    assert time.monotonic() - started < 30
     stderr = capsys.readouterr().err
     assert "--scheduler tcp://127.0.0.1:1: no Dask scheduler answers there" in stderr
     assert "nothing was built" in stderr and not out.exists()

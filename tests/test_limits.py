@@ -5,7 +5,6 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -30,16 +29,14 @@ def test_fifty_megabyte_events_file_is_refused_fast_and_small(tmp_path: Path) ->
             written += len(line.encode())
             n += 1
     assert events.stat().st_size > MAX_FILE_BYTES
-    started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "build", "--data", str(data), "--out",
          str(tmp_path / "out"), "--as-of", "2025-10-15"],
         capture_output=True, text=True, timeout=60, cwd=PROJECT_DIR,
     )
-    seconds = time.monotonic() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert result.returncode == 2
     assert "over the 20 MB limit per table" in result.stderr and "events.csv" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
-    assert seconds < 60 and peak_mb < 2048, (seconds, peak_mb)
+    assert peak_mb < 2048, peak_mb  # how fast: benchmarks/bench_load.py, not a test threshold

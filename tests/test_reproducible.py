@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -42,13 +41,36 @@ def twins(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
         data = shutil.copytree(DATA_DIR, root / f"data-{seed}")
         out = root / f"reports-{seed}"
         pairs.append((data, out))
-        runs.append(subprocess.Popen(
-            [sys.executable, "-m", "analysis", "build", "--data", str(data), "--out", str(out),
-             "--as-of", AS_OF, "--format", "html", "--jobs", "2", "--quiet"],
-            stderr=subprocess.PIPE, text=True, cwd=PROJECT_DIR,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ))
-        time.sleep(1.1)  # a later second: the generation times must differ
+        runs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "analysis",
+                    "build",
+                    "--data",
+                    str(data),
+                    "--out",
+                    str(out),
+                    "--as-of",
+                    AS_OF,
+                    "--format",
+                    "html",
+                    "--jobs",
+                    "2",
+                    "--quiet",
+                ],
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=PROJECT_DIR,
+                # The build clock, injected: generation times one second apart, no sleeping.
+                env={
+                    **os.environ,
+                    "PYTHONHASHSEED": seed,
+                    "SOURCE_DATE_EPOCH": str(1_790_000_000 + int(seed)),
+                },
+            )
+        )
     for process in runs:
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
@@ -78,8 +100,9 @@ def test_reports_are_identical_apart_from_the_generation_time(twins, lang: str) 
     a, b = without_generation_time(a, first), without_generation_time(b, second)
     if a != b:
         at = next(i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y)
-        pytest.fail(f"the reports differ at {at}:\n{a[at - 200:at + 200]!r}\n"
-                    f"{b[at - 200:at + 200]!r}")
+        pytest.fail(
+            f"the reports differ at {at}:\n{a[at - 200 : at + 200]!r}\n{b[at - 200 : at + 200]!r}"
+        )
     for name in ("timeline.csv",):
         assert (first / AS_OF / name).read_bytes() == (second / AS_OF / name).read_bytes()
 
@@ -105,8 +128,14 @@ def test_element_ids_are_fixed(twins, lang: str) -> None:
     parser.feed(html(out, lang))
     ids = parser.ids
     assert len(ids) == len(set(ids)), "an id is used twice"
-    charts = {"chart-gantt", "chart-promise", "chart-gantt-caption", "chart-promise-caption",
-              "figure-gantt", "figure-promise"}
+    charts = {
+        "chart-gantt",
+        "chart-promise",
+        "chart-gantt-caption",
+        "chart-promise-caption",
+        "figure-gantt",
+        "figure-promise",
+    }
     assert charts <= set(ids)
     notebook = json.loads((PROJECT_DIR / "notebooks" / "drawdown_report.ipynb").read_text())
     cells = {f"cell-id={cell['id']}" for cell in notebook["cells"]}
@@ -152,7 +181,7 @@ def test_the_hash_changes_when_one_byte_of_any_package_file_changes(shipped: Pat
         original = path.read_bytes()
         middle = len(original) // 2
         flipped = bytes([original[middle] ^ 0x01])  # one bit of one byte
-        path.write_bytes(original[:middle] + flipped + original[middle + 1:])
+        path.write_bytes(original[:middle] + flipped + original[middle + 1 :])
         changed = hash_data(shipped)
         assert changed not in seen, path.name
         seen.add(changed)

@@ -42,7 +42,9 @@ def test_systemd_units_parse_and_verify(tmp_path) -> None:
             (tmp_path / name).write_text(text)
         result = subprocess.run(
             ["systemd-analyze", "verify", str(tmp_path / "drawdown-report.timer")],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert result.returncode == 0, result.stderr
 

@@ -1,3 +1,5 @@
+"""``python -m analysis``: the ``drawdown`` command line."""
+
 import sys
 
 from analysis.cli import main

@@ -1,52 +1,43 @@
-"""One headless Chromium for the whole build: print reports to PDF, check pages, export charts.
+"""Chromium for the project: find it, print reports to PDF, check pages, export charts.
 
-Why this module exists (see /work/shared/PIPELINE-NOTES.md, "PDF" and "Arabic"):
+Everything goes through the DevTools-pipe client of :mod:`analysis.cdp` (one way to drive
+Chromium; see /work/shared/PIPELINE-NOTES.md, "PDF" and "Arabic"):
 
-* ``chromium --headless --print-to-pdf`` costs a process start per report and hangs forever on a
-  page that calls ``alert()``. Driving one Chromium through Playwright prints every report with a
-  single process, dismisses dialogs, and bounds every step with a timeout.
-* ``playwright install`` cannot download here, and kaleido downloads its own Chrome: both are out.
-  We drive the *system* Chromium (``executable_path``), found by :func:`find_chromium`.
-* Reports must be self-contained: every request that is not a local file is aborted and reported,
-  so a report that silently depends on a CDN fails loudly in review instead of printing blank.
-* Browsers shape Arabic themselves; nothing here reshapes text. Header and footer templates are
-  rendered in their own tiny document, so they name their fonts and size explicitly.
-
-Playwright is imported inside functions so that ``import analysis.browser`` stays cheap for code
-that only needs the types, exceptions or :func:`find_chromium`. Playwright's sync API cannot run
-inside a running asyncio loop (e.g. a Jupyter cell); call this module from plain scripts, the build,
-or pytest. A :class:`Browser` belongs to the thread that opened it.
+* one Chromium process prints every report of a build in parallel tabs, dismisses dialogs,
+  and bounds every page with a timeout (``chromium --print-to-pdf`` costs a process per
+  report and hangs forever on a page that calls ``alert()``);
+* we drive the *system* Chromium, found by :func:`find_chromium` (nothing is downloaded);
+* reports must be self-contained: every request that is not a local file is refused and
+  reported, so a report that silently depends on a CDN fails loudly in review;
+* browsers shape Arabic themselves; nothing here reshapes text. Header and footer templates
+  are rendered in their own tiny document, so they name their fonts and size explicitly.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import threading
-import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-from analysis.cdp import QUIET_FLAGS, PrintTimeout
+from analysis.cdp import MARGINS_MM, QUIET_FLAGS, Chromium, PdfJob, PrintTimeout, _Deadline
 from analysis.files import write_atomic
-
-if TYPE_CHECKING:  # pragma: no cover - typing only; keeps the import of this module cheap
-    from playwright.sync_api import Browser as _PWBrowser
-    from playwright.sync_api import BrowserContext, Page, Playwright, Route
 
 __all__ = [
     "CHROMIUM_ARGS",
     "CHROMIUM_ENV",
     "CHROMIUM_NAMES",
-    "PDF_MARGIN",
     "Browser",
     "ChromiumNotFound",
     "PageCheck",
@@ -62,16 +53,9 @@ __all__ = [
 CHROMIUM_ENV = "DRAWDOWN_CHROMIUM"
 #: Executable names looked up on PATH, in order, when ``$DRAWDOWN_CHROMIUM`` is not set.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-
-#: Flags for every Chromium we start (shared with the printing browser of analysis.cdp).
+#: Flags for every Chromium we start (the same as the printing browser's).
 CHROMIUM_ARGS: list[str] = list(QUIET_FLAGS)
 
-#: Page margins of printed reports. The header/footer templates live inside the top/bottom
-#: margins, so these must leave room for one 8pt line each; left/right match the templates' padding.
-PDF_MARGIN: dict[str, str] = {"top": "18mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
-
-#: URL schemes a report may load: everything else is network and gets aborted.
-_LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 #: Primary language subtags written right to left (decides the templates' ``dir``).
 _RTL_LANGS = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv"})
 _FONTS_AR = "'Noto Naskh Arabic', 'Amiri', 'Noto Sans', 'DejaVu Sans', sans-serif"
@@ -81,41 +65,16 @@ _INSTALL_HINT = (
     "Install Chromium and the report fonts:\n"
     "  Debian/Ubuntu: sudo apt-get install chromium fonts-noto-core fonts-hosny-amiri\n"
     "  conda: conda-forge does not ship Chromium for every platform; install Chromium from your\n"
-    "         OS (conda install -c conda-forge playwright gives the Python package only), or\n"
+    "         OS, or\n"
     f"  set {CHROMIUM_ENV}=/path/to/chrome to use a Chromium or Chrome you already have."
 )
 
-#: Predicate polled once per animation frame until the page is ready to print: every plotly chart
-#: has its ``.main-svg`` (plotly creates it before the traces draw, hence the extra frames), and
-#: web fonts are loaded. It turns true only after it has held for 2 further animation frames, so
-#: the traces drawn in the frame after ``.main-svg`` appeared are on the page. Polled rather than
-#: awaited so Playwright's timeout bounds it (``page.evaluate`` has no timeout).
-_READY_JS = """() => {
-  const key = '__drawdownReadyFrames';
-  const charts = Array.from(document.querySelectorAll('.plotly-graph-div'));
-  const drawn = charts.every((div) => div.querySelector('.main-svg') !== null);
-  const fonts = !document.fonts || document.fonts.status === 'loaded';
-  if (!drawn || !fonts || document.readyState !== 'complete') { window[key] = 0; return false; }
-  window[key] = (window[key] || 0) + 1;
-  return window[key] > 2;
-}"""
-
-#: A page's own ``window.print()`` leaves Chromium "already being printed" and ``page.pdf``
-#: then fails (measured). Reports have no business opening a print dialog: it becomes a no-op
-#: that is reported among the dialogs.
-_PRINT_MARKER = "__drawdown__: window.print() ignored"
-_NO_PRINT_JS = f"window.print = () => console.info({_PRINT_MARKER!r});"
-
-#: Static export: the figure JSON goes in as an argument (never spliced into code). Raced against
-#: the time budget because ``page.evaluate`` has no timeout of its own.
-_TO_IMAGE_JS = """async ([figJson, opts, ms]) => {
+#: Static export: the figure JSON goes in as data (a JSON literal, never code).
+_TO_IMAGE_JS = """(async ([figJson, opts]) => {{
   const fig = JSON.parse(figJson);
-  const config = Object.assign({}, fig.config || {}, {mathjax: false});
-  const image = Plotly.toImage({data: fig.data || [], layout: fig.layout || {}, config}, opts);
-  const timeout = new Promise((_, fail) => setTimeout(
-      () => fail(new Error('drawdown: Plotly.toImage timed out')), ms));
-  return await Promise.race([image, timeout]);
-}"""
+  const config = Object.assign({{}}, fig.config || {{}}, {{mathjax: false}});
+  return await Plotly.toImage({{data: fig.data || [], layout: fig.layout || {{}}, config}}, opts);
+}})({args})"""
 
 
 class ChromiumNotFound(RuntimeError):
@@ -124,7 +83,7 @@ class ChromiumNotFound(RuntimeError):
 
 @dataclass(frozen=True)
 class PdfResult:
-    """What :meth:`Browser.print_pdf` produced, with what the page tried to do."""
+    """A printed PDF, with what its page tried to do (requests refused, errors, dialogs)."""
 
     path: Path
     pages: int
@@ -266,7 +225,7 @@ def _template(lang: str, inner: str, *, edge: Literal["top", "bottom"], rule: bo
     return (
         f'<div dir="{d}" lang="{html.escape(lang)}" style="width: 100%; box-sizing: border-box;'
         f" margin: 0; margin-{edge}: {_TEMPLATE_INSET};"
-        f" padding: 0 {PDF_MARGIN['right']} 0 {PDF_MARGIN['left']};"
+        f" padding: 0 {MARGINS_MM[1]:g}mm 0 {MARGINS_MM[3]:g}mm;"
         ' -webkit-print-color-adjust: exact; print-color-adjust: exact;">'
         f'<div style="display: flex; justify-content: space-between; gap: 6mm;'
         f" font-family: {_fonts(lang)}; font-size: 8pt; line-height: 1.3; color: #444;"
@@ -322,204 +281,51 @@ def _decode_data_url(url: str) -> bytes:
     return urllib.parse.unquote_to_bytes(payload)
 
 
-class _Deadline:
-    """One time budget for all the steps of a page (Playwright timeouts are per call)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds
-
-    def remaining_ms(self) -> float:
-        # Playwright treats 0 as "no timeout": never hand it 0.
-        return max(1.0, (self.end - time.monotonic()) * 1000)
-
-
-@dataclass
-class _Recorder:
-    """What a page tried to do that a report must not: network, errors, dialogs."""
-
-    blocked: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-
-_thread_state = threading.local()
-
-
-def _acquire_playwright() -> Playwright:
-    """The calling thread's Playwright driver, started on first use and shared.
-
-    Playwright's sync API allows one running instance per thread (a second ``sync_playwright()``
-    fails with "using Playwright Sync API inside the asyncio loop"), so nested Browsers, e.g. a
-    build's :func:`print_pdfs` under a test's Browser, share the driver and each launch their
-    own Chromium. Reference-counted: the last :func:`_release_playwright` stops it.
-    """
-    state = getattr(_thread_state, "playwright", None)
-    if state is None:
-        from playwright.sync_api import sync_playwright
-
-        state = [sync_playwright().start(), 0]
-        _thread_state.playwright = state
-    state[1] += 1
-    return state[0]
-
-
-def _release_playwright() -> None:
-    state = getattr(_thread_state, "playwright", None)
-    if state is None:
-        return
-    state[1] -= 1
-    if state[1] <= 0:
-        _thread_state.playwright = None
-        with suppress(Exception):
-            state[0].stop()
-
-
 class Browser:
-    """One headless Chromium process serving many pages.
+    """One headless Chromium serving many pages: print, screenshot, export charts.
 
     Use as a context manager; the process is started on ``__enter__`` and always closed on
-    ``__exit__``. Each page gets a fresh browser context (no cookies, cache or storage shared
-    between reports) with all non-local requests aborted.
-
-    ``launch_count`` counts process starts of this object (the build checks it stays 1).
+    ``__exit__``. ``launch_count`` counts process starts of this object.
     """
 
     #: Process starts over all instances (tests and benchmarks read it).
     total_launches: int = 0
 
     def __init__(self, executable: str | None = None, *, timeout_s: float = 60) -> None:
+        """Name the Chromium (else :func:`find_chromium`) and the time each page may take."""
         self.executable = executable
         self.timeout_s = timeout_s
         self.launch_count = 0
-        self.version: str | None = None
-        self._pw: Playwright | None = None
-        self._browser: _PWBrowser | None = None
-        self._image_ctx: BrowserContext | None = None
-        self._image_page: Page | None = None
-        self._image_plotly_key: tuple[int, int] | None = None
-        self._image_rec: _Recorder | None = None
+        self._chromium: Chromium | None = None
+        self._image_page = None
+        self._image_key: tuple[int, int] | None = None
 
-    # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Browser:
-        if self._browser is not None:
+        """Start Chromium."""
+        if self._chromium is not None:
             raise RuntimeError("Browser is already running")
-        executable = self.executable or find_chromium()
-        pw = _acquire_playwright()
-        try:
-            self._browser = pw.chromium.launch(
-                executable_path=executable,
-                args=CHROMIUM_ARGS,
-                headless=True,
-                timeout=self.timeout_s * 1000,
-            )
-        except BaseException:
-            _release_playwright()
-            raise
-        self._pw = pw
-        self.executable = executable
-        self.version = self._browser.version
+        self.executable = self.executable or find_chromium()
+        self._chromium = Chromium(self.executable, timeout_s=self.timeout_s)
         self.launch_count += 1
         Browser.total_launches += 1
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close Chromium."""
         self.close()
 
     def close(self) -> None:
-        """Close the browser and Playwright; safe to call twice, never raises on cleanup."""
-        browser, pw = self._browser, self._pw
-        self._browser = self._pw = None
-        self._image_ctx = self._image_page = None
-        self._image_plotly_key = None
-        if browser is not None:
-            with suppress(Exception):
-                browser.close()
-        if pw is not None:
-            _release_playwright()
+        """Close the browser; safe to call twice."""
+        chromium, self._chromium = self._chromium, None
+        self._image_page = self._image_key = None
+        if chromium is not None:
+            chromium.close()
 
-    def _require(self) -> _PWBrowser:
-        if self._browser is None:
+    def _require(self, timeout_s: float | None) -> Chromium:
+        if self._chromium is None:
             raise RuntimeError("Browser is not running: use it as `with Browser() as b:`")
-        return self._browser
-
-    # -- pages -----------------------------------------------------------------------------
-    def _new_context(self, rec: _Recorder, **kwargs: Any) -> BrowserContext:
-        """A fresh context whose only reachable URLs are local ones; the rest are recorded."""
-        ctx = self._require().new_context(service_workers="block", **kwargs)
-
-        def route(r: Route) -> None:
-            url = r.request.url
-            if url.startswith(_LOCAL_SCHEMES):
-                r.continue_()
-            else:
-                rec.blocked.append(url)
-                r.abort("blockedbyclient")
-
-        ctx.route("**/*", route)
-        ctx.add_init_script(_NO_PRINT_JS)
-        with suppress(AttributeError):  # WebSocket routing exists from Playwright 1.48
-            ctx.route_web_socket(
-                re.compile(".*"), lambda ws: (rec.blocked.append(ws.url), ws.close())
-            )
-        return ctx
-
-    @staticmethod
-    def _watch(page: Page, rec: _Recorder) -> None:
-        def on_dialog(dialog: Any) -> None:
-            # An unanswered alert()/confirm() blocks the page forever: record and dismiss.
-            rec.dialogs.append(f"{dialog.type}: {dialog.message}")
-            with suppress(Exception):
-                dialog.dismiss()
-
-        def on_console(msg: Any) -> None:
-            if msg.text == _PRINT_MARKER:
-                rec.dialogs.append("print: window.print() ignored")
-            elif msg.type == "error":
-                rec.errors.append(msg.text)
-
-        page.on("dialog", on_dialog)
-        page.on("console", on_console)
-        page.on("pageerror", lambda err: rec.errors.append(f"pageerror: {err}"))
-
-    @contextmanager
-    def _open(
-        self, html_path: Path, timeout_s: float, rec: _Recorder, **ctx_kwargs: Any
-    ) -> Iterator[tuple[Page, Callable[[str], None]]]:
-        """Open ``html_path`` in a fresh context; yields the page and ``at(step)``, which names
-        the next step (for the timeout message) and gives it what is left of the time budget.
-
-        Any Playwright timeout inside becomes :class:`PrintTimeout` naming the step.
-        """
-        from playwright.sync_api import TimeoutError as PWTimeout
-
-        html_path = Path(html_path).resolve()
-        if not html_path.is_file():
-            raise FileNotFoundError(html_path)
-        deadline = _Deadline(timeout_s)
-        step = ["opening the page"]
-        ctx = self._new_context(rec, **ctx_kwargs)
-        try:
-            page = ctx.new_page()
-            self._watch(page, rec)
-
-            def at(name: str) -> None:
-                step[0] = name
-                page.set_default_timeout(deadline.remaining_ms())
-                page.set_default_navigation_timeout(deadline.remaining_ms())
-
-            at("loading the page")
-            page.goto(html_path.as_uri(), wait_until="load")
-            yield page, at
-        except PWTimeout as exc:
-            raise PrintTimeout(html_path, timeout_s, step[0]) from exc
-        finally:
-            with suppress(Exception):
-                ctx.close()
-
-    def _wait_ready(self, page: Page, at: Callable[[str], None]) -> None:
-        at("waiting for charts to draw and fonts to load")
-        page.wait_for_function(_READY_JS, polling="raf")
+        self._chromium.timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        return self._chromium
 
     def print_pdf(
         self,
@@ -535,49 +341,17 @@ class Browser:
     ) -> PdfResult:
         """Print a local HTML report to an A4 PDF with a running header and footer.
 
-        ``header_title`` and ``footer_text`` are text (escaped here). ``page_label`` contains
-        ``{page}`` and ``{total}``; for Arabic pass e.g. ``"صفحة {page} من {total}"``. With
-        ``lang`` Arabic (or another RTL language) the header/footer are right to left in Arabic
-        fonts. ``digits="arabic"`` prints the page numbers with Arabic-Indic digits (٠–٩) via a
-        CSS ``@page`` margin boxes (see :func:`_footer_margin_css` for why).
-
-        The PDF appears at ``pdf_path`` only complete (temporary file + rename). Raises
+        The same path as the build's (:func:`print_pdfs`), one page. Raises
         :class:`PrintTimeout` when loading, drawing or printing exceeds ``timeout_s``.
         """
-        if digits not in ("western", "arabic"):
-            raise ValueError(f"digits must be 'western' or 'arabic', not {digits!r}")
-        t0 = time.perf_counter()
-        timeout = self.timeout_s if timeout_s is None else timeout_s
-        rec = _Recorder()
-        pdf_path = Path(pdf_path)
-        with self._open(html_path, timeout, rec) as (page, at):
-            at("switching to print media")
-            page.emulate_media(media="print")
-            self._wait_ready(page, at)
-            if digits == "arabic":
-                at("adding the footer style")
-                page.add_style_tag(content=_footer_margin_css(footer_text, page_label, lang))
-                footer = "<span></span>"  # empty template: the margin boxes draw the footer
-            else:
-                footer = _footer_template(footer_text, lang, page_label)
-            at("printing to PDF")
-            data = page.pdf(
-                format="A4",
-                print_background=True,
-                margin=PDF_MARGIN,
-                display_header_footer=True,
-                header_template=_header_template(header_title, lang),
-                footer_template=footer,
-            )
-        write_atomic(pdf_path, data)
-        return PdfResult(
-            path=pdf_path,
-            pages=pdf_page_count(pdf_path),
-            seconds=time.perf_counter() - t0,
-            blocked_requests=rec.blocked,
-            console_errors=rec.errors,
-            dialogs=rec.dialogs,
+        job = PrintJob(
+            Path(html_path), Path(pdf_path), lang, header_title, footer_text, page_label, digits
         )
+        pdf_job = _pdf_job(job)  # checks digits before anything starts
+        chromium = self._require(timeout_s)
+        if not Path(html_path).is_file():
+            raise FileNotFoundError(html_path)
+        return _results([pdf_job], chromium.print_all([pdf_job]))[0]
 
     def screenshot(
         self,
@@ -588,39 +362,28 @@ class Browser:
         full_page: bool = True,
         timeout_s: float | None = None,
     ) -> PageCheck:
-        """Screenshot the page as a reader sees it on screen, and report what it did.
-
-        For tests and review: the number of drawn plotly charts, the document's ``dir``/``lang``,
-        blocked requests, console errors (``console.error`` and uncaught exceptions), dialogs.
-        """
-        timeout = self.timeout_s if timeout_s is None else timeout_s
-        rec = _Recorder()
-        png_path = Path(png_path)
-        viewport = {"width": width, "height": 800}
-        with self._open(html_path, timeout, rec, viewport=viewport) as (page, at):
-            self._wait_ready(page, at)
-            at("reading the page")
-            info = page.evaluate(
-                """() => ({
-                  svgs: document.querySelectorAll('.plotly-graph-div .main-svg').length,
-                  dir: document.documentElement.dir || '',
-                  lang: document.documentElement.lang || '',
-                })"""
-            )
-            at("taking the screenshot")
-            data = page.screenshot(full_page=full_page, type="png")
-        write_atomic(png_path, data)
+        """Screenshot the page as a reader sees it on screen, and report what it did."""
+        chromium = self._require(timeout_s)
+        html_path = Path(html_path).resolve()
+        if not html_path.is_file():
+            raise FileNotFoundError(html_path)
+        (page,) = chromium.open([html_path], width=width, height=800, media="screen")
+        try:
+            chromium.settle([page])
+            data = chromium.screenshot(page, width=width, full_page=full_page)
+        finally:
+            chromium.close_page(page)
+        write_atomic(Path(png_path), data)
         return PageCheck(
-            path=png_path,
-            blocked_requests=rec.blocked,
-            console_errors=rec.errors,
-            plotly_svg_count=int(info["svgs"]),
-            dir=str(info["dir"]),
-            lang=str(info["lang"]),
-            dialogs=rec.dialogs,
+            path=Path(png_path),
+            blocked_requests=page.blocked,
+            console_errors=page.errors,
+            plotly_svg_count=int(page.info.get("svgs", 0)),
+            dir=str(page.info.get("dir", "")),
+            lang=str(page.info.get("lang", "")),
+            dialogs=page.dialogs,
         )
 
-    # -- static charts ---------------------------------------------------------------------
     def figure_to_image(
         self,
         figure_json: str,
@@ -635,65 +398,169 @@ class Browser:
     ) -> Path:
         """Export a plotly figure (``fig.to_json()``) to PNG or SVG with the system Chromium.
 
-        Replaces kaleido, which downloads its own Chrome. ``plotly_js`` is the plotly.js source
-        (``plotly.offline.get_plotlyjs()``); it is loaded once into a page kept for further
-        images, so only the first image pays for parsing 4.8 MB of JavaScript. A PNG is
+        ``plotly_js`` is loaded once into a page kept for further images. A PNG is
         ``width*scale`` × ``height*scale`` pixels; ``scale`` does not apply to SVG.
         """
-        from playwright.sync_api import TimeoutError as PWTimeout
-
         if fmt not in ("png", "svg"):
             raise ValueError(f"fmt must be 'png' or 'svg', not {fmt!r}")
-        timeout = self.timeout_s if timeout_s is None else timeout_s
-        path = Path(path)
-        deadline = _Deadline(timeout)
+        chromium = self._require(timeout_s)
+        deadline = _Deadline("<plotly figure>", chromium.timeout_s)
+        deadline.step = f"exporting {fmt}"
+        page = self._image_page_for(chromium, plotly_js, deadline)
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         try:
-            page = self._image_page_for(plotly_js, deadline)
-            page.set_default_timeout(deadline.remaining_ms())
-            opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-            url = page.evaluate(_TO_IMAGE_JS, [figure_json, opts, deadline.remaining_ms()])
-        except PWTimeout as exc:
-            self._drop_image_page()
-            raise PrintTimeout("<plotly figure>", timeout, f"exporting {fmt}") from exc
-        except Exception as exc:
-            if "drawdown: Plotly.toImage timed out" in str(exc):
-                self._drop_image_page()
-                raise PrintTimeout("<plotly figure>", timeout, f"exporting {fmt}") from exc
-            raise
-        write_atomic(path, _decode_data_url(url))
-        return path
-
-    def _image_page_for(self, plotly_js: str, deadline: _Deadline) -> Page:
-        key = (len(plotly_js), hash(plotly_js))
-        if self._image_page is not None and self._image_plotly_key == key:
-            return self._image_page
-        self._drop_image_page()
-        rec = _Recorder()
-        ctx = self._new_context(rec)
-        try:
-            page = ctx.new_page()
-            self._watch(page, rec)
-            page.set_default_timeout(deadline.remaining_ms())
-            page.set_content(
-                '<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>'
+            url = chromium.evaluate(
+                page, _TO_IMAGE_JS.format(args=json.dumps([figure_json, opts])), deadline
             )
-            page.add_script_tag(content=plotly_js)
-            page.wait_for_function("() => typeof window.Plotly !== 'undefined'")
-        except BaseException:
-            with suppress(Exception):
-                ctx.close()
+        except PrintTimeout:
+            self._drop_image_page(chromium)
             raise
-        self._image_ctx, self._image_page, self._image_rec = ctx, page, rec
-        self._image_plotly_key = key
+        write_atomic(Path(path), _decode_data_url(url))
+        return Path(path)
+
+    def _image_page_for(self, chromium: Chromium, plotly_js: str, deadline):
+        key = (len(plotly_js), hash(plotly_js))
+        if self._image_page is not None and self._image_key == key:
+            return self._image_page
+        self._drop_image_page(chromium)
+        (page,) = chromium.open(["about:blank"], media="screen")
+        chromium.evaluate(page, plotly_js + "\n;typeof window.Plotly", deadline)
+        self._image_page, self._image_key = page, key
         return page
 
-    def _drop_image_page(self) -> None:
-        ctx = self._image_ctx
-        self._image_ctx = self._image_page = self._image_rec = None
-        self._image_plotly_key = None
-        if ctx is not None:
-            with suppress(Exception):
-                ctx.close()
+    def _drop_image_page(self, chromium: Chromium) -> None:
+        if self._image_page is not None:
+            chromium.close_page(self._image_page)
+        self._image_page = self._image_key = None
+
+
+def _pdf_job(job: PrintJob) -> PdfJob:
+    if job.digits not in ("western", "arabic"):
+        raise ValueError(f"digits must be 'western' or 'arabic', not {job.digits!r}")
+    arabic = job.digits == "arabic"
+    return PdfJob(
+        html=Path(job.html_path),
+        pdf=Path(job.pdf_path),
+        header_template=_header_template(job.header_title, job.lang),
+        footer_template="<span></span>"
+        if arabic
+        else _footer_template(job.footer_text, job.lang, job.page_label),
+        extra_css=_footer_margin_css(job.footer_text, job.page_label, job.lang) if arabic else "",
+    )
+
+
+def _results(jobs: Sequence[PdfJob], printed) -> list[PdfResult]:
+    return [
+        PdfResult(
+            path=job.pdf,
+            pages=pdf_page_count(job.pdf),
+            seconds=took,
+            blocked_requests=page.blocked,
+            console_errors=page.errors,
+            dialogs=page.dialogs,
+        )
+        for job, (took, page) in zip(jobs, printed, strict=True)
+    ]
+
+
+class Printer:
+    """One Chromium in a thread of its own, launched at once, printing each report as soon as
+    it is handed over, each in its own tab, loading and printing side by side.
+
+    A build starts it while its kernels run, so the browser's start-up and its first tabs
+    cost nothing on the build's critical path. Each :meth:`submit` returns a future of the
+    :class:`PdfResult`; a page that times out fails alone, and a browser that died fails
+    everything in progress and after it, with the message saying so.
+    """
+
+    def __init__(self, executable: str, *, timeout_s: float, expected: int = 2) -> None:
+        """Launch Chromium (in the printer's thread) and prepare up to ``expected`` tabs."""
+        self.executable, self.timeout_s, self.expected = executable, timeout_s, expected
+        self._queue: queue.Queue[tuple[PrintJob, Future[PdfResult]] | None] = queue.Queue()
+        self._chromium: Chromium | None = None
+        self._futures: dict[int, Future[PdfResult]] = {}
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="drawdown-printer", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: PrintJob) -> Future[PdfResult]:
+        """Print ``job``; the future holds its result or the error."""
+        future: Future[PdfResult] = Future()
+        self._queue.put((job, future))
+        return future
+
+    def close(self, *, kill: bool = False) -> None:
+        """Print what was handed over, then close the browser (``kill``: stop it now)."""
+        chromium = self._chromium
+        if kill and chromium is not None:
+            chromium.process.kill()
+        self._queue.put(None)
+        self._thread.join()
+
+    def _take(self, block: bool) -> list[tuple[PrintJob, PdfJob]] | None:
+        """Jobs handed over since the last call ([] if none); None once closed."""
+        items = []
+        try:
+            item = self._queue.get(block=block)
+            while True:
+                if item is None:
+                    self._closed = True
+                    break
+                items.append(item)
+                item = self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        jobs = []
+        for job, future in items:
+            try:
+                pdf_job = _pdf_job(job)
+            except Exception as exc:  # a bad job fails alone
+                future.set_exception(exc)
+                continue
+            self._futures[id(pdf_job)] = future
+            jobs.append((job, pdf_job))
+        if not jobs and self._closed:
+            return None
+        return jobs
+
+    def _run(self) -> None:
+        failure: BaseException | None = None
+        try:
+            self._chromium = Chromium(self.executable, timeout_s=self.timeout_s)
+            self._chromium.prepare(min(self.expected, 4))
+        except Exception as exc:  # it did not start: every job says why
+            failure = exc
+        try:
+            if failure is None and self._chromium is not None:
+                failure = self._stream(self._chromium)
+        finally:
+            # What is still queued fails with the browser's error.
+            while not self._closed:
+                item = self._queue.get()
+                if item is None:
+                    break
+                item[1].set_exception(failure or RuntimeError("the printing browser stopped"))
+            if self._chromium is not None:
+                self._chromium.close()
+
+    def _stream(self, chromium: Chromium) -> BaseException | None:
+        def take(block: bool) -> list[PdfJob] | None:
+            jobs = self._take(block)
+            return None if jobs is None else [pdf_job for _, pdf_job in jobs]
+
+        def finish(job: PdfJob, seconds: float, page, error: BaseException | None) -> None:
+            future = self._futures.pop(id(job))
+            if error is not None or page is None:
+                future.set_exception(error or RuntimeError("the printing browser stopped"))
+                return
+            (result,) = _results([job], [(seconds, page)])
+            future.set_result(result)
+
+        try:
+            chromium.print_stream(take, finish)
+        except Exception as exc:  # the browser went away: the jobs in progress have failed
+            return exc
+        return None
 
 
 def print_pdfs(
@@ -701,33 +568,9 @@ def print_pdfs(
 ) -> list[PdfResult]:
     """Print every report with one Chromium process, all pages loading in parallel tabs.
 
-    This goes over the DevTools pipe (:mod:`analysis.cdp`), not Playwright: Playwright keeps
-    the ``Runtime`` domain on, which made plotly.js in the page ~75 % slower, so printing
-    through it was slower than a ``chromium --print-to-pdf`` process per report (measured).
-    Requests to other hosts cannot resolve (``--host-resolver-rules``); dialogs and
-    ``window.print()`` are disabled in the page. ``blocked_requests``, ``console_errors``
-    and ``dialogs`` are not observed on this path: :meth:`Browser.print_pdf` records them.
+    Requests to other hosts are refused and reported, dialogs and ``window.print()`` are
+    answered in the page and reported, and each page is bounded by ``timeout_s``.
     """
-    from analysis.cdp import Chromium, PdfJob
-
-    pdf_jobs = []
-    for job in jobs:
-        if job.digits not in ("western", "arabic"):
-            raise ValueError(f"digits must be 'western' or 'arabic', not {job.digits!r}")
-        arabic = job.digits == "arabic"
-        pdf_jobs.append(PdfJob(
-            html=Path(job.html_path), pdf=Path(job.pdf_path),
-            header_template=_header_template(job.header_title, job.lang),
-            footer_template="<span></span>" if arabic
-            else _footer_template(job.footer_text, job.lang, job.page_label),
-            extra_css=_footer_margin_css(job.footer_text, job.page_label, job.lang)
-            if arabic else "",
-            margins_mm=tuple(float(PDF_MARGIN[k].removesuffix("mm"))
-                             for k in ("top", "right", "bottom", "left")),
-        ))
+    pdf_jobs = [_pdf_job(job) for job in jobs]
     with Chromium(executable or find_chromium(), timeout_s=timeout_s) as chromium:
-        seconds = chromium.print_all(pdf_jobs)
-    return [
-        PdfResult(path=job.pdf, pages=pdf_page_count(job.pdf), seconds=took)
-        for job, took in zip(pdf_jobs, seconds, strict=True)
-    ]
+        return _results(pdf_jobs, chromium.print_all(pdf_jobs))

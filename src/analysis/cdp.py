@@ -1,20 +1,24 @@
-"""Printing PDFs through Chromium's DevTools protocol over a pipe (stdlib only).
+"""Drive headless Chromium over its DevTools pipe (stdlib only): the one way this project does.
 
-Why not Playwright here: Playwright always enables the DevTools ``Runtime`` domain,
-and with it on, plotly.js runs ~75 % slower in the page (measured: 2.68 s against
-1.52 s for one report's charts), so printing through Playwright was slower than one
-``chromium --print-to-pdf`` process per report. Talking to Chromium directly over
-``--remote-debugging-pipe`` enables nothing we do not need, and one browser prints
-every report of a build in parallel tabs. Playwright stays the tool for the browser
-tests, where its console and network events are the point.
+Every page is opened the same way (:meth:`Chromium.open`): dialogs and ``window.print()``
+are answered inside the page and recorded, errors the page meets are recorded, every
+request to another host is refused and recorded (the ``Fetch`` domain; host lookups fail
+anyway), and readiness means loaded, fonts ready and every plotly chart drawn. The
+build's PDFs, the browser tests' screenshots and the static chart export all go through it.
 
-Protocol: JSON messages, each ended by a NUL byte; Chromium reads commands on fd 3
-and writes replies and events on fd 4.
+Why not Playwright: it always enables the DevTools ``Runtime`` domain, and with it on,
+plotly.js runs ~75 % slower in the page (measured: 2.68 s against 1.52 s for one report's
+charts). Nothing here enables ``Runtime``: what the page did is recorded by the page itself
+and read back with ``Runtime.evaluate``, which needs no domain.
+
+Protocol: JSON messages, each ended by a NUL byte; Chromium reads commands on fd 3 and
+writes replies and events on fd 4.
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -22,14 +26,17 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analysis.files import write_atomic
+from analysis.paths import TEMPLATES_DIR
 
-#: Flags for every Chromium we start (here and under Playwright in analysis.browser).
+#: The JavaScript run in the pages, kept as files of its own.
+_JS = TEMPLATES_DIR / "browser"
+
 #: Sandbox/GPU/shm flags make it run in containers and CI; the background-networking
 #: family stops Chromium phoning home (update checks, sync, component downloads, QUIC
 #: probes), which offline only produces refused connections and noise; and with every
@@ -53,36 +60,37 @@ QUIET_FLAGS = (
     "--metrics-recording-only",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
-#: The printing browser: headless, driven over a pipe.
 CHROMIUM_FLAGS = (
     "--headless",
     *QUIET_FLAGS,
     "--remote-debugging-pipe",
-    # Tabs print in parallel; none may be throttled for being in the background.
+    # Tabs load and print in parallel; none may be throttled for being in the background.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 )
 
-#: Dialogs would block the page forever and window.print() would clash with ours.
-_QUIET_PAGE = (
-    "window.alert = window.confirm = window.prompt = function () { return null; };"
-    "window.print = function () {};"
-)
+#: Installed in every page before its own scripts: dialogs answer at once (an unanswered
+#: alert() blocks the page forever) and window.print() does nothing (ours would fail with
+#: "already being printed"); both are recorded, as are errors and failed loads.
+_WATCH_PAGE = (_JS / "watch.js").read_text(encoding="utf-8")
 
-#: True once the page has loaded, every plotly chart has drawn, and fonts are ready.
-_READY = """(() => {
-  if (document.readyState !== 'complete') return false;
-  if (document.fonts && document.fonts.status !== 'loaded') return false;
-  const charts = document.querySelectorAll('.plotly-graph-div');
-  for (const c of charts) { if (!c.querySelector('.main-svg')) return false; }
-  return true;
-})()"""
+#: True once the page has loaded, fonts are ready and every plotly chart has drawn, and that
+#: has held for two further checks (traces draw just after ``.main-svg`` appears). Polled: a
+#: promise awaited from before the navigation committed would never settle.
+_READY = (_JS / "ready.js").read_text(encoding="utf-8").strip()
+
+_STATE = (_JS / "state.js").read_text(encoding="utf-8")
+
+#: Request URLs paused (and refused) by the Fetch domain: anything that is not a local file.
+_NETWORK = [{"urlPattern": p} for p in ("http:*", "https:*", "ws:*", "wss:*", "ftp:*")]
 
 A4_INCHES = (8.27, 11.69)
-MM = 1 / 25.4
-#: A4 minus 15 mm margins each side, in CSS pixels (96 per inch): the printed text width.
-PRINT_WIDTH_PX = round((210 - 2 * 15) / 25.4 * 96)
+#: Page margins of printed reports, top, right, bottom, left, in mm: the one place they are
+#: written. The header and footer sit inside the top and bottom margins.
+MARGINS_MM = (18.0, 15.0, 18.0, 15.0)
+#: A4 minus the left and right margins, in CSS pixels (96 per inch): the printed text width.
+PRINT_WIDTH_PX = round((210 - MARGINS_MM[1] - MARGINS_MM[3]) / 25.4 * 96)
 
 
 class CdpError(RuntimeError):
@@ -96,6 +104,7 @@ class PrintTimeout(RuntimeError):
     """
 
     def __init__(self, page: Path | str, timeout_s: float, step: str) -> None:
+        """Name the page, the time allowed and the step that ran out of it."""
         self.page = str(page)
         self.timeout_s = timeout_s
         self.step = step
@@ -112,7 +121,44 @@ class PdfJob:
     footer_template: str = "<span></span>"
     #: CSS added once the page is ready (e.g. @page margin boxes for Arabic-Indic numbers).
     extra_css: str = ""
-    margins_mm: tuple[float, float, float, float] = (18, 15, 18, 15)  # top, right, bottom, left
+
+
+@dataclass
+class Page:
+    """An open tab, and what it tried to do that a report must not."""
+
+    target: str
+    session: str
+    source: str
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class _Printing:
+    """A job in progress: its tab, when it started, what is asked of Chromium."""
+
+    job: PdfJob
+    page: Page
+    started: float = field(default_factory=time.monotonic)
+    asked: int | None = None
+    printing: int | None = None
+    error: BaseException | None = None
+
+
+class _Deadline:
+    def __init__(self, source: str, seconds: float) -> None:
+        self.source, self.seconds = source, seconds
+        self.end = time.monotonic() + seconds
+        self.step = "opening the page"
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def expired(self) -> PrintTimeout:
+        return PrintTimeout(self.source, self.seconds, self.step)
 
 
 class Chromium:
@@ -122,43 +168,55 @@ class Chromium:
     launches = 0
 
     def __init__(self, executable: str, *, timeout_s: float = 60) -> None:
+        """Start Chromium; ``timeout_s`` bounds each page (load, draw and print)."""
         Chromium.launches += 1
         self.executable, self.timeout_s = executable, timeout_s
         self._next_id = 0
         self._buffer = b""
-        self._events: list[dict[str, Any]] = []
+        self._replies: dict[int, dict[str, Any]] = {}
+        self._pages: dict[str, Page] = {}
+        self._ready_tabs: list[tuple[Page, tuple[int, int, str]]] = []
         self._profile = tempfile.mkdtemp(prefix="drawdown-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
-
-        def pipes_on_3_and_4() -> None:
-            # Chromium reads commands on fd 3 and writes on fd 4. Copy both ends out of
-            # the way first: one of them may already sit on 3 or 4.
-            read_end, write_end = os.dup(to_chrome_r), os.dup(from_chrome_w)
-            os.dup2(read_end, 3)
-            os.dup2(write_end, 4)
-
-        self.process = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(3, 4),
-            preexec_fn=pipes_on_3_and_4,
-        )
+        # Chromium reads commands on fd 3 and writes on fd 4. bash puts the pipe ends there
+        # and execs Chromium: no preexec_fn, which is unsafe while other threads run (a
+        # build starts its kernels at the same time). The ends are first moved to fds >= 10
+        # (bash, not sh: dash takes single-digit fds only), so "3<&r 4>&w" cannot clobber
+        # one with the other.
+        child_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        child_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
         os.close(to_chrome_r)
         os.close(from_chrome_w)
+        script = f'exec "$0" "$@" 3<&{child_r} 4>&{child_w} {child_r}<&- {child_w}>&-'
+        argv = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile}", "about:blank"]
+        try:
+            self.process = subprocess.Popen(
+                [shutil.which("bash") or "/bin/bash", "-c", script, *argv],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(child_r, child_w),
+            )
+        finally:
+            os.close(child_r)
+            os.close(child_w)
 
     def __enter__(self) -> Chromium:
+        """The browser, for a ``with`` block that closes it."""
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Close the browser."""
         self.close()
 
     def close(self) -> None:
+        """Ask Chromium to exit, kill it if it does not, and remove its profile."""
         if self.process.poll() is None:
             try:
                 self.post("Browser.close")
                 self.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
+            except (OSError, CdpError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
         for fd in (self._to_chrome, self._from_chrome):
@@ -177,8 +235,10 @@ class Chromium:
 
     # ------------------------------------------------------------------ protocol
 
-    def post(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None) -> int:
+    def post(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> int:
+        """Send a command; return its id without waiting for the reply."""
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -193,21 +253,27 @@ class Chromium:
         return self._next_id
 
     def wait(self, message_id: int, timeout_s: float) -> dict[str, Any]:
+        """The reply to a command; events that arrive meanwhile are handled."""
         deadline = time.monotonic() + timeout_s
-        while True:
-            for i, event in enumerate(self._events):
-                if event.get("id") == message_id:
-                    del self._events[i]
-                    if "error" in event:
-                        raise CdpError(f"{event['error'].get('message')} ({message_id})")
-                    return event.get("result", {})
+        while message_id not in self._replies:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no reply to DevTools command {message_id}")
             self._read(remaining)
+        reply = self._replies.pop(message_id)
+        if "error" in reply:
+            raise CdpError(f"{reply['error'].get('message')} ({message_id})")
+        return reply.get("result", {})
 
-    def send(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None, *, timeout_s: float | None = None) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> dict[str, Any]:
+        """Send a command and wait for its reply."""
         return self.wait(self.post(method, params, session), timeout_s or self.timeout_s)
 
     def _read(self, timeout_s: float) -> None:
@@ -221,89 +287,283 @@ class Chromium:
         while b"\0" in self._buffer:
             raw, self._buffer = self._buffer.split(b"\0", 1)
             message = json.loads(raw)
-            if "id" in message:  # events are not needed: readiness is polled
-                self._events.append(message)
+            if "id" in message:
+                self._replies[message["id"]] = message
+            elif message.get("method") == "Fetch.requestPaused":
+                self._refuse(message)
+
+    def _refuse(self, event: dict[str, Any]) -> None:
+        """A request to another host: record it and fail it, as a blocked load."""
+        session = event.get("sessionId", "")
+        page = self._pages.get(session)
+        params = event["params"]
+        if page is not None:
+            page.blocked.append(params["request"]["url"])
+        self.post(
+            "Fetch.failRequest",
+            {"requestId": params["requestId"], "errorReason": "BlockedByClient"},
+            session,
+        )
+
+    # ------------------------------------------------------------------ pages
+
+    def prepare(
+        self, count: int, *, width: int = PRINT_WIDTH_PX, height: int = 1100, media: str = "print"
+    ) -> None:
+        """Make ``count`` watched blank tabs ahead of time (a build does it while its kernels
+        run): :meth:`open` uses them first, and only has to navigate."""
+        for page in self._new_tabs(count, width=width, height=height, media=media):
+            self._ready_tabs.append((page, (width, height, media)))
+
+    def _new_tabs(self, count: int, *, width: int, height: int, media: str) -> list[Page]:
+        # Always new tabs: in the tab Chromium opens at start, scripts registered to run on
+        # a new document do not run (measured, Chromium 156), and the watch must.
+        created = [self.post("Target.createTarget", {"url": "about:blank"}) for _ in range(count)]
+        targets = [self.wait(i, self.timeout_s)["targetId"] for i in created]
+        attached = [
+            self.post("Target.attachToTarget", {"targetId": t, "flatten": True}) for t in targets
+        ]
+        sessions = [self.wait(i, self.timeout_s)["sessionId"] for i in attached]
+        pages, pending = [], []
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        for target, session in zip(targets, sessions, strict=True):
+            page = Page(target, session, "about:blank")
+            self._pages[session] = page
+            pages.append(page)
+            pending += [
+                self.post("Fetch.enable", {"patterns": _NETWORK}, session),
+                # Scripts to evaluate on a new document run only with the Page domain on.
+                self.post("Page.enable", {}, session),
+                self.post(
+                    "Page.addScriptToEvaluateOnNewDocument", {"source": _WATCH_PAGE}, session
+                ),
+                self.post("Emulation.setEmulatedMedia", {"media": media}, session),
+                self.post("Emulation.setDeviceMetricsOverride", metrics, session),
+            ]
+        # Navigate only once the watch is installed: sent together with the navigation, the
+        # new document sometimes came up without it (measured).
+        for message_id in pending:
+            self.wait(message_id, self.timeout_s)
+        return pages
+
+    def open(
+        self,
+        sources: Sequence[Path | str],
+        *,
+        width: int = PRINT_WIDTH_PX,
+        height: int = 1100,
+        media: str = "print",
+    ) -> list[Page]:
+        """One watched tab per page (a local file, or ``about:blank``), all loading at once.
+
+        ``width`` is the layout width: plotly sizes its charts once, at load, to the window;
+        wider than the printed page, they would spill.
+        """
+        urls = [s if isinstance(s, str) else Path(s).resolve().as_uri() for s in sources]
+        shape = (width, height, media)
+        pages = []
+        while len(pages) < len(urls) and self._ready_tabs and self._ready_tabs[0][1] == shape:
+            pages.append(self._ready_tabs.pop(0)[0])
+        pages += self._new_tabs(len(urls) - len(pages), width=width, height=height, media=media)
+        navigating = []
+        for page, url in zip(pages, urls, strict=True):
+            page.source = url
+            navigating.append(self.post("Page.navigate", {"url": url}, page.session))
+        for message_id in navigating:
+            self.wait(message_id, self.timeout_s)
+        return pages
+
+    def close_page(self, page: Page) -> None:
+        """Close a tab (a browser-level command: it works even if the page is stuck)."""
+        self._pages.pop(page.session, None)
+        try:
+            self.post("Target.closeTarget", {"targetId": page.target})
+        except CdpError:
+            pass  # the browser is gone; the error that got us here is the one to tell
+
+    def evaluate(self, page: Page, expression: str, deadline: _Deadline) -> Any:
+        """The value of ``expression`` in the page (awaited if it is a promise)."""
+        params = {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        try:
+            reply = self.wait(self.post("Runtime.evaluate", params, page.session), deadline.left())
+        except TimeoutError:
+            raise deadline.expired() from None
+        if "exceptionDetails" in reply:
+            raise CdpError(f"{page.source}: {reply['exceptionDetails'].get('text', 'error')}")
+        return reply.get("result", {}).get("value")
+
+    def settle(self, pages: Sequence[Page], timeout_s: float | None = None) -> None:
+        """Wait until every page is ready; record what each did. :class:`PrintTimeout` else."""
+        timeout = timeout_s or self.timeout_s
+        deadline = _Deadline("", timeout)
+        waiting = list(pages)
+        while waiting:
+            asked = [
+                (page, self.post("Runtime.evaluate", _ready_params(page), page.session))
+                for page in waiting
+            ]
+            for page, message_id in asked:
+                try:
+                    reply = self.wait(message_id, max(0.01, deadline.left()))
+                except TimeoutError:
+                    raise self._stuck(page, timeout) from None
+                if reply.get("result", {}).get("value"):
+                    waiting.remove(page)
+            if waiting and deadline.left() <= 0:
+                raise self._stuck(waiting[0], timeout)
+            if waiting:
+                time.sleep(0.015)  # polling the page, ~ once a frame
+        for page in pages:
+            page.info = self._state(page, self.timeout_s)
+            page.dialogs = list(page.info.get("dialogs", []))
+            page.errors = list(page.info.get("errors", []))
+
+    def _stuck(self, page: Page, timeout: float) -> PrintTimeout:
+        loaded = self._state(page, 1.0).get("loaded")
+        step = "waiting for the charts to draw and fonts to load" if loaded else "loading the page"
+        return PrintTimeout(page.source, timeout, step)
+
+    def _state(self, page: Page, timeout_s: float) -> dict[str, Any]:
+        params = {"expression": _STATE, "returnByValue": True}
+        try:
+            reply = self.wait(self.post("Runtime.evaluate", params, page.session), timeout_s)
+        except (TimeoutError, CdpError):
+            return {}
+        return reply.get("result", {}).get("value") or {}
 
     # ------------------------------------------------------------------ printing
 
-    def open_tabs(self, urls: Sequence[str]) -> list[tuple[str, str]]:
-        """One tab per URL, every command sent before any reply is awaited."""
-        # The tab Chromium opened at start is the first one: no new renderer to spawn.
-        first = [t["targetId"] for t in self.send("Target.getTargets")["targetInfos"]
-                 if t["type"] == "page"][:1]
-        created = [self.post("Target.createTarget", {"url": "about:blank"})
-                   for _ in urls[len(first):]]
-        targets = first + [self.wait(i, self.timeout_s)["targetId"] for i in created]
-        attached = [self.post("Target.attachToTarget", {"targetId": t, "flatten": True})
-                    for t in targets]
-        sessions = [self.wait(i, self.timeout_s)["sessionId"] for i in attached]
-        pending = []
-        for session, url in zip(sessions, urls, strict=True):
-            pending += [
-                self.post("Page.addScriptToEvaluateOnNewDocument", {"source": _QUIET_PAGE},
-                          session),
-                self.post("Emulation.setEmulatedMedia", {"media": "print"}, session),
-                # Lay the page out at the printed width from the start: plotly sizes its
-                # charts once, at load, to the window; wider than the page, they would spill.
-                self.post("Emulation.setDeviceMetricsOverride", {
-                    "width": PRINT_WIDTH_PX, "height": 1100, "deviceScaleFactor": 1,
-                    "mobile": False}, session),
-                self.post("Page.navigate", {"url": url}, session),
-            ]
-        for message_id in pending:
-            self.wait(message_id, self.timeout_s)
-        return list(zip(targets, sessions, strict=True))
+    def print_all(self, jobs: Sequence[PdfJob]) -> list[tuple[float, Page]]:
+        """Print every job, all tabs loading at once; return the seconds each took and its page.
 
-    def is_ready(self, session: str) -> bool:
-        result = self.send("Runtime.evaluate", {"expression": _READY, "returnByValue": True},
-                           session)
-        return bool(result.get("result", {}).get("value"))
+        Each PDF appears at its path only complete (temporary file and rename). The first
+        page that fails raises its error (:class:`PrintTimeout` names the page and step).
+        """
+        pending: list[PdfJob] | None = list(jobs)
+        done: dict[int, tuple[float, Page]] = {}
+        errors: list[BaseException] = []
 
-    def print_all(self, jobs: Sequence[PdfJob]) -> list[float]:
-        """Print every job, all tabs loading at once; return the seconds each took."""
-        started = time.monotonic()
-        deadline = started + self.timeout_s
-        tabs = self.open_tabs([job.html.resolve().as_uri() for job in jobs])
+        def take(block: bool) -> list[PdfJob] | None:
+            nonlocal pending
+            given, pending = pending, None
+            return given
+
+        def finish(job: PdfJob, seconds: float, page: Page | None, error: BaseException | None):
+            if error is not None:
+                errors.append(error)
+            elif page is not None:
+                done[id(job)] = (seconds, page)
+
+        self.print_stream(take, finish)
+        if errors:
+            raise errors[0]
+        return [done[id(job)] for job in jobs]
+
+    def print_stream(
+        self,
+        take: Callable[[bool], list[PdfJob] | None],
+        finish: Callable[[PdfJob, float, Page | None, BaseException | None], None],
+    ) -> None:
+        """Print jobs as they come, each page on its own clock of ``timeout_s``.
+
+        ``take(block)`` gives the jobs handed over since (``[]``: none yet; ``None``: no
+        more will come; ``block``: nothing is in progress, so it may wait). Each job ends in
+        ``finish(job, seconds, page, error)``. A page that times out fails alone; a browser
+        that goes away fails every job in progress and raises :class:`CdpError`.
+        """
+        active: list[_Printing] = []
+        more = True
         try:
-            waiting = dict(zip([s for _, s in tabs], jobs, strict=True))
-            while waiting:
-                for session in [s for s in waiting if self.is_ready(s)]:
-                    del waiting[session]
-                if waiting and time.monotonic() > deadline:
-                    job = next(iter(waiting.values()))
-                    raise PrintTimeout(job.html, self.timeout_s, "waiting for the charts to draw")
-                time.sleep(0.02)
-            for job, (_, session) in zip(jobs, tabs, strict=True):
-                if job.extra_css:
-                    self.send("Runtime.evaluate", {"expression": (
-                        "(() => { const s = document.createElement('style');"
-                        f" s.textContent = {json.dumps(job.extra_css)};"
-                        " document.head.appendChild(s); })()")}, session)
-            printing = [self.post("Page.printToPDF", _print_params(job), session)
-                        for job, (_, session) in zip(jobs, tabs, strict=True)]
-            seconds = []
-            for job, message_id in zip(jobs, printing, strict=True):
-                try:
-                    pdf = self.wait(message_id, max(1.0, deadline - time.monotonic()))
-                except TimeoutError:
-                    raise PrintTimeout(job.html, self.timeout_s, "printing") from None
-                write_atomic(job.pdf, base64.b64decode(pdf["data"]))
-                seconds.append(time.monotonic() - started)
-        finally:
-            for target, _ in tabs:
-                try:
-                    self.post("Target.closeTarget", {"targetId": target})
-                except CdpError:
-                    break  # the browser is gone; the error that got us here is the one to tell
-        return seconds
+            while active or more:
+                if more:
+                    new = take(not active)
+                    more = new is not None
+                    if new:
+                        pages = self.open([job.html for job in new])
+                        active += [
+                            _Printing(job, page) for job, page in zip(new, pages, strict=True)
+                        ]
+                for item in self._advance(active):
+                    active.remove(item)
+                    self.close_page(item.page)
+                    finish(item.job, time.monotonic() - item.started, item.page, item.error)
+        except BaseException as exc:
+            for item in active:
+                self.close_page(item.page)
+                finish(item.job, time.monotonic() - item.started, None, exc)
+            raise
+
+    def _advance(self, active: list[_Printing]) -> list[_Printing]:
+        """One round: ask the loading pages if they are ready, print the ready ones, collect
+        the printed ones. Returns the jobs that ended (printed, or failed)."""
+        for item in active:
+            if item.asked is None and item.printing is None:
+                item.asked = self.post(
+                    "Runtime.evaluate", _ready_params(item.page), item.page.session
+                )
+        self._read(0.015)  # polling the pages, ~ once a frame; replies and events handled
+        ended = []
+        for item in active:
+            if item.printing is None and item.asked in self._replies:
+                reply = self._replies.pop(item.asked)
+                item.asked = None
+                if reply.get("result", {}).get("result", {}).get("value"):
+                    self._start_printing(item)
+            if item.printing is not None and item.printing in self._replies:
+                reply = self._replies.pop(item.printing)
+                if "error" in reply:
+                    item.error = CdpError(f"{item.page.source}: {reply['error'].get('message')}")
+                else:
+                    write_atomic(item.job.pdf, base64.b64decode(reply["result"]["data"]))
+                ended.append(item)
+            elif time.monotonic() - item.started > self.timeout_s:
+                item.error = (
+                    PrintTimeout(item.job.html, self.timeout_s, "printing")
+                    if item.printing is not None
+                    else self._stuck(item.page, self.timeout_s)
+                )
+                ended.append(item)
+        return ended
+
+    def _start_printing(self, item: _Printing) -> None:
+        page, job = item.page, item.job
+        page.info = self._state(page, self.timeout_s)
+        page.dialogs = list(page.info.get("dialogs", []))
+        page.errors = list(page.info.get("errors", []))
+        if job.extra_css:
+            expression = (
+                "(() => { const s = document.createElement('style');"
+                f" s.textContent = {json.dumps(job.extra_css)};"
+                " document.head.appendChild(s); })()"
+            )
+            self.send("Runtime.evaluate", {"expression": expression}, page.session)
+        item.printing = self.post("Page.printToPDF", print_params(job), page.session)
+
+    def screenshot(self, page: Page, *, width: int, full_page: bool) -> bytes:
+        """A PNG of the page at ``width`` CSS pixels (the whole page when ``full_page``)."""
+        height = int(page.info.get("height") or 800) if full_page else 800
+        clip = {"x": 0, "y": 0, "width": width, "height": max(1, height), "scale": 1}
+        params = {"format": "png", "clip": clip, "captureBeyondViewport": full_page}
+        return base64.b64decode(self.send("Page.captureScreenshot", params, page.session)["data"])
 
 
-def _print_params(job: PdfJob) -> dict[str, Any]:
-    top, right, bottom, left = (m * MM for m in job.margins_mm)
+def _ready_params(page: Page) -> dict[str, Any]:
+    return {"expression": f"{_READY}({json.dumps(page.source)})", "returnByValue": True}
+
+
+def print_params(job: PdfJob) -> dict[str, Any]:
+    """``Page.printToPDF``'s parameters: A4, the margins, the header and footer."""
+    top, right, bottom, left = (m / 25.4 for m in MARGINS_MM)
     return {
-        "paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1],
-        "marginTop": top, "marginRight": right, "marginBottom": bottom, "marginLeft": left,
-        "printBackground": True, "displayHeaderFooter": True,
-        "headerTemplate": job.header_template, "footerTemplate": job.footer_template,
+        "paperWidth": A4_INCHES[0],
+        "paperHeight": A4_INCHES[1],
+        "marginTop": top,
+        "marginRight": right,
+        "marginBottom": bottom,
+        "marginLeft": left,
+        "printBackground": True,
+        "displayHeaderFooter": True,
+        "headerTemplate": job.header_template,
+        "footerTemplate": job.footer_template,
         "preferCSSPageSize": False,
     }

@@ -1,4 +1,4 @@
-"""The ``drawdown`` command line: the interface schedulers and analysts write to.
+"""The ``drawdown`` command line, and the only argv parser: validate, build, schedule.
 
 Exit codes: 0 success; 2 bad data or parameters (nothing written); 1 a run failed.
 """
@@ -6,68 +6,286 @@ Exit codes: 0 success; 2 bad data or parameters (nothing written); 1 a run faile
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
+import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analysis import __version__
-from analysis.build import add_build_parser
-from analysis.paths import DATA_DIR
-from analysis.schedule import add_schedule_parser
+from analysis import __version__, schedule
+from analysis.dates import DateFormatError, parse_as_of
+from analysis.paths import DATA_DIR, PROJECT_DIR, REPORTS_DIR
+from analysis.pipeline.plan import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    FORMATS,
+    LANGS,
+    STEPS,
+    Options,
+    check_as_of,
+    expand_as_of,
+)
+from analysis.terminal import format_problems, printable
 
-EXIT_OK, EXIT_RUN_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def format_problems(problems: Sequence) -> str:
-    """Every problem as a readable table: file, line, column, value, message."""
-    headers = ("file", "line", "col", "column", "value", "message")
-    rows = [
-        (
-            p.file,
-            "" if p.line is None else str(p.line),
-            "" if p.column_number is None else str(p.column_number),
-            p.column or "",
-            _printable(p.value),
-            p.message,
-        )
-        for p in problems
-    ]
-    widths = [min(max(len(r[i]) for r in [headers, *rows]), 32) for i in range(5)]
-    lines = []
-    for row in [headers, *rows]:
-        cells = [row[i][: widths[i]].ljust(widths[i]) for i in range(5)]
-        lines.append("  ".join([*cells, row[5]]))
-    lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 7)
-    return "\n".join(lines)
-
-
-def _printable(value: str | None) -> str:
-    if value is None:
-        return ""
-    # Show invisible and control characters so the reader can find them.
-    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
-    return text if len(text) <= 32 else text[:31] + "…"
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_RUN_FAILED", "build_parser", "main"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """``drawdown validate``: every problem of a data directory, or a one-line summary."""
+    # The dataset module takes ~0.4 s to import: `drawdown --help` and `schedule` skip it.
     from analysis.dataset import DataValidationError, load_dataset
 
     try:
         dataset = load_dataset(args.data)
     except DataValidationError as exc:
-        print(f"{args.data}: {len(exc.problems)} problem(s) found\n", file=sys.stderr)
+        print(f"{printable(args.data)}: {len(exc.problems)} problem(s) found\n", file=sys.stderr)
         print(format_problems(exc.problems), file=sys.stderr)
         print(
             "\nFix these in the files named above, then run 'drawdown validate' again.",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    print(f"{args.data}: valid — {dataset.summary_line()}")
+    print(f"{printable(args.data)}: valid — {dataset.summary_line()}")
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- build
+
+
+def _listed(values: Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:
+    """Repeated flags and lists alike (``--lang en --lang ar``, ``--lang en ar``), in order."""
+    if values is None:
+        return tuple(default)
+    items = [item.strip() for value in values for item in value.split(",")]
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def build_clock() -> Callable[[], dt.datetime] | None:
+    """``$SOURCE_DATE_EPOCH`` (reproducible-builds.org) as the build's clock, when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return lambda: moment
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``drawdown build``: the arguments as :class:`Options`, then the build."""
+    # The build's modules take ~0.3 s to import: `validate`, `schedule` and --help skip them.
+    from analysis.pipeline.build import build
+
+    try:
+        as_of = expand_as_of(args.as_of, args.every)
+        compare_to = (
+            check_as_of(parse_as_of(args.compare_to), "--compare-to") if (args.compare_to) else None
+        )
+    except DateFormatError as exc:
+        print(
+            "drawdown build: bad parameters; nothing was built\n"
+            f"  --as-of/--compare-to: {printable(exc)}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    options = Options(
+        data_dir=args.data,
+        as_of=tuple(as_of),
+        langs=_listed(args.lang, LANGS),
+        formats=_listed(args.formats, FORMATS),
+        out=args.out,
+        jobs=args.jobs,
+        compare_to=compare_to,
+        sites=_listed(args.sites, ()),
+        ar_months=args.ar_months,
+        digits=args.digits,
+        rtl_axis=not args.ltr_axis,
+        cell_timeout=args.cell_timeout,
+        print_timeout=args.print_timeout,
+        combined=args.combined,
+        quiet=args.quiet,
+        force=args.force,
+        executor=args.executor,
+        scheduler=args.scheduler,
+    )
+    clock = build_clock()
+    if clock is not None:
+        options = dataclasses.replace(options, clock=clock)
+    return build(options)
+
+
+def add_build_parser(sub: argparse._SubParsersAction) -> None:
+    """The ``build`` subcommand's arguments."""
+    parser = sub.add_parser(
+        "build",
+        help="run the report notebook and publish HTML and PDF reports",
+        description=(
+            "Run notebooks/drawdown_report.ipynb headlessly for each as-of date and language, "
+            "and publish OUT/<as_of>/<lang>/drawdown-report.{ipynb,html,pdf}, "
+            "OUT/<as_of>/manifest.json and OUT/index.html. Data and parameters are checked "
+            "before any kernel starts (exit 2, nothing written); a failed run exits 1, keeps "
+            "its notebook under OUT/_failed/ and leaves every published report as it was. "
+            "--lang, --format and --sites take lists and may be repeated."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    add = parser.add_argument
+    add(
+        "--data",
+        type=Path,
+        default=DATA_DIR,
+        metavar="DIR",
+        help="the data directory ($DRAWDOWN_DATA)",
+    )
+    add(
+        "--as-of",
+        default=dt.date.today().isoformat(),
+        metavar="DATE",
+        help="report date YYYY-MM-DD, a comma list, or a range A..B with --every",
+    )
+    add("--every", choices=STEPS, help="step of an --as-of range")
+    add(
+        "--lang",
+        nargs="+",
+        action="extend",
+        choices=LANGS,
+        help="report languages (default: ar en)",
+    )
+    add(
+        "--format",
+        nargs="+",
+        action="extend",
+        choices=FORMATS,
+        dest="formats",
+        help="output formats; pdf is printed from the html (default: html pdf)",
+    )
+    add("--out", type=Path, default=REPORTS_DIR, metavar="DIR", help="output directory")
+    add(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        metavar="N",
+        help="variants run in parallel (one kernel each)",
+    )
+    add("--compare-to", metavar="DATE", default="", help="add a 'what changed since DATE' section")
+    add(
+        "--sites",
+        nargs="*",
+        action="extend",
+        metavar="SITE",
+        help="restrict the report to these site ids, a list or comma-separated (default: all)",
+    )
+    add(
+        "--ar-months",
+        choices=("iraqi", "egyptian"),
+        default="iraqi",
+        help="Arabic month names: iraqi (أيلول) or egyptian (سبتمبر)",
+    )
+    add(
+        "--digits",
+        choices=("western", "arabic"),
+        default="western",
+        help="digits in Arabic reports: western (2025) or arabic (٢٠٢٥)",
+    )
+    add("--ltr-axis", action="store_true", help="Arabic charts: run time left-to-right")
+    add(
+        "--combined",
+        action="store_true",
+        help="also print one PDF with the Arabic and English reports back to back",
+    )
+    add(
+        "--cell-timeout",
+        type=int,
+        default=300,
+        metavar="S",
+        help="seconds one notebook cell may run",
+    )
+    add(
+        "--print-timeout",
+        type=int,
+        default=90,
+        metavar="S",
+        help="seconds one PDF may take to print",
+    )
+    add(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where variants run: local threads, or a Dask distributed cluster",
+    )
+    add("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://HOST:8786")
+    add("--force", action="store_true", help="rebuild every variant, even unchanged ones")
+    add("--quiet", action="store_true", help="no progress lines")
+    parser.set_defaults(func=cmd_build)
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """``drawdown schedule``: print or write the recipe."""
+    try:
+        files = schedule.recipe(
+            args.kind, args.project.resolve(), args.out.resolve(), args.at, args.user
+        )
+    except ValueError as exc:
+        print(f"drawdown schedule: {printable(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.write:
+        for path in schedule.write(files, args.write):
+            print(f"wrote {printable(path)}")
+        if args.kind == "systemd":
+            print(
+                "then: systemctl daemon-reload && "
+                f"systemctl enable --now {schedule.SERVICE_NAME}.timer"
+            )
+        return EXIT_OK
+    for name, text in files.items():
+        if len(files) > 1:
+            print(f"# ---- {name}")
+        print(text, end="")
+    return EXIT_OK
+
+
+def add_schedule_parser(sub: argparse._SubParsersAction) -> None:
+    """The ``schedule`` subcommand's arguments."""
+    parser = sub.add_parser(
+        "schedule",
+        help="print (or write) a cron line, systemd units or a CI workflow for the nightly build",
+        description=schedule.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("kind", choices=("cron", "systemd", "ci"), help="which recipe")
+    parser.add_argument("--at", default="02:30", metavar="HH:MM", help="time of day (local)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=PROJECT_DIR,
+        metavar="DIR",
+        help="the checkout to build from",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=REPORTS_DIR, metavar="DIR", help="where reports are published"
+    )
+    parser.add_argument("--user", help="systemd: run the service as this user")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        metavar="DIR",
+        help="write the files into DIR instead of printing them (e.g. /etc/systemd/system)",
+    )
+    parser.set_defaults(func=cmd_schedule)
+
+
+# --------------------------------------------------------------------------- main
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
     parser = argparse.ArgumentParser(
         prog="drawdown",
         description=textwrap.dedent(
@@ -82,7 +300,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"drawdown {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
     validate = sub.add_parser(
         "validate",
         help="check a data directory against its datapackage.json",
@@ -98,13 +315,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the data directory (default: {DATA_DIR}, or $DRAWDOWN_DATA)",
     )
     validate.set_defaults(func=cmd_validate)
-
     add_build_parser(sub)
     add_schedule_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; return its exit code."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

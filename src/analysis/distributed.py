@@ -3,12 +3,13 @@
 The client (the machine running ``drawdown build``) sends each task everything it needs as
 bytes and plain data: the notebook file, every file of the data package, the variant's
 parameters, the footer context and the cell timeout. A worker writes them into a fresh
-temporary directory, runs papermill, renders the HTML with :class:`analysis.build.HtmlRenderer`
-and sends back the executed notebook and the page as bytes; the client writes them into the
-build's staging directory, and the build publishes them into ``OUT`` (one rename per file) as
-it does for a local build. Workers need the ``analysis`` package and a Jupyter kernel, and no
-shared filesystem, data files or checkout of the notebooks. A worker whose package differs
-from the client's (``code_hash()``) fails its variants: the manifest would name other code.
+temporary directory, runs the variant with :func:`analysis.pipeline.execute.run_variant`
+(the same code a local build runs) and sends back the executed notebook and the page as
+bytes; the client writes them into the build's staging directory, and the build publishes
+them into ``OUT`` (one rename per file) as it does for a local build. Workers need the
+``analysis`` package and a Jupyter kernel, and no shared filesystem, data files or checkout
+of the notebooks. A worker whose package differs from the client's (``code_hash()``) fails
+its variants: the manifest would name other code.
 
 A task is idempotent (fresh temporary directory, no side effect outside it), so a task whose
 worker dies is run again on another worker, and one that raises is retried twice
@@ -24,19 +25,26 @@ See docs/distributed.md for starting a cluster.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
+import socket
 import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analysis.pipeline.execute import background_renderer, kernel_name, run_variant
+from analysis.pipeline.plan import REPORT_STEM, Variant
+from analysis.pipeline.records import VariantResult, code_hash
+
 if TYPE_CHECKING:
-    from analysis.build import HtmlRenderer, Options, Progress, Variant, VariantResult
+    from analysis.pipeline.html import HtmlRenderer, PageContext
+    from analysis.pipeline.plan import Options
+    from analysis.pipeline.progress import Progress
 
 #: Seconds to wait for the scheduler to answer and for at least one worker to be there.
 CONNECT_TIMEOUT = 30.0
@@ -59,6 +67,7 @@ def connect_timeout() -> float:
 
 def data_files(data_dir: Path) -> dict[str, bytes]:
     """Every file of the data package, as ``{path relative to data_dir: bytes}``."""
+    # Only the client needs it, once; the worker unpacks what it is sent.
     from analysis.dataset import package_files
 
     root = data_dir.resolve()
@@ -77,7 +86,7 @@ def data_files(data_dir: Path) -> dict[str, bytes]:
 def run_on_dask(
     todo: list[Variant],
     options: Options,
-    contexts: dict[str, dict[str, Any]],
+    contexts: dict[str, PageContext],
     staging: Path,
     progress: Progress,
 ) -> Iterator[VariantResult]:
@@ -86,8 +95,6 @@ def run_on_dask(
     Each result's files are in ``staging/<as_of>/<lang>/`` (a failed run's executed notebook
     too, for ``OUT/_failed/``).
     """
-    from analysis.build import VariantResult, code_hash
-
     address = options.scheduler or ""
     timeout = connect_timeout()
 
@@ -98,6 +105,7 @@ def run_on_dask(
             yield VariantResult(variant, ok=False, error=message)
 
     try:
+        # Dask's client takes ~2 s to import, and may be missing: checked here, reported.
         from distributed import Client, as_completed
     except ImportError as exc:
         yield from fail_all(
@@ -145,7 +153,7 @@ def run_on_dask(
                 _run_task,
                 notebook,
                 files,
-                variant.parameters,
+                variant,
                 contexts[variant.label],
                 options.cell_timeout,
                 key=key,
@@ -186,8 +194,6 @@ def _result(
     variant: Variant, answer: dict[str, Any], staging: Path, expected_code: str
 ) -> VariantResult:
     """Write what a worker sent back into staging; the build publishes it from there."""
-    from analysis.build import REPORT_STEM, VariantResult
-
     result = VariantResult(variant, timings=dict(answer.get("timings") or {}))
     work = staging / variant.rel_dir
     work.mkdir(parents=True, exist_ok=True)
@@ -209,9 +215,8 @@ def _result(
             ),
         }
     result.ok = bool(answer.get("ok")) and "html" in files
-    if result.ok:
-        result.files = files
-    else:
+    result.files = files if result.ok else {k: v for k, v in files.items() if k == "ipynb"}
+    if not result.ok:
         result.error = answer.get("error") or "the worker sent back no HTML"
     return result
 
@@ -232,11 +237,7 @@ def _worker_renderer() -> Future[HtmlRenderer]:
     global _renderer
     with _setup_lock:
         if _renderer is None or (_renderer.done() and _renderer.exception() is not None):
-            from analysis.build import HtmlRenderer
-
-            setup = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drawdown-renderer")
-            _renderer = setup.submit(HtmlRenderer)
-            setup.shutdown(wait=False)
+            _renderer = background_renderer()
         return _renderer
 
 
@@ -245,15 +246,14 @@ def _worker_kernel() -> str:
     global _kernel
     with _setup_lock:
         if _kernel is None:
-            from analysis.kernel import KERNEL_NAME, kernel_available
-
-            _kernel = KERNEL_NAME if kernel_available() else "python3"
+            _kernel = kernel_name()
         return _kernel
 
 
 def _scratch_root() -> str | None:
     """The Dask worker's own directory (purged if the worker dies), else the system's."""
     try:
+        # Imported where it runs: on a worker, where Dask is loaded already.
         from distributed import get_worker
 
         return get_worker().local_directory
@@ -263,20 +263,28 @@ def _scratch_root() -> str | None:
 
 def _worker_name() -> str:
     try:
+        # Imported where it runs: on a worker, where Dask is loaded already.
         from distributed import get_worker
 
         return str(get_worker().address)
     except (ImportError, ValueError):
-        import socket
-
         return socket.gethostname()
+
+
+def _unpack_data(data_files: dict[str, bytes], data_dir: Path) -> None:
+    for relative, content in data_files.items():
+        target = (data_dir / relative).resolve()
+        if not target.is_relative_to(data_dir.resolve()):
+            raise ValueError(f"data file {relative!r} is outside the data directory")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
 
 def _run_task(
     notebook: bytes,
     data_files: dict[str, bytes],
-    parameters: dict[str, Any],
-    context: dict[str, Any],
+    variant: Variant,
+    context: PageContext,
     cell_timeout: int,
 ) -> dict[str, Any]:
     """Run one variant on this machine from bytes; return the executed notebook and the page.
@@ -285,14 +293,10 @@ def _run_task(
     "data_hash"}``; a failed run still returns its executed notebook when there is one.
     Everything happens in a fresh temporary directory, removed afterwards.
     """
-    renderer = _worker_renderer()
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from analysis.build import REPORT_STEM, code_hash
+    # The dataset module takes ~0.4 s to import: the client does not need it.
     from analysis.dataset import hash_data
 
+    renderer = _worker_renderer()
     answer: dict[str, Any] = {
         "ok": False,
         "error": None,
@@ -305,56 +309,30 @@ def _run_task(
     work = Path(tempfile.mkdtemp(prefix="drawdown-task-", dir=_scratch_root()))
     try:
         data_dir = work / "data"
-        for relative, content in data_files.items():
-            target = (data_dir / relative).resolve()
-            if not target.is_relative_to(data_dir.resolve()):
-                raise ValueError(f"data file {relative!r} is outside the data directory")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        _unpack_data(data_files, data_dir)
         answer["data_hash"] = hash_data(data_dir)
-        if context.get("data_hash") and answer["data_hash"] != context["data_hash"]:
+        if context.data_hash and answer["data_hash"] != context.data_hash:
             answer["error"] = "the data sent to the worker is not the data the build checked"
             return answer
         source = work / "notebooks" / NOTEBOOK_NAME
         source.parent.mkdir()
         source.write_bytes(notebook)
-        executed = work / f"{REPORT_STEM}.ipynb"
-        kernel = _worker_kernel()
-
-        started = time.monotonic()
-        try:
-            papermill.execute_notebook(
-                str(source),
-                str(executed),
-                parameters=parameters | {"data_dir": str(data_dir)},
-                kernel_name=kernel,
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=cell_timeout,
-                cwd=str(source.parent),
-            )
-        except PapermillExecutionError as exc:
-            answer["error"] = (
-                f"cell {exc.cell_index} (execution count {exc.exec_count}) raised "
-                f"{exc.ename}: {exc.evalue}"
-            )
-        except Exception as exc:  # a dead kernel, a timeout, a kernel that never started
-            answer["error"] = f"{type(exc).__name__}: {exc}".strip()
-        answer["timings"]["execute"] = time.monotonic() - started
-        if executed.exists():
-            answer["ipynb"] = executed.read_bytes()
-        if answer["error"]:
-            return answer
-
-        started = time.monotonic()
-        try:
-            page = renderer.result().render(nbformat.reads(answer["ipynb"], as_version=4), context)
-        except Exception as exc:  # a template or output problem: fail this variant
-            answer["error"] = f"HTML conversion failed: {type(exc).__name__}: {exc}"
-            return answer
-        answer["html"] = page.encode("utf-8")
-        answer["timings"]["html"] = time.monotonic() - started
-        answer["ok"] = True
+        local = dataclasses.replace(
+            variant, parameters=variant.parameters | {"data_dir": str(data_dir)}
+        )
+        result = run_variant(
+            local,
+            source,
+            work / "out",
+            renderer,
+            context,
+            kernel=_worker_kernel(),
+            cell_timeout=cell_timeout,
+        )
+        answer.update(ok=result.ok, error=result.error, timings=result.timings)
+        for fmt in ("ipynb", "html"):
+            if fmt in result.files:
+                answer[fmt] = result.files[fmt].read_bytes()
         return answer
     finally:
         shutil.rmtree(work, ignore_errors=True)

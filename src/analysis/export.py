@@ -44,6 +44,7 @@ def neutralise(value: object) -> str:
 
 
 def timeline_rows(tl: Timeline, dataset: Dataset) -> list[dict[str, object]]:
+    """One row per phase, then one per event visible on the date, in :data:`COLUMNS`."""
     rows: list[dict[str, object]] = []
     for state in tl.phases:
         event = state.phase

@@ -10,17 +10,24 @@ parameters). A scheduler should alert on any non-zero exit.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shlex
-import sys
 from pathlib import Path
-from typing import Any
-
-from analysis.paths import PROJECT_DIR, REPORTS_DIR
 
 SERVICE_NAME = "drawdown-report"
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+#: A user name systemd accepts in User= (the POSIX portable set, as useradd does).
+_USER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,31}$|^[0-9]+$")
+
+
+def _refuse_controls(what: str, value: str) -> None:
+    """A newline in a path would end the cron entry or the unit directive and start another."""
+    if any(not c.isprintable() for c in value):
+        raise ValueError(
+            f"{what} {value!r}: control characters (a newline, a tab) cannot be scheduled"
+        )
 
 
 def _command(project: Path, out: Path) -> str:
@@ -29,17 +36,33 @@ def _command(project: Path, out: Path) -> str:
 
 
 def cron_line(project: Path, out: Path, at: str) -> str:
+    """One crontab line; ``%`` (a newline to cron) is escaped, control characters refused."""
     hour, minute = _parse_time(at)
+    _refuse_controls("--project", str(project))
+    _refuse_controls("--out", str(out))
     log = out / "_logs" / "cron.log"
-    return (
+    line = (
         f"{minute} {hour} * * * cd {shlex.quote(str(project))} && "
         f"mkdir -p {shlex.quote(str(log.parent))} && "
         f"{_command(project, out)} >> {shlex.quote(str(log))} 2>&1"
     )
+    return line.replace("%", "\\%")
+
+
+def _systemd_value(text: str) -> str:
+    """A unit-file value: ``%`` starts a specifier and ``$`` a variable, so both are doubled."""
+    return text.replace("%", "%%").replace("$", "$$")
 
 
 def systemd_units(project: Path, out: Path, at: str, user: str | None) -> dict[str, str]:
+    """The service and timer units; every value quoted for unit-file syntax."""
     hour, minute = _parse_time(at)
+    _refuse_controls("--project", str(project))
+    _refuse_controls("--out", str(out))
+    if user is not None and not _USER.match(user):
+        raise ValueError(
+            f"--user {user!r}: expected a user name (letters, digits, _ and -) or a numeric id"
+        )
     user_line = f"User={user}\n" if user else ""
     service = (
         "[Unit]\n"
@@ -49,8 +72,8 @@ def systemd_units(project: Path, out: Path, at: str, user: str | None) -> dict[s
         "[Service]\n"
         "Type=oneshot\n"
         f"{user_line}"
-        f"WorkingDirectory={project}\n"
-        f"ExecStart={_command(project, out)}\n"
+        f"WorkingDirectory={_systemd_value(str(project))}\n"
+        f"ExecStart={_systemd_value(_command(project, out))}\n"
         "TimeoutStartSec=3600\n"
         "Nice=10\n"
     )
@@ -68,6 +91,7 @@ def systemd_units(project: Path, out: Path, at: str, user: str | None) -> dict[s
 
 
 def ci_workflow(at: str) -> str:
+    """The GitHub Actions workflow that builds the reports nightly at ``at``."""
     hour, minute = _parse_time(at)
     return f"""\
 # Nightly build of the reports; the reports are kept as an artifact.
@@ -103,48 +127,22 @@ def _parse_time(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def cmd_schedule(args: argparse.Namespace) -> int:
-    project, out = args.project.resolve(), args.out.resolve()
-    try:
-        if args.kind == "cron":
-            files = {"crontab": cron_line(project, out, args.at) + "\n"}
-        elif args.kind == "systemd":
-            files = systemd_units(project, out, args.at, args.user)
-        else:
-            files = {"nightly-reports.yml": ci_workflow(args.at)}
-    except ValueError as exc:
-        print(f"drawdown schedule: {exc}", file=sys.stderr)
-        return 2
-    if args.write:
-        args.write.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            (args.write / name).write_text(text, encoding="utf-8")
-            print(f"wrote {args.write / name}")
-        if args.kind == "systemd":
-            print(f"then: systemctl daemon-reload && systemctl enable --now {SERVICE_NAME}.timer")
-        return 0
+def recipe(kind: str, project: Path, out: Path, at: str, user: str | None) -> dict[str, str]:
+    """The files of one recipe, by name; :class:`ValueError` for what cannot be scheduled."""
+    if kind == "cron":
+        return {"crontab": cron_line(project, out, at) + "\n"}
+    if kind == "systemd":
+        return systemd_units(project, out, at, user)
+    if kind == "ci":
+        return {"nightly-reports.yml": ci_workflow(at)}
+    raise ValueError(f"{kind!r}: expected cron, systemd or ci")
+
+
+def write(files: dict[str, str], directory: Path) -> list[Path]:
+    """Write the recipe's files into ``directory``; return their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
     for name, text in files.items():
-        if len(files) > 1:
-            print(f"# ---- {name}")
-        print(text, end="")
-    return 0
-
-
-def add_schedule_parser(sub: Any) -> None:
-    parser = sub.add_parser(
-        "schedule",
-        help="print (or write) a cron line, systemd units or a CI workflow for the nightly build",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("kind", choices=("cron", "systemd", "ci"), help="which recipe")
-    parser.add_argument("--at", default="02:30", metavar="HH:MM", help="time of day (local)")
-    parser.add_argument("--project", type=Path, default=PROJECT_DIR, metavar="DIR",
-                        help="the checkout to build from")
-    parser.add_argument("--out", type=Path, default=REPORTS_DIR, metavar="DIR",
-                        help="where reports are published")
-    parser.add_argument("--user", help="systemd: run the service as this user")
-    parser.add_argument("--write", type=Path, metavar="DIR",
-                        help="write the files into DIR instead of printing them "
-                        "(e.g. /etc/systemd/system for systemd)")
-    parser.set_defaults(func=cmd_schedule)
+        (directory / name).write_text(text, encoding="utf-8")
+        written.append(directory / name)
+    return written
