@@ -404,7 +404,8 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
 
 def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
     chart = promise_figure(tl_early, shipped, EN)
-    assert "Deadline in 350 days" in " ".join(notes_of(chart))  # Erbil
+    # Erbil: a conditional date, not a deadline that can be missed
+    assert "Conditional target date in 350 days" in " ".join(notes_of(chart))
     still_open = one(chart, "open")
     assert set(still_open.x) == {"2025-10-15"}
 

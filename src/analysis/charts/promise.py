@@ -136,7 +136,9 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
     if status == "ended_on_time" and declared:
         return text("note.declared.ended_on_time", loc)
     if status in ("upcoming", "ongoing") and state.days_until_deadline is not None:
-        return text("due_in", loc, duration=duration(state.days_until_deadline, loc))
+        soft = state.deadline is not None and not state.deadline.firm
+        key = "due_in_soft" if soft else "due_in"
+        return text(key, loc, duration=duration(state.days_until_deadline, loc))
     return status_label(status, loc)
 
 
