@@ -336,3 +336,19 @@ def test_no_page_holds_only_the_footer(built: Path, date: str, lang: str) -> Non
         body = [ln for ln in lines if re.sub(r"\d+", "#", ln) not in running]
         rest = [w for ln in body for w in ln.split() if w not in footer_words]
         assert len(rest) >= 5, f"page {number} of {pages} of the {date} {lang} PDF: {body}"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_narrow_screen_shows_the_whole_chart_title(
+    built: Path, chromium: Chromium, lang: str
+) -> None:
+    """At phone width (420 px) the chart keeps the column's width and its title (the date on a
+    line of its own) is not clipped."""
+    page = built / DATES[-1] / lang / "drawdown-report.html"
+    charts = measure(chromium, page, width=420, media="screen")
+    assert charts
+    for name, chart in charts.items():
+        svg = chart["svg"]
+        assert svg[2] - svg[0] <= 420, name
+        for title in chart["title"]:
+            assert title[0] >= svg[0] - 1 and title[2] <= svg[2] + 1, (name, title, svg)

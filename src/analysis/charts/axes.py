@@ -25,9 +25,10 @@ from analysis.i18n import Locale, format_date, month_name
 TITLE_PX = 48
 AS_OF_ROW_PX = 26
 MARGIN_TOP = TOOLBAR_PX + TITLE_PX + AS_OF_ROW_PX
-#: The printed report is about 680 px wide; the plot, less the lane labels, about this much.
-#: Decisions about room for text (notes, labels) are made for print, the narrowest case.
-PRINT_PLOT_PX = 470
+#: The plot's width, less the lane labels, on a desktop screen (the report column is at most
+#: 60 rem) and in print (the charts are laid out about 1060 px wide and printed at 64 %, see
+#: report.css): decisions about room for text (labels beside the report-date line) use it.
+PRINT_PLOT_PX = 680
 #: In print the charts are scaled to 64 % (report.css), so the two fit one A4 page: the page's
 #: 680 px hold a figure laid out about 1060 px wide, whose legend has room for this much (as on a
 #: desktop screen, where the report column is at most 60 rem).
