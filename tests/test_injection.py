@@ -325,8 +325,8 @@ _DOM_JS = r"""() => {
   // Each report section carries its own lang/dir wrapper with one scoped <style> (so it reads
   // right in JupyterLab): the report's own markup, counted apart from anything in the data.
   // (and an Arabic fragment's bare lang/dir <div>, which narrative.py adds for the same reason)
-  const own = (el) => el.matches(
-    'div.drawdown-out, div.drawdown-out > style, div[lang="ar"][dir="rtl"]:not([class]):not([style])');
+  const own = (el) => el.matches('div.drawdown-out, div.drawdown-out > style, '
+    + 'div[lang="ar"][dir="rtl"]:not([class]):not([style])');
   const tags = {};
   for (const el of all) {
     if (own(el)) continue;
