@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analysis import __version__, schedule
+from analysis import __version__, params, schedule
 from analysis.dates import DateFormatError, parse_as_of
 from analysis.paths import DATA_DIR, PROJECT_DIR, REPORTS_DIR
 from analysis.pipeline.plan import (
@@ -81,7 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from analysis.pipeline.build import build
 
     try:
-        as_of = expand_as_of(args.as_of, args.every)
+        as_of = expand_as_of(args.as_of or dt.date.today().isoformat(), args.every)
         compare_to = (
             check_as_of(parse_as_of(args.compare_to), "--compare-to") if (args.compare_to) else None
         )
@@ -92,18 +92,19 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    report = params.from_arguments(args)  # the report's own parameters, declared once
     options = Options(
-        data_dir=args.data,
+        data_dir=Path(report["data_dir"]) if report.get("data_dir") else DATA_DIR,
         as_of=tuple(as_of),
-        langs=_listed(args.lang, LANGS),
+        langs=_listed(report["lang"], LANGS),
         formats=_listed(args.formats, FORMATS),
         out=args.out,
         jobs=args.jobs,
         compare_to=compare_to,
-        sites=_listed(args.sites, ()),
-        ar_months=args.ar_months,
-        digits=args.digits,
-        rtl_axis=not args.ltr_axis,
+        sites=_listed(report["sites"], ()),
+        ar_months=report["ar_months"],
+        digits=report["digits"],
+        rtl_axis=report["rtl_axis"],
         cell_timeout=args.cell_timeout,
         print_timeout=args.print_timeout,
         combined=args.combined,
@@ -134,27 +135,10 @@ def add_build_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     add = parser.add_argument
-    add(
-        "--data",
-        type=Path,
-        default=DATA_DIR,
-        metavar="DIR",
-        help="the data directory ($DRAWDOWN_DATA)",
-    )
-    add(
-        "--as-of",
-        default=dt.date.today().isoformat(),
-        metavar="DATE",
-        help="report date YYYY-MM-DD, a comma list, or a range A..B with --every",
-    )
-    add("--every", choices=STEPS, help="step of an --as-of range")
-    add(
-        "--lang",
-        nargs="+",
-        action="extend",
-        choices=LANGS,
-        help="report languages (default: ar en)",
-    )
+    # --as-of, --lang, --data, --sites, --compare-to, --ar-months, --digits, --ltr-axis: the
+    # report's parameters, declared once (analysis.params) for the notebook, the controls and here.
+    params.add_arguments(parser)
+    add("--every", choices=STEPS, help="step of an --as-of range A..B")
     add(
         "--format",
         nargs="+",
@@ -171,27 +155,6 @@ def add_build_parser(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="variants run in parallel (one kernel each)",
     )
-    add("--compare-to", metavar="DATE", default="", help="add a 'what changed since DATE' section")
-    add(
-        "--sites",
-        nargs="*",
-        action="extend",
-        metavar="SITE",
-        help="restrict the report to these site ids, a list or comma-separated (default: all)",
-    )
-    add(
-        "--ar-months",
-        choices=("iraqi", "egyptian"),
-        default="iraqi",
-        help="Arabic month names: iraqi (أيلول) or egyptian (سبتمبر)",
-    )
-    add(
-        "--digits",
-        choices=("western", "arabic"),
-        default="western",
-        help="digits in Arabic reports: western (2025) or arabic (٢٠٢٥)",
-    )
-    add("--ltr-axis", action="store_true", help="Arabic charts: run time left-to-right")
     add(
         "--combined",
         action="store_true",
