@@ -14,7 +14,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from analysis.dataset import Dataset, DataValidationError, Event, load_dataset
-from analysis.report import Html
+from analysis.fragment import Html
 from analysis.timeline import timeline
 
 TRANSLATED_PAIRS = (

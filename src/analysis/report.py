@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from analysis import params as P
 from analysis.dataset import Dataset, load_dataset
+from analysis.fragment import Html
 from analysis.i18n import Locale, format_date, format_number, label, make_locale
 from analysis.paths import DATA_DIR
 from analysis.timeline import Changes, Timeline, compare, timeline
@@ -59,19 +60,6 @@ SECTION_CSS = (
 )
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-
-
-class Html:
-    """An HTML fragment Jupyter displays as is (the fragment is already escaped)."""
-
-    def __init__(self, html: str) -> None:
-        self.html = str(html)
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
 
 
 def _direction(lang: str) -> str:
