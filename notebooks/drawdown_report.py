@@ -46,13 +46,13 @@ report.title_block()
 report.headline()
 
 # %%
-report.gantt()
+report.site_sections()
 
 # %%
 report.promise_vs_reality()
 
 # %%
-report.site_sections()
+report.gantt()
 
 # %%
 report.statements()

@@ -95,4 +95,6 @@ def test_legitimate_case_builds_and_renders(case: Path, tmp_path: Path) -> None:
             assert not value.startswith(("=", "+", "-", "@")), value
     if statement.title_en.startswith("="):
         assert any(r["title_en"] == "'" + statement.title_en for r in rows)
-        assert f"<strong>{html_escape(statement.title_en, quote=False)}</strong>" in html
+        # shown as text; the house style sets straight quotes as typographic ones in prose
+        shown = html.replace("\u201c", '"').replace("\u201d", '"')
+        assert f"<strong>{html_escape(statement.title_en, quote=False)}</strong>" in shown

@@ -125,7 +125,7 @@ DROPPED_FROM_COMMENTARY = ["alert(30)", "alert(31)", "alert(32)", "alert(33)", "
 #: input, details, math, base, link, x-y …) is not among them.
 REPORT_TAGS = frozenset(
     "html head meta title style script body main header footer section article figure "
-    "figcaption div p span a h1 h2 h3 h4 ul ol li blockquote cite code strong em br sup bdi "
+    "figcaption div p span a h1 h2 h3 h4 ul ol li blockquote cite code strong em small br sup bdi "
     "table tbody thead tr th td time button svg g defs clippath rect path text tspan pattern "
     "line circle polygon polyline image".split()
 )
@@ -322,8 +322,14 @@ _DOM_JS = r"""() => {
       }
     }
   }
+  // Each report section carries its own lang/dir wrapper with one scoped <style> (so it reads
+  // right in JupyterLab): the report's own markup, counted apart from anything in the data.
+  // (and an Arabic fragment's bare lang/dir <div>, which narrative.py adds for the same reason)
+  const own = (el) => el.matches('div.drawdown-out, div.drawdown-out > style, '
+    + 'div[lang="ar"][dir="rtl"]:not([class]):not([style])');
   const tags = {};
   for (const el of all) {
+    if (own(el)) continue;
     const t = el.tagName.toLowerCase();
     tags[t] = (tags[t] || 0) + 1;
   }
@@ -352,7 +358,8 @@ _DOM_JS = r"""() => {
     body: document.body.innerText,
     commentary: commentary ? {
       text: commentary.innerText,
-      tags: Array.from(commentary.querySelectorAll('*')).map((e) => e.tagName.toLowerCase()),
+      tags: Array.from(commentary.querySelectorAll('*')).filter((e) => !own(e))
+        .map((e) => e.tagName.toLowerCase()),
     } : null,
   };
 }"""

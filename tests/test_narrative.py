@@ -211,26 +211,50 @@ def test_golden(shipped: Dataset, as_of: str, previous: str | None, lang: str) -
 
 
 def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
-    """The headline of 15 October 2025 as the editors read it (the claims that the data
-    corrections leave standing)."""
-    en = html_to_text(report(shipped, "2025-10-15", "en").headline)
-    assert en.startswith(
-        "As of 15 October 2025, the coalition military mission against ISIS in Iraq is 15 days "
-        "past its September 2025 deadline["
+    """The three English headlines and the Arabic one of 30 November 2026 as review round 1
+    asked for them: short sentences, the October lede "Two weeks after …", Erbil "set to run
+    until September 2026, subject to conditions on the ground", the declared end attributed,
+    Ain al-Asad led by the original deadline, the cut-off lede with the state at that date."""
+    october = html_to_text(report(shipped, "2025-10-15", "en").headline)
+    assert october.startswith(
+        "Two weeks after the end-September 2025 deadline, no end had been announced for the "
+        "coalition military mission against ISIS in Iraq, the coalition advisers' exit from "
+        "Baghdad or the coalition advisers' exit from Ain al-Asad Air Base["
     )
-    assert ("], as are the coalition advisers' exit from Baghdad[1][2][5][6] and the coalition "
-            "advisers' exit from Ain al-Asad Air Base[") in en
-    assert "; UNAMI's final mandate is due to end on 31 December 2025[" in en
-    assert "], in about three months; " in en  # words for one to nine
-    assert "(JOC and headquarters)" not in en and "platform for Syria" not in en
-    ar = html_to_text(report(shipped, "2025-10-15", "ar").headline)
-    # The count before the object, the marker on the claim (the deadline), not on the figure.
+    unami = "The final mandate of the UN Assistance Mission for Iraq (UNAMI) is due to end"
+    assert unami in october
+    assert "], in about three months. " in october  # words for one to nine
+    assert ("is set to run until September 2026, subject to conditions on the ground"
+            ) in october and "due to end in September 2026" not in october
+    february = html_to_text(report(shipped, "2026-02-01", "en").headline)
+    assert february.startswith(
+        "The Higher Military Commission (HMC) said on 18 January 2026 that the coalition "
+        "military mission against ISIS in Iraq was complete["
+    )
+    assert "], 110 days after the end-September 2025 deadline[" in february
+    assert ("The coalition advisers' exit from Ain al-Asad Air Base ended on 16–18 January "
+            "2026[") in february.replace("\xa0", " ")
+    assert "108–110 days after the end-September 2025 deadline[" in february
+    assert "about a week after the 4–10 January 2026 date" in february.replace("\xa0", " ")
+    assert "was moved" not in february and "revised" not in february
+    assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
+    november = html_to_text(report(shipped, "2026-11-30", "en").headline)
+    assert november.startswith("This report’s information runs to 31 March 2026. By then, the "
+                               "Higher Military Commission (HMC) had said on 18 January 2026")
+    assert "Since then one deadline has passed: September 2026" in november
+    assert november.endswith("Whether it ended then is not known.")
+    ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "حتى 15 تشرين الأول 2025، تجاوزت المهمة العسكرية للتحالف الدولي ضد داعش في العراق "
-        "بـ15 يومًا موعدها النهائي المحدد في أيلول 2025["
+        "يستند هذا التقرير إلى معلومات متاحة حتى 31 آذار 2026. وحتى ذلك التاريخ، كانت اللجنة "
+        "العسكرية العليا قد أعلنت في 18 كانون الثاني 2026"
     )
-    assert "أي بعد نحو 3 أشهر" in ar
-    assert "(وفق التقارير)" not in ar and "منصة العمليات في سوريا" not in ar
+    assert "أما الموعد الوحيد الذي حلّ بعد ذلك" in ar and "ما إذا كانت قد انتهت حينها" in ar
+    assert "وفق التقارير" not in ar and "عُدِّل" not in ar and "إن كان" not in ar
+    ar_october = html_to_text(report(shipped, "2025-10-15", "ar").headline)
+    assert ar_october.startswith(
+        "حتى 15 تشرين الأول 2025، كان قد مضى أسبوعان على الموعد النهائي (نهاية أيلول 2025) "
+        "للمهمة العسكرية للتحالف الدولي ضد داعش في العراق، ولخروج مستشاري التحالف من بغداد"
+    )
 
 
 # --------------------------------------------------------------------------- figures
@@ -261,19 +285,26 @@ def test_every_number_in_the_headline_comes_from_the_timeline(shipped: Dataset, 
     assert baghdad.deadline.event.start == ain_al_asad.deadline.event.start  # grouped: one figure
     due = unami.deadline.event.start
     expected = [
-        tl.as_of.day, tl.as_of.year,  # As of 15 October 2025
-        baghdad.deadline.event.start.year, n(baghdad.days_overdue),  # September 2025, 15 days
+        baghdad.deadline.event.start.year,  # end-September 2025 ("two weeks after": 15 days)
         due.day, due.year, relative_months(n(unami.days_until_deadline)),  # 31 Dec 2025, ~3
         erbil.deadline.event.start.year,  # September 2026
         relative_months(n(erbil.days_until_deadline)),  # about 11 months
     ]
     if lang == "en":
         expected.remove(3)  # "in about three months": words for one to nine in English
+    else:
+        expected += [tl.as_of.day, tl.as_of.year]  # «حتى 15 تشرين الأول 2025، كان قد مضى…»
     assert sorted(numbers(headline)) == sorted(expected)
     if lang == "en":
-        assert f"{n(baghdad.days_overdue)} days past its September 2025 deadline" in headline
+        # Fifteen days, told roughly in the lede; the exact days are in the chart.
+        assert headline.startswith(
+            "Two weeks after the end-September 2025 deadline, no end had been announced for"
+        )
         assert f"due to end on {format_date(due, make_locale('en'))}[" in headline
         assert "in about three months" in headline
+        assert "is set to run until September 2026, subject to conditions on the ground" in headline
+    else:
+        assert "كان قد مضى أسبوعان على الموعد النهائي (نهاية أيلول 2025)" in headline
 
 
 def relative_figures(text: str, lang: str) -> dict[str, list[int]]:
@@ -311,9 +342,13 @@ def test_ten_days_later_every_relative_figure_moves_by_ten(shipped: Dataset, lan
         return "\n".join(html_to_text(p) for p in (n.headline, *(s.html for s in n.sites)))
 
     first, second = relative_figures(text(early), lang), relative_figures(text(late), lang)
-    assert first["overdue"] and first["until"]
-    assert second["overdue"] == [n + 10 for n in first["overdue"]]
+    assert first["until"]
     assert second["until"] == [n - 10 for n in first["until"]]
+    # The overdue phases say by which date no end had been announced: the report's.
+    for as_of, body in ((early, text(early)), (late, text(late))):
+        day = format_date(dt.date.fromisoformat(as_of), make_locale(lang)).replace(" ", "\xa0")
+        said = "No completion had been announced by " if lang == "en" else "حتى "
+        assert body.replace(" ", "\xa0").count((said + day).replace(" ", "\xa0")) >= 3
     if lang == "en":
         # Months are whole-month roundings of the same day counts, never stale copies.
         for figures, tl in ((first, before), (second, after)):
@@ -346,9 +381,27 @@ def test_overdue_phrase_follows_cldr(n: int) -> None:
     assert overdue_phrase(n, make_locale("en")) == f"{figure} day" + ("" if n == 1 else "s")
 
 
+def expected_span_ar(n: int) -> str:
+    """The lede's rough gap after «كان قد مضى»: days under a week (nominative), then weeks,
+    then months after «نحو» (genitive), each noun by its CLDR category."""
+    if n < 7:
+        return {"one": "يوم واحد", "two": "يومان", "few": f"{n} أيام"}[ARABIC_CATEGORIES(n)]
+    if n <= 60:
+        weeks, about = max(1, round(n / 7)), n % 7 not in (0, 1)
+        if weeks == 1:
+            return "نحو أسبوع" if about else "أسبوع"
+        if ARABIC_CATEGORIES(weeks) == "two":
+            return "نحو أسبوعين" if about else "أسبوعان"
+        return ("نحو " if about else "") + f"{weeks} أسابيع"
+    months = relative_months(n)
+    noun = {"two": "شهرين", "few": "{n} أشهر", "many": "{n} شهرًا", "other": "{n} شهر"}
+    return "نحو " + noun[ARABIC_CATEGORIES(months)].format(n=f"{months:,}")
+
+
 def test_headline_days_and_months_agree_with_cldr_categories() -> None:
-    """The real headline, rendered for every count: days overdue 1-120 and 1000, months
-    ahead 2-120 and 1000 (below 61 days a wait is told in days)."""
+    """The real headline, rendered for every count: days overdue 1-120 and 1000 (told
+    as days, weeks or months), months ahead 2-120 and 1000 (below 61 days a wait is
+    told in days)."""
     ar, en = make_locale("ar"), make_locale("en")
     data = one_deadline("2030-01-15")
     due = dt.date(2030, 1, 15)
@@ -357,12 +410,15 @@ def test_headline_days_and_months_agree_with_cldr_categories() -> None:
         assert n_(tl.phases[0].days_overdue) == n
         headline = html_to_text(narrative(data, tl, ar).headline)
         assert (
-            f"تجاوزت مهمة في ألفا {expected_day_phrase(n)} موعدها النهائي المحدد في "
-            "15 كانون الثاني 2030[1]"
+            f"كان قد مضى {expected_span_ar(n)} على الموعد النهائي (15 كانون الثاني 2030) "
+            "لمهمة في ألفا[1]، من دون أن يُعلَن إنجازها."
         ) in headline, (n, headline)
         english = html_to_text(narrative(data, tl, en).headline)
-        figure = overdue_phrase(n, en)
-        assert f"is {figure} past its 15 January 2030 deadline[1]" in english
+        assert " after the 15 January 2030 deadline, no end had been announced for the " in (
+            english
+        ), english
+        if n < 7:
+            assert english.startswith(overdue_phrase(n, en).capitalize() + " after")
     months = {
         "two": "شهرين", "few": "{n} أشهر", "many": "{n} شهرًا", "other": "{n} شهر",
     }
@@ -380,14 +436,15 @@ def test_verbs_and_pronouns_agree_with_a_masculine_title() -> None:
     text = narrative(data, timeline(data, "2030-03-01"), make_locale("ar")).to_text()
     assert "بدأ وجود التحالف في ألفا في عام 1900" not in text  # a day-precision start
     assert "بدأ وجود التحالف في ألفا في 1 كانون الثاني 1900" in text
-    assert "تجاوز وجود التحالف في ألفا بـ29 يومًا موعده النهائي المحدد في كانون الثاني 2030" in text
+    assert ("كان قد مضى 4 أسابيع على الموعد النهائي (نهاية كانون الثاني 2030) لوجود التحالف "
+            "في ألفا[1]، من دون أن يُعلَن إنجازه.") in text
     assert "وكان من المقرر أن ينتهي بحلول نهاية كانون الثاني 2030" in text
-    assert "وقد مضى على هذا الموعد 29 يومًا من دون أن تُسجَّل نهايته." in text
+    assert "ولم يُعلَن انتهاؤه حتى 1 آذار 2030." in text
     assert "إذ" not in text  # never a cause where there is none
     feminine = one_deadline("2030-01", title_ar="مهمة التحالف في ألفا")
     text = narrative(feminine, timeline(feminine, "2030-03-01"), make_locale("ar")).to_text()
-    assert "تجاوزت مهمة التحالف في ألفا بـ29 يومًا موعدها النهائي" in text
-    assert "وقد مضى على هذا الموعد 29 يومًا من دون أن تُسجَّل نهايتها." in text
+    assert "لمهمة التحالف في ألفا[1]، من دون أن يُعلَن إنجازها." in text
+    assert "ولم يُعلَن انتهاؤها حتى 1 آذار 2030." in text
 
 
 @pytest.mark.parametrize(
@@ -410,10 +467,11 @@ def test_all_twelve_month_names_in_deadlines(loc, names: list[str]) -> None:
     for m, paragraph in enumerate(n.sites, start=1):
         assert paragraph.site_id == f"s{m}"
         text = html_to_text(paragraph.html)
+        # The first paragraph sets the timetable; the others vary the frame.
         if loc.lang == "ar":
-            assert f"من المقرر أن تنتهي مهمة {m} بحلول نهاية {names[m - 1]} 2030" in text
+            assert f"نهاية {names[m - 1]} 2030 موعدًا أقصى لمهمة {m}[" in text
         else:
-            assert f"is due to end by the end of {names[m - 1]} 2030" in text
+            assert f"the end of {names[m - 1]} 2030[" in text
     other = EGYPTIAN_MONTHS if names is IRAQI_MONTHS else IRAQI_MONTHS
     if loc.lang == "ar":
         # Iraqi and Egyptian names never mix (آب/أيار are not substrings of the other list).
@@ -510,23 +568,37 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     en = report(shipped, "2025-10-15", "en")
     html = str(en.statements)
     text = html_to_text(html)
-    allawi = text.split("Allawi: Baghdad and Ain al-Asad")[1]
+    allawi = text.split("Allawi: coalition to leave Baghdad and Ain al-Asad")[1]
     # A dateline, then the summary (which names the speaker: no second opener), then outlets.
     assert "\n  17 August 2025 — The Prime Minister's adviser Hussein Allawi told" in allawi
     assert "(Al Ittihad[" in allawi and "Hussein Allawi, adviser" not in allawi
     # An Arabic original: the English translation large, the original beneath it, smaller.
     html = html.replace("\xa0", " ")  # dates are glued by no-break spaces
-    assert '<blockquote lang="en"><p>“in September 2025”</p>' in html
-    assert ('<p class="quote-original">Translated from Arabic. Original: '
-            '<span lang="ar" dir="rtl">«في أيلول 2025»</span></p>') in html
-    assert "In English" not in html and "Peregraf" not in html  # an incident, not a statement
+    item = html.split("Allawi: coalition to leave")[1].split("</li>")[0]
+    assert re.search(
+        r'<blockquote lang="en"><p>“This agreement reached between Iraq [^<]+”</p>'
+        r'<p class="quote-original">Original \(Arabic\): <span lang="ar" dir="rtl">«هذا الاتفاق'
+        r"[^<]+»</span></p></blockquote>",
+        item,
+    ), item
+    assert "In English" not in html and "Translated from" not in html
     titles = re.findall(r"<strong>(.*?)</strong>", html)
-    # Newest first.
-    assert titles[0].startswith("Pentagon") and titles[-1].startswith("US-led strikes")
-    second_dialogue = text.split("Second Joint Security")[1].split("\n")[0]
-    assert second_dialogue.endswith("(reported)")
+    # Every point event, oldest first: agreements, handovers and incidents too.
+    assert titles[0].startswith("US-led strikes") and titles[-1].startswith("Pentagon")
+    assert any(t.startswith("US–Iraq joint statement") for t in titles)
+    datelines = [
+        dt.datetime.strptime(d, "%d %B %Y").date()
+        for d in re.findall(r'<span class="dateline">(\d+ \w+ \d{4})</span>', html)
+    ]
+    assert datelines == sorted(datelines) and len(datelines) > 10
+    # The confidence mark is never in a heading: it opens the outlets' parentheses.
+    reported = [e for e in timeline(shipped, "2025-10-15").visible
+                if e.confidence == "reported" and e.kind not in {"phase", "deadline"}]
+    assert reported and text.count("(reported; ") == len(reported)
+    assert "reported" not in "".join(titles)
     ar = str(report(shipped, "2025-10-15", "ar").statements).replace("\xa0", " ")
-    assert '<blockquote lang="ar" dir="rtl"><p>«في أيلول <bdi dir="ltr">2025</bdi>»</p>' in ar
+    assert '<blockquote lang="ar" dir="rtl"><p>«هذا الاتفاق الذي حصل بين العراق' in ar
+    assert "Original" not in ar and "الأصل بالعربية" not in ar  # an Arabic original, as said
     assert "In English" not in ar and "مستشار رئيس الوزراء حسين علاوي" in ar
 
 
@@ -548,9 +620,10 @@ def test_every_quotation_is_in_the_readers_language() -> None:
                        make_locale("ar")).statements)
     translation = ar.split("<blockquote")[1]
     assert translation.startswith(' lang="ar" dir="rtl"><p>«جميع قوات التحالف الدولي')
-    assert ('<p class="quote-original">ترجمة عن الإنجليزية، والنص الأصلي: <span lang="en" '
-            'dir="ltr">“All global coalition forces are now in the Kurdistan Region”</span></p>'
+    assert ('<p class="quote-original">(الأصل بالإنجليزية: <span lang="en" '
+            'dir="ltr">“All global coalition forces are now in the Kurdistan Region”</span>)</p>'
             ) in translation
+    assert "ترجمة عن" not in translation
     en = str(narrative(english_original, timeline(english_original, "2026-01-01"),
                        make_locale("en")).statements)
     assert "<p>“All global coalition forces are now in the Kurdistan Region”</p>" in en
@@ -566,8 +639,9 @@ def test_a_speaker_the_summary_does_not_name_is_named_rank_first() -> None:
                             summary_ar="قال نائب قائد العمليات المشتركة إن أحدًا لم يبقَ.")
     en = html_to_text(narrative(data, timeline(data, "2026-01-01"), make_locale("en")).statements)
     # The summary says who he is: the byline gives the name, rank first, and no title twice.
-    assert ("31 December 2025 — Lieutenant General Qais al-Muhammadawi: The JOC deputy said"
-            ) in en
+    # JOC is spelled out at its first use in the report.
+    assert ("31 December 2025 — Lieutenant General Qais al-Muhammadawi: The Joint Operations "
+            "Command (JOC) deputy said") in en
     ar = html_to_text(narrative(data, timeline(data, "2026-01-01"), make_locale("ar")).statements)
     assert "— الفريق الركن قيس المحمداوي: قال نائب" in ar
     bare = quoted_statement()  # no summary: the byline says who spoke
@@ -609,18 +683,19 @@ def test_site_paragraph_tells_the_deadline_history_in_one_sentence() -> None:
     data = revised_mission()
     tl = timeline(data, "2026-01-20")
     text = html_to_text(narrative(data, tl, make_locale("en")).sites[0].html)
+    # Led by the ORIGINAL deadline; the later date is an announcement, never "moved".
     assert text == (
-        "The mission at Alpha began on 1 January 2024[1] and was first due to end by the end of "
-        "September 2025; on 31 December 2025 the deadline was moved to the end of January "
-        "2026[2]; it ended on 17 January 2026, within the revised deadline but 109 days after "
-        "the original one."
+        "The mission at Alpha began on 1 January 2024[1]. It was due to end by the end of "
+        "September 2025. It ended on 17 January 2026[1], 109 days after the end-September "
+        "2025 deadline[1] — within the January 2026 date announced on 31 December 2025[2]."
     )
     ar = html_to_text(narrative(data, tl, make_locale("ar")).sites[0].html)
     assert ar == (
-        "بدأت مهمة في ألفا في 1 كانون الثاني 2024[1]، وكان موعدها النهائي الأصلي نهاية أيلول "
-        "2025، ثم عُدِّل الموعد في 31 كانون الأول 2025 إلى نهاية كانون الثاني 2026[2]، وقد "
-        "انتهت في 17 كانون الثاني 2026، ضمن الموعد المعدَّل، لكن بعد 109 أيام من الموعد الأصلي."
+        "بدأت مهمة في ألفا في 1 كانون الثاني 2024[1]. وكان موعدها النهائي نهاية أيلول 2025. "
+        "وانتهت في 17 كانون الثاني 2026[1]، أي بعد 109 أيام من الموعد الأصلي (نهاية أيلول "
+        "2025)[1]، وضمن الموعد الذي أُعلن في 31 كانون الأول 2025 (كانون الثاني 2026)[2]."
     )
+    assert "moved" not in text and "revised" not in text and "عُدِّل" not in ar
 
 
 def test_shipped_site_paragraphs_name_the_missions_plainly(shipped: Dataset) -> None:
@@ -640,9 +715,11 @@ def test_changes_report_revisions_ends_and_new_rows(shipped: Dataset) -> None:
     assert n.changes is not None
     text = html_to_text(n.changes)
     assert text.startswith("Compared with the report as of 15 October 2025:")
-    assert ("The coalition advisers' exit from Ain al-Asad Air Base: the deadline moved from the "
-            "end of September 2025 to 4–10 January 2026, announced on 31 December 2025") in text
-    assert "18 January 2026" in text and "between 57 and 110 days after the deadline" in text
+    assert ("The coalition advisers' exit from Ain al-Asad Air Base: on 31 December 2025, Lt Gen "
+            "Qais al-Muhammadawi, Deputy Commander of the Joint Operations Command, said it would "
+            "be complete on 4–10 January 2026[") in text
+    assert "the deadline was the end of September 2025" in text and "moved" not in text
+    assert "18 January 2026" in text and "57–110 days after the end-September 2025" in text
     news = re.findall(r"^- (\d+ \w+ \d{4}): ", text.split("New events")[1], re.MULTILINE)
     dates = [dt.datetime.strptime(d, "%d %B %Y").date() for d in news]
     assert dates == sorted(dates, reverse=True) and len(dates) >= 10
@@ -682,20 +759,21 @@ def test_a_deadline_after_the_cut_off_is_unknown_and_the_headline_leads_with_it(
     headline = html_to_text(n.headline)
     if lang == "en":
         assert headline == (
-            "These data end on 11 February 2026. Since then, one deadline has passed: the end of "
-            "September 2026 for the mission at Alpha[1]; whether it was met is not recorded here."
+            "This report’s information runs to 11 February 2026. Since then one deadline has "
+            "passed: the end of September 2026, for the mission at Alpha[1]. Whether it was met "
+            "is not known."
         )
     else:
         assert headline == (
-            "تغطي هذه البيانات ما جرى حتى 11 شباط 2026. ومنذ ذلك الحين حلّ موعد نهائي واحد: "
-            "نهاية أيلول 2026 موعدًا لانتهاء مهمة في ألفا[1]، وليس في هذه البيانات ما يبيّن "
-            "إن كان قد التُزم به."
+            "يستند هذا التقرير إلى معلومات متاحة حتى 11 شباط 2026. أما الموعد الوحيد الذي حلّ "
+            "بعد ذلك، وهو نهاية أيلول 2026، الموعد النهائي لمهمة في ألفا[1]، فلا تتوافر لدينا "
+            "معلومات تبيّن ما إذا كان قد احتُرم."
         )
     text = n.to_text()
     assert not [w for w in OVERRUN_WORDS[lang] if w in text], text
     # A report a week after the cut-off does not lead with it.
     soon = html_to_text(narrative(data, timeline(data, "2026-02-18"), make_locale(lang)).headline)
-    assert soon.startswith("As of 18 February 2026" if lang == "en" else "حتى 18 شباط 2026")
+    assert not soon.startswith(("This report’s information", "يستند هذا التقرير")), soon
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -706,13 +784,15 @@ def test_an_overrun_before_the_cut_off_is_counted_only_to_it(lang: str) -> None:
     days = (dt.date(2026, 2, 11) - dt.date(2025, 9, 30)).days
     assert days == 134
     if lang == "en":
-        assert ("As of 30 November 2026, the mission at Alpha was 134 days past its September "
-                "2025 deadline[1] when these data end.") in text
-        assert ("when these data end, on 11 February 2026, 134 days later, no end was "
-                "recorded.") in text
+        assert ("This report’s information runs to 11 February 2026. By then, no end had been "
+                "announced for the mission at Alpha, 134 days after the end-September 2025 "
+                "deadline[1].") in text
+        assert ("No completion had been announced by 11 February 2026, when this report’s "
+                "information ends.") in text
     else:
-        assert "كانت مهمة في ألفا قد تجاوزت بـ134 يومًا موعدها النهائي" in text
-        assert "ولا تتضمن البيانات، حتى نهايتها في 11 شباط 2026، أي بعد 134 يومًا من الموعد" in text
+        assert ("وحتى ذلك التاريخ، لم يكن قد أُعلن انتهاء مهمة في ألفا، بعد 134 يومًا من "
+                "الموعد النهائي (نهاية أيلول 2025)[1].") in text
+        assert "ولم يُعلَن انتهاؤها حتى 11 شباط 2026، حين تنتهي معلومات هذا التقرير." in text
     assert str((dt.date(2026, 11, 30) - dt.date(2025, 9, 30)).days) not in text  # never to today
 
 
@@ -741,8 +821,10 @@ def staged_end(end: str = "2021-07-01/2021-07-02", **cells: str) -> Dataset:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "; it ended on 1–2 July 2021, between one and two days after the deadline."),
-    ("ar", "، وقد انتهت بين 1 و2 تموز 2021، بعد ما بين يوم واحد ويومين من الموعد النهائي."),
+    ("en", ". It ended on 1–2 July 2021[1], between one and two days after the end-June 2021 "
+           "deadline[1]."),
+    ("ar", ". وانتهت بين 1 و2 تموز 2021[1]، أي بعد ما بين يوم واحد ويومين من الموعد النهائي "
+           "(نهاية حزيران 2021)[1]."),
 ])
 def test_an_end_known_as_a_range_reads_as_one(lang: str, expected: str) -> None:
     data = staged_end()
@@ -755,9 +837,9 @@ def test_an_end_known_as_a_range_reads_as_one(lang: str, expected: str) -> None:
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", "ended in stages between 26 November 2025 and 18 January 2026, when it was declared "
-           "complete, between 57 and 110 days after the deadline."),
+           "complete[1], 57–110 days after the end-September 2025 deadline[1]."),
     ("ar", "وانتهت على مراحل بين 26 تشرين الثاني 2025 و18 كانون الثاني 2026، حين أُعلن "
-           "اكتمالها، بعد ما بين 57 و110 أيام من الموعد النهائي."),
+           "اكتمالها[1]، أي بعد ما بين 57 و110 أيام من الموعد النهائي (نهاية أيلول 2025)[1]."),
 ])
 def test_a_staged_declared_end_says_both(lang: str, expected: str) -> None:
     data = dataset_of([
@@ -778,7 +860,7 @@ def test_a_report_inside_the_end_range_does_not_know_yet(lang: str) -> None:
     assert tl.phase("p").status == "unknown"
     text = narrative(data, tl, make_locale(lang)).to_text()
     expected = {"en": "whether it has ended is not yet known",
-                "ar": "فلا يُعرف بعد إن كانت قد انتهت"}
+                "ar": "ولا يُعرف بعد ما إذا كانت قد انتهت"}
     assert expected[lang] in text
     assert not [w for w in OVERRUN_WORDS[lang] if w in text], text
 
@@ -902,7 +984,7 @@ def test_commentary_appears_only_from_its_date(tmp_path: Path) -> None:
     assert "Later note." not in str(before.commentary)
     assert "Standing note." in str(before.commentary)
     assert "Later note." in str(after.commentary)
-    assert "Note dated 18 January 2026" in after.to_text()
+    assert "Written on 18 January 2026" in after.to_text()
     empty = narrative(data, timeline(data, "2026-01-18"), make_locale("en"),
                       commentary_dir=tmp_path / "missing")
     assert empty.commentary is None
@@ -944,20 +1026,20 @@ def test_shipped_commentary_has_both_languages_and_waits_for_its_date(shipped: D
 
 
 def test_statements_are_capped_and_the_rest_counted(tmp_path: Path) -> None:
-    """100 statements: the newest MAX_STATEMENTS are listed, the others counted."""
+    """150 statements: the newest MAX_STATEMENTS are listed, the others counted."""
     from analysis.narrative import MAX_STATEMENTS
 
     data = copy_dataset(MINIMAL_DIR, tmp_path / "many")
     row = ("s-{n},statement,beta,spokesman,2025-08-{d:02d},,,,,completed,,"
            "Statement {n},تصريح {n},,,,,src-b\n")
     with (data / "events.csv").open("a", encoding="utf-8") as handle:
-        for n in range(100):
+        for n in range(150):
             handle.write(row.format(n=n, d=1 + n % 28))
     dataset = load_dataset(data)
     tl = timeline(dataset, "2025-10-15")
     for lang in ("en", "ar"):
         html = str(narrative(dataset, tl, make_locale(lang)).statements)
         assert html.count("<li>") == MAX_STATEMENTS
-        omitted = 101 - MAX_STATEMENTS  # the fixture's own statement, plus the 100
+        omitted = 151 - MAX_STATEMENTS  # the fixture's own statement, plus the 150
         expected = {"en": f"not shown here: {omitted} events", "ar": "حدثًا أقدم لم تُعرض هنا"}
         assert expected[lang] in html, html[-400:]

@@ -200,3 +200,50 @@ def test_building_a_report_does_not_import_pandas() -> None:
         env={**os.environ, "PYTHONPATH": str(SRC)},
     )
     assert out.stdout.split() == ["False", "True"], out.stdout + out.stderr
+
+
+# ------------------------------------------------------------------ layout (review round 1)
+
+
+def test_one_section_order_on_screen_in_print_and_in_the_notebook() -> None:
+    """Headline with the confidence note, by location, the two charts, events and
+    statements, what changed, commentary, sources, about the data; the notebook's cells
+    call the sections in the same order (the PDF prints the notebook's order)."""
+    from analysis.report import SECTIONS
+
+    assert [name for name, _ in SECTIONS] == [
+        "title", "headline", "sites", "chart-promise", "chart-gantt", "statements",
+        "changes", "commentary", "sources", "data-notes",
+    ]
+    notebook = json.loads((PROJECT_DIR / "notebooks" / "drawdown_report.ipynb").read_text())
+    calls = [
+        "".join(cell["source"]).strip() for cell in notebook["cells"]
+        if cell["cell_type"] == "code" and "".join(cell["source"]).strip().startswith("report.")
+    ]
+    methods = [f"report.{method}()" for _, method in SECTIONS]
+    assert [c for c in calls if c in methods] == methods
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_confidence_note_sits_directly_under_the_headline(lang: str) -> None:
+    html = str(Report.from_parameters(as_of="2026-02-01", lang=lang).headline().html)
+    headline_end = html.index("</p></div>")
+    note = html.index('class="confidence-note"')
+    assert headline_end < note and html[headline_end:note].count("<p") == 1
+
+
+def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
+    october = str(Report.from_parameters(as_of="2025-10-15", lang="en").data_notes().html)
+    assert "Information cut-off: " in october and "15\xa0October\xa02025" in october.replace(
+        " ", "\xa0"
+    )
+    assert "This edition uses only material published by" in october
+    # Never the dataset's later coverage, row counts or hashes on an earlier edition.
+    for leak in ("March 2026", "March\xa02026", " / ", "hash", "Events used"):
+        assert leak not in october, leak
+    november = str(Report.from_parameters(as_of="2026-11-30", lang="en").data_notes().html)
+    assert "Information cut-off: " in november and "31 March 2026" in november.replace(
+        "\xa0", " "
+    )
+    arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes().html)
+    assert "تنتهي معلومات هذا التقرير في" in arabic and "بصمة" not in arabic

@@ -5,11 +5,15 @@ digits): no ASCII or English quotation marks inside Arabic text, no quotation in
 Arabic report that only a Latin-script reader can read, no word of data-keeping ("row",
 «صف», "curator"…), one spelling per name (``labels/house_style.json``), footnote markers
 glued to the word before them, dates that cannot split across lines, the confidence marks
-explained, and curators' notes never printed.
+explained directly under the headline, curators' notes never printed; and, from review
+round 1: no source published after the report's date, no bookkeeping sentences ("the
+latest event recorded", «آخر ما تسجّله البيانات», "these data"), footnote clusters in
+ascending order, and every date range and day range kept on one line (a no-break span).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import re
 from functools import cache
@@ -48,7 +52,7 @@ def written(as_of: str, lang: str, digits: str) -> Narrative:
 
 
 def sections(n: Narrative) -> list[str]:
-    parts = [n.headline, *(s.html for s in n.sites), n.statements]
+    parts = [n.headline, n.confidence, *(s.html for s in n.sites), n.statements]
     parts += [p for p in (n.changes, n.freshness, n.commentary) if p is not None]
     return [str(p) for p in (*parts, n.sources)]
 
@@ -165,12 +169,91 @@ def test_dates_never_split_across_lines(as_of: str, lang: str, digits: str) -> N
         assert not broken.findall(text)
 
 
+@pytest.mark.parametrize("as_of", DATES)
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_the_confidence_marks_are_explained(lang: str) -> None:
-    n = written("2026-02-01", lang, "western")
-    note = html_to_text(n.sources).split("\n")[0]
-    mark = {"en": "“reported”", "ar": "«وفق التقارير»"}[lang]
-    assert mark in note and mark.strip("“”«»") in reader_text(n, lang).replace(note, "")
+def test_the_confidence_marks_are_explained_right_after_the_headline(as_of: str, lang: str) -> None:
+    n = written(as_of, lang, "western")
+    note = html_to_text(n.confidence)
+    paragraphs = n.to_text().split("\n\n")
+    assert paragraphs[1] == note  # the headline, then the note, before anything else
+    mark = {"en": "“reported”", "ar": "«وفق تقارير صحفية»"}[lang]
+    assert mark.lower() in note.lower()
+    if as_of in ("2026-02-01", "2026-11-30"):  # marks used in the text (Erbil's location)
+        assert mark.strip("“”«»") in reader_text(n, lang).replace(note, "")
+    # Its definition: news reports not confirmed officially or independently, never "single".
+    assert ("not confirmed by an official statement" in note if lang == "en"
+            else "ولم يؤكدها بيان رسمي" in note)
+    assert "single" not in note and "تقرير واحد" not in note
+    assert note not in html_to_text(n.sources)  # said once, not again in the bibliography
+    # A mark is never part of a heading in the events and statements.
+    headings = re.findall(r"<strong>(.*?)</strong>", str(n.statements))
+    assert not [h for h in headings if "reported" in h or "وفق تقارير" in h]
+
+
+@pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
+def test_no_source_published_after_the_report_date(as_of: str, lang: str, digits: str) -> None:
+    n = written(as_of, lang, digits)
+    day = dt.date.fromisoformat(as_of)
+    later = [
+        source_id for source_id in n.cited
+        if (source := shipped().sources.get(source_id)) is not None and source.published
+        and source.published.first_day() > day
+    ]
+    assert later == [], later
+    # And none is linked from any section, the sources list included.
+    linked = {i for html in sections(n) for i in re.findall(r'href="#src-([^"]+)"', html)}
+    assert linked <= set(n.cited)
+
+
+BOOKKEEPING = {
+    "en": ("latest event recorded", "these data", "is recorded", "no end is recorded",
+           "not recorded here", "data end"),
+    "ar": ("آخر ما تسجّله البيانات", "هذه البيانات", "تسجّل البيانات", "تُسجَّل نهايت",
+           "تنتهي البيانات"),
+}
+
+
+@pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
+def test_no_bookkeeping_sentences(as_of: str, lang: str, digits: str) -> None:
+    text = reader_text(written(as_of, lang, digits), lang, keep_quotes=False).lower()
+    assert [w for w in BOOKKEEPING[lang] if w.lower() in text] == []
+
+
+@pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
+def test_footnote_clusters_are_in_ascending_order(as_of: str, lang: str, digits: str) -> None:
+    n = written(as_of, lang, digits)
+    to_western = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+    number = r'\u2060<sup class="ref"><a href="#src-[^"]+">\[(?:<bdi[^>]*>)?([0-9٠-٩]+)'
+    number += r"(?:</bdi>)?\]</a></sup>"
+    plain = number.replace("([0-9٠-٩]+)", "[0-9٠-٩]+")
+    checked = 0
+    for html in sections(n):
+        for cluster in re.findall(rf"(?:{plain})+", html):
+            numbers = [int(x.translate(to_western)) for x in re.findall(number, cluster)]
+            assert numbers == sorted(set(numbers)), numbers
+            checked += len(numbers) > 1
+    if as_of != "2025-08-01":
+        assert checked  # clusters of several markers were read
+
+
+@pytest.mark.parametrize(("as_of", "lang"), [(d, lang) for d in DATES for lang in ("en", "ar")])
+def test_ranges_stay_on_one_line(as_of: str, lang: str) -> None:
+    """In the report's own sentences, a date range ("16–18 January 2026", «بين 16 و18
+    كانون الثاني 2026») and a day range ("57–110 days", «ما بين 57 و110 أيام») sit
+    whole inside one no-break span."""
+    n = written(as_of, lang, "western")
+    found = 0
+    for html in [str(n.headline), *(str(s.html) for s in n.sites)]:
+        for text, stack in nodes(html):
+            ranged = re.search(r"[0-9]\s*–\s*[0-9]", text) if lang == "en" else (
+                re.search(r"بين\s*$", text)
+            )
+            if not ranged:
+                continue
+            found += 1
+            assert any("nowrap" in (attrs.get("class") or "") for _, attrs in stack), text
+    if as_of in ("2026-02-01", "2026-11-30"):
+        assert found  # the Baghdad and Ain al-Asad ends are ranges
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -76,6 +76,7 @@ class Commentary:
         object.__setattr__(self, "html", render_markdown_safe(self.markdown))
 
     def visible(self, as_of: dt.date) -> bool:
+        """True when the note was written by ``as_of`` (an undated note always shows)."""
         return self.date is None or self.date.last_day() <= as_of
 
 

@@ -40,14 +40,27 @@ Decisions, in one place:
   and a range where their inputs are ("between 57 and 110 days").
 * **Dates keep their precision** ("September 2021", never "30 September 2021"); a
   range reads "1–2 July 2021" or "between A and B" («بين 1 و2 تموز 2021»).
-* **Lines never break badly**: a date's spaces are no-break spaces and a footnote
-  marker is glued to the word before it by a word joiner (U+2060).
-* **Lists of events are newest first** (statements, new records in "what changed").
-* **Footnotes**: each claim is marked with one ``[n]`` per source of its own row (a
-  deadline's sources for the deadline, the end's rows for the end), numbered in
-  order of first citation in reading order (headline, sites, statements, changes);
-  ``sources`` lists exactly those sources in that order, under an explanation of
-  the confidence marks ("reported", "unverified").
+* **Lines never break badly**: a date's spaces are no-break spaces, a footnote
+  marker is glued to the word before it by a word joiner (U+2060), and a date range,
+  a count with its noun and an outlet's name sit in a no-break span (:func:`nowrap`).
+* **Events and statements** list every point event (statements, announcements,
+  agreements, withdrawals, handovers, incidents) oldest first; "what changed" lists
+  new records newest first.
+* **Footnotes**: one cluster per claim, at its end, in ascending order: one ``[n]``
+  per source of its own row (a deadline's sources for the deadline, the end's rows
+  for the end), and only sources published by the report's date
+  (:func:`analysis.timeline.known_sources`). Numbers follow first citation in reading
+  order (headline, sites, statements, changes); ``sources`` lists exactly those.
+* **Confidence**: "reported" = carried by news reports but not confirmed by an
+  official statement or independent sources; "unverified" = confirmed by no one; the
+  note saying so (:attr:`Narrative.confidence`) sits directly under the headline.
+* **No bookkeeping**: never "the data record", "the latest event recorded"; a report
+  past its information's end says "this report's information runs to …" once, in the
+  lede. Declared ends are attributed to who declared them; a later announced date is
+  an announcement, never "the deadline was moved": an end is measured against the
+  original deadline first.
+* **Acronyms** are spelled out at their first use in reading order (``first_use`` in
+  ``labels/house_style.json``).
 * **Coverage**: the data reach a date (``Timeline.coverage``). A deadline after it
   with no recorded end is unknown, never overdue; a report more than
   :data:`BEYOND_DAYS` days past it leads with the cut-off and the deadlines passed
@@ -94,6 +107,7 @@ from analysis.timeline import (
     PhaseChange,
     PhaseState,
     Timeline,
+    known_sources,
 )
 
 __all__ = [
@@ -175,6 +189,8 @@ class Narrative:
     sources: Markup
     #: Source ids in footnote order: ``[1]`` is ``cited[0]``.
     cited: tuple[str, ...]
+    #: What the confidence marks mean: shown directly under the headline.
+    confidence: Markup = dataclasses.field(default_factory=Markup)
 
     def to_text(self) -> str:
         """Plain text of every section: tags stripped, markers kept as ``[n]``.
@@ -185,6 +201,8 @@ class Narrative:
         """
         heads = _headings(self.lang)
         parts = [html_to_text(self.headline)]
+        if self.confidence:
+            parts.append(html_to_text(self.confidence))
         if self.sites:
             parts.append(f"## {heads.sites}")
             parts.extend(f"### {site.heading}\n{html_to_text(site.html)}" for site in self.sites)
@@ -375,10 +393,25 @@ class _Citations:
         return self.numbers.setdefault(source_id, len(self.numbers) + 1)
 
 
-def _source_ids(rows: Iterable[Event | Iterable[Event]]) -> Iterable[str]:
+def _source_ids(
+    rows: Iterable[Event | Iterable[Event]],
+    dataset: Dataset | None = None,
+    as_of: dt.date | None = None,
+) -> Iterable[str]:
+    """The rows' source ids; with a dataset and a date, only those published by then
+    (:func:`analysis.timeline.known_sources`: a report never cites a later article)."""
     for row in rows:
         for event in [row] if isinstance(row, Event) else row:
-            yield from event.source_ids or (event.source_id,)
+            if dataset is not None and as_of is not None:
+                yield from known_sources(dataset, event, as_of)
+            else:
+                yield from event.source_ids or (event.source_id,)
+
+
+def nowrap(fragment: Markup | str) -> Markup:
+    """A run that never breaks across lines: a date range, a count with its noun, an
+    outlet's name («بين 16 و18 كانون الثاني 2026», "57–110 days", «كوردستان 24»)."""
+    return Markup('<span class="nowrap" style="white-space:nowrap">{}</span>').format(fragment)
 
 
 def _is_range(value: Any) -> bool:
@@ -401,10 +434,25 @@ _EN_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eig
 class _Writer:
     """The helpers a template calls as ``f.…``: values formatted for one locale."""
 
-    def __init__(self, dataset: Dataset, loc: Locale, citations: _Citations) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        loc: Locale,
+        citations: _Citations,
+        as_of: dt.date | None = None,
+    ) -> None:
         self.dataset = dataset
         self.loc = loc
         self.citations = citations
+        #: Sources published after this date are never cited.
+        self.as_of = as_of
+        #: How many paragraphs have told the exit timetable already: the frame varies.
+        self.timetable_told = 0
+
+    def timetable_turn(self) -> int:
+        """0 the first time a paragraph tells the timetable, then 1, 2, …"""
+        self.timetable_told += 1
+        return self.timetable_told - 1
 
     @property
     def arabic(self) -> bool:
@@ -439,6 +487,9 @@ class _Writer:
         return Markup("{} {}").format(word, self.date(value))
 
     def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
+        return nowrap(self._range_text(low, high, compact=compact))
+
+    def _range_text(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
         same_year = low.year == high.year and low.precision == high.precision != "year"
         same_month = same_year and low.month == high.month and low.precision == "day"
         if self.arabic:
@@ -486,13 +537,35 @@ class _Writer:
         «ما بين 57 و110 أيام»."""
         low, high = _bounds(value) or (0, 0)
         if low == high:
-            return self.count(high, "day", case)
+            return nowrap(self.count(high, "day", case))
         if self.arabic:
             # «ما بين يوم واحد ويومين»، «ما بين 57 و110 أيام»: one and two are words.
             first = self.count(low, "day", case) if 0 < low <= 2 else self.num(low)
-            return Markup("ما بين {} و{}").format(first, self.count(high, "day", case))
-        first = _EN_WORDS[low] if 0 < low < 10 and high < 10 else self.num(low)
-        return Markup("between {} and {}").format(first, self.count(high, "day"))
+            return nowrap(Markup("ما بين {} و{}").format(first, self.count(high, "day", case)))
+        if not (0 < low < 10 and high < 10):
+            return nowrap(Markup("{}–{}").format(self.num(low), self.count(high, "day")))
+        return nowrap(Markup("between {} and {}").format(_EN_WORDS[low], self.count(high, "day")))
+
+    def span(self, value: Any, case: Case = "oblique") -> Markup:
+        """A gap told roughly, for a lede: "two weeks", "about a week", "about 11 months";
+        exact days under a week («أسبوعين»، «نحو أسبوع»)."""
+        low, high = _bounds(value) or (0, 0)
+        days = (low + high) // 2
+        if days < 7:
+            return self.days(value, case)
+        if days <= RELATIVE_DAYS_LIMIT:
+            weeks = max(1, round(days / 7))
+            about = low != high or days % 7 not in (0, 1)
+            if weeks == 1:
+                if self.arabic:
+                    return nowrap(Markup("نحو أسبوع" if about else "أسبوع"))
+                return nowrap(Markup("about a week" if about else "a week"))
+            if about:  # «نحو أسبوعين»: the noun after نحو is genitive
+                counted = self.count(weeks, "week", "oblique")
+                return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", counted))
+            return nowrap(self.count(weeks, "week", case))
+        months = self.count(i18n.relative_months(high), "month", "oblique")
+        return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", months))
 
     def exact(self, value: Any) -> bool:
         bounds = _bounds(value)
@@ -531,13 +604,37 @@ class _Writer:
             return _arabic_inline(value, self.loc)
         return escape(value)
 
+    def cite_end(self, p: Any) -> Markup:
+        """The markers of an end claim: the end rows' sources, without those published
+        before the end began (the timetable's articles cannot show that it happened),
+        unless nothing else is left."""
+        rows = p.end_rows
+        start = p.end.first_day() if p.end is not None else None
+        ids = list(dict.fromkeys(_source_ids(rows, self.dataset, self.as_of)))
+
+        def early(source_id: str) -> bool:
+            source = self.dataset.sources.get(source_id)
+            return bool(source and source.published and start
+                        and source.published.last_day() < start)
+
+        kept = [i for i in ids if not early(i)] or ids
+        for source_id in kept:
+            self.citations.number(source_id)
+        kept.sort(key=self.citations.number)
+        return Markup("").join(self.marker(i) for i in kept)
+
     def cite(self, *rows: Event | Iterable[Event], exclude: Iterable[Event] = ()) -> Markup:
         """One ``[n]`` marker per source of the rows, in the rows' order, no repeats.
 
         ``exclude`` leaves out sources already marked earlier in the same sentence.
         """
-        done = set(_source_ids(exclude))
-        ids = [i for i in dict.fromkeys(_source_ids(rows)) if i not in done]
+        done = set(_source_ids(exclude, self.dataset, self.as_of))
+        ids = [
+            i for i in dict.fromkeys(_source_ids(rows, self.dataset, self.as_of)) if i not in done
+        ]
+        for source_id in ids:  # number them in reading order, then print in ascending order
+            self.citations.number(source_id)
+        ids.sort(key=self.citations.number)
         return Markup("").join(self.marker(source_id) for source_id in ids)
 
     def marker(self, source_id: str) -> Markup:
@@ -563,6 +660,58 @@ class _Writer:
         if role:
             return Markup("{}{} {}").format(shown, "،" if self.arabic else ",", self.text(role))
         return shown
+
+    def who(self, actor: Actor) -> Markup:
+        """An actor as the subject of "said": "the Higher Military Commission (HMC)" for a
+        body, «اللجنة العسكرية العليا»; a person with their rank and role."""
+        if _is_body(actor) or (self.arabic and not actor.role(self.loc.lang)):
+            name = self.text(actor.name(self.loc.lang))
+            if self.arabic or str(name).lower().startswith("the "):
+                return name
+            return Markup("the {}").format(name)
+        shown = self.speaker(actor)
+        # An apposition closes with a comma before the verb: "X, deputy commander …, said".
+        has_role = self.speaker(actor, with_role=False) != shown
+        return Markup("{}،").format(shown) if has_role and self.arabic else (
+            Markup("{},").format(shown) if has_role else shown
+        )
+
+    def fem(self, actor: Actor | None) -> bool:
+        """Arabic gender of an actor's name, for the verb: اللجنة «أعلنت»، المحمداوي «أعلن»."""
+        return actor is not None and _arabic_feminine(actor.name("ar"))
+
+    nowrap = staticmethod(nowrap)
+
+    @staticmethod
+    def li(name: Markup | str) -> Markup:
+        """Arabic لـ before a name: «للمهمة» (ل + ال), «لخروج», «لـ» before a Latin run."""
+        text = str(name)
+        if text.startswith("ال"):
+            return Markup("لل" + text[2:])
+        if text[:1].isalpha() and not text[:1].isascii():
+            return Markup("ل" + text)
+        return Markup("لـ" + text)
+
+    def days_since(self, value: Any) -> int:
+        """Days from a date (its last day, at month or year precision) to the report's date."""
+        last = value.last_day() if hasattr(value, "last_day") else value
+        return (self.as_of - last).days if self.as_of else 0
+
+    def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
+        """How a phase's start is told when its date is not the phase's own beginning
+        (``start_phrases`` in ``labels/house_style.json``): "US air strikes against ISIS in
+        Iraq began" for the coalition's mission, whose data start is the first strike."""
+        phrase = _house_style().get("start_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return tuple(self.text(part) for part in phrase) if phrase else None
+
+    @staticmethod
+    def cap(fragment: Markup | str) -> Markup:
+        """The first letter of the text (not of a tag) in upper case: a sentence opener."""
+        text = str(fragment)
+        match = re.match(r"((?:<[^>]*>)*)(.)", text, re.DOTALL)
+        if match is None:
+            return Markup(text)
+        return Markup(match.group(1) + match.group(2).upper() + text[match.end():])
 
     def role(self, actor: Actor) -> str | Markup | None:
         """An actor's role as it reads after the name: "Hussein Allawi, adviser to …"."""
@@ -622,6 +771,10 @@ class _PhaseView:
     pending: bool
     #: Reported in the past tense: the phase has ended or its deadline has passed.
     past: bool
+    #: Who declared a declared end (the end row's actor), for "X said on … that …".
+    declarer: Actor | None = None
+    #: The row that declared it (its date is the declaration's).
+    declaration: Event | None = None
 
 
 def _proper_words(dataset: Dataset) -> frozenset[str]:
@@ -734,6 +887,15 @@ def _phase_view(
         and phase.start.precision == "day"
     )
     end_basis = state.end_basis or phase.end_basis
+    end_rows = _end_rows(state, tl) if ended else ()
+    declarer = declaration = None
+    if ended and end_basis == "declared":
+        # The row on the end's (last) day with an actor says who declared it.
+        last = end_value.last_day() if end_value is not None else None
+        for row in end_rows:
+            if row.actor and row.start.last_day() == last and writer.actor(row.actor):
+                declarer, declaration = writer.actor(row.actor), row
+                break
     on_the_day = bool(
         ended and state.deadline is not None and not _is_range(end_value)
         and state.deadline.precision == "day" and state.end == state.deadline.due
@@ -752,7 +914,7 @@ def _phase_view(
         terms=terms,
         original=history[0] if slipped else None,
         revisions=history[1:] if slipped else (),
-        end_rows=_end_rows(state, tl) if ended else (),
+        end_rows=end_rows,
         days_after_original=after_original,
         days_overdue=state.days_overdue,
         on_the_day=on_the_day,
@@ -760,10 +922,12 @@ def _phase_view(
         pending_end=end_value if status == "unknown" and reason == "end_in_range" else None,
         pending=status in {"upcoming", "ongoing"} and state.days_until_deadline is not None,
         past=ended or status in {"overdue", "unknown", "past_soft_deadline"},
+        declarer=declarer,
+        declaration=declaration,
     )
 
 
-def _lane_latest(phases: Sequence[_PhaseView]) -> Event | None:
+def _lane_latest(phases: Sequence[_PhaseView]) -> Event | None:  # pragma: no cover - unused
     """The lane's latest event, unless the paragraph already tells it (an end row)."""
     told = {e.id for p in phases for e in p.end_rows} | {p.state.id for p in phases}
     events = [
@@ -807,7 +971,7 @@ def _headline_context(
             v
             for v in views
             if v.end is not None and v.state.end is not None
-            and (as_of - v.state.end).days <= RECENT_END_DAYS
+            and (cov.known_through - v.state.end).days <= RECENT_END_DAYS
         ),
         key=lambda v: (v.state.end, -order[v.state.id]),
         reverse=True,
@@ -862,13 +1026,20 @@ class _Statement:
     quote: _Quote | None
 
 
+#: The kinds the events-and-statements section lists: every point event a reader
+#: should be able to read about, not only in a chart's hover.
+POINT_KINDS = frozenset(
+    {"statement", "announcement", "agreement", "withdrawal", "handover", "incident", "milestone"}
+)
+
+
 def _is_statement(event: Event) -> bool:
-    return event.kind == "statement" or (event.kind == "announcement" and event.actor is not None)
+    return event.kind in POINT_KINDS
 
 
-#: The statements section lists the newest this many; the rest are counted, not shown
+#: The events-and-statements section lists the newest this many; the rest are counted, not shown
 #: (a dataset of 100,000 statements must still give a readable report, and a fast one).
-MAX_STATEMENTS = 40
+MAX_STATEMENTS = 100
 
 
 def quote_original(event: Event) -> str | None:
@@ -941,9 +1112,10 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
     omitted = max(0, len(rows) - MAX_STATEMENTS)
     lang = writer.loc.lang
     out = []
-    for event in rows[:MAX_STATEMENTS]:
+    # The newest MAX_STATEMENTS, told in chronological order (oldest first).
+    for event in reversed(rows[:MAX_STATEMENTS]):
         outlets: dict[str, list[str]] = {}
-        for source_id in event.source_ids or (event.source_id,):
+        for source_id in known_sources(writer.dataset, event, tl.as_of):
             source = writer.dataset.sources.get(source_id)
             publisher = source.publisher(lang) if source else source_id
             outlets.setdefault(publisher, []).append(source_id)
@@ -960,7 +1132,13 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
                 speaker=speaker,
                 summary=writer.text(summary) if summary else None,
                 outlets=tuple(
-                    _Outlet(writer.text(name), Markup("").join(writer.marker(i) for i in ids))
+                    _Outlet(
+                        nowrap(writer.text(name)),
+                        Markup("").join(
+                            writer.marker(i)
+                            for i in sorted(ids, key=writer.citations.number)
+                        ),
+                    )
                     for name, ids in outlets.items()
                 ),
                 quote=_quote(event, writer),
@@ -1140,7 +1318,7 @@ def narrative(
     """
     del stale_after_days
     citations = _Citations()
-    writer = _Writer(dataset, loc, citations)
+    writer = _Writer(dataset, loc, citations, tl.as_of)
     proper = _proper_words(dataset)
     cov = _coverage(tl)
     base = {"f": writer, "as_of": tl.as_of, "cov": cov}
@@ -1155,25 +1333,28 @@ def narrative(
     passed = tuple(by_id[s.id] for s in since if s.id in by_id)
     cov = dataclasses.replace(cov, passed=passed)
     base["cov"] = cov
-    headline = _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
+    first_use = _FirstUse(loc.lang)
+    headline = first_use(
+        _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
+    )
+    confidence = _render("confidence", loc, **base)
 
     sites = tuple(
         SiteParagraph(
             site_id=lane.site.id,
             heading=lane.site.name(loc.lang),
-            html=_render(
-                "site", loc, **base, site=lane.site, phases=phases,
-                latest=_lane_latest(phases),
-            ),
+            html=first_use(_render("site", loc, **base, site=lane.site, phases=phases)),
         )
         for lane, phases in lane_views
     )
     shown, omitted = _statements(tl, writer)
-    statements = _render("statements", loc, **base, statements=shown, omitted=omitted)
+    statements = first_use(
+        _render("statements", loc, **base, statements=shown, omitted=omitted)
+    )
     changes_html = None
     if changes is not None:
         context = _changes_context(changes, tl, writer, proper)
-        changes_html = _render("changes", loc, **base, **context)
+        changes_html = first_use(_render("changes", loc, **base, **context))
     freshness = None
     if cov.through is None:
         freshness = _render("freshness", loc, **base)
@@ -1183,7 +1364,7 @@ def narrative(
         if commentary_dir is not None
         else select_notes(dataset.commentary, loc.lang, tl.as_of)
     )
-    commentary = _render("commentary", loc, **base, notes=notes) if notes else None
+    commentary = first_use(_render("commentary", loc, **base, notes=notes)) if notes else None
 
     sources = _render("sources", loc, **base, sources=_source_views(dataset, citations))
     return Narrative(
@@ -1196,7 +1377,52 @@ def narrative(
         commentary=commentary,
         sources=sources,
         cited=tuple(citations.numbers),
+        confidence=confidence,
     )
+
+
+class _FirstUse:
+    """Acronyms spelled out at their first use in reading order (``first_use`` in
+    ``labels/house_style.json``): "the UN Assistance Mission for Iraq (UNAMI)" once,
+    "UNAMI" after. Quotations, cited titles and tags are left alone; a name already
+    spelled out earlier (or in the same text) is not spelled out again. Headings
+    (``<strong>``) keep the short form: the entry beneath them spells it out."""
+
+    def __init__(self, lang: str) -> None:
+        self.rules = [
+            (re.compile(rule["pattern"]), rule["long"], rule["done"])
+            for rule in _house_style().get("first_use", {}).get(lang, ())
+        ]
+        self.done: set[str] = set()
+
+    def __call__(self, fragment: Markup) -> Markup:
+        pieces = _TAG.split(str(fragment))
+        quoted = 0
+        for index, piece in enumerate(pieces):
+            if piece.startswith("<"):
+                name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
+                if name and name.group(1).lower() in {"blockquote", "cite", "q", "strong"}:
+                    quoted += -1 if piece.startswith("</") else 1
+                continue
+            if quoted > 0 or not piece:
+                continue
+            for pattern, long, done in self.rules:
+                if done in self.done:
+                    continue
+                if done in html_lib.unescape(piece):
+                    self.done.add(done)
+                    continue
+                match = pattern.search(piece)
+                if match is None:
+                    continue
+                replacement = str(escape(match.expand(long)))
+                before = piece[: match.start()]
+                if re.search(r"(?:^|[.!?]\s+)$", before) and replacement[:1].islower():
+                    replacement = replacement[:1].upper() + replacement[1:]
+                piece = before + replacement + piece[match.end():]
+                self.done.add(done)
+            pieces[index] = piece
+        return Markup("".join(pieces))
 
 
 def _changes_context(

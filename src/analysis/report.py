@@ -28,12 +28,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from analysis import params as P
 from analysis.dataset import Dataset, load_dataset
 from analysis.fragment import Html
-from analysis.i18n import Locale, format_date, format_number, label, make_locale
+from analysis.i18n import Locale, format_date, label, make_locale
 from analysis.paths import DATA_DIR
 from analysis.timeline import Changes, Timeline, compare, timeline
 
@@ -137,13 +137,16 @@ def _section(title: str, body: Markup | str, *, css: str = "") -> Markup:
     return Markup('<section class="{}"><h2>{}</h2>{}</section>').format(css, title, Markup(body))
 
 
-#: The sections in reading order: (display name, Report method).
+#: The sections in reading order, one order on screen and in print (ROUND2 decision 7):
+#: headline with the confidence note, the account by location, the two charts, events
+#: and statements, what changed, commentary, sources, about the data.
+#: (display name, Report method).
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("title", "title_block"),
     ("headline", "headline"),
-    ("chart-gantt", "gantt"),
-    ("chart-promise", "promise_vs_reality"),
     ("sites", "site_sections"),
+    ("chart-promise", "promise_vs_reality"),
+    ("chart-gantt", "gantt"),
     ("statements", "statements"),
     ("changes", "changes_section"),
     ("commentary", "commentary"),
@@ -286,13 +289,20 @@ class Report:
             "title",
             Markup(
                 '<header class="title-block"><h1>{}</h1>'
-                '<p class="subtitle">{} — {} {}</p></header>'
-            ).format(self.title, self.subtitle, label("as_of", loc), as_of),
+                '<p class="subtitle">{}</p></header>'
+            ).format(
+                self.title,
+                label("subtitle_as_of", loc).format(subtitle=self.subtitle, date=as_of),
+            ),
         )
 
     def headline(self) -> Section:
-        """The headline paragraph, with the data-coverage caution when there is one."""
+        """The headline paragraph, then what the confidence marks mean (directly under it),
+        and the caution when nothing is known yet."""
         parts = [Markup('<div class="headline">{}</div>').format(self.narrative.headline)]
+        note = getattr(self.narrative, "confidence", None)
+        if note:
+            parts.append(Markup(note))
         caution = getattr(self.narrative, "coverage", None) or getattr(
             self.narrative, "freshness", None
         )
@@ -363,29 +373,33 @@ class Report:
         return getattr(freshness, "latest", None)
 
     def data_notes(self) -> Section:
-        """Rows used, the date the data run to, and the data hash."""
-        loc, tl, ds = self.loc, self.timeline, self.dataset
-        visible = len(tl.visible)
+        """About the data: the information cut-off and the edition's rule, in words.
+
+        No bookkeeping (row counts, hashes, the dataset's later coverage): an edition as
+        of 15 October 2025 says its information stops on 15 October 2025, even when the
+        dataset runs further. The build's hash and code version are in the footer.
+        """
+        loc, tl = self.loc, self.timeline
         through = self._data_through()
-        rows = [
-            (
-                label("visible_of_total", loc),
-                f"{format_number(visible, loc)} / {format_number(len(ds.events), loc)}",
-            ),
-            (label("latest_data_date", loc), format_date(through, loc) if through else "—"),
-            (label("data_hash", loc), ds.data_hash[:12]),
-        ]
-        table = Markup("").join(
-            Markup("<tr><th>{}</th><td><bdi>{}</bdi></td></tr>").format(k, v) for k, v in rows
+        cutoff = min(through, tl.as_of) if through else tl.as_of
+        coverage = getattr(tl, "coverage", None)
+        if coverage is not None and getattr(coverage, "known_through", None):
+            cutoff = coverage.known_through
+        date = Markup('<span class="nowrap" style="white-space:nowrap">{}</span>')
+        lines = Markup(" ").join(
+            [
+                Markup(label("info_cutoff", loc)).format(
+                    date=date.format(format_date(cutoff, loc))
+                ),
+                Markup(label("edition_material", loc)).format(
+                    date=date.format(format_date(tl.as_of, loc))
+                ),
+                escape(label("data_notes_text", loc)),
+            ]
         )
-        note = label("data_notes_text", loc)
         return self._text(
             "data-notes",
-            _section(
-                label("data_notes", loc),
-                Markup("<p>{}</p><table>{}</table>").format(note, table),
-                css="data-notes",
-            ),
+            _section(label("data_notes", loc), Markup("<p>{}</p>").format(lines), css="data-notes"),
         )
 
     def displays(self) -> list[Section | ChartView]:

@@ -78,6 +78,8 @@ class FieldRule:
 
 @dataclass(frozen=True)
 class ForeignKey:
+    """A column whose values must be ids in another table."""
+
     column: str
     resource: str
     field: str
@@ -85,6 +87,8 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class TableRule:
+    """Every rule of one table: its fields, keys and foreign keys."""
+
     name: str
     #: The file, relative to the data directory, as the descriptor gives it.
     path: str
@@ -96,6 +100,7 @@ class TableRule:
     where: str = ""
 
     def field(self, name: str) -> FieldRule | None:
+        """The rule of column ``name``, or None when the table has no such column."""
         return next((f for f in self.fields if f.name == name), None)
 
 

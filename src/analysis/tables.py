@@ -67,6 +67,7 @@ class Problem:
     column_number: int | None = None
 
     def location(self) -> str:
+        """``file:line:column`` as far as it is known."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
@@ -113,13 +114,17 @@ class Table:
     has_forbidden: bool = True
 
     def field_spec(self, name: str) -> FieldRule | None:
+        """The rule of column ``name``, or None."""
         return next((f for f in self.fields if f.name == name), None)
 
     def column_number(self, name: str) -> int | None:
+        """The 1-based position of ``name`` in the header, or None."""
         return self.header.index(name) + 1 if name in self.header else None
 
 
 class Collector:
+    """Every problem found in one load, in the order found."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
@@ -131,6 +136,7 @@ class Collector:
         value: str | None,
         message: str,
     ) -> None:
+        """Record a problem in ``table`` (a table, or a file name) at a line and column."""
         if isinstance(table, Table):
             file, number = table.file, table.column_number(column) if column else None
         else:
@@ -139,6 +145,7 @@ class Collector:
 
 
 def read_descriptor(root: Path, problems: Collector) -> Any:
+    """``datapackage.json`` parsed, or None with the reason in ``problems``."""
     try:
         raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_DESCRIPTOR_BYTES)
     except FileNotFoundError:
@@ -499,6 +506,7 @@ def check_primary_key(table: Table, key: tuple[str, ...], problems: Collector) -
 def check_foreign_keys(
     table: Table, rule: TableRule, tables: Mapping[str, Table], problems: Collector
 ) -> None:
+    """Every value of a foreign-key column must be an id of the table it points to."""
     for fk in rule.foreign_keys:
         target = tables.get(fk.resource)
         if target is None or fk.column not in table.header:
