@@ -34,6 +34,7 @@ def load_dataset(data: Path) -> object:
     parse_date.cache_clear()
     return _load_dataset(data)
 
+
 TARGET_5000_S = 1.0
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 HEADER = (

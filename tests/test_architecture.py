@@ -118,10 +118,11 @@ def test_the_dask_worker_does_not_import_the_orchestrator_or_the_cli() -> None:
 
 
 def test_cli_is_the_only_argv_parser() -> None:
+    """Only cli.py makes a parser, parses or reads sys.argv (params.py may declare flags)."""
     parsers = [
         module_name(p)
         for p in MODULES
-        if re.search(r"\bArgumentParser\(|add_argument\(|sys\.argv", p.read_text(encoding="utf-8"))
+        if re.search(r"\bArgumentParser\(|\.parse_args\(|sys\.argv", p.read_text(encoding="utf-8"))
     ]
     assert parsers == ["analysis.cli"]
 

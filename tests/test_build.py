@@ -268,7 +268,7 @@ def _ppm(path: Path) -> tuple[int, int, bytes]:
 def test_chart_pages_are_drawn_not_blank(built, tmp_path: Path) -> None:
     """The page holding the Gantt chart has the chart's blue bars and orange slip in it."""
     out, _ = built
-    for lang, title in (("en", "Timeline of the drawdown"), ("ar", "الجدول الزمني")):
+    for lang, title in (("en", "Timeline of the drawdown"), ("ar", "الجدول الزمني للانسحاب")):
         pdf = out / AS_OF / lang / "drawdown-report.pdf"
         pages = pdf_text(pdf).split("\f")
         number = next(i for i, page in enumerate(pages, start=1) if title in page)

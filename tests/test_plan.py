@@ -387,3 +387,64 @@ def test_the_kernel_manager_registers_what_it_starts() -> None:
 def test_options_are_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         Options().jobs = 3  # type: ignore[misc]
+
+
+def test_command_line_flags_come_from_the_same_declaration() -> None:
+    """The report flags of `drawdown build` are made from params.PARAMS (moved from
+    tests/test_report.py with the functions)."""
+    import argparse
+
+    from analysis import params as P
+    from analysis.cli import add_report_arguments, report_arguments
+
+    parser = argparse.ArgumentParser()
+    add_report_arguments(parser)
+    args = parser.parse_args(
+        [
+            "--lang",
+            "en",
+            "--lang",
+            "ar",
+            "--sites",
+            "erbil,baghdad",
+            "--sites",
+            "iraq",
+            "--as-of",
+            "2025-10-15",
+            "--ltr-axis",
+            "--digits",
+            "arabic",
+        ]
+    )
+    values = report_arguments(args)
+    assert values["lang"] == ["en", "ar"]
+    assert values["sites"] == ["erbil", "baghdad", "iraq"]
+    assert values["rtl_axis"] is False and values["digits"] == "arabic"
+    assert report_arguments(parser.parse_args([]))["lang"] == ["ar", "en"]
+    single = {**values, "lang": "ar"}
+    assert P.validate(single, known_sites=["erbil", "baghdad", "iraq"])[1] == []
+    command = P.build_command(single)
+    assert command == (
+        "drawdown build --as-of 2025-10-15 --lang ar --sites erbil baghdad iraq "
+        "--digits arabic --ltr-axis"
+    )
+    again = report_arguments(parser.parse_args(command.split()[2:]))
+    assert again["sites"] == ["erbil", "baghdad", "iraq"] and again["rtl_axis"] is False
+    declared = {p.flag for p in P.PARAMS if p.flag}
+    assert declared <= {a for action in parser._actions for a in action.option_strings}
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--lang", "fr"], "lang='fr': expected"),
+        (["--digits", "roman"], "digits='roman': expected"),
+        (["--ar-months", "syrian"], "ar_months='syrian': expected"),
+    ],
+)
+def test_report_parameters_are_checked_by_their_declaration(
+    capsys, tmp_path: Path, data: Path, args, needle
+) -> None:
+    code, err = build_exit(capsys, tmp_path, "--as-of", AS_OF, *args, data=data)
+    assert code == 2 and needle in err and "nothing was built" in err
+    assert not (tmp_path / "out").exists()

@@ -239,3 +239,27 @@ def test_a_failed_variant_keeps_its_notebook_and_publishes_nothing(tmp_path: Pat
     publish.keep_failed(result, out)
     assert result.failed_notebook == out / "_failed" / "2025-10-15-en-drawdown-report.ipynb"
     assert result.files == {} and not (out / AS_OF.isoformat()).exists()
+
+
+@pytest.mark.parametrize("layout", ["checkout", "worktree", "packed"])
+def test_code_version_names_the_commit(tmp_path: Path, monkeypatch, layout: str) -> None:
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    common = tmp_path / "repo.git"
+    (common / "refs" / "heads").mkdir(parents=True)
+    if layout == "packed":
+        (common / "packed-refs").write_text(f"# pack-refs\n{commit} refs/heads/main\n")
+    else:
+        (common / "refs" / "heads" / "main").write_text(commit + "\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    if layout == "worktree":
+        git_dir = common / "worktrees" / "project"
+        git_dir.mkdir(parents=True)
+        (git_dir / "commondir").write_text("../..\n")
+        (project / ".git").write_text(f"gitdir: {git_dir}\n")
+    else:
+        git_dir = common
+        (project / ".git").symlink_to(common)
+    (git_dir / "HEAD").write_text("ref: refs/heads/main\n")
+    monkeypatch.setattr(records, "PROJECT_DIR", project)
+    assert records.code_version().endswith("+g0123456789")

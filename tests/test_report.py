@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -79,29 +78,6 @@ def test_sites_accepts_a_list_one_id_or_a_comma_separated_string(given, expected
 def test_a_single_site_id_is_one_site_not_its_letters() -> None:
     report = Report.from_parameters(as_of="2025-10-15", sites="erbil")
     assert [lane.site.id for lane in report.timeline.lanes] == ["erbil"]
-
-
-def test_command_line_flags_come_from_the_same_declaration() -> None:
-    parser = argparse.ArgumentParser()
-    P.add_arguments(parser)
-    args = parser.parse_args(
-        ["--lang", "en", "--lang", "ar", "--sites", "erbil,baghdad", "--sites", "iraq",
-         "--as-of", "2025-10-15", "--ltr-axis", "--digits", "arabic"]
-    )
-    values = P.from_arguments(args)
-    assert values["lang"] == ["en", "ar"]
-    assert values["sites"] == ["erbil", "baghdad", "iraq"]
-    assert values["rtl_axis"] is False and values["digits"] == "arabic"
-    assert P.from_arguments(parser.parse_args([]))["lang"] == ["ar", "en"]
-    single = {**values, "lang": "ar"}
-    assert P.validate(single, known_sites=["erbil", "baghdad", "iraq"])[1] == []
-    command = P.build_command(single)
-    assert command == (
-        "drawdown build --as-of 2025-10-15 --lang ar --sites erbil baghdad iraq "
-        "--digits arabic --ltr-axis"
-    )
-    again = P.from_arguments(parser.parse_args(command.split()[2:]))
-    assert again["sites"] == ["erbil", "baghdad", "iraq"] and again["rtl_axis"] is False
 
 
 # --------------------------------------------------------------------------- sections

@@ -13,8 +13,9 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from analysis import __version__, schedule
+from analysis import __version__, params, schedule
 from analysis.dates import DateFormatError, parse_as_of
 from analysis.paths import DATA_DIR, PROJECT_DIR, REPORTS_DIR
 from analysis.pipeline.plan import (
@@ -55,6 +56,74 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- build
 
 
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """The report parameters' flags, made from their one declaration (``params.PARAMS``).
+
+    ``--lang`` and ``--sites`` may be repeated and take lists (``--lang en --lang ar``,
+    ``--lang en ar``, ``--sites erbil,baghdad``); ``--as-of`` is one string (the build
+    expands comma lists and ranges). :func:`report_arguments` reads the values back.
+    """
+    for param in params.PARAMS:
+        if param.flag is None:
+            continue
+        if param.name == "rtl_axis":
+            parser.add_argument(
+                "--ltr-axis",
+                dest="rtl_axis",
+                action="store_false",
+                default=True,
+                help="Arabic charts: run time left-to-right instead of right-to-left",
+            )
+        elif param.name in ("lang", "sites"):
+            parser.add_argument(
+                param.flag,
+                action="extend",
+                nargs="+" if param.name == "lang" else "*",
+                dest=param.name,
+                metavar=param.name.upper().rstrip("S"),
+                default=None,
+                help=f"{param.help} (repeat or list for several)",
+            )
+        else:
+            parser.add_argument(
+                param.flag,
+                dest=param.name,
+                default=param.default,
+                metavar={"date": "DATE", "path": "DIR"}.get(param.kind, param.name.upper()),
+                help=param.help,
+            )
+
+
+def report_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """The report parameters given on the command line (:func:`add_report_arguments`).
+
+    ``lang`` is a list of languages here (a build runs one report per language).
+    """
+    out: dict[str, Any] = {}
+    for param in params.PARAMS:
+        if param.flag is not None and hasattr(args, param.name):
+            out[param.name] = getattr(args, param.name)
+    if out.get("lang") is None:
+        out["lang"] = list(LANGS)
+    out["sites"] = params.split_sites(out.get("sites") or [])
+    return out
+
+
+def report_problems(report: dict[str, Any]) -> list[str]:
+    """What ``params.validate`` finds wrong with the given values, for every language
+    (dates, sites against the data and the series are checked by the build's plan)."""
+    problems: list[str] = []
+    for lang in report["lang"] or [""]:
+        values = {
+            "lang": lang,
+            **{k: report[k] for k in ("ar_months", "digits", "rtl_axis") if k in report},
+        }
+        for problem in params.validate(values)[1]:
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
 def _listed(values: Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:
     """Repeated flags and lists alike (``--lang en --lang ar``, ``--lang en ar``), in order."""
     if values is None:
@@ -81,7 +150,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from analysis.pipeline.build import build
 
     try:
-        as_of = expand_as_of(args.as_of, args.every)
+        as_of = expand_as_of(args.as_of or dt.date.today().isoformat(), args.every)
         compare_to = (
             check_as_of(parse_as_of(args.compare_to), "--compare-to") if (args.compare_to) else None
         )
@@ -92,18 +161,25 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    report = report_arguments(args)  # the report's own parameters, declared once
+    problems = report_problems(report)
+    if problems:
+        print("drawdown build: bad parameters; nothing was built", file=sys.stderr)
+        for problem in problems:
+            print(f"  {printable(problem)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     options = Options(
-        data_dir=args.data,
+        data_dir=Path(report["data_dir"]) if report.get("data_dir") else DATA_DIR,
         as_of=tuple(as_of),
-        langs=_listed(args.lang, LANGS),
+        langs=_listed(report["lang"], LANGS),
         formats=_listed(args.formats, FORMATS),
         out=args.out,
         jobs=args.jobs,
         compare_to=compare_to,
-        sites=_listed(args.sites, ()),
-        ar_months=args.ar_months,
-        digits=args.digits,
-        rtl_axis=not args.ltr_axis,
+        sites=_listed(report["sites"], ()),
+        ar_months=report["ar_months"],
+        digits=report["digits"],
+        rtl_axis=report["rtl_axis"],
         cell_timeout=args.cell_timeout,
         print_timeout=args.print_timeout,
         combined=args.combined,
@@ -134,27 +210,10 @@ def add_build_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     add = parser.add_argument
-    add(
-        "--data",
-        type=Path,
-        default=DATA_DIR,
-        metavar="DIR",
-        help="the data directory ($DRAWDOWN_DATA)",
-    )
-    add(
-        "--as-of",
-        default=dt.date.today().isoformat(),
-        metavar="DATE",
-        help="report date YYYY-MM-DD, a comma list, or a range A..B with --every",
-    )
-    add("--every", choices=STEPS, help="step of an --as-of range")
-    add(
-        "--lang",
-        nargs="+",
-        action="extend",
-        choices=LANGS,
-        help="report languages (default: ar en)",
-    )
+    # --as-of, --lang, --data, --sites, --compare-to, --ar-months, --digits, --ltr-axis: the
+    # report's parameters, declared once (analysis.params) for the notebook, the controls and here.
+    add_report_arguments(parser)
+    add("--every", choices=STEPS, help="step of an --as-of range A..B")
     add(
         "--format",
         nargs="+",
@@ -171,27 +230,6 @@ def add_build_parser(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="variants run in parallel (one kernel each)",
     )
-    add("--compare-to", metavar="DATE", default="", help="add a 'what changed since DATE' section")
-    add(
-        "--sites",
-        nargs="*",
-        action="extend",
-        metavar="SITE",
-        help="restrict the report to these site ids, a list or comma-separated (default: all)",
-    )
-    add(
-        "--ar-months",
-        choices=("iraqi", "egyptian"),
-        default="iraqi",
-        help="Arabic month names: iraqi (أيلول) or egyptian (سبتمبر)",
-    )
-    add(
-        "--digits",
-        choices=("western", "arabic"),
-        default="western",
-        help="digits in Arabic reports: western (2025) or arabic (٢٠٢٥)",
-    )
-    add("--ltr-axis", action="store_true", help="Arabic charts: run time left-to-right")
     add(
         "--combined",
         action="store_true",

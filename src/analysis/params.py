@@ -14,7 +14,6 @@ Standard library only, apart from the choices shared with :mod:`analysis.i18n`.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import difflib
@@ -249,57 +248,7 @@ def check(values: Mapping[str, Any], *, known_sites: Iterable[str] | None = None
 
 
 # --------------------------------------------------------------------------- command line
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the report parameters' flags to a ``drawdown build`` style parser.
-
-    ``--lang`` and ``--sites`` may be repeated and take lists (``--lang en --lang ar``,
-    ``--lang en ar``, ``--sites erbil,baghdad``); ``--as-of`` is one string (the build
-    expands comma lists and ranges). :func:`from_arguments` reads the values back.
-    """
-    for param in PARAMS:
-        if param.flag is None:
-            continue
-        if param.name == "rtl_axis":
-            parser.add_argument(
-                "--ltr-axis", dest="rtl_axis", action="store_false", default=True,
-                help="Arabic charts: run time left-to-right instead of right-to-left",
-            )
-        elif param.name == "lang":
-            parser.add_argument(
-                "--lang", action="extend", nargs="+", dest="lang", metavar="LANG",
-                default=None, help=f"{param.help} (repeat or list for several)",
-            )
-        elif param.name == "sites":
-            parser.add_argument(
-                "--sites", action="extend", nargs="*", dest="sites", metavar="SITE",
-                default=None, help=param.help,
-            )
-        elif param.name == "data_dir":
-            parser.add_argument(
-                "--data", dest="data_dir", default=param.default, metavar="DIR", help=param.help
-            )
-        else:
-            parser.add_argument(
-                param.flag, dest=param.name, default=param.default,
-                metavar="DATE" if param.kind == "date" else param.name.upper(), help=param.help,
-            )
-
-
-def from_arguments(args: argparse.Namespace) -> dict[str, Any]:
-    """The parameters given on a command line (see :func:`add_arguments`), unchecked.
-
-    ``lang`` is a list of languages here (a build runs one report per language).
-    """
-    out: dict[str, Any] = {}
-    for param in PARAMS:
-        if param.flag is not None and hasattr(args, param.name):
-            out[param.name] = getattr(args, param.name)
-    if out.get("lang") is None:
-        out["lang"] = list(LANGS)
-    out["sites"] = split_sites(out.get("sites") or [])
-    return out
+# The flags are made from PARAMS by analysis.cli (the one argv parser).
 
 
 def build_command(values: Mapping[str, Any]) -> str:

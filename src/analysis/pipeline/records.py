@@ -83,25 +83,50 @@ def generated_at(clock: Callable[[], dt.datetime]) -> str:
     return clock().astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def _git_dirs() -> tuple[Path, Path] | None:
+    """The checkout's git directory and its common directory (they differ in a worktree,
+    where ``.git`` is a file naming the directory)."""
+    dot = PROJECT_DIR / ".git"
+    if dot.is_file():
+        text = dot.read_text(encoding="utf-8").strip()
+        if not text.startswith("gitdir: "):
+            return None
+        git_dir = (PROJECT_DIR / text.removeprefix("gitdir: ")).resolve()
+    elif dot.is_dir():
+        git_dir = dot
+    else:
+        return None
+    common = git_dir / "commondir"
+    if common.is_file():
+        return git_dir, (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
+    return git_dir, git_dir
+
+
 def code_version() -> str:
-    """The package version, plus the git commit when running from a checkout."""
-    head = PROJECT_DIR / ".git" / "HEAD"
+    """The package version, plus the git commit when running from a checkout or worktree."""
     try:
-        ref = head.read_text().strip()
+        dirs = _git_dirs()
+        if dirs is None:
+            return __version__
+        git_dir, common = dirs
+        ref = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        commit = ref
         if ref.startswith("ref: "):
-            ref_file = PROJECT_DIR / ".git" / ref[5:]
-            commit = ref_file.read_text().strip() if ref_file.exists() else _packed_ref(ref[5:])
-        else:
-            commit = ref
+            name = ref.removeprefix("ref: ")
+            files = [git_dir / name, common / name]
+            found = next((f for f in files if f.is_file()), None)
+            commit = (
+                found.read_text(encoding="utf-8").strip() if found else _packed_ref(common, name)
+            )
         return f"{__version__}+g{commit[:10]}" if commit else __version__
     except OSError:
         return __version__
 
 
-def _packed_ref(name: str) -> str:
-    packed = PROJECT_DIR / ".git" / "packed-refs"
+def _packed_ref(common: Path, name: str) -> str:
+    packed = common / "packed-refs"
     if packed.exists():
-        for line in packed.read_text().splitlines():
+        for line in packed.read_text(encoding="utf-8").splitlines():
             if line.endswith(" " + name):
                 return line.split()[0]
     return ""
