@@ -24,9 +24,29 @@ from analysis.timeline import timeline
 from conftest import MINIMAL_DIR, copy_dataset, write_csv
 
 COLUMNS = [
-    "id", "kind", "site", "actor", "start", "end", "phase", "announced", "revises", "status",
-    "confidence", "title_en", "title_ar", "summary_en", "summary_ar", "quote_ar", "quote_en",
-    "source_id", "end_basis", "terms", "quote_original", "note_en", "note_ar",
+    "id",
+    "kind",
+    "site",
+    "actor",
+    "start",
+    "end",
+    "phase",
+    "announced",
+    "revises",
+    "status",
+    "confidence",
+    "title_en",
+    "title_ar",
+    "summary_en",
+    "summary_ar",
+    "quote_ar",
+    "quote_en",
+    "source_id",
+    "end_basis",
+    "terms",
+    "quote_original",
+    "note_en",
+    "note_ar",
 ]
 CUT_OFF = dt.date(2025, 3, 10)
 REPORT_DATE = "2025-12-01"
@@ -43,8 +63,14 @@ NO_FURTHER_DEADLINE = {"en": "no further deadline", "ar": "لم يُعلَن أ�
 
 def row(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
     return {
-        "id": id, "kind": kind, "start": start, "site": "alpha", "status": "planned",
-        "title_en": f"Mission {id}", "title_ar": f"مهمة {id}", "source_id": "src-a",
+        "id": id,
+        "kind": kind,
+        "start": start,
+        "site": "alpha",
+        "status": "planned",
+        "title_en": f"Mission {id}",
+        "title_ar": f"مهمة {id}",
+        "source_id": "src-a",
         **cells,
     }
 
@@ -60,18 +86,38 @@ def dataset_of(tmp_path: Path, rows: list[dict[str, str]]) -> Dataset:
 def cut_off(tmp_path: Path) -> Dataset:
     """Two missions whose deadlines (June and September 2025) both fall after the data stop
     on 10 March 2025 (a statement, the last row, which carries a curator's note)."""
-    return dataset_of(tmp_path, [
-        row("alpha-mission", "phase", "2024-01-01", status="in_progress"),
-        row("alpha-deadline", "deadline", "2025-06", phase="alpha-mission",
-            announced="2024-01-01"),
-        row("beta-mission", "phase", "2024-01-01", site="beta", status="in_progress"),
-        row("beta-deadline", "deadline", "2025-09-15", phase="beta-mission", site="beta",
-            announced="2024-01-01"),
-        row("last-news", "statement", "2025-03-10", status="completed",
-            summary_en="An official said the missions would end on schedule.",
-            summary_ar="قال مسؤول إن المهمتين ستنتهيان في موعدهما.",
-            note_en=CURATOR_NOTE_EN, note_ar=CURATOR_NOTE_AR),
-    ])
+    return dataset_of(
+        tmp_path,
+        [
+            row("alpha-mission", "phase", "2024-01-01", status="in_progress"),
+            row(
+                "alpha-deadline",
+                "deadline",
+                "2025-06",
+                phase="alpha-mission",
+                announced="2024-01-01",
+            ),
+            row("beta-mission", "phase", "2024-01-01", site="beta", status="in_progress"),
+            row(
+                "beta-deadline",
+                "deadline",
+                "2025-09-15",
+                phase="beta-mission",
+                site="beta",
+                announced="2024-01-01",
+            ),
+            row(
+                "last-news",
+                "statement",
+                "2025-03-10",
+                status="completed",
+                summary_en="An official said the missions would end on schedule.",
+                summary_ar="قال مسؤول إن المهمتين ستنتهيان في موعدهما.",
+                note_en=CURATOR_NOTE_EN,
+                note_ar=CURATOR_NOTE_AR,
+            ),
+        ],
+    )
 
 
 def text_of(dataset: Dataset, as_of: str, lang: str) -> tuple[str, str]:
@@ -93,8 +139,13 @@ def traces(dataset: Dataset, as_of: str, lang: str) -> list[dict[str, Any]]:
             role = meta.get("role") if isinstance(meta, dict) else None
             out.append({"role": role, "x": list(trace.get("x") or []), "kind": "trace"})
         for shape in figure["layout"].get("shapes") or []:
-            out.append({"role": shape.get("name"), "x": [shape.get("x0"), shape.get("x1")],
-                        "kind": "shape"})
+            out.append(
+                {
+                    "role": shape.get("name"),
+                    "x": [shape.get("x0"), shape.get("x1")],
+                    "kind": "shape",
+                }
+            )
     return out
 
 
@@ -149,25 +200,55 @@ def test_curator_notes_never_reach_the_reader(cut_off: Dataset, lang: str) -> No
 def staged(tmp_path: Path) -> Dataset:
     """A departure that happened in stages: an end known only as 1–2 July 2021, against a
     June 2021 deadline (so 1 to 2 days late), and a declared end elsewhere."""
-    return dataset_of(tmp_path, [
-        row("alpha-mission", "phase", "2021-01-01", end="2021-07-01/2021-07-02",
-            status="completed"),
-        row("alpha-deadline", "deadline", "2021-06", phase="alpha-mission",
-            announced="2021-01-01"),
-        row("beta-mission", "phase", "2021-01-01", site="beta", end="2021-06-20",
-            end_basis="declared", status="completed"),
-        row("beta-deadline", "deadline", "2021-06", phase="beta-mission", site="beta",
-            announced="2021-01-01"),
-        row("later-news", "statement", "2021-08-01", status="completed"),
-    ])
+    return dataset_of(
+        tmp_path,
+        [
+            row(
+                "alpha-mission",
+                "phase",
+                "2021-01-01",
+                end="2021-07-01/2021-07-02",
+                status="completed",
+            ),
+            row(
+                "alpha-deadline",
+                "deadline",
+                "2021-06",
+                phase="alpha-mission",
+                announced="2021-01-01",
+            ),
+            row(
+                "beta-mission",
+                "phase",
+                "2021-01-01",
+                site="beta",
+                end="2021-06-20",
+                end_basis="declared",
+                status="completed",
+            ),
+            row(
+                "beta-deadline",
+                "deadline",
+                "2021-06",
+                phase="beta-mission",
+                site="beta",
+                announced="2021-01-01",
+            ),
+            row("later-news", "statement", "2021-08-01", status="completed"),
+        ],
+    )
 
 
-@pytest.mark.parametrize(("lang", "dates", "days"), [
-    ("en", "1–2 July 2021", re.compile(r"\b(1|one) (to|and|–) (2|two) days|1–2 days")),
-    ("ar", "بين 1 و2 تموز 2021", re.compile(r"بين (يوم واحد|1) و(يومين|2)|يوم واحد ويومين")),
-])
-def test_an_uncertain_end_reads_as_a_range(staged: Dataset, lang: str, dates: str,
-                                           days: re.Pattern[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "dates", "days"),
+    [
+        ("en", "1–2 July 2021", re.compile(r"\b(1|one) (to|and|–) (2|two) days|1–2 days")),
+        ("ar", "بين 1 و2 تموز 2021", re.compile(r"بين (يوم واحد|1) و(يومين|2)|يوم واحد ويومين")),
+    ],
+)
+def test_an_uncertain_end_reads_as_a_range(
+    staged: Dataset, lang: str, dates: str, days: re.Pattern[str]
+) -> None:
     _, text = text_of(staged, "2021-08-01", lang)
     assert dates in text
     assert days.search(text), text
@@ -181,12 +262,21 @@ def test_a_declared_end_says_so(staged: Dataset, lang: str, declared: str) -> No
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_minimum_deadline_is_never_a_miss(tmp_path: Path, lang: str) -> None:
-    data = dataset_of(tmp_path, [
-        row("alpha-mission", "phase", "2024-01-01", status="in_progress"),
-        row("alpha-deadline", "deadline", "2025-06", phase="alpha-mission",
-            announced="2024-01-01", terms="minimum"),
-        row("later-news", "statement", "2025-11-20", status="completed"),
-    ])
+    data = dataset_of(
+        tmp_path,
+        [
+            row("alpha-mission", "phase", "2024-01-01", status="in_progress"),
+            row(
+                "alpha-deadline",
+                "deadline",
+                "2025-06",
+                phase="alpha-mission",
+                announced="2024-01-01",
+                terms="minimum",
+            ),
+            row("later-news", "statement", "2025-11-20", status="completed"),
+        ],
+    )
     assert timeline(data, "2025-12-01").phase("alpha-mission").status == "past_soft_deadline"
     _, text = text_of(data, "2025-12-01", lang)
     assert not OVERRUN[lang].search(text), OVERRUN[lang].search(text)

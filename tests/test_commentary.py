@@ -77,11 +77,18 @@ def test_select_notes_orders_dated_newest_first_then_standing() -> None:
     from analysis.dates import PartialDate
 
     def make(slug: str, date: str | None, lang: str = "en") -> Commentary:
-        return Commentary(Path(f"{slug}.{lang}.md"), slug, lang,
-                          PartialDate.parse(date) if date else None, "x\n")
+        return Commentary(
+            Path(f"{slug}.{lang}.md"), slug, lang, PartialDate.parse(date) if date else None, "x\n"
+        )
 
-    notes = [make("b", None), make("old", "2025-01-01"), make("new", "2025-06"),
-             make("a", None), make("later", "2026-01-01"), make("ar", None, "ar")]
+    notes = [
+        make("b", None),
+        make("old", "2025-01-01"),
+        make("new", "2025-06"),
+        make("a", None),
+        make("later", "2026-01-01"),
+        make("ar", None, "ar"),
+    ]
     chosen = select_notes(notes, "en", dt.date(2025, 6, 30))
     assert [n.slug for n in chosen] == ["new", "old", "a", "b"]
 
@@ -89,14 +96,25 @@ def test_select_notes_orders_dated_newest_first_then_standing() -> None:
 # name, content, the line the problem is on, words of the message
 BAD_NOTES = {
     "bad date in the file name": ("2025-13-01-x.en.md", "Text.\n", None, "file name"),
-    "bad date in the front matter": ("x.en.md", "date: 18 January 2026\nText.\n", 1,
-                                     "front matter"),
-    "front matter never closed": ("x.en.md", "---\ndate: 2026-01-18\nText.\n", 1,
-                                  "never closed"),
-    "unknown front matter key": ("x.en.md", "---\ndate: 2026-01-18\nauthor: me\n---\nText.\n",
-                                 3, "'author: me' is not understood"),
-    "two dates that disagree": ("2026-01-18-x.en.md", "---\ndate: 2026-01-19\n---\nText.\n", 2,
-                                "keep one date"),
+    "bad date in the front matter": (
+        "x.en.md",
+        "date: 18 January 2026\nText.\n",
+        1,
+        "front matter",
+    ),
+    "front matter never closed": ("x.en.md", "---\ndate: 2026-01-18\nText.\n", 1, "never closed"),
+    "unknown front matter key": (
+        "x.en.md",
+        "---\ndate: 2026-01-18\nauthor: me\n---\nText.\n",
+        3,
+        "'author: me' is not understood",
+    ),
+    "two dates that disagree": (
+        "2026-01-18-x.en.md",
+        "---\ndate: 2026-01-19\n---\nText.\n",
+        2,
+        "keep one date",
+    ),
     "not UTF-8": ("x.ar.md", "سطر أول\nسطر ثانٍ\n".encode("cp1256"), 1, "is not UTF-8"),
     "a bidi override": ("x.ar.md", "سطر أول\nنص \u202eمعكوس\n", 2, "U+202E"),
     "a NUL byte": ("x.en.md", "one\ntwo\nthree\x00\n", 3, "U+0000"),

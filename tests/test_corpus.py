@@ -34,8 +34,11 @@ def dataset_dir(case: Path, tmp_path: Path) -> Path:
 
 
 def tree_hash(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_corpus_is_big_enough() -> None:
@@ -50,10 +53,18 @@ def test_error_case_is_refused_with_its_location(
     data = dataset_dir(case, tmp_path)
     with pytest.raises(DataValidationError) as caught:
         load_dataset(data)
-    found = [p for p in caught.value.problems
-             if (p.file, p.line, p.column, p.column_number, p.message)
-             == (expected["file"], expected["line"], expected["column"],
-                 expected["column_number"], expected["message"])]
+    found = [
+        p
+        for p in caught.value.problems
+        if (p.file, p.line, p.column, p.column_number, p.message)
+        == (
+            expected["file"],
+            expected["line"],
+            expected["column"],
+            expected["column_number"],
+            expected["message"],
+        )
+    ]
     assert found, "\n".join(map(str, caught.value.problems))
 
     assert main(["validate", "--data", str(data)]) == 2
@@ -81,8 +92,22 @@ def test_legitimate_case_loads(case: Path, tmp_path: Path) -> None:
 def test_legitimate_case_builds_and_renders(case: Path, tmp_path: Path) -> None:
     data = dataset_dir(case, tmp_path)
     out = tmp_path / "reports"
-    code = main(["build", "--data", str(data), "--out", str(out), "--as-of", "2025-10-15",
-                 "--lang", "en", "--format", "html", "--quiet"])
+    code = main(
+        [
+            "build",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--as-of",
+            "2025-10-15",
+            "--lang",
+            "en",
+            "--format",
+            "html",
+            "--quiet",
+        ]
+    )
     assert code == 0
     html = (out / "2025-10-15" / "en" / "drawdown-report.html").read_text(encoding="utf-8")
     dataset = load_dataset(data)

@@ -99,7 +99,10 @@ def refused(data: Path, capsys: pytest.CaptureFixture[str], *words: str) -> str:
     ],
 )
 def test_a_resource_path_may_not_leave_the_data_directory(
-    path: str, words: list[str], minimal_data: Path, outside: Path,
+    path: str,
+    words: list[str],
+    minimal_data: Path,
+    outside: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     set_path(minimal_data, "actors", path)

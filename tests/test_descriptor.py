@@ -86,64 +86,95 @@ MALFORMED: dict[str, tuple[Callable[[Descriptor], Any], str]] = {
     "title as an object": (setter(lambda d: d.update(title={"en": "x"})), "title"),
     "resource without a name": (setter(lambda d: events(d).pop("name")), "resources[0].name"),
     "resource declared twice": (
-        setter(lambda d: d["resources"].append(dict(events(d)))), "resources[5].name"
+        setter(lambda d: d["resources"].append(dict(events(d)))),
+        "resources[5].name",
     ),
-    "schema as a path": (setter(lambda d: events(d).update(schema="schema.json")),
-                         "resources[0].schema"),
-    "field as a string": (setter(lambda d: events(d)["schema"]["fields"].append("x")),
-                          "resources[0].schema.fields[N]"),
-    "field name empty": (setter(lambda d: field(d).update(name="  ")),
-                         "resources[0].schema.fields[0].name"),
+    "schema as a path": (
+        setter(lambda d: events(d).update(schema="schema.json")),
+        "resources[0].schema",
+    ),
+    "field as a string": (
+        setter(lambda d: events(d)["schema"]["fields"].append("x")),
+        "resources[0].schema.fields[N]",
+    ),
+    "field name empty": (
+        setter(lambda d: field(d).update(name="  ")),
+        "resources[0].schema.fields[0].name",
+    ),
     "field declared twice": (
         setter(lambda d: events(d)["schema"]["fields"].append({"name": "kind"})),
         "resources[0].schema.fields[N].name",
     ),
-    "unsupported type": (setter(lambda d: field(d).update(type="geopoint")),
-                         "resources[0].schema.fields[0].type"),
-    "required as a string": (setter(lambda d: field(d)["constraints"].update(required="yes")),
-                             "resources[0].schema.fields[0].constraints.required"),
-    "enum as a string": (setter(lambda d: field(d, 1)["constraints"].update(enum="phase")),
-                         "resources[0].schema.fields[1].constraints.enum"),
-    "maxLength negative": (setter(lambda d: field(d)["constraints"].update(maxLength=-1)),
-                           "resources[0].schema.fields[0].constraints.maxLength"),
-    "maxLength true": (setter(lambda d: field(d)["constraints"].update(maxLength=True)),
-                       "resources[0].schema.fields[0].constraints.maxLength"),
-    "minimum NaN": (lambda d: json.dumps(d).replace('"minimum": -90', '"minimum": NaN'),
-                    "resources[1].schema.fields[4].constraints.minimum"),
-    "a huge integer": (lambda d: json.dumps(d).replace('"maxLength": 80', '"maxLength": '
-                                                       + "9" * 5000, 1), "is not valid JSON"),
-    "unknown constraint": (setter(lambda d: field(d)["constraints"].update(maxLenght=5)),
-                           "resources[0].schema.fields[0].constraints.maxLenght"),
+    "unsupported type": (
+        setter(lambda d: field(d).update(type="geopoint")),
+        "resources[0].schema.fields[0].type",
+    ),
+    "required as a string": (
+        setter(lambda d: field(d)["constraints"].update(required="yes")),
+        "resources[0].schema.fields[0].constraints.required",
+    ),
+    "enum as a string": (
+        setter(lambda d: field(d, 1)["constraints"].update(enum="phase")),
+        "resources[0].schema.fields[1].constraints.enum",
+    ),
+    "maxLength negative": (
+        setter(lambda d: field(d)["constraints"].update(maxLength=-1)),
+        "resources[0].schema.fields[0].constraints.maxLength",
+    ),
+    "maxLength true": (
+        setter(lambda d: field(d)["constraints"].update(maxLength=True)),
+        "resources[0].schema.fields[0].constraints.maxLength",
+    ),
+    "minimum NaN": (
+        lambda d: json.dumps(d).replace('"minimum": -90', '"minimum": NaN'),
+        "resources[1].schema.fields[4].constraints.minimum",
+    ),
+    "a huge integer": (
+        lambda d: json.dumps(d).replace('"maxLength": 80', '"maxLength": ' + "9" * 5000, 1),
+        "is not valid JSON",
+    ),
+    "unknown constraint": (
+        setter(lambda d: field(d)["constraints"].update(maxLenght=5)),
+        "resources[0].schema.fields[0].constraints.maxLenght",
+    ),
     "partialDate bounds not dates": (
         setter(lambda d: field(d, 4).update(partialDate={"min": "long ago"})),
         "resources[0].schema.fields[4].partialDate.min",
     ),
-    "primaryKey a number": (setter(lambda d: events(d)["schema"].update(primaryKey=1)),
-                            "resources[0].schema.primaryKey"),
-    "primaryKey names no field": (setter(lambda d: events(d)["schema"].update(primaryKey="uid")),
-                                  "resources[0].schema.primaryKey"),
-    "foreignKeys an object": (setter(lambda d: events(d)["schema"].update(foreignKeys={})),
-                              "resources[0].schema.foreignKeys"),
+    "primaryKey a number": (
+        setter(lambda d: events(d)["schema"].update(primaryKey=1)),
+        "resources[0].schema.primaryKey",
+    ),
+    "primaryKey names no field": (
+        setter(lambda d: events(d)["schema"].update(primaryKey="uid")),
+        "resources[0].schema.primaryKey",
+    ),
+    "foreignKeys an object": (
+        setter(lambda d: events(d)["schema"].update(foreignKeys={})),
+        "resources[0].schema.foreignKeys",
+    ),
     "foreign key without reference": (
         setter(lambda d: events(d)["schema"]["foreignKeys"][0].pop("reference")),
         "resources[0].schema.foreignKeys[0].reference",
     ),
     "foreign key to an unknown table": (
-        setter(lambda d: events(d)["schema"]["foreignKeys"][0]["reference"].update(
-            resource="places")),
+        setter(
+            lambda d: events(d)["schema"]["foreignKeys"][0]["reference"].update(resource="places")
+        ),
         "resources[0].schema.foreignKeys[0].reference.resource",
     ),
     "foreign key to an unknown field": (
-        setter(lambda d: events(d)["schema"]["foreignKeys"][0]["reference"].update(
-            fields=["uid"])),
+        setter(lambda d: events(d)["schema"]["foreignKeys"][0]["reference"].update(fields=["uid"])),
         "resources[0].schema.foreignKeys[0].reference.resource",
     ),
     "multi-column foreign key": (
         setter(lambda d: events(d)["schema"]["foreignKeys"][0].update(fields=["site", "actor"])),
         "resources[0].schema.foreignKeys[0].fields",
     ),
-    "encoding not UTF-8": (setter(lambda d: events(d).update(encoding="windows-1256")),
-                           "resources[0].encoding"),
+    "encoding not UTF-8": (
+        setter(lambda d: events(d).update(encoding="windows-1256")),
+        "resources[0].encoding",
+    ),
     "inline data": (setter(lambda d: events(d).update(data=[["a"]])), "resources[0].data"),
     "an enum disjoint from the policy's": (
         setter(lambda d: field(d, 1)["constraints"].update(enum=["rumour", "leak"])),
@@ -169,8 +200,8 @@ def test_a_malformed_descriptor_is_a_message_with_its_json_path(
         load_dataset(minimal_data)
     problems = caught.value.problems
     assert all(p.file == "datapackage.json" for p in problems)
-    assert any(p.message.startswith(f"{path}:") or path in p.message for p in problems), (
-        "\n".join(map(str, problems))
+    assert any(p.message.startswith(f"{path}:") or path in p.message for p in problems), "\n".join(
+        map(str, problems)
     )
     assert main(["validate", "--data", str(minimal_data)]) == 2
     err = capsys.readouterr().err
@@ -209,8 +240,11 @@ def test_a_malformed_descriptor_stops_the_build_before_anything_runs(
 )
 @pytest.mark.parametrize(
     ("file", "row", "column"),
-    [("events.csv", "statement-1", "title_en"), ("events.csv", "phase-alpha", "title_ar"),
-     ("sites.csv", "alpha", "name_ar")],
+    [
+        ("events.csv", "statement-1", "title_en"),
+        ("events.csv", "phase-alpha", "title_ar"),
+        ("sites.csv", "alpha", "name_ar"),
+    ],
 )
 def test_required_text_of_only_invisible_characters_is_empty(
     value: str, file: str, row: str, column: str, minimal_data: Path
@@ -218,8 +252,9 @@ def test_required_text_of_only_invisible_characters_is_empty(
     set_cell(minimal_data / file, row, column, value)
     with pytest.raises(DataValidationError) as caught:
         load_dataset(minimal_data)
-    assert any(p.column == column and "is required but blank" in p.message
-               for p in caught.value.problems), caught.value
+    assert any(
+        p.column == column and "is required but blank" in p.message for p in caught.value.problems
+    ), caught.value
 
 
 def test_visible_text_with_marks_is_not_blank(minimal_data: Path) -> None:
@@ -233,21 +268,33 @@ def test_visible_text_with_marks_is_not_blank(minimal_data: Path) -> None:
 
 ORDERS: dict[str, tuple[list[tuple[str, str, str]], str, int, str]] = {
     "a statement announced before it was made": (
-        [("statement-1", "announced", "2025-08-01")], "announced", 5,
+        [("statement-1", "announced", "2025-08-01")],
+        "announced",
+        5,
         "is before the start 2025-08-18: a statement is public only once it has happened",
     ),
     "a month-precision statement announced the month before": (
         [("statement-1", "start", "2025-08"), ("statement-1", "announced", "2025-07-31")],
-        "announced", 5, "is before the start 2025-08",
+        "announced",
+        5,
+        "is before the start 2025-08",
     ),
     "a revision announced before its original": (
-        [("deadline-alpha-2", "announced", "2024-01-01")], "announced", 4,
+        [("deadline-alpha-2", "announced", "2024-01-01")],
+        "announced",
+        4,
         "is before the deadline it revises (deadline-alpha) was announced (2024-09-27)",
     ),
     "a withdrawal before the phase it ends": (
-        [("statement-1", "kind", "withdrawal"), ("statement-1", "site", "alpha"),
-         ("statement-1", "phase", "phase-alpha"), ("statement-1", "start", "2023-05-01")],
-        "start", 5, "is before the phase it ends (phase-alpha) starts (2024-09-27)",
+        [
+            ("statement-1", "kind", "withdrawal"),
+            ("statement-1", "site", "alpha"),
+            ("statement-1", "phase", "phase-alpha"),
+            ("statement-1", "start", "2023-05-01"),
+        ],
+        "start",
+        5,
+        "is before the phase it ends (phase-alpha) starts (2024-09-27)",
     ),
 }
 
@@ -291,18 +338,40 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 _JSON_VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-3, 10**6), st.floats(allow_nan=True),
-              st.sampled_from(["", " ", "x", "id", "events", "[a-", "(a", "../x", "/etc/passwd",
-                               "string", "number", "2100", "a/b"])),
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(st.sampled_from(["name", "fields", "x", "path"]),
-                                            inner, max_size=3)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 10**6),
+        st.floats(allow_nan=True),
+        st.sampled_from(
+            [
+                "",
+                " ",
+                "x",
+                "id",
+                "events",
+                "[a-",
+                "(a",
+                "../x",
+                "/etc/passwd",
+                "string",
+                "number",
+                "2100",
+                "a/b",
+            ]
+        ),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["name", "fields", "x", "path"]), inner, max_size=3),
+    ),
     max_leaves=6,
 )
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_any_value_anywhere_in_the_descriptor_is_a_dataset_or_the_validation_error(
     minimal_data: Path, data: st.DataObject

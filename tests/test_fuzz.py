@@ -65,8 +65,11 @@ def texts(alphabet: str, limit: int) -> st.SearchStrategy[str]:
     """Short text mostly, sometimes text at the column's length limit (a drawn piece repeated:
     drawing thousands of characters one by one would make each example slow)."""
     short = st.text(alphabet=alphabet, min_size=1, max_size=40)
-    long = st.builds(lambda piece, words: (" ".join([piece] * words))[:limit],
-                     st.text(alphabet=alphabet, min_size=1, max_size=12), st.just(limit))
+    long = st.builds(
+        lambda piece, words: (" ".join([piece] * words))[:limit],
+        st.text(alphabet=alphabet, min_size=1, max_size=12),
+        st.just(limit),
+    )
     # A required text must have something visible: whitespace alone is a blank cell, which the
     # loader rightly refuses (tests/test_descriptor.py), not a valid dataset.
     return st.one_of(short, short, short, long).filter(lambda text: text.strip())
@@ -89,9 +92,7 @@ def optional(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 def partial_dates(draw: st.DrawFn, lo: dt.date = FIRST, hi: dt.date = LAST) -> str:
     day = draw(st.dates(lo, hi))
     precision = draw(st.sampled_from(["day", "month", "year"]))
-    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}[
-        precision
-    ]
+    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}[precision]
     if draw(st.integers(0, 9)) == 0:  # pasted from an Arabic page: ٢٠٢٥-٠٩ is accepted
         text = text.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     return text
@@ -108,24 +109,37 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
     """Rows for every table of a valid dataset."""
     n_sites = draw(st.integers(1, 5))
     sites = [
-        {"id": f"site-{i}", "name_en": draw(latin(200)), "name_ar": draw(arabic(200)),
-         "kind": draw(st.sampled_from(["city", "base", "region", "country", "global"])),
-         "lat": draw(st.one_of(st.just(""), st.floats(-90, 90).map(lambda x: f"{x:.4f}"))),
-         "lon": draw(st.one_of(st.just(""), st.floats(-180, 180).map(lambda x: f"{x:.4f}")))}
+        {
+            "id": f"site-{i}",
+            "name_en": draw(latin(200)),
+            "name_ar": draw(arabic(200)),
+            "kind": draw(st.sampled_from(["city", "base", "region", "country", "global"])),
+            "lat": draw(st.one_of(st.just(""), st.floats(-90, 90).map(lambda x: f"{x:.4f}"))),
+            "lon": draw(st.one_of(st.just(""), st.floats(-180, 180).map(lambda x: f"{x:.4f}"))),
+        }
         for i in range(n_sites)
     ]
     actors = [
-        {"id": f"actor-{i}", "name_en": draw(latin(200)), "name_ar": draw(arabic(200)),
-         "role_en": draw(optional(latin())), "role_ar": draw(optional(arabic()))}
+        {
+            "id": f"actor-{i}",
+            "name_en": draw(latin(200)),
+            "name_ar": draw(arabic(200)),
+            "role_en": draw(optional(latin())),
+            "role_ar": draw(optional(arabic())),
+        }
         for i in range(draw(st.integers(0, 3)))
     ]
     sources = [
-        {"id": f"src-{i}", "publisher_en": draw(latin(200)), "publisher_ar": draw(arabic(200)),
-         "title": draw(optional(st.one_of(latin(500), arabic(500)))),
-         "url": "https://example.org/" + draw(st.text(alphabet="abc123-_/?=&%#<>\"'",
-                                                      max_size=30)),
-         "published": draw(optional(partial_dates())),
-         "language": draw(st.sampled_from(["ar", "en"]))}
+        {
+            "id": f"src-{i}",
+            "publisher_en": draw(latin(200)),
+            "publisher_ar": draw(arabic(200)),
+            "title": draw(optional(st.one_of(latin(500), arabic(500)))),
+            "url": "https://example.org/"
+            + draw(st.text(alphabet="abc123-_/?=&%#<>\"'", max_size=30)),
+            "published": draw(optional(partial_dates())),
+            "language": draw(st.sampled_from(["ar", "en"])),
+        }
         for i in range(draw(st.integers(1, 3)))
     ]
     source_ids = [s["id"] for s in sources]
@@ -134,12 +148,18 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
 
     def row(kind: str, site: str, start: str, **cells: str) -> dict[str, str]:
         record = {
-            "id": f"{kind}-{len(events)}", "kind": kind, "site": site, "start": start,
+            "id": f"{kind}-{len(events)}",
+            "kind": kind,
+            "site": site,
+            "start": start,
             "status": draw(st.sampled_from(STATUSES)),
             "confidence": draw(st.sampled_from(["", "confirmed", "reported", "unverified"])),
-            "title_en": draw(latin()), "title_ar": draw(arabic()),
-            "summary_en": draw(optional(latin(3000))), "summary_ar": draw(optional(arabic(3000))),
-            "source_id": draw(st.sampled_from(source_ids)), **cells,
+            "title_en": draw(latin()),
+            "title_ar": draw(arabic()),
+            "summary_en": draw(optional(latin(3000))),
+            "summary_ar": draw(optional(arabic(3000))),
+            "source_id": draw(st.sampled_from(source_ids)),
+            **cells,
         }
         events.append(record)
         return record
@@ -168,14 +188,26 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
                     revises = chain[-1]["id"]
                 elif choice == "earlier":
                     revises = draw(st.sampled_from(chain))["id"]
-            chain.append(row("deadline", phase["site"], draw(partial_dates()),
-                             phase=phase["id"], announced=announced_after(revises),
-                             revises=revises))
+            chain.append(
+                row(
+                    "deadline",
+                    phase["site"],
+                    draw(partial_dates()),
+                    phase=phase["id"],
+                    announced=announced_after(revises),
+                    revises=revises,
+                )
+            )
         deadlines += chain
     for _ in range(draw(st.integers(0, 2))):  # deadlines of no phase, maybe revising one
         revises = draw(st.sampled_from(["", *[d["id"] for d in deadlines]]))
-        row("deadline", draw(st.sampled_from(sites))["id"], draw(partial_dates()),
-            announced=announced_after(revises), revises=revises)
+        row(
+            "deadline",
+            draw(st.sampled_from(sites))["id"],
+            draw(partial_dates()),
+            announced=announced_after(revises),
+            revises=revises,
+        )
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(POINT_KINDS))
         phase = ""
@@ -194,26 +226,60 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, str]]]:
         if phases and kind in ("withdrawal", "handover"):
             cells["phase"] = phase
         row(kind, draw(st.sampled_from(sites))["id"], start, **cells)
-    pairs = draw(st.lists(st.tuples(st.sampled_from([e["id"] for e in events] or [""]),
-                                    st.sampled_from(source_ids)), max_size=4, unique=True))
+    pairs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from([e["id"] for e in events] or [""]), st.sampled_from(source_ids)
+            ),
+            max_size=4,
+            unique=True,
+        )
+    )
     event_sources = [{"event_id": e, "source_id": s} for e, s in pairs if e]
-    return {"sites": sites, "actors": actors, "sources": sources, "events": events,
-            "event_sources": event_sources}
+    return {
+        "sites": sites,
+        "actors": actors,
+        "sources": sources,
+        "events": events,
+        "event_sources": event_sources,
+    }
 
 
 COLUMNS = {
     "sites": ["id", "name_en", "name_ar", "kind", "lat", "lon"],
     "actors": ["id", "name_en", "name_ar", "role_en", "role_ar"],
     "sources": ["id", "publisher_en", "publisher_ar", "title", "url", "published", "language"],
-    "events": ["id", "kind", "site", "actor", "start", "end", "phase", "announced", "revises",
-               "status", "confidence", "title_en", "title_ar", "summary_en", "summary_ar",
-               "quote_ar", "quote_en", "source_id"],
+    "events": [
+        "id",
+        "kind",
+        "site",
+        "actor",
+        "start",
+        "end",
+        "phase",
+        "announced",
+        "revises",
+        "status",
+        "confidence",
+        "title_en",
+        "title_ar",
+        "summary_en",
+        "summary_ar",
+        "quote_ar",
+        "quote_en",
+        "source_id",
+    ],
     "event_sources": ["event_id", "source_id"],
 }
 
 
-def write_dataset(tables: dict[str, list[dict[str, str]]], directory: Path, *,
-                  crlf: bool = False, bom: bool = False) -> Path:
+def write_dataset(
+    tables: dict[str, list[dict[str, str]]],
+    directory: Path,
+    *,
+    crlf: bool = False,
+    bom: bool = False,
+) -> Path:
     """The tables as CSV files (Windows line ends and an Excel BOM if asked) and the
     project's datapackage.json."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -223,8 +289,9 @@ def write_dataset(tables: dict[str, list[dict[str, str]]], directory: Path, *,
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n" if crlf else "\n")
         writer.writeheader()
         writer.writerows({c: r.get(c, "") for c in columns} for r in tables[name])
-        (directory / f"{name}.csv").write_text(out.getvalue(),
-                                                encoding="utf-8-sig" if bom else "utf-8")
+        (directory / f"{name}.csv").write_text(
+            out.getvalue(), encoding="utf-8-sig" if bom else "utf-8"
+        )
     return directory
 
 
@@ -237,8 +304,7 @@ def visible_at(dataset: Dataset, as_of: dt.date) -> set[str]:
 
 def expected_deadline(dataset: Dataset, phase: Event, as_of: dt.date) -> Event | None:
     """Rule 3 of analysis.timeline, from its docstring."""
-    shown = [e for e in dataset.events
-             if e.kind == "deadline" and e.announced.last_day() <= as_of]
+    shown = [e for e in dataset.events if e.kind == "deadline" and e.announced.last_day() <= as_of]
     revised = {e.revises for e in shown if e.revises}
     heads = [e for e in shown if e.id not in revised and e.phase == phase.id]
     if not heads:
@@ -285,8 +351,12 @@ def check_phase(dataset: Dataset, state: Any, as_of: dt.date, visible: set[str])
         # Overdue only when the deadline passed within the data; after their end, unknown.
         assert (status == "overdue") == (end is None and due is not None and due < known)
         assert (status == "unknown") == (end is None and due is not None and known <= due < as_of)
-    counts = {"days_overdue": None, "days_late": None, "days_early": None,
-              "days_until_deadline": None}
+    counts = {
+        "days_overdue": None,
+        "days_late": None,
+        "days_early": None,
+        "days_until_deadline": None,
+    }
     if status == "overdue":
         counts["days_overdue"] = (known - due).days
         assert counts["days_overdue"] > 0
@@ -313,8 +383,11 @@ def check_phase(dataset: Dataset, state: Any, as_of: dt.date, visible: set[str])
         assert history[-1] == state.deadline and all(d.event.id in visible for d in history)
         for older, newer in itertools.pairwise(history):
             assert newer.event.revises == older.id
-        assert history[0].event.revises is None or history[0].event.revises not in visible \
+        assert (
+            history[0].event.revises is None
+            or history[0].event.revises not in visible
             or dataset.event(history[0].event.revises).kind != "deadline"
+        )
         assert state.measured_against == state.deadline.precision
     else:
         assert state.history == () and state.measured_against is None
@@ -341,8 +414,7 @@ _AXIS_LINE = 34
 def check_outputs(dataset: Dataset, tl: Timeline, earlier: dt.date | None) -> None:
     changes = compare(dataset, earlier, tl.as_of) if earlier is not None else None
     for lang in ("en", "ar"):
-        loc = make_locale(lang, digits="arabic" if lang == "ar" and tl.as_of.day % 2 else
-                          "western")
+        loc = make_locale(lang, digits="arabic" if lang == "ar" and tl.as_of.day % 2 else "western")
         story = narrative(dataset, tl, loc, changes=changes)
         assert story.to_text().strip()
         assert len(story.sites) == len(tl.lanes)
@@ -358,34 +430,47 @@ def check_outputs(dataset: Dataset, tl: Timeline, earlier: dt.date | None) -> No
 # --------------------------------------------------------------------------- the property
 
 
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(tables=datasets(), data=st.data())
 def _random_valid_datasets(tables: dict[str, list[dict[str, str]]], data: st.DataObject) -> None:
     COUNTS["examples"] += 1
     with tempfile.TemporaryDirectory() as tmp:
-        directory = write_dataset(tables, Path(tmp) / "data", crlf=data.draw(st.booleans()),
-                                  bom=data.draw(st.booleans()))
+        directory = write_dataset(
+            tables, Path(tmp) / "data", crlf=data.draw(st.booleans()), bom=data.draw(st.booleans())
+        )
         try:
             dataset = load_dataset(directory)
         except DataValidationError as exc:  # the generator's fault, or the validator's
             raise AssertionError(f"a valid dataset was refused:\n{exc}") from None
     assert len(dataset.events) == len(tables["events"])
     # where statuses flip: announcements, starts, due dates, ends (and the days around them)
-    boundaries = sorted({d for e in dataset.events
-                         for d in (e.announced.last_day(), e.start.first_day(),
-                                   e.start.last_day(), e.end.last_day() if e.end else None)
-                         if d is not None})
-    dates = data.draw(st.lists(st.dates(dt.date(2013, 1, 1), dt.date(2031, 12, 31)),
-                               min_size=1, max_size=2))
+    boundaries = sorted(
+        {
+            d
+            for e in dataset.events
+            for d in (
+                e.announced.last_day(),
+                e.start.first_day(),
+                e.start.last_day(),
+                e.end.last_day() if e.end else None,
+            )
+            if d is not None
+        }
+    )
+    dates = data.draw(
+        st.lists(st.dates(dt.date(2013, 1, 1), dt.date(2031, 12, 31)), min_size=1, max_size=2)
+    )
     rng = data.draw(st.randoms(use_true_random=False))
     picks = rng.sample(boundaries, min(len(boundaries), 12))
     dates += [d + dt.timedelta(days=k) for d in picks for k in (-1, 0, 1)]
     for as_of in dates:
         COUNTS["as_of"] += 1
         check_timeline(dataset, timeline(dataset, as_of), as_of)
-    chosen = data.draw(st.lists(st.sampled_from(sorted(dataset.sites)), min_size=1,
-                                unique=True))
+    chosen = data.draw(st.lists(st.sampled_from(sorted(dataset.sites)), min_size=1, unique=True))
     for as_of in dates[:3]:
         check_site_filter(dataset, as_of, chosen)
     as_of = dates[0]
@@ -397,6 +482,8 @@ def test_random_valid_datasets_keep_the_timeline_invariants() -> None:
     for key in COUNTS:
         COUNTS[key] = 0
     _random_valid_datasets()
-    print(f"\nfuzz: {COUNTS['examples']} datasets, {COUNTS['as_of']} as-of dates, "
-          f"{COUNTS['phases']} phase states checked, {COUNTS['renders']} narrative+chart sets")
+    print(
+        f"\nfuzz: {COUNTS['examples']} datasets, {COUNTS['as_of']} as-of dates, "
+        f"{COUNTS['phases']} phase states checked, {COUNTS['renders']} narrative+chart sets"
+    )
     assert COUNTS["examples"] >= EXAMPLES // 2 and COUNTS["renders"] >= EXAMPLES // 2

@@ -69,7 +69,7 @@ PAYLOADS: list[str] = [
 
 # The url column takes http(s) only, but anything else that has no space: quotes and brackets.
 URL_PAYLOADS: list[str] = [
-    "https://example.org/a?q=\"><script>alert(20)</script>",
+    'https://example.org/a?q="><script>alert(20)</script>',
     "https://example.org/b#'onmouseover='alert(21)'<img/src=x/onerror=alert(22)>",
     "http://evil.example/{{7*7}}</a><svg/onload=alert(23)>",
 ]
@@ -117,9 +117,18 @@ COMMENTARY_PAYLOADS = re.findall(
     r"(?:alert|msgbox)\(\d+\)|\{\{|\{%|!\[", COMMENTARY_EN + COMMENTARY_AR
 )
 #: Raw HTML in commentary is dropped, not shown: these must not reach the page, even as text.
-DROPPED_FROM_COMMENTARY = ["alert(30)", "alert(31)", "alert(32)", "alert(33)", "alert(34)",
-                           "alert(42)", "alert(50)", "alert(51)", "evil.example/frame",
-                           "display: none"]
+DROPPED_FROM_COMMENTARY = [
+    "alert(30)",
+    "alert(31)",
+    "alert(32)",
+    "alert(33)",
+    "alert(34)",
+    "alert(42)",
+    "alert(50)",
+    "alert(51)",
+    "evil.example/frame",
+    "display: none",
+]
 #: Tags a report may contain: the page skeleton, nbconvert's output wrappers, the narrative,
 #: sanitised commentary, and plotly's SVG. A tag from the data (iframe, img, object, form,
 #: input, details, math, base, link, x-y …) is not among them.
@@ -132,8 +141,9 @@ REPORT_TAGS = frozenset(
 
 
 def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*DRAWDOWN, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=PROJECT_DIR)
+    return subprocess.run(
+        [*DRAWDOWN, *args], capture_output=True, text=True, timeout=timeout, cwd=PROJECT_DIR
+    )
 
 
 def hostile_copy(target: Path) -> Path:
@@ -146,8 +156,7 @@ def hostile_copy(target: Path) -> Path:
 def test_the_fixture_holds_every_payload() -> None:
     """Every payload is in the data, every text column holds payloads, and it is valid."""
     texts = {
-        "events.csv": ["title_en", "title_ar", "summary_en", "summary_ar", "quote_ar",
-                       "quote_en"],
+        "events.csv": ["title_en", "title_ar", "summary_en", "summary_ar", "quote_ar", "quote_en"],
         "sites.csv": ["name_en", "name_ar"],
         "actors.csv": ["name_en", "name_ar", "role_en", "role_ar"],
         "sources.csv": ["publisher_en", "publisher_ar", "title"],
@@ -158,8 +167,7 @@ def test_the_fixture_holds_every_payload() -> None:
         for row in rows:
             for column in columns:
                 value = row[column]
-                if column.startswith("quote") and row["kind"] not in ("statement",
-                                                                      "announcement"):
+                if column.startswith("quote") and row["kind"] not in ("statement", "announcement"):
                     continue
                 assert any(p in value for p in PAYLOADS), (file, row.get("id"), column)
                 everything += value
@@ -245,8 +253,7 @@ def test_a_javascript_url_stops_the_build_with_exit_2(tmp_path: Path) -> None:
         ("## Title <script>alert(2)</script>", "Title", "alert"),
         ("A <style>body { display: none }</style> style.", "A style.", "display"),
         ("*a <script>b* c</script> d", "a d", "c"),
-        ("[x <script>y</script> z](https://example.org) <script>[l](https://e.org) k",
-         "x z", "l"),
+        ("[x <script>y</script> z](https://example.org) <script>[l](https://e.org) k", "x z", "l"),
         ("a <noscript>n</noscript> <iframe src=x>fallback</iframe> b", "a b", "fallback"),
         ("<b onclick=alert(3)>bold</b> <img src=x onerror=alert(4)>", "bold", "alert"),
     ],
@@ -276,12 +283,40 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     data = hostile_copy(root / "data")
     outs = {"hostile": root / "hostile", "clean": root / "clean"}
     runs = [
-        subprocess.Popen([*DRAWDOWN, "build", "--data", str(data), "--out", str(outs["hostile"]),
-                          "--as-of", AS_OF, "--quiet"],
-                         stderr=subprocess.PIPE, text=True, cwd=PROJECT_DIR),
-        subprocess.Popen([*DRAWDOWN, "build", "--data", str(DATA_DIR), "--out",
-                          str(outs["clean"]), "--as-of", AS_OF, "--format", "html", "--quiet"],
-                         stderr=subprocess.PIPE, text=True, cwd=PROJECT_DIR),
+        subprocess.Popen(
+            [
+                *DRAWDOWN,
+                "build",
+                "--data",
+                str(data),
+                "--out",
+                str(outs["hostile"]),
+                "--as-of",
+                AS_OF,
+                "--quiet",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_DIR,
+        ),
+        subprocess.Popen(
+            [
+                *DRAWDOWN,
+                "build",
+                "--data",
+                str(DATA_DIR),
+                "--out",
+                str(outs["clean"]),
+                "--as-of",
+                AS_OF,
+                "--format",
+                "html",
+                "--quiet",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_DIR,
+        ),
     ]
     for process in runs:
         _, err = process.communicate(timeout=300)
@@ -306,9 +341,12 @@ def page_checks(hostile_out: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
     shots = tmp_path_factory.mktemp("screenshots")
     with Browser() as browser:
-        return {lang: browser.screenshot(hostile_out / AS_OF / lang / "drawdown-report.html",
-                                         shots / f"{lang}.png")
-                for lang in ("ar", "en")}
+        return {
+            lang: browser.screenshot(
+                hostile_out / AS_OF / lang / "drawdown-report.html", shots / f"{lang}.png"
+            )
+            for lang in ("ar", "en")
+        }
 
 
 _DOM_JS = r"""() => {
@@ -396,8 +434,12 @@ def inspect_pages(paths: list[Path], hover: set[Path]) -> dict[Path, dict[str, A
         browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         try:
             for path in paths:
-                seen: dict[str, list[str]] = {"requests": [], "console": [], "dialogs": [],
-                                              "errors": []}
+                seen: dict[str, list[str]] = {
+                    "requests": [],
+                    "console": [],
+                    "dialogs": [],
+                    "errors": [],
+                }
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page_url = path.resolve().as_uri()
 
@@ -412,8 +454,7 @@ def inspect_pages(paths: list[Path], hover: set[Path]) -> dict[Path, dict[str, A
                 page = context.new_page()
                 page.on("console", lambda m, s=seen: s["console"].append(f"{m.type}: {m.text}"))
                 page.on("pageerror", lambda e, s=seen: s["errors"].append(str(e)))
-                page.on("dialog", lambda d, s=seen: (s["dialogs"].append(d.message),
-                                                      d.dismiss()))
+                page.on("dialog", lambda d, s=seen: (s["dialogs"].append(d.message), d.dismiss()))
                 page.goto(page_url, wait_until="load", timeout=60_000)
                 page.wait_for_function(
                     "() => document.querySelectorAll('.plotly-graph-div').length > 0 &&"
@@ -436,11 +477,14 @@ def inspect_pages(paths: list[Path], hover: set[Path]) -> dict[Path, dict[str, A
 
 @pytest.fixture(scope="module")
 def pages(hostile_out: Path, clean_out: Path) -> dict[str, dict[str, Any]]:
-    paths = {f"{kind}-{lang}": out / AS_OF / lang / "drawdown-report.html"
-             for kind, out in (("hostile", hostile_out), ("clean", clean_out))
-             for lang in ("ar", "en")}
-    seen = inspect_pages(list(paths.values()),
-                         hover={path for name, path in paths.items() if "hostile" in name})
+    paths = {
+        f"{kind}-{lang}": out / AS_OF / lang / "drawdown-report.html"
+        for kind, out in (("hostile", hostile_out), ("clean", clean_out))
+        for lang in ("ar", "en")
+    }
+    seen = inspect_pages(
+        list(paths.values()), hover={path for name, path in paths.items() if "hostile" in name}
+    )
     return {name: seen[path] for name, path in paths.items()}
 
 
@@ -461,8 +505,9 @@ def test_the_report_runs_nothing_in_the_browser(page_checks, lang: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_no_dialog_console_message_request_or_navigation(pages, hostile_out: Path,
-                                                         lang: str) -> None:
+def test_no_dialog_console_message_request_or_navigation(
+    pages, hostile_out: Path, lang: str
+) -> None:
     page = pages[f"hostile-{lang}"]
     assert page["dialogs"] == []
     assert page["console"] == []
@@ -522,8 +567,10 @@ def test_payloads_show_as_text(pages, lang: str) -> None:
     assert "23331" not in page["body"]
     assert "looploop" not in page["body"] and "loop loop" not in page["body"]
     assert "{# hidden #}" in prose
-    print(f"\n{lang}: {len(PAYLOADS)} field payloads and {len(URL_PAYLOADS)} url payloads "
-          "shown as text")
+    print(
+        f"\n{lang}: {len(PAYLOADS)} field payloads and {len(URL_PAYLOADS)} url payloads "
+        "shown as text"
+    )
 
 
 @pytest.mark.slow
@@ -551,8 +598,23 @@ def test_chart_text_is_escaped_for_plotly(pages, lang: str) -> None:
 def test_commentary_markdown_is_sanitised(pages, lang: str) -> None:
     commentary = pages[f"hostile-{lang}"]["commentary"]
     assert commentary is not None, "the hostile note is not in the report"
-    allowed = {"h2", "article", "p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code",
-               "br", "h3", "h4", "bdi"}
+    allowed = {
+        "h2",
+        "article",
+        "p",
+        "em",
+        "strong",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "blockquote",
+        "code",
+        "br",
+        "h3",
+        "h4",
+        "bdi",
+    }
     assert set(commentary["tags"]) <= allowed, set(commentary["tags"]) - allowed
     text = commentary["text"]
     for gone in DROPPED_FROM_COMMENTARY:
@@ -561,8 +623,14 @@ def test_commentary_markdown_is_sanitised(pages, lang: str) -> None:
     if lang == "en":
         assert "{{ 7777*3 }}" in text and "23331" not in text
         assert "<script>alert(41)</script>" in text  # a code span is text
-        for words in ("a javascript link", "a mixed-case one", "a data link", "vbscript",
-                      "an entity", "a fine link"):
+        for words in (
+            "a javascript link",
+            "a mixed-case one",
+            "a data link",
+            "vbscript",
+            "an entity",
+            "a fine link",
+        ):
             assert words in text, words
         assert "alert(38)" not in text  # a javascript: autolink goes entirely
     else:
@@ -573,11 +641,17 @@ def test_commentary_markdown_is_sanitised(pages, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_commentary_links_are_http_only(pages, lang: str) -> None:
     page = pages[f"hostile-{lang}"]
-    hrefs = {a["href"] for a in page["anchors"] if a["cls"] not in ("url",)
-             and not a["href"].startswith("#")}
+    hrefs = {
+        a["href"]
+        for a in page["anchors"]
+        if a["cls"] not in ("url",) and not a["href"].startswith("#")
+    }
     if lang == "en":
-        assert hrefs == {"https://example.org/fine", "https://example.org/a%3Eb%22c%3Cd",
-                         "http://evil.example/img.png"}
+        assert hrefs == {
+            "https://example.org/fine",
+            "https://example.org/a%3Eb%22c%3Cd",
+            "http://evil.example/img.png",
+        }
     else:
         assert hrefs == set()
 
@@ -587,8 +661,9 @@ def test_pdfs_print_the_payloads_as_text(hostile_out: Path) -> None:
     for lang in ("ar", "en"):
         pdf = hostile_out / AS_OF / lang / "drawdown-report.pdf"
         assert pdf.read_bytes().startswith(b"%PDF")
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         flat = re.sub(r"[\s\u200e\u200f\u2066-\u2069]", "", text)
         for payload in ("<script>alert(1)</script>", "{{ 7*7 }}", "<img src=x onerror=alert(2)>"):
             assert re.sub(r"\s", "", payload) in flat, (lang, payload)
@@ -602,8 +677,10 @@ def test_payload_count(pages) -> None:
         text = (HOSTILE_DIR / file).read_text(encoding="utf-8")
         fields += sum(text.count(p.replace('"', '""')) for p in PAYLOADS)
     total = len(PAYLOADS) + len(URL_PAYLOADS) + len(COMMENTARY_PAYLOADS)
-    print(f"\ninjection: {total} distinct payloads ({len(PAYLOADS)} text, {len(URL_PAYLOADS)} url, "
-          f"{len(COMMENTARY_PAYLOADS)} commentary), {fields} placements in data fields, "
-          f"{len(NOT_WEB_URLS)} non-http urls refused, 4 pages inspected")
+    print(
+        f"\ninjection: {total} distinct payloads ({len(PAYLOADS)} text, {len(URL_PAYLOADS)} url, "
+        f"{len(COMMENTARY_PAYLOADS)} commentary), {fields} placements in data fields, "
+        f"{len(NOT_WEB_URLS)} non-http urls refused, 4 pages inspected"
+    )
     assert len(PAYLOADS) >= 30 and fields >= 300 and len(COMMENTARY_PAYLOADS) >= 20
     assert len(pages) == 4

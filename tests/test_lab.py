@@ -71,8 +71,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
     _with_parameters(NOTEBOOK, root / "report.ipynb", lang="ar", as_of="2025-10-15")
     _with_parameters(NOTEBOOK, root / "bad.ipynb", lang="fr", sites="erbil,nowhere")
     # A repository that tracks them: saving a tracked notebook must leave `git status` clean.
-    for args in (["init", "-q"], ["add", "."],
-                 ["-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "t"]):
+    for args in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qm", "t"],
+    ):
         subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, timeout=30)
     # No "get notified about news?" pop-up over the page.
     news = home / "settings" / "@jupyterlab" / "apputils-extension"
@@ -87,9 +90,17 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
     }
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", "--ServerApp.password=",
-        f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.token={token}",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
         "--ServerApp.port_retries=0",
         f"--config={PROJECT_DIR / 'notebooks' / 'jupyter_server_config.py'}",
     ]
@@ -317,9 +328,7 @@ def test_arabic_report_in_jupyterlab_reads_rtl_and_redraws_in_place(
 
     # Saving the executed notebook writes no outputs: the repository stays clean.
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(
-        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty"
-    )
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
     root = lab[2]
     status = subprocess.run(
         ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=30

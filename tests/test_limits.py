@@ -30,9 +30,22 @@ def test_fifty_megabyte_events_file_is_refused_fast_and_small(tmp_path: Path) ->
             n += 1
     assert events.stat().st_size > MAX_FILE_BYTES
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--data", str(data), "--out",
-         str(tmp_path / "out"), "--as-of", "2025-10-15"],
-        capture_output=True, text=True, timeout=60, cwd=PROJECT_DIR,
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "build",
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2025-10-15",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PROJECT_DIR,
     )
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert result.returncode == 2

@@ -48,16 +48,46 @@ UPDATE_GOLDEN = os.environ.get("DRAWDOWN_UPDATE_GOLDEN") == "1"
 ARABIC_CATEGORIES = BabelLocale("ar").plural_form
 
 IRAQI_MONTHS = [
-    "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
-    "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+    "كانون الثاني",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين الأول",
+    "تشرين الثاني",
+    "كانون الأول",
 ]
 EGYPTIAN_MONTHS = [
-    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
 ]
 ENGLISH_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 
 
@@ -66,8 +96,9 @@ def shipped() -> Dataset:
     return load_dataset(DATA_DIR)
 
 
-def report(dataset: Dataset, as_of: str, lang: str, previous: str | None = None, **loc: str
-           ) -> Narrative:
+def report(
+    dataset: Dataset, as_of: str, lang: str, previous: str | None = None, **loc: str
+) -> Narrative:
     changes = compare(dataset, previous, as_of) if previous else None
     return narrative(dataset, timeline(dataset, as_of), make_locale(lang, **loc), changes=changes)
 
@@ -93,15 +124,20 @@ def event(id: str, kind: str, start: str, **cells: object) -> Event:
     end = cells.pop("end", None)
     sources = cells.pop("source_ids", ("src-a",))
     return Event(
-        id=id, kind=kind, site=str(cells.pop("site", "alpha")),
-        start=parse_date_value(start), announced=parse_date_value(str(announced)),
+        id=id,
+        kind=kind,
+        site=str(cells.pop("site", "alpha")),
+        start=parse_date_value(start),
+        announced=parse_date_value(str(announced)),
         status=str(cells.pop("status", "planned")),
         confidence=str(cells.pop("confidence", "confirmed")),
         title_en=str(cells.pop("title_en", f"Title of {id}")),
         title_ar=str(cells.pop("title_ar", f"عنوان {id}")),
-        source_id=sources[0], source_ids=tuple(sources),
+        source_id=sources[0],
+        source_ids=tuple(sources),
         end=parse_date_value(str(end)) if end else None,
-        line=next(_lines), **cells,  # type: ignore[arg-type]
+        line=next(_lines),
+        **cells,  # type: ignore[arg-type]
     )
 
 
@@ -115,26 +151,46 @@ def dataset_of(
 ) -> Dataset:
     sites = sites or {"alpha": Site("alpha", "Alpha Base", "قاعدة ألفا", "base")}
     sources = sources or {
-        "src-a": Source("src-a", "Example News", "أخبار المثال", "https://example.org/a", "en",
-                        "A report", PartialDate.parse("2025-01-02")),
+        "src-a": Source(
+            "src-a",
+            "Example News",
+            "أخبار المثال",
+            "https://example.org/a",
+            "en",
+            "A report",
+            PartialDate.parse("2025-01-02"),
+        ),
     }
     return Dataset(
-        path=path, title="t", title_ar="t", sites=MappingProxyType(sites),
-        actors=MappingProxyType(actors or {}), sources=MappingProxyType(sources),
-        events=tuple(events), data_hash="0",
+        path=path,
+        title="t",
+        title_ar="t",
+        sites=MappingProxyType(sites),
+        actors=MappingProxyType(actors or {}),
+        sources=MappingProxyType(sources),
+        events=tuple(events),
+        data_hash="0",
     )
 
 
-def one_deadline(due: str, *, start: str = "1900-01-01", title_ar: str | None = None,
-                 covered: str = "2099-12-31", announced: str | None = "1900-06-01") -> Dataset:
+def one_deadline(
+    due: str,
+    *,
+    start: str = "1900-01-01",
+    title_ar: str | None = None,
+    covered: str = "2099-12-31",
+    announced: str | None = "1900-06-01",
+) -> Dataset:
     """Phase p at alpha, from ``start``, bounded by one deadline due ``due``; a later
     incident makes the data cover every report date up to ``covered``."""
     cells = {"title_en": "Mission at Alpha", "title_ar": title_ar or "مهمة في ألفا"}
-    return dataset_of([
-        event("p", "phase", start, **cells),
-        event("d", "deadline", due, phase="p", announced=announced or start),
-        event("later", "incident", covered),
-    ])
+    return dataset_of(
+        [
+            event("p", "phase", start, **cells),
+            event("d", "deadline", due, phase="p", announced=announced or start),
+            event("later", "incident", covered),
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- HTML helpers
@@ -224,23 +280,27 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     unami = "The final mandate of the UN Assistance Mission for Iraq (UNAMI) is due to end"
     assert unami in october
     assert "], in about three months. " in october  # words for one to nine
-    assert ("is set to run until September 2026, subject to conditions on the ground"
-            ) in october and "due to end in September 2026" not in october
+    assert (
+        "is set to run until September 2026, subject to conditions on the ground"
+    ) in october and "due to end in September 2026" not in october
     february = html_to_text(report(shipped, "2026-02-01", "en").headline)
     assert february.startswith(
         "The Higher Military Commission (HMC) said on 18 January 2026 that the coalition "
         "military mission against ISIS in Iraq was complete["
     )
     assert "], 110 days after the end-September 2025 deadline[" in february
-    assert ("The coalition advisers' exit from Ain al-Asad Air Base ended on 16–18 January "
-            "2026[") in february.replace("\xa0", " ")
+    assert (
+        "The coalition advisers' exit from Ain al-Asad Air Base ended on 16–18 January 2026["
+    ) in february.replace("\xa0", " ")
     assert "108–110 days after the end-September 2025 deadline[" in february
     assert "about a week after the 4–10 January 2026 date" in february.replace("\xa0", " ")
     assert "was moved" not in february and "revised" not in february
     assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
     november = html_to_text(report(shipped, "2026-11-30", "en").headline)
-    assert november.startswith("This report’s information runs to 31 March 2026. By then, the "
-                               "Higher Military Commission (HMC) had said on 18 January 2026")
+    assert november.startswith(
+        "This report’s information runs to 31 March 2026. By then, the "
+        "Higher Military Commission (HMC) had said on 18 January 2026"
+    )
     assert "Since then one deadline has passed: September 2026" in november
     assert november.endswith("Whether it ended then is not known.")
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
@@ -286,7 +346,9 @@ def test_every_number_in_the_headline_comes_from_the_timeline(shipped: Dataset, 
     due = unami.deadline.event.start
     expected = [
         baghdad.deadline.event.start.year,  # end-September 2025 ("two weeks after": 15 days)
-        due.day, due.year, relative_months(n(unami.days_until_deadline)),  # 31 Dec 2025, ~3
+        due.day,
+        due.year,
+        relative_months(n(unami.days_until_deadline)),  # 31 Dec 2025, ~3
         erbil.deadline.event.start.year,  # September 2026
         relative_months(n(erbil.days_until_deadline)),  # about 11 months
     ]
@@ -311,8 +373,12 @@ def relative_figures(text: str, lang: str) -> dict[str, list[int]]:
     """Day counts that depend on the report's date, by direction, in reading order."""
     text = re.sub(r"\[\d+\]", "", text)
     if lang == "en":
-        words = {w: i for i, w in enumerate(
-            ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
+        words = {
+            w: i
+            for i, w in enumerate(
+                ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+            )
+        }
 
         def figure(token: str) -> int:
             return words[token] if token in words else int(token)
@@ -352,8 +418,11 @@ def test_ten_days_later_every_relative_figure_moves_by_ten(shipped: Dataset, lan
     if lang == "en":
         # Months are whole-month roundings of the same day counts, never stale copies.
         for figures, tl in ((first, before), (second, after)):
-            pending = [n(p.days_until_deadline) for p in tl.phases if p.status == "ongoing"
-                       and p.days_until_deadline is not None]
+            pending = [
+                n(p.days_until_deadline)
+                for p in tl.phases
+                if p.status == "ongoing" and p.days_until_deadline is not None
+            ]
             assert set(figures["months"]) == {relative_months(d) for d in pending}
 
 
@@ -420,7 +489,10 @@ def test_headline_days_and_months_agree_with_cldr_categories() -> None:
         if n < 7:
             assert english.startswith(overdue_phrase(n, en).capitalize() + " after")
     months = {
-        "two": "شهرين", "few": "{n} أشهر", "many": "{n} شهرًا", "other": "{n} شهر",
+        "two": "شهرين",
+        "few": "{n} أشهر",
+        "many": "{n} شهرًا",
+        "other": "{n} شهر",
     }
     for n in [*range(2, 121), 1000]:
         days = round(n * 30.44)
@@ -436,8 +508,10 @@ def test_verbs_and_pronouns_agree_with_a_masculine_title() -> None:
     text = narrative(data, timeline(data, "2030-03-01"), make_locale("ar")).to_text()
     assert "بدأ وجود التحالف في ألفا في عام 1900" not in text  # a day-precision start
     assert "بدأ وجود التحالف في ألفا في 1 كانون الثاني 1900" in text
-    assert ("كان قد مضى 4 أسابيع على الموعد النهائي (نهاية كانون الثاني 2030) لوجود التحالف "
-            "في ألفا[1]، من دون أن يُعلَن إنجازه.") in text
+    assert (
+        "كان قد مضى 4 أسابيع على الموعد النهائي (نهاية كانون الثاني 2030) لوجود التحالف "
+        "في ألفا[1]، من دون أن يُعلَن إنجازه."
+    ) in text
     assert "وكان من المقرر أن ينتهي بحلول نهاية كانون الثاني 2030" in text
     assert "ولم يُعلَن انتهاؤه حتى 1 آذار 2030." in text
     assert "إذ" not in text  # never a cause where there is none
@@ -460,8 +534,16 @@ def test_all_twelve_month_names_in_deadlines(loc, names: list[str]) -> None:
     events = []
     for m in range(1, 13):
         events.append(event(f"p{m}", "phase", "2025-01-01", site=f"s{m}", title_ar=f"مهمة {m}"))
-        events.append(event(f"d{m}", "deadline", f"2030-{m:02d}", site=f"s{m}", phase=f"p{m}",
-                            announced="2025-01-01"))
+        events.append(
+            event(
+                f"d{m}",
+                "deadline",
+                f"2030-{m:02d}",
+                site=f"s{m}",
+                phase=f"p{m}",
+                announced="2025-01-01",
+            )
+        )
     data = dataset_of(events, sites=sites)
     n = narrative(data, timeline(data, "2026-01-01"), loc)
     for m, paragraph in enumerate(n.sites, start=1):
@@ -504,7 +586,8 @@ def test_every_number_date_and_latin_run_in_arabic_is_isolated(
         n = report(shipped, as_of, "ar", previous, digits=digits)
         html = all_html(n)
         loose = [
-            text for text, stack in text_nodes(html)
+            text
+            for text, stack in text_nodes(html)
             if re.search(r"[0-9٠-٩A-Za-z]", text) and not isolated(stack)
         ]
         assert loose == [], as_of
@@ -539,8 +622,9 @@ def test_every_marker_resolves_and_numbers_run_in_order(
     for source, label in markers:
         number = int(html_to_text(label).translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")))
         assert number == n.cited.index(source) + 1
-    items = re.findall(r'<li id="src-([a-z0-9-]+)"><span class="ref-num">\[(.*?)\]</span>',
-                       str(n.sources))
+    items = re.findall(
+        r'<li id="src-([a-z0-9-]+)"><span class="ref-num">\[(.*?)\]</span>', str(n.sources)
+    )
     assert [source for source, _ in items] == list(n.cited)
     assert [int(html_to_text(label)) for _, label in items] == list(range(1, len(items) + 1))
     assert set(n.cited) <= set(shipped.sources)
@@ -592,8 +676,11 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     ]
     assert datelines == sorted(datelines) and len(datelines) > 10
     # The confidence mark is never in a heading: it opens the outlets' parentheses.
-    reported = [e for e in timeline(shipped, "2025-10-15").visible
-                if e.confidence == "reported" and e.kind not in {"phase", "deadline"}]
+    reported = [
+        e
+        for e in timeline(shipped, "2025-10-15").visible
+        if e.confidence == "reported" and e.kind not in {"phase", "deadline"}
+    ]
     assert reported and text.count("(reported; ") == len(reported)
     assert "reported" not in "".join(titles)
     ar = str(report(shipped, "2025-10-15", "ar").statements).replace("\xa0", " ")
@@ -603,11 +690,16 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
 
 
 def quoted_statement(**cells: object) -> Dataset:
-    actors = {"lg": Actor("lg", "Qais al-Muhammadawi", "قيس المحمداوي",
-                          "Lieutenant General, Deputy Commander of the Joint Operations Command",
-                          "الفريق الركن، نائب قائد العمليات المشتركة")}
-    return dataset_of([event("s", "statement", "2025-12-31", actor="lg", **cells)],
-                      actors=actors)
+    actors = {
+        "lg": Actor(
+            "lg",
+            "Qais al-Muhammadawi",
+            "قيس المحمداوي",
+            "Lieutenant General, Deputy Commander of the Joint Operations Command",
+            "الفريق الركن، نائب قائد العمليات المشتركة",
+        )
+    }
+    return dataset_of([event("s", "statement", "2025-12-31", actor="lg", **cells)], actors=actors)
 
 
 def test_every_quotation_is_in_the_readers_language() -> None:
@@ -616,38 +708,52 @@ def test_every_quotation_is_in_the_readers_language() -> None:
         quote_ar="جميع قوات التحالف الدولي موجودة الآن في إقليم كردستان",
         **with_fields(quote_original="en"),
     )
-    ar = str(narrative(english_original, timeline(english_original, "2026-01-01"),
-                       make_locale("ar")).statements)
+    ar = str(
+        narrative(
+            english_original, timeline(english_original, "2026-01-01"), make_locale("ar")
+        ).statements
+    )
     translation = ar.split("<blockquote")[1]
     assert translation.startswith(' lang="ar" dir="rtl"><p>«جميع قوات التحالف الدولي')
-    assert ('<p class="quote-original">(الأصل بالإنجليزية: <span lang="en" '
-            'dir="ltr">“All global coalition forces are now in the Kurdistan Region”</span>)</p>'
-            ) in translation
+    assert (
+        '<p class="quote-original">(الأصل بالإنجليزية: <span lang="en" '
+        'dir="ltr">“All global coalition forces are now in the Kurdistan Region”</span>)</p>'
+    ) in translation
     assert "ترجمة عن" not in translation
-    en = str(narrative(english_original, timeline(english_original, "2026-01-01"),
-                       make_locale("en")).statements)
+    en = str(
+        narrative(
+            english_original, timeline(english_original, "2026-01-01"), make_locale("en")
+        ).statements
+    )
     assert "<p>“All global coalition forces are now in the Kurdistan Region”</p>" in en
     assert "Translated" not in en and "إقليم" not in en  # an English original, shown as said
     untranslated = quoted_statement(quote_en="All global coalition forces are now here")
-    ar = str(narrative(untranslated, timeline(untranslated, "2026-01-01"),
-                       make_locale("ar")).statements)
+    ar = str(
+        narrative(untranslated, timeline(untranslated, "2026-01-01"), make_locale("ar")).statements
+    )
     assert "<blockquote" not in ar and "All global" not in ar  # never a Latin-only quotation
 
 
 def test_a_speaker_the_summary_does_not_name_is_named_rank_first() -> None:
-    data = quoted_statement(summary_en="The JOC deputy said no coalition member remained.",
-                            summary_ar="قال نائب قائد العمليات المشتركة إن أحدًا لم يبقَ.")
+    data = quoted_statement(
+        summary_en="The JOC deputy said no coalition member remained.",
+        summary_ar="قال نائب قائد العمليات المشتركة إن أحدًا لم يبقَ.",
+    )
     en = html_to_text(narrative(data, timeline(data, "2026-01-01"), make_locale("en")).statements)
     # The summary says who he is: the byline gives the name, rank first, and no title twice.
     # JOC is spelled out at its first use in the report.
-    assert ("31 December 2025 — Lieutenant General Qais al-Muhammadawi: The Joint Operations "
-            "Command (JOC) deputy said") in en
+    assert (
+        "31 December 2025 — Lieutenant General Qais al-Muhammadawi: The Joint Operations "
+        "Command (JOC) deputy said"
+    ) in en
     ar = html_to_text(narrative(data, timeline(data, "2026-01-01"), make_locale("ar")).statements)
     assert "— الفريق الركن قيس المحمداوي: قال نائب" in ar
     bare = quoted_statement()  # no summary: the byline says who spoke
     en = html_to_text(narrative(bare, timeline(bare, "2026-01-01"), make_locale("en")).statements)
-    assert ("— Lieutenant General Qais al-Muhammadawi, Deputy Commander of the Joint Operations "
-            "Command. (Example News[1])") in en
+    assert (
+        "— Lieutenant General Qais al-Muhammadawi, Deputy Commander of the Joint Operations "
+        "Command. (Example News[1])"
+    ) in en
     ar = html_to_text(narrative(bare, timeline(bare, "2026-01-01"), make_locale("ar")).statements)
     assert "— الفريق الركن قيس المحمداوي، نائب قائد العمليات المشتركة. (أخبار المثال[1])" in ar
     named = quoted_statement(summary_en="Lt Gen Qais al-Muhammadawi said so.")
@@ -664,19 +770,44 @@ def with_fields(**cells: str) -> dict[str, object]:
 
 
 def revised_mission(end: str = "2026-01-17") -> Dataset:
-    return dataset_of([
-        event("p", "phase", "2024-01-01", end=end, title_en="Mission at Alpha",
-              title_ar="مهمة في ألفا", status="completed"),
-        event("d1", "deadline", "2025-09", phase="p", announced="2024-02-01"),
-        event("d2", "deadline", "2026-01", phase="p", announced="2025-12-31", revises="d1",
-              source_ids=("src-b",)),
-        event("later", "incident", "2026-03-01"),
-    ], sources={
-        "src-a": Source("src-a", "Example News", "أخبار المثال", "https://example.org/a", "en",
-                        "A report", PartialDate.parse("2025-01-02")),
-        "src-b": Source("src-b", "Other News", "أخبار أخرى", "https://example.org/b", "en",
-                        None, None),
-    })
+    return dataset_of(
+        [
+            event(
+                "p",
+                "phase",
+                "2024-01-01",
+                end=end,
+                title_en="Mission at Alpha",
+                title_ar="مهمة في ألفا",
+                status="completed",
+            ),
+            event("d1", "deadline", "2025-09", phase="p", announced="2024-02-01"),
+            event(
+                "d2",
+                "deadline",
+                "2026-01",
+                phase="p",
+                announced="2025-12-31",
+                revises="d1",
+                source_ids=("src-b",),
+            ),
+            event("later", "incident", "2026-03-01"),
+        ],
+        sources={
+            "src-a": Source(
+                "src-a",
+                "Example News",
+                "أخبار المثال",
+                "https://example.org/a",
+                "en",
+                "A report",
+                PartialDate.parse("2025-01-02"),
+            ),
+            "src-b": Source(
+                "src-b", "Other News", "أخبار أخرى", "https://example.org/b", "en", None, None
+            ),
+        },
+    )
 
 
 def test_site_paragraph_tells_the_deadline_history_in_one_sentence() -> None:
@@ -715,9 +846,11 @@ def test_changes_report_revisions_ends_and_new_rows(shipped: Dataset) -> None:
     assert n.changes is not None
     text = html_to_text(n.changes)
     assert text.startswith("Compared with the report as of 15 October 2025:")
-    assert ("The coalition advisers' exit from Ain al-Asad Air Base: on 31 December 2025, Lt Gen "
-            "Qais al-Muhammadawi, Deputy Commander of the Joint Operations Command, said it would "
-            "be complete on 4–10 January 2026[") in text
+    assert (
+        "The coalition advisers' exit from Ain al-Asad Air Base: on 31 December 2025, Lt Gen "
+        "Qais al-Muhammadawi, Deputy Commander of the Joint Operations Command, said it would "
+        "be complete on 4–10 January 2026["
+    ) in text
     assert "the deadline was the end of September 2025" in text and "moved" not in text
     assert "18 January 2026" in text and "57–110 days after the end-September 2025" in text
     news = re.findall(r"^- (\d+ \w+ \d{4}): ", text.split("New events")[1], re.MULTILINE)
@@ -739,11 +872,15 @@ def test_no_changes_is_said_in_words(shipped: Dataset) -> None:
 
 def cut_off(deadline: str, **terms: str) -> Dataset:
     """Data that stop on 11 February 2026: one mission and its deadline."""
-    return dataset_of([
-        event("p", "phase", "2024-01-01", title_en="Mission at Alpha", title_ar="مهمة في ألفا"),
-        event("d", "deadline", deadline, phase="p", announced="2024-02-01", **with_fields(**terms)),
-        event("last", "incident", "2026-02-11", title_en="Last thing", title_ar="آخر حدث"),
-    ])
+    return dataset_of(
+        [
+            event("p", "phase", "2024-01-01", title_en="Mission at Alpha", title_ar="مهمة في ألفا"),
+            event(
+                "d", "deadline", deadline, phase="p", announced="2024-02-01", **with_fields(**terms)
+            ),
+            event("last", "incident", "2026-02-11", title_en="Last thing", title_ar="آخر حدث"),
+        ]
+    )
 
 
 OVERRUN_WORDS = {
@@ -784,14 +921,20 @@ def test_an_overrun_before_the_cut_off_is_counted_only_to_it(lang: str) -> None:
     days = (dt.date(2026, 2, 11) - dt.date(2025, 9, 30)).days
     assert days == 134
     if lang == "en":
-        assert ("This report’s information runs to 11 February 2026. By then, no end had been "
-                "announced for the mission at Alpha, 134 days after the end-September 2025 "
-                "deadline[1].") in text
-        assert ("No completion had been announced by 11 February 2026, when this report’s "
-                "information ends.") in text
+        assert (
+            "This report’s information runs to 11 February 2026. By then, no end had been "
+            "announced for the mission at Alpha, 134 days after the end-September 2025 "
+            "deadline[1]."
+        ) in text
+        assert (
+            "No completion had been announced by 11 February 2026, when this report’s "
+            "information ends."
+        ) in text
     else:
-        assert ("وحتى ذلك التاريخ، لم يكن قد أُعلن انتهاء مهمة في ألفا، بعد 134 يومًا من "
-                "الموعد النهائي (نهاية أيلول 2025)[1].") in text
+        assert (
+            "وحتى ذلك التاريخ، لم يكن قد أُعلن انتهاء مهمة في ألفا، بعد 134 يومًا من "
+            "الموعد النهائي (نهاية أيلول 2025)[1]."
+        ) in text
         assert "ولم يُعلَن انتهاؤها حتى 11 شباط 2026، حين تنتهي معلومات هذا التقرير." in text
     assert str((dt.date(2026, 11, 30) - dt.date(2025, 9, 30)).days) not in text  # never to today
 
@@ -812,20 +955,38 @@ def test_a_soft_deadline_is_never_a_miss(terms: str, lang: str) -> None:
 
 
 def staged_end(end: str = "2021-07-01/2021-07-02", **cells: str) -> Dataset:
-    return dataset_of([
-        event("p", "phase", "2021-01-01", end=end, title_en="Mission at Alpha",
-              title_ar="مهمة في ألفا", **with_fields(**cells)),
-        event("d", "deadline", "2021-06", phase="p", announced="2021-02-01"),
-        event("later", "incident", "2021-12-01"),
-    ])
+    return dataset_of(
+        [
+            event(
+                "p",
+                "phase",
+                "2021-01-01",
+                end=end,
+                title_en="Mission at Alpha",
+                title_ar="مهمة في ألفا",
+                **with_fields(**cells),
+            ),
+            event("d", "deadline", "2021-06", phase="p", announced="2021-02-01"),
+            event("later", "incident", "2021-12-01"),
+        ]
+    )
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", ". It ended on 1–2 July 2021[1], between one and two days after the end-June 2021 "
-           "deadline[1]."),
-    ("ar", ". وانتهت بين 1 و2 تموز 2021[1]، أي بعد ما بين يوم واحد ويومين من الموعد النهائي "
-           "(نهاية حزيران 2021)[1]."),
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            ". It ended on 1–2 July 2021[1], between one and two days after the end-June 2021 "
+            "deadline[1].",
+        ),
+        (
+            "ar",
+            ". وانتهت بين 1 و2 تموز 2021[1]، أي بعد ما بين يوم واحد ويومين من الموعد النهائي "
+            "(نهاية حزيران 2021)[1].",
+        ),
+    ],
+)
 def test_an_end_known_as_a_range_reads_as_one(lang: str, expected: str) -> None:
     data = staged_end()
     state = timeline(data, "2021-08-01").phase("p")
@@ -835,19 +996,37 @@ def test_an_end_known_as_a_range_reads_as_one(lang: str, expected: str) -> None:
     assert text.endswith(expected), text
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "ended in stages between 26 November 2025 and 18 January 2026, when it was declared "
-           "complete[1], 57–110 days after the end-September 2025 deadline[1]."),
-    ("ar", "وانتهت على مراحل بين 26 تشرين الثاني 2025 و18 كانون الثاني 2026، حين أُعلن "
-           "اكتمالها[1]، أي بعد ما بين 57 و110 أيام من الموعد النهائي (نهاية أيلول 2025)[1]."),
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "ended in stages between 26 November 2025 and 18 January 2026, when it was declared "
+            "complete[1], 57–110 days after the end-September 2025 deadline[1].",
+        ),
+        (
+            "ar",
+            "وانتهت على مراحل بين 26 تشرين الثاني 2025 و18 كانون الثاني 2026، حين أُعلن "
+            "اكتمالها[1]، أي بعد ما بين 57 و110 أيام من الموعد النهائي (نهاية أيلول 2025)[1].",
+        ),
+    ],
+)
 def test_a_staged_declared_end_says_both(lang: str, expected: str) -> None:
-    data = dataset_of([
-        event("p", "phase", "2024-01-01", end="2025-11-26/2026-01-18", title_en="Mission at Alpha",
-              title_ar="مهمة في ألفا", **with_fields(end_basis="declared")),
-        event("d", "deadline", "2025-09", phase="p", announced="2024-02-01"),
-        event("later", "incident", "2026-03-01"),
-    ])
+    data = dataset_of(
+        [
+            event(
+                "p",
+                "phase",
+                "2024-01-01",
+                end="2025-11-26/2026-01-18",
+                title_en="Mission at Alpha",
+                title_ar="مهمة في ألفا",
+                **with_fields(end_basis="declared"),
+            ),
+            event("d", "deadline", "2025-09", phase="p", announced="2024-02-01"),
+            event("later", "incident", "2026-03-01"),
+        ]
+    )
     tl = timeline(data, "2026-02-01")
     text = html_to_text(narrative(data, tl, make_locale(lang)).sites[0].html)
     assert text.endswith(expected), text
@@ -859,8 +1038,10 @@ def test_a_report_inside_the_end_range_does_not_know_yet(lang: str) -> None:
     tl = timeline(data, "2021-07-10")
     assert tl.phase("p").status == "unknown"
     text = narrative(data, tl, make_locale(lang)).to_text()
-    expected = {"en": "whether it has ended is not yet known",
-                "ar": "ولا يُعرف بعد ما إذا كانت قد انتهت"}
+    expected = {
+        "en": "whether it has ended is not yet known",
+        "ar": "ولا يُعرف بعد ما إذا كانت قد انتهت",
+    }
     assert expected[lang] in text
     assert not [w for w in OVERRUN_WORDS[lang] if w in text], text
 
@@ -877,33 +1058,61 @@ NASTY_TEXT = " ".join(NASTY.values())
 
 
 def nasty_dataset() -> Dataset:
-    actors = {"who": Actor("who", f"Speaker {NASTY_TEXT}", f"متحدث {NASTY_TEXT}",
-                           f"Role {NASTY_TEXT}", f"صفة {NASTY_TEXT}")}
+    actors = {
+        "who": Actor(
+            "who",
+            f"Speaker {NASTY_TEXT}",
+            f"متحدث {NASTY_TEXT}",
+            f"Role {NASTY_TEXT}",
+            f"صفة {NASTY_TEXT}",
+        )
+    }
     sources = {
-        "src-a": Source("src-a", f"Pub {NASTY_TEXT}", f"ناشر {NASTY_TEXT}",
-                        "javascript:alert(3)", "en", f"T {NASTY_TEXT}", None),
-        "src-b": Source("src-b", "Fine", "جيد", 'https://example.org/"onmouseover="x', "ar",
-                        None, None),
+        "src-a": Source(
+            "src-a",
+            f"Pub {NASTY_TEXT}",
+            f"ناشر {NASTY_TEXT}",
+            "javascript:alert(3)",
+            "en",
+            f"T {NASTY_TEXT}",
+            None,
+        ),
+        "src-b": Source(
+            "src-b", "Fine", "جيد", 'https://example.org/"onmouseover="x', "ar", None, None
+        ),
     }
     sites = {"alpha": Site("alpha", f"Alpha {NASTY_TEXT}", f"ألفا {NASTY_TEXT}", "base")}
     cells = {
-        "title_en": f"Title {NASTY_TEXT}", "title_ar": f"عنوان {NASTY_TEXT}",
-        "summary_en": f"Summary {NASTY_TEXT}", "summary_ar": f"ملخص {NASTY_TEXT}",
-        "quote_ar": f"قول {NASTY_TEXT}", "quote_en": f"Quote {NASTY_TEXT}",
+        "title_en": f"Title {NASTY_TEXT}",
+        "title_ar": f"عنوان {NASTY_TEXT}",
+        "summary_en": f"Summary {NASTY_TEXT}",
+        "summary_ar": f"ملخص {NASTY_TEXT}",
+        "quote_ar": f"قول {NASTY_TEXT}",
+        "quote_en": f"Quote {NASTY_TEXT}",
     }
-    return dataset_of([
-        event("p", "phase", "2025-01-01", **cells),
-        event("d", "deadline", "2025-06", phase="p", announced="2025-01-01", **cells),
-        event("s", "statement", "2025-03-01", actor="who", source_ids=("src-a", "src-b"),
-              **cells),
-    ], sites=sites, actors=actors, sources=sources)
+    return dataset_of(
+        [
+            event("p", "phase", "2025-01-01", **cells),
+            event("d", "deadline", "2025-06", phase="p", announced="2025-01-01", **cells),
+            event(
+                "s", "statement", "2025-03-01", actor="who", source_ids=("src-a", "src-b"), **cells
+            ),
+        ],
+        sites=sites,
+        actors=actors,
+        sources=sources,
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_markup_in_data_is_shown_as_text(lang: str) -> None:
     data = nasty_dataset()
-    n = narrative(data, timeline(data, "2025-07-01"), make_locale(lang),
-                  changes=compare(data, "2025-01-01", "2025-07-01"))
+    n = narrative(
+        data,
+        timeline(data, "2025-07-01"),
+        make_locale(lang),
+        changes=compare(data, "2025-01-01", "2025-07-01"),
+    )
     html = all_html(n)
     assert "<script" not in html and "<img" not in html
     attributes = [name for name, _ in re.findall(r'\s([a-z-]+)=("[^"]*")', html)]
@@ -941,15 +1150,35 @@ An inline <img src=x onerror=alert(2)> image and <b onclick="x()">bold</b>.
 def test_markdown_keeps_formatting_and_drops_everything_active() -> None:
     html = str(render_markdown_safe(HOSTILE_MARKDOWN))
     lowered = html.lower()
-    for bad in ("script", "onerror", "onclick", "javascript:", "data:", "<img", "/etc/passwd",
-                "<!--", "alert"):
+    for bad in (
+        "script",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "data:",
+        "<img",
+        "/etc/passwd",
+        "<!--",
+        "alert",
+    ):
         assert bad not in lowered, bad
     assert "<h3>A heading</h3>" in html
     assert '<a href="https://example.org/x" rel="noopener noreferrer">good link</a>' in html
     assert "<em>emphasis</em>" in html and "<blockquote>" in html
     assert "bad link" in html and "relative" in html  # the text stays, the link goes
     assert re.findall(r"<(\w+)", html) and set(re.findall(r"<(\w+)", html)) <= {
-        "p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "br", "h3", "h4",
+        "p",
+        "em",
+        "strong",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "blockquote",
+        "code",
+        "br",
+        "h3",
+        "h4",
     }
 
 
@@ -985,8 +1214,9 @@ def test_commentary_appears_only_from_its_date(tmp_path: Path) -> None:
     assert "Standing note." in str(before.commentary)
     assert "Later note." in str(after.commentary)
     assert "Written on 18 January 2026" in after.to_text()
-    empty = narrative(data, timeline(data, "2026-01-18"), make_locale("en"),
-                      commentary_dir=tmp_path / "missing")
+    empty = narrative(
+        data, timeline(data, "2026-01-18"), make_locale("en"), commentary_dir=tmp_path / "missing"
+    )
     assert empty.commentary is None
 
 
@@ -1030,8 +1260,10 @@ def test_statements_are_capped_and_the_rest_counted(tmp_path: Path) -> None:
     from analysis.narrative import MAX_STATEMENTS
 
     data = copy_dataset(MINIMAL_DIR, tmp_path / "many")
-    row = ("s-{n},statement,beta,spokesman,2025-08-{d:02d},,,,,completed,,"
-           "Statement {n},تصريح {n},,,,,src-b\n")
+    row = (
+        "s-{n},statement,beta,spokesman,2025-08-{d:02d},,,,,completed,,"
+        "Statement {n},تصريح {n},,,,,src-b\n"
+    )
     with (data / "events.csv").open("a", encoding="utf-8") as handle:
         for n in range(150):
             handle.write(row.format(n=n, d=1 + n % 28))

@@ -24,9 +24,7 @@ def outputs(path: Path) -> list[dict]:
 
 
 def html_of(path: Path) -> str:
-    return "".join(
-        "".join(o.get("data", {}).get("text/html", "")) for o in outputs(path)
-    )
+    return "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs(path))
 
 
 def test_the_parameters_cell_is_the_declared_parameters() -> None:
@@ -55,8 +53,12 @@ def test_notebooks_are_committed_without_outputs() -> None:
 def test_report_notebook_runs_with_its_defaults_and_offers_controls(tmp_path: Path) -> None:
     executed = tmp_path / "report.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOKS / "drawdown_report.ipynb"), str(executed), kernel_name="drawdown",
-        parameters={"as_of": "2025-10-15"}, progress_bar=False, cwd=str(NOTEBOOKS),
+        str(NOTEBOOKS / "drawdown_report.ipynb"),
+        str(executed),
+        kernel_name="drawdown",
+        parameters={"as_of": "2025-10-15"},
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
     )
     found = outputs(executed)
     kinds = {mime for o in found for mime in o.get("data", {})}
@@ -72,9 +74,12 @@ def test_report_notebook_runs_with_its_defaults_and_offers_controls(tmp_path: Pa
 def test_headless_run_skips_the_controls_and_arabic_sections_are_rtl(tmp_path: Path) -> None:
     executed = tmp_path / "report.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOKS / "drawdown_report.ipynb"), str(executed), kernel_name="drawdown",
+        str(NOTEBOOKS / "drawdown_report.ipynb"),
+        str(executed),
+        kernel_name="drawdown",
         parameters={"as_of": "2025-10-15", "lang": "ar", "interactive": False},
-        progress_bar=False, cwd=str(NOTEBOOKS),
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
     )
     kinds = {mime for o in outputs(executed) for mime in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" not in kinds
@@ -88,9 +93,12 @@ def test_bad_parameters_under_papermill_name_each_without_a_traceback(tmp_path: 
     executed = tmp_path / "bad.ipynb"
     with pytest.raises(PapermillExecutionError) as caught:
         papermill.execute_notebook(
-            str(NOTEBOOKS / "drawdown_report.ipynb"), str(executed), kernel_name="drawdown",
+            str(NOTEBOOKS / "drawdown_report.ipynb"),
+            str(executed),
+            kernel_name="drawdown",
             parameters={"lang": "fr", "sites": "erbil,nowhere", "interactive": False},
-            progress_bar=False, cwd=str(NOTEBOOKS),
+            progress_bar=False,
+            cwd=str(NOTEBOOKS),
         )
     assert caught.value.ename == "ParameterProblems"
     error = next(o for o in outputs(executed) if o.get("output_type") == "error")
@@ -105,8 +113,12 @@ def test_explore_notebook_answers_from_frames(tmp_path: Path) -> None:
 
     executed = tmp_path / "explore.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOKS / "explore.ipynb"), str(executed), kernel_name="drawdown",
-        parameters={"as_of": "2026-01-31"}, progress_bar=False, cwd=str(NOTEBOOKS),
+        str(NOTEBOOKS / "explore.ipynb"),
+        str(executed),
+        kernel_name="drawdown",
+        parameters={"as_of": "2026-01-31"},
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
     )
     results = [o["data"] for o in outputs(executed) if o.get("output_type") == "execute_result"]
     text = ["".join(r.get("text/plain", "")) for r in results]
@@ -131,12 +143,21 @@ def test_explore_notebook_answers_from_frames(tmp_path: Path) -> None:
 def test_data_quality_notebook_reports_the_checks(tmp_path: Path) -> None:
     executed = tmp_path / "quality.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOKS / "data_quality.ipynb"), str(executed), kernel_name="drawdown",
-        parameters={"as_of": "2026-11-29"}, progress_bar=False, cwd=str(NOTEBOOKS),
+        str(NOTEBOOKS / "data_quality.ipynb"),
+        str(executed),
+        kernel_name="drawdown",
+        parameters={"as_of": "2026-11-29"},
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
     )
     html = html_of(executed)
-    for heading in ("Validation", "Translation coverage", "Events without a second source",
-                    "Unverified claims", "Coverage"):
+    for heading in (
+        "Validation",
+        "Translation coverage",
+        "Events without a second source",
+        "Unverified claims",
+        "Coverage",
+    ):
         assert f"<h2>{heading}</h2>" in html
     assert "is valid" in html and "<h2>Curator" in html
     counts = [
@@ -178,8 +199,9 @@ def test_saving_a_tracked_notebook_strips_its_outputs(tmp_path: Path) -> None:
         nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
         code = next(c for c in nb["cells"] if c["cell_type"] == "code")
         code["execution_count"] = 3
-        code["outputs"] = [{"output_type": "display_data", "metadata": {},
-                            "data": {"image/png": "iVBOR" * 1000}}]
+        code["outputs"] = [
+            {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBOR" * 1000}}
+        ]
         code["metadata"]["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
         return nb
 

@@ -33,8 +33,12 @@ def january() -> Report:
 def test_every_bad_parameter_is_reported_at_once_naming_it_and_what_it_accepts() -> None:
     with pytest.raises(P.ParameterProblems) as caught:
         Report.from_parameters(
-            as_of="2025-13-01", lang="fr", sites="erbil,nowhere", digits="roman",
-            rtl_axis="sideways", langg="ar",
+            as_of="2025-13-01",
+            lang="fr",
+            sites="erbil,nowhere",
+            digits="roman",
+            rtl_axis="sideways",
+            langg="ar",
         )
     problems = caught.value.problems
     assert len(problems) == 6, problems
@@ -196,7 +200,11 @@ def test_building_a_report_does_not_import_pandas() -> None:
         "print('pandas' in sys.modules); r.frames(); print('pandas' in sys.modules)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
         env={**os.environ, "PYTHONPATH": str(SRC)},
     )
     assert out.stdout.split() == ["False", "True"], out.stdout + out.stderr
@@ -212,12 +220,21 @@ def test_one_section_order_on_screen_in_print_and_in_the_notebook() -> None:
     from analysis.report import SECTIONS
 
     assert [name for name, _ in SECTIONS] == [
-        "title", "headline", "sites", "chart-promise", "chart-gantt", "statements",
-        "changes", "commentary", "sources", "data-notes",
+        "title",
+        "headline",
+        "sites",
+        "chart-promise",
+        "chart-gantt",
+        "statements",
+        "changes",
+        "commentary",
+        "sources",
+        "data-notes",
     ]
     notebook = json.loads((PROJECT_DIR / "notebooks" / "drawdown_report.ipynb").read_text())
     calls = [
-        "".join(cell["source"]).strip() for cell in notebook["cells"]
+        "".join(cell["source"]).strip()
+        for cell in notebook["cells"]
         if cell["cell_type"] == "code" and "".join(cell["source"]).strip().startswith("report.")
     ]
     methods = [f"report.{method}()" for _, method in SECTIONS]
@@ -242,8 +259,6 @@ def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     for leak in ("March 2026", "March\xa02026", " / ", "hash", "Events used"):
         assert leak not in october, leak
     november = str(Report.from_parameters(as_of="2026-11-30", lang="en").data_notes().html)
-    assert "Information cut-off: " in november and "31 March 2026" in november.replace(
-        "\xa0", " "
-    )
+    assert "Information cut-off: " in november and "31 March 2026" in november.replace("\xa0", " ")
     arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes().html)
     assert "تنتهي معلومات هذا التقرير في" in arabic and "بصمة" not in arabic

@@ -81,7 +81,8 @@ def loosen_numbers(d: Descriptor) -> None:
 WEAKENED: dict[str, tuple[Callable[[Descriptor], None], tuple[str, str, str, str], str]] = {
     "url pattern dropped, javascript: url": (
         drop_constraint("sources", "url", "pattern"),
-        ("sources.csv", "src-a", "url", "javascript:alert(1)"), "is not a web address",
+        ("sources.csv", "src-a", "url", "javascript:alert(1)"),
+        "is not a web address",
     ),
     "url pattern dropped, data: url": (
         drop_constraint("sources", "url", "pattern"),
@@ -90,30 +91,37 @@ WEAKENED: dict[str, tuple[Callable[[Descriptor], None], tuple[str, str, str, str
     ),
     "url pattern dropped, file: url": (
         drop_constraint("sources", "url", "pattern"),
-        ("sources.csv", "src-b", "url", "file:///etc/passwd"), "is not a web address",
+        ("sources.csv", "src-b", "url", "file:///etc/passwd"),
+        "is not a web address",
     ),
     "url pattern replaced by a looser one": (
         lambda d: spec(d, "sources", "url")["constraints"].update(pattern=".*"),
-        ("sources.csv", "src-a", "url", "javascript:alert(1)"), "is not a web address",
+        ("sources.csv", "src-a", "url", "javascript:alert(1)"),
+        "is not a web address",
     ),
     "site foreign key dropped": (
-        drop_foreign_key("site"), ("events.csv", "statement-1", "site", "nowhere"),
+        drop_foreign_key("site"),
+        ("events.csv", "statement-1", "site", "nowhere"),
         "refers to no row of sites.csv",
     ),
     "actor foreign key dropped": (
-        drop_foreign_key("actor"), ("events.csv", "statement-1", "actor", "nobody"),
+        drop_foreign_key("actor"),
+        ("events.csv", "statement-1", "actor", "nobody"),
         "refers to no row of actors.csv",
     ),
     "source foreign key dropped": (
-        drop_foreign_key("source_id"), ("events.csv", "statement-1", "source_id", "src-x"),
+        drop_foreign_key("source_id"),
+        ("events.csv", "statement-1", "source_id", "src-x"),
         "refers to no row of sources.csv",
     ),
     "phase foreign key dropped": (
-        drop_foreign_key("phase"), ("events.csv", "deadline-alpha", "phase", "phase-x"),
+        drop_foreign_key("phase"),
+        ("events.csv", "deadline-alpha", "phase", "phase-x"),
         "refers to no row of events.csv",
     ),
     "revises foreign key dropped": (
-        drop_foreign_key("revises"), ("events.csv", "deadline-alpha-2", "revises", "dl-x"),
+        drop_foreign_key("revises"),
+        ("events.csv", "deadline-alpha-2", "revises", "dl-x"),
         "refers to no row of events.csv",
     ),
     "event_sources foreign key dropped": (
@@ -122,12 +130,14 @@ WEAKENED: dict[str, tuple[Callable[[Descriptor], None], tuple[str, str, str, str
         "refers to no row of sources.csv",
     ),
     "kind enum widened with rumour": (
-        widen_enum("events", "kind", "rumour"), ("events.csv", "statement-1", "kind", "rumour"),
+        widen_enum("events", "kind", "rumour"),
+        ("events.csv", "statement-1", "kind", "rumour"),
         "is not one of the allowed values: agreement",
     ),
     "kind enum dropped": (
         drop_constraint("events", "kind", "enum"),
-        ("events.csv", "statement-1", "kind", "rumour"), "is not one of the allowed values",
+        ("events.csv", "statement-1", "kind", "rumour"),
+        "is not one of the allowed values",
     ),
     "confidence enum dropped": (
         drop_constraint("events", "confidence", "enum"),
@@ -136,44 +146,58 @@ WEAKENED: dict[str, tuple[Callable[[Descriptor], None], tuple[str, str, str, str
     ),
     "status enum widened": (
         widen_enum("events", "status", "rumoured"),
-        ("events.csv", "statement-1", "status", "rumoured"), "is not one of the allowed values",
+        ("events.csv", "statement-1", "status", "rumoured"),
+        "is not one of the allowed values",
     ),
     "id pattern dropped": (
         drop_constraint("events", "id", "pattern"),
-        ("events.csv", "statement-1", "id", "Statement <1>"), "is not a valid id",
+        ("events.csv", "statement-1", "id", "Statement <1>"),
+        "is not a valid id",
     ),
     "id uniqueness dropped": (
-        lambda d: (drop_constraint("sites", "id", "unique")(d),
-                   resource(d, "sites")["schema"].pop("primaryKey")),
-        ("sites.csv", "beta", "id", "alpha"), "duplicate: already used on line 2",
+        lambda d: (
+            drop_constraint("sites", "id", "unique")(d),
+            resource(d, "sites")["schema"].pop("primaryKey"),
+        ),
+        ("sites.csv", "beta", "id", "alpha"),
+        "duplicate: already used on line 2",
     ),
     "required title dropped": (
         drop_constraint("events", "title_en", "required"),
-        ("events.csv", "statement-1", "title_en", ""), "is required but empty",
+        ("events.csv", "statement-1", "title_en", ""),
+        "is required but empty",
     ),
     "whole status field dropped": (
-        drop_field("events", "status"), ("events.csv", "statement-1", "status", "whatever"),
+        drop_field("events", "status"),
+        ("events.csv", "statement-1", "status", "whatever"),
         "is not one of the allowed values",
     ),
     "whole site field and key dropped": (
-        drop_field("events", "site"), ("events.csv", "statement-1", "site", "nowhere"),
+        drop_field("events", "site"),
+        ("events.csv", "statement-1", "site", "nowhere"),
         "refers to no row of sites.csv",
     ),
     "date window widened": (
-        loosen_dates, ("events.csv", "statement-1", "start", "9999-12-31"),
+        loosen_dates,
+        ("events.csv", "statement-1", "start", "9999-12-31"),
         "is outside the supported years",
     ),
     "date checks dropped, not a date": (
-        lambda d: (spec(d, "events", "start").pop("partialDate"),
-                   spec(d, "events", "start")["constraints"].pop("pattern")),
-        ("events.csv", "statement-1", "start", "soon"), "is not a date",
+        lambda d: (
+            spec(d, "events", "start").pop("partialDate"),
+            spec(d, "events", "start")["constraints"].pop("pattern"),
+        ),
+        ("events.csv", "statement-1", "start", "soon"),
+        "is not a date",
     ),
     "latitude range dropped": (
-        loosen_numbers, ("sites.csv", "alpha", "lat", "133.8"), "is above the maximum 90",
+        loosen_numbers,
+        ("sites.csv", "alpha", "lat", "133.8"),
+        "is above the maximum 90",
     ),
     "latitude type changed to string": (
-        lambda d: spec(d, "sites", "lat").update(type="string"), ("sites.csv", "alpha", "lat",
-                                                                  "north"),
+        lambda d: spec(d, "sites", "lat").update(type="string"),
+        ("sites.csv", "alpha", "lat", "north"),
         "must be 'number'",
     ),
 }
@@ -199,8 +223,12 @@ def test_a_weakened_descriptor_does_not_weaken_the_rules(
 def test_the_weakened_descriptor_alone_still_loads_good_data(minimal_data: Path) -> None:
     """Dropping rules is not itself an error: good data under a loose descriptor loads."""
     descriptor = descriptor_of(minimal_data)
-    for weaken in (drop_constraint("sources", "url", "pattern"), drop_foreign_key("site"),
-                   drop_constraint("events", "kind", "enum"), drop_field("events", "status")):
+    for weaken in (
+        drop_constraint("sources", "url", "pattern"),
+        drop_foreign_key("site"),
+        drop_constraint("events", "kind", "enum"),
+        drop_field("events", "status"),
+    ):
         weaken(descriptor)
     save(minimal_data, descriptor)
     dataset = load_dataset(minimal_data)
@@ -213,25 +241,30 @@ def test_the_weakened_descriptor_alone_still_loads_good_data(minimal_data: Path)
 ADDED: dict[str, tuple[Callable[[Descriptor], None], tuple[str, str, str, str], str]] = {
     "narrower kind enum": (
         lambda d: spec(d, "events", "kind")["constraints"].update(
-            enum=["statement", "deadline", "phase"]),
+            enum=["statement", "deadline", "phase"]
+        ),
         ("events.csv", "statement-1", "kind", "incident"),
         "is not one of the allowed values: statement, deadline, phase",
     ),
     "an extra pattern on a title": (
         lambda d: spec(d, "events", "title_en")["constraints"].update(pattern="[A-Z].*"),
-        ("events.csv", "statement-1", "title_en", "lower case"), "does not match",
+        ("events.csv", "statement-1", "title_en", "lower case"),
+        "does not match",
     ),
     "a shorter maxLength": (
         lambda d: spec(d, "actors", "name_en")["constraints"].update(maxLength=5),
-        ("actors.csv", "spokesman", "name_en", "A Spokesman"), "over the maximum 5",
+        ("actors.csv", "spokesman", "name_en", "A Spokesman"),
+        "over the maximum 5",
     ),
     "a narrower date window": (
         lambda d: spec(d, "events", "start").update(partialDate={"min": "2020", "max": "2030"}),
-        ("events.csv", "statement-1", "start", "2019-05"), "is outside the supported years",
+        ("events.csv", "statement-1", "start", "2019-05"),
+        "is outside the supported years",
     ),
     "a url pattern for https only": (
         lambda d: spec(d, "sources", "url")["constraints"].update(pattern="^https://.+$"),
-        ("sources.csv", "src-a", "url", "http://example.org/a"), "is not a web address",
+        ("sources.csv", "src-a", "url", "http://example.org/a"),
+        "is not a web address",
     ),
 }
 
@@ -262,12 +295,14 @@ def test_a_required_column_missing_from_descriptor_and_file_is_reported(
 
     rows = list(csv.reader(io.StringIO("\n".join(lines))))
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([r[:index] + r[index + 1:] for r in rows])
+    csv.writer(out, lineterminator="\n").writerows([r[:index] + r[index + 1 :] for r in rows])
     (minimal_data / "events.csv").write_text(out.getvalue(), encoding="utf-8")
     with pytest.raises(DataValidationError) as caught:
         load_dataset(minimal_data)
-    assert any(p.column == "title_ar" and "required column is missing" in p.message
-               for p in caught.value.problems)
+    assert any(
+        p.column == "title_ar" and "required column is missing" in p.message
+        for p in caught.value.problems
+    )
 
 
 # --------------------------------------------------------------------------- tables
@@ -280,7 +315,8 @@ def test_a_renamed_event_sources_file_is_an_error_not_a_loss(minimal_data: Path)
         load_dataset(minimal_data)
     problem = caught.value.problems[0]
     assert problem.file == "event_sources.csv" and "declares the 'event_sources' table" in (
-        problem.message)
+        problem.message
+    )
 
 
 def test_a_renamed_event_sources_resource_is_an_error(minimal_data: Path) -> None:

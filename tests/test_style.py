@@ -31,8 +31,11 @@ from test_narrative import dataset_of, event
 
 #: Before the deadlines, between them, just after the data end, and long after.
 DATES = ("2025-08-01", "2025-10-15", "2026-02-01", "2026-11-30")
-CASES = [(d, lang, digits) for d in DATES for lang, digits in
-         (("en", "western"), ("ar", "western"), ("ar", "arabic"))]
+CASES = [
+    (d, lang, digits)
+    for d in DATES
+    for lang, digits in (("en", "western"), ("ar", "western"), ("ar", "arabic"))
+]
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 LATIN_LETTER = re.compile("[A-Za-z]")
 
@@ -47,8 +50,7 @@ def written(as_of: str, lang: str, digits: str) -> Narrative:
     data = shipped()
     previous = DATES[DATES.index(as_of) - 1] if DATES.index(as_of) else None
     changes = compare(data, previous, as_of) if previous else None
-    return narrative(data, timeline(data, as_of), make_locale(lang, digits=digits),
-                     changes=changes)
+    return narrative(data, timeline(data, as_of), make_locale(lang, digits=digits), changes=changes)
 
 
 def sections(n: Narrative) -> list[str]:
@@ -91,7 +93,8 @@ def nodes(html: str) -> list[tuple[str, tuple[tuple[str, dict[str, str | None]],
 def foreign(stack: tuple[tuple[str, dict[str, str | None]], ...], lang: str) -> bool:
     """Inside an element in another language, a web address, or a cited title."""
     return any(
-        (attrs.get("lang") not in (None, lang)) or tag == "cite"
+        (attrs.get("lang") not in (None, lang))
+        or tag == "cite"
         or "url" in (attrs.get("class") or "").split()
         for tag, attrs in stack
     )
@@ -104,7 +107,9 @@ def quotation(stack: tuple[tuple[str, dict[str, str | None]], ...]) -> bool:
 def reader_text(n: Narrative, lang: str, *, keep_quotes: bool = True) -> str:
     """The words the report writes in its own voice (no URLs, no other-language runs)."""
     return "\n".join(
-        text for html in sections(n) for text, stack in nodes(html)
+        text
+        for html in sections(n)
+        for text, stack in nodes(html)
         if not foreign(stack, lang) and (keep_quotes or not quotation(stack))
     )
 
@@ -134,8 +139,11 @@ def test_every_quotation_in_the_arabic_report_is_in_arabic(as_of: str) -> None:
 @pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
 def test_no_data_keeping_jargon_reaches_the_reader(as_of: str, lang: str, digits: str) -> None:
     text = reader_text(written(as_of, lang, digits), lang)
-    found = [w for w in house_jargon(lang)
-             if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE)]
+    found = [
+        w
+        for w in house_jargon(lang)
+        if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE)
+    ]
     assert found == [], found
 
 
@@ -143,8 +151,9 @@ def test_no_data_keeping_jargon_reaches_the_reader(as_of: str, lang: str, digits
 def test_one_spelling_per_name(as_of: str, lang: str, digits: str) -> None:
     text = reader_text(written(as_of, lang, digits), lang, keep_quotes=False)
     text = text.replace("\u00a0", " ")
-    variants = [variant for variant, house in house_names(lang)
-                if variant in text and variant not in house]
+    variants = [
+        variant for variant, house in house_names(lang) if variant in text and variant not in house
+    ]
     assert variants == []
 
 
@@ -159,9 +168,11 @@ def test_footnote_markers_are_glued_to_the_word_before(as_of: str, lang: str, di
 
 @pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
 def test_dates_never_split_across_lines(as_of: str, lang: str, digits: str) -> None:
-    months = ("January|February|March|April|May|June|July|August|September|October|November|"
-              "December|كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|"
-              "تشرين الثاني|كانون الأول")
+    months = (
+        "January|February|March|April|May|June|July|August|September|October|November|"
+        "December|كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|"
+        "تشرين الثاني|كانون الأول"
+    )
     broken = re.compile(rf"[0-9٠-٩] (?:{months})|(?:{months}) [0-9٠-٩]{{4}}")
     for html in sections(written(as_of, lang, digits)):
         # Across tags too: «أيلول <bdi>2025</bdi>» would split as readily as plain text.
@@ -181,8 +192,11 @@ def test_the_confidence_marks_are_explained_right_after_the_headline(as_of: str,
     if as_of in ("2026-02-01", "2026-11-30"):  # marks used in the text (Erbil's location)
         assert mark.strip("“”«»") in reader_text(n, lang).replace(note, "")
     # Its definition: news reports not confirmed officially or independently, never "single".
-    assert ("not confirmed by an official statement" in note if lang == "en"
-            else "ولم يؤكدها بيان رسمي" in note)
+    assert (
+        "not confirmed by an official statement" in note
+        if lang == "en"
+        else "ولم يؤكدها بيان رسمي" in note
+    )
     assert "single" not in note and "تقرير واحد" not in note
     assert note not in html_to_text(n.sources)  # said once, not again in the bibliography
     # A mark is never part of a heading in the events and statements.
@@ -195,8 +209,10 @@ def test_no_source_published_after_the_report_date(as_of: str, lang: str, digits
     n = written(as_of, lang, digits)
     day = dt.date.fromisoformat(as_of)
     later = [
-        source_id for source_id in n.cited
-        if (source := shipped().sources.get(source_id)) is not None and source.published
+        source_id
+        for source_id in n.cited
+        if (source := shipped().sources.get(source_id)) is not None
+        and source.published
         and source.published.first_day() > day
     ]
     assert later == [], later
@@ -206,10 +222,21 @@ def test_no_source_published_after_the_report_date(as_of: str, lang: str, digits
 
 
 BOOKKEEPING = {
-    "en": ("latest event recorded", "these data", "is recorded", "no end is recorded",
-           "not recorded here", "data end"),
-    "ar": ("آخر ما تسجّله البيانات", "هذه البيانات", "تسجّل البيانات", "تُسجَّل نهايت",
-           "تنتهي البيانات"),
+    "en": (
+        "latest event recorded",
+        "these data",
+        "is recorded",
+        "no end is recorded",
+        "not recorded here",
+        "data end",
+    ),
+    "ar": (
+        "آخر ما تسجّله البيانات",
+        "هذه البيانات",
+        "تسجّل البيانات",
+        "تُسجَّل نهايت",
+        "تنتهي البيانات",
+    ),
 }
 
 
@@ -245,8 +272,10 @@ def test_ranges_stay_on_one_line(as_of: str, lang: str) -> None:
     found = 0
     for html in [str(n.headline), *(str(s.html) for s in n.sites)]:
         for text, stack in nodes(html):
-            ranged = re.search(r"[0-9]\s*–\s*[0-9]", text) if lang == "en" else (
-                re.search(r"بين\s*$", text)
+            ranged = (
+                re.search(r"[0-9]\s*–\s*[0-9]", text)
+                if lang == "en"
+                else (re.search(r"بين\s*$", text))
             )
             if not ranged:
                 continue
@@ -263,11 +292,13 @@ def test_curators_notes_never_reach_the_reader(lang: str) -> None:
     known = {k: v for k, v in notes.items() if k in fields}
     extra = {k: v for k, v in notes.items() if k not in fields}
     cells = {**known, **({"extra": MappingProxyType(extra)} if extra else {})}
-    data = dataset_of([
-        event("p", "phase", "2024-01-01", **cells),
-        event("d", "deadline", "2025-09", phase="p", announced="2024-02-01", **cells),
-        event("s", "statement", "2025-03-01", summary_en="Said.", summary_ar="قال.", **cells),
-        event("later", "incident", "2026-01-01"),
-    ])
+    data = dataset_of(
+        [
+            event("p", "phase", "2024-01-01", **cells),
+            event("d", "deadline", "2025-09", phase="p", announced="2024-02-01", **cells),
+            event("s", "statement", "2025-03-01", summary_en="Said.", summary_ar="قال.", **cells),
+            event("later", "incident", "2026-01-01"),
+        ]
+    )
     text = narrative(data, timeline(data, "2025-10-01"), make_locale(lang)).to_text()
     assert "inferred" not in text and "استُنتج" not in text

@@ -388,18 +388,36 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
     ),
     "title over the length limit": (
         edit("events.csv", "statement-1", "title_en", "x" * 301),
-        Problem("events.csv", 5, "title_en", "x" * 301,
-                "is 301 characters long, over the maximum 300", 12),
+        Problem(
+            "events.csv",
+            5,
+            "title_en",
+            "x" * 301,
+            "is 301 characters long, over the maximum 300",
+            12,
+        ),
     ),
     "date before the supported window": (
         edit("events.csv", "statement-1", "start", "0001-01-01"),
-        Problem("events.csv", 5, "start", "0001-01-01",
-                "is outside the supported years 1900-2100 (set in datapackage.json)", 5),
+        Problem(
+            "events.csv",
+            5,
+            "start",
+            "0001-01-01",
+            "is outside the supported years 1900-2100 (set in datapackage.json)",
+            5,
+        ),
     ),
     "date after the supported window": (
         edit("events.csv", "phase-alpha", "end", "9999-12-31"),
-        Problem("events.csv", 2, "end", "9999-12-31",
-                "is outside the supported years 1900-2100 (set in datapackage.json)", 6),
+        Problem(
+            "events.csv",
+            2,
+            "end",
+            "9999-12-31",
+            "is outside the supported years 1900-2100 (set in datapackage.json)",
+            6,
+        ),
     ),
     "missing table": (
         lambda d: (d / "sources.csv").unlink(),
@@ -582,8 +600,10 @@ def add_chain(data: Path, length: int, *, first_revises: str = "deadline-alpha-2
     rows = []
     for i in range(length):
         revises = f"dl-{i - 1}" if i else first_revises
-        rows.append(f"dl-{i},deadline,alpha,,2026-02,,phase-alpha,2026-01-01,{revises},"
-                    f"planned,reported,Deadline {i},موعد {i},,,,,src-a")
+        rows.append(
+            f"dl-{i},deadline,alpha,,2026-02,,phase-alpha,2026-01-01,{revises},"
+            f"planned,reported,Deadline {i},موعد {i},,,,,src-a"
+        )
     with (data / "events.csv").open("a", encoding="utf-8") as handle:
         handle.write("\n".join(rows) + "\n")
 

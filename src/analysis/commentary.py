@@ -91,8 +91,10 @@ def _front_matter(text: str, file: str) -> tuple[dict[str, str], str]:
             close = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
         except StopIteration:
             raise CommentaryError(
-                file, 1, "front matter opened with '---' on line 1 is never closed: "
-                "add a '---' line after the 'date: YYYY-MM-DD' line"
+                file,
+                1,
+                "front matter opened with '---' on line 1 is never closed: "
+                "add a '---' line after the 'date: YYYY-MM-DD' line",
             ) from None
         header, body, first = lines[1:close], lines[close + 1 :], 2
     elif lines and re.match(r"^date:", lines[0].strip()):
@@ -106,8 +108,11 @@ def _front_matter(text: str, file: str) -> tuple[dict[str, str], str]:
         match = _FRONT_LINE.match(line)
         if not match or match["key"] != "date":
             raise CommentaryError(
-                file, number, f"{line.strip()!r} is not understood: the front matter "
-                "holds one line, 'date: YYYY-MM-DD'", line.strip(),
+                file,
+                number,
+                f"{line.strip()!r} is not understood: the front matter "
+                "holds one line, 'date: YYYY-MM-DD'",
+                line.strip(),
             )
         values["date"] = match["value"]
     return values, "\n".join(body)
@@ -124,8 +129,9 @@ def _parse_note_date(value: str, file: str, where: str, line: int | None) -> Par
 def _decode(raw: bytes, file: str) -> str:
     if len(raw) > MAX_NOTE_BYTES:
         raise CommentaryError(
-            file, None, f"is over the {MAX_NOTE_BYTES // 1024} KB limit for a note: a note is a "
-            "few paragraphs"
+            file,
+            None,
+            f"is over the {MAX_NOTE_BYTES // 1024} KB limit for a note: a note is a few paragraphs",
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -138,8 +144,10 @@ def _decode(raw: bytes, file: str) -> str:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise CommentaryError(
-            file, line, f"contains the control character U+{ord(bad.group()):04X}, which would "
-            "hide or reorder text: remove it"
+            file,
+            line,
+            f"contains the control character U+{ord(bad.group()):04X}, which would "
+            "hide or reorder text: remove it",
         )
     return text
 
@@ -152,14 +160,20 @@ def _read_note(path: Path, name: str, file: str) -> Commentary:
     front, body = _front_matter(text, file)
     if "date" in front:
         line = next(
-            (n for n, line in enumerate(text.split("\n"), start=1)
-             if line.strip().startswith("date:")), None
+            (
+                n
+                for n, line in enumerate(text.split("\n"), start=1)
+                if line.strip().startswith("date:")
+            ),
+            None,
         )
         stated = _parse_note_date(front["date"], file, "front matter", line)
         if date is not None and stated != date:
             raise CommentaryError(
-                file, line, f"the file name says {date} but the front matter says {stated}: "
-                "keep one date", front["date"],
+                file,
+                line,
+                f"the file name says {date} but the front matter says {stated}: keep one date",
+                front["date"],
             )
         date = stated
     return Commentary(path, match["slug"], match["lang"], date, body.strip() + "\n")
@@ -237,7 +251,7 @@ def load_commentary(commentary_dir: Path | str, lang: str, as_of: dt.date) -> li
 
 
 def notes_summary(notes: Sequence[Commentary]) -> str:
-    """"2 notes (en, ar)" for the dataset's one-line summary."""
+    """ "2 notes (en, ar)" for the dataset's one-line summary."""
     langs = sorted({n.lang for n in notes}, key=LANGUAGES.index)
     return f"{len(notes)} note(s) ({', '.join(langs)})" if notes else "no notes"
 

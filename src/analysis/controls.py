@@ -32,10 +32,10 @@ def command_html(values: dict[str, Any]) -> str:
     return (
         '<div class="drawdown-command" dir="ltr" style="display:flex;gap:.5em;'
         'align-items:center">'
-        f"<code style=\"user-select:all\">{html.escape(command)}</code>"
+        f'<code style="user-select:all">{html.escape(command)}</code>'
         '<button class="drawdown-copy" title="copy the command" '
-        f"data-command=\"{html.escape(command)}\" "
-        "onclick=\"navigator.clipboard.writeText(this.dataset.command)"
+        f'data-command="{html.escape(command)}" '
+        'onclick="navigator.clipboard.writeText(this.dataset.command)'
         ".then(()=>{this.textContent='copied'})\">copy</button></div>"
     )
 
@@ -53,43 +53,61 @@ class Controls:
         lang = report.lang
         style = {"description_width": "7em"}
         self.as_of = widgets.DatePicker(
-            description="as_of", value=report.timeline.as_of, style=style,
+            description="as_of",
+            value=report.timeline.as_of,
+            style=style,
             description_tooltip=P.BY_NAME["as_of"].help,
         )
         self.compare_to = widgets.DatePicker(
             description="compare_to",
             value=dt.date.fromisoformat(p["compare_to"]) if p.get("compare_to") else None,
-            style=style, description_tooltip=P.BY_NAME["compare_to"].help,
+            style=style,
+            description_tooltip=P.BY_NAME["compare_to"].help,
         )
         self.lang = widgets.ToggleButtons(
             options=[(_LANG_NAMES.get(c, c), c) for c in P.BY_NAME["lang"].choices],
-            value=lang, description="lang", style=style,
+            value=lang,
+            description="lang",
+            style=style,
         )
         options = site_options(report, lang)
         offered = {site_id for _, site_id in options}
         self.sites = widgets.SelectMultiple(
             options=options,
             value=tuple(s for s in p.get("sites") or () if s in offered),
-            description="sites", rows=6, style=style,
+            description="sites",
+            rows=6,
+            style=style,
             description_tooltip=P.BY_NAME["sites"].help + " (none selected: every site)",
         )
         self.ar_months = widgets.Dropdown(
-            options=P.BY_NAME["ar_months"].choices, value=p.get("ar_months", "iraqi"),
-            description="ar_months", style=style,
+            options=P.BY_NAME["ar_months"].choices,
+            value=p.get("ar_months", "iraqi"),
+            description="ar_months",
+            style=style,
         )
         self.digits = widgets.Dropdown(
-            options=P.BY_NAME["digits"].choices, value=p.get("digits", "western"),
-            description="digits", style=style,
+            options=P.BY_NAME["digits"].choices,
+            value=p.get("digits", "western"),
+            description="digits",
+            style=style,
         )
         self.rtl_axis = widgets.Checkbox(
-            value=bool(p.get("rtl_axis", True)), description="rtl_axis",
-            description_tooltip=P.BY_NAME["rtl_axis"].help, indent=False,
+            value=bool(p.get("rtl_axis", True)),
+            description="rtl_axis",
+            description_tooltip=P.BY_NAME["rtl_axis"].help,
+            indent=False,
         )
         self.message = widgets.HTML(value="")
         self.command = widgets.HTML(value=command_html(dict(p)))
         self._all = (
-            self.as_of, self.compare_to, self.lang, self.sites,
-            self.ar_months, self.digits, self.rtl_axis,
+            self.as_of,
+            self.compare_to,
+            self.lang,
+            self.sites,
+            self.ar_months,
+            self.digits,
+            self.rtl_axis,
         )
         for widget in self._all:
             widget.observe(self.changed, names="value")
@@ -97,8 +115,9 @@ class Controls:
             [
                 widgets.HBox([self.as_of, self.compare_to]),
                 self.lang,
-                widgets.HBox([self.sites, widgets.VBox([self.ar_months, self.digits,
-                                                        self.rtl_axis])]),
+                widgets.HBox(
+                    [self.sites, widgets.VBox([self.ar_months, self.digits, self.rtl_axis])]
+                ),
                 self.message,
                 self.command,
             ]
@@ -180,4 +199,3 @@ def controls(report: Report, *, interactive: bool, **_: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return Controls(report, namespace=namespace).box
-

@@ -191,7 +191,9 @@ def check_event_order(events: Table, problems: Collector) -> None:
         kind = row.get("kind", "")
         start, announced = _cell_date(row, "start"), _cell_date(row, "announced")
         if (
-            start and announced and kind not in {"deadline", "phase"}
+            start
+            and announced
+            and kind not in {"deadline", "phase"}
             and announced.last_day() < start.first_day()
         ):
             problems.add(
@@ -226,5 +228,3 @@ def check_event_order(events: Table, problems: Collector) -> None:
                     row["start"],
                     f"is before the phase it ends ({row['phase']}) starts ({phase.get('start')})",
                 )
-
-

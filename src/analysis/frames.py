@@ -129,15 +129,36 @@ _DATE_COLUMNS = frozenset(
 
 
 PHASE_COLUMNS = (
-    "phase", "site", "site_name", "title", "status",
-    "start", "start_precision",
-    "end", "end_earliest", "end_precision", "end_basis", "unknown_reason",
-    "deadline", "due", "due_precision", "terms", "missed", "known_through",
-    "original_deadline", "original_due", "original_due_precision", "revisions",
-    "days_after_deadline_min", "days_after_deadline_max",
-    "days_until_deadline_min", "days_until_deadline_max",
-    "days_after_original_min", "days_after_original_max",
-    "confidence", "n_sources",
+    "phase",
+    "site",
+    "site_name",
+    "title",
+    "status",
+    "start",
+    "start_precision",
+    "end",
+    "end_earliest",
+    "end_precision",
+    "end_basis",
+    "unknown_reason",
+    "deadline",
+    "due",
+    "due_precision",
+    "terms",
+    "missed",
+    "known_through",
+    "original_deadline",
+    "original_due",
+    "original_due_precision",
+    "revisions",
+    "days_after_deadline_min",
+    "days_after_deadline_max",
+    "days_until_deadline_min",
+    "days_until_deadline_max",
+    "days_after_original_min",
+    "days_after_original_max",
+    "confidence",
+    "n_sources",
 )
 
 
@@ -200,11 +221,25 @@ def phases_frame(report: Report) -> Any:
 
 
 DEADLINE_COLUMNS = (
-    "deadline", "phase", "site", "title",
-    "due", "due_precision", "due_from", "due_to",
-    "announced_from", "announced_to", "announced_precision",
-    "revises", "superseded_by", "in_force", "terms", "firm",
-    "actor", "confidence", "n_sources",
+    "deadline",
+    "phase",
+    "site",
+    "title",
+    "due",
+    "due_precision",
+    "due_from",
+    "due_to",
+    "announced_from",
+    "announced_to",
+    "announced_precision",
+    "revises",
+    "superseded_by",
+    "in_force",
+    "terms",
+    "firm",
+    "actor",
+    "confidence",
+    "n_sources",
 )
 
 
@@ -244,13 +279,35 @@ def deadlines_frame(report: Report) -> Any:
 
 
 EVENT_COLUMNS = (
-    "id", "kind", "site", "site_name", "phase", "actor", "actor_name",
-    "start_from", "start_to", "start_precision",
-    "end_from", "end_to", "end_precision", "end_basis",
-    "announced_from", "announced_to", "announced_precision",
-    "revises", "terms", "confidence", "title", "summary",
-    "quote", "quote_language", "quote_ar", "quote_en",
-    "source_id", "source_ids", "n_sources",
+    "id",
+    "kind",
+    "site",
+    "site_name",
+    "phase",
+    "actor",
+    "actor_name",
+    "start_from",
+    "start_to",
+    "start_precision",
+    "end_from",
+    "end_to",
+    "end_precision",
+    "end_basis",
+    "announced_from",
+    "announced_to",
+    "announced_precision",
+    "revises",
+    "terms",
+    "confidence",
+    "title",
+    "summary",
+    "quote",
+    "quote_language",
+    "quote_ar",
+    "quote_en",
+    "source_id",
+    "source_ids",
+    "n_sources",
 )
 
 
@@ -295,8 +352,16 @@ def events_frame(report: Report) -> Any:
 
 
 SOURCE_COLUMNS = (
-    "source", "publisher", "publisher_en", "publisher_ar", "title", "url", "language",
-    "published", "published_precision", "cited_by",
+    "source",
+    "publisher",
+    "publisher_en",
+    "publisher_ar",
+    "title",
+    "url",
+    "language",
+    "published",
+    "published_precision",
+    "cited_by",
 )
 
 
@@ -369,7 +434,7 @@ def quality_frames(data_dir: Any = "", as_of: str | dt.date = "") -> dict[str, A
     from analysis.paths import DATA_DIR
     from analysis.quality import checks
 
-    day = as_of if isinstance(as_of, dt.date) else (
-        parse_as_of(as_of) if as_of else dt.date.today()
+    day = (
+        as_of if isinstance(as_of, dt.date) else (parse_as_of(as_of) if as_of else dt.date.today())
     )
     return {c.name: check_frame(c) for c in checks(Path(data_dir) if data_dir else DATA_DIR, day)}

@@ -292,9 +292,7 @@ def _apply_house_names(text: str, lang: str) -> str:
 
 
 _STRAIGHT_QUOTED = re.compile(r'"([^"\n]+)"')
-_EN_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
+_EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _AR_MONTHS = (
     "كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|تشرين الثاني|"
     "كانون الأول|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر"
@@ -522,7 +520,7 @@ class _Writer:
         return i18n.isolate_ltr(text, html=True) if self.arabic else escape(text)
 
     def count(self, n: int, noun: str, case: Case = "nominative") -> Markup:
-        """"15 days", "three months" (English words for one to nine), "3 أشهر"."""
+        """ "15 days", "three months" (English words for one to nine), "3 أشهر"."""
         text = i18n.count(n, noun, self.loc, case=case)
         if not self.arabic and 0 < n < 10:
             text = re.sub(r"^\d+", _EN_WORDS[n], text)
@@ -614,8 +612,9 @@ class _Writer:
 
         def early(source_id: str) -> bool:
             source = self.dataset.sources.get(source_id)
-            return bool(source and source.published and start
-                        and source.published.last_day() < start)
+            return bool(
+                source and source.published and start and source.published.last_day() < start
+            )
 
         kept = [i for i in ids if not early(i)] or ids
         for source_id in kept:
@@ -649,7 +648,7 @@ class _Writer:
         return self.dataset.actors.get(actor_id) if actor_id else None
 
     def speaker(self, actor: Actor, *, with_role: bool = True) -> Markup:
-        """"Lieutenant General Qais al-Muhammadawi, deputy commander of …": rank first."""
+        """ "Lieutenant General Qais al-Muhammadawi, deputy commander of …": rank first."""
         lang = self.loc.lang
         name, role = rank_first(actor.name(lang), actor.role(lang), lang)
         if not with_role or role in _house_style().get("self_evident_roles", {}).get(lang, ()):
@@ -672,8 +671,10 @@ class _Writer:
         shown = self.speaker(actor)
         # An apposition closes with a comma before the verb: "X, deputy commander …, said".
         has_role = self.speaker(actor, with_role=False) != shown
-        return Markup("{}،").format(shown) if has_role and self.arabic else (
-            Markup("{},").format(shown) if has_role else shown
+        return (
+            Markup("{}،").format(shown)
+            if has_role and self.arabic
+            else (Markup("{},").format(shown) if has_role else shown)
         )
 
     def fem(self, actor: Actor | None) -> bool:
@@ -711,7 +712,7 @@ class _Writer:
         match = re.match(r"((?:<[^>]*>)*)(.)", text, re.DOTALL)
         if match is None:
             return Markup(text)
-        return Markup(match.group(1) + match.group(2).upper() + text[match.end():])
+        return Markup(match.group(1) + match.group(2).upper() + text[match.end() :])
 
     def role(self, actor: Actor) -> str | Markup | None:
         """An actor's role as it reads after the name: "Hussein Allawi, adviser to …"."""
@@ -819,11 +820,12 @@ def _english_names(title: str, proper: frozenset[str]) -> tuple[str, str]:
     bare = re.sub(r"['’]s$", "", first)
     possessive = bare != first
     common = (
-        first[:1].isupper() and not any(c.isupper() or c.isdigit() for c in first[1:])
+        first[:1].isupper()
+        and not any(c.isupper() or c.isdigit() for c in first[1:])
         and not any(bare.startswith(word) for word in proper)
     )
     if possessive and common:  # "Coalition's Erbil-based mission" → "the coalition's …"
-        running = f"the {first.lower()}{title[len(first):]}"
+        running = f"the {first.lower()}{title[len(first) :]}"
     elif first.lower() not in {"the", "a", "an"} and not possessive:
         running = f"the {running}"
     return running, running[:1].upper() + running[1:]
@@ -849,11 +851,16 @@ def _end_rows(state: PhaseState, tl: Timeline) -> tuple[Event, ...]:
     rows = tuple(
         e
         for e in tl.visible
-        if e.phase == state.id and e.kind in {"withdrawal", "handover"}
-        and (e.start == end or (
-            _is_range(end)
-            and end.first_day() <= e.start.first_day() and e.start.last_day() <= end.last_day()
-        ))
+        if e.phase == state.id
+        and e.kind in {"withdrawal", "handover"}
+        and (
+            e.start == end
+            or (
+                _is_range(end)
+                and end.first_day() <= e.start.first_day()
+                and e.start.last_day() <= end.last_day()
+            )
+        )
     )
     return rows or (state.phase,)
 
@@ -897,8 +904,11 @@ def _phase_view(
                 declarer, declaration = writer.actor(row.actor), row
                 break
     on_the_day = bool(
-        ended and state.deadline is not None and not _is_range(end_value)
-        and state.deadline.precision == "day" and state.end == state.deadline.due
+        ended
+        and state.deadline is not None
+        and not _is_range(end_value)
+        and state.deadline.precision == "day"
+        and state.end == state.deadline.due
     )
     return _PhaseView(
         state=state,
@@ -931,7 +941,8 @@ def _lane_latest(phases: Sequence[_PhaseView]) -> Event | None:  # pragma: no co
     """The lane's latest event, unless the paragraph already tells it (an end row)."""
     told = {e.id for p in phases for e in p.end_rows} | {p.state.id for p in phases}
     events = [
-        p.state.latest_event for p in phases
+        p.state.latest_event
+        for p in phases
         if p.state.latest_event is not None and p.state.latest_event.id not in told
     ]
     latest = max(events, key=_date_key) if events else None
@@ -963,14 +974,14 @@ def _headline_context(
     soft = [v for v in views if v.status == "past_soft_deadline"]
     passed_ids = {v.state.id for v in cov.passed}
     unknown = [
-        v for v in views
-        if v.status == "unknown" and not (cov.beyond and v.state.id in passed_ids)
+        v for v in views if v.status == "unknown" and not (cov.beyond and v.state.id in passed_ids)
     ]
     ended = sorted(
         (
             v
             for v in views
-            if v.end is not None and v.state.end is not None
+            if v.end is not None
+            and v.state.end is not None
             and (cov.known_through - v.state.end).days <= RECENT_END_DAYS
         ),
         key=lambda v: (v.state.end, -order[v.state.id]),
@@ -1078,9 +1089,7 @@ def _quote(event: Event, writer: _Writer) -> _Quote | None:
     translation, source = texts[lang], texts[original]
     if not translation or not source:
         return None
-    return _Quote(
-        writer.quoted(translation, lang), True, writer.quoted(source, original), original
-    )
+    return _Quote(writer.quoted(translation, lang), True, writer.quoted(source, original), original)
 
 
 _BODY = re.compile(
@@ -1135,8 +1144,7 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
                     _Outlet(
                         nowrap(writer.text(name)),
                         Markup("").join(
-                            writer.marker(i)
-                            for i in sorted(ids, key=writer.citations.number)
+                            writer.marker(i) for i in sorted(ids, key=writer.citations.number)
                         ),
                     )
                     for name, ids in outlets.items()
@@ -1213,8 +1221,23 @@ def _source_views(dataset: Dataset, citations: _Citations) -> list[_SourceView]:
 
 
 _BLOCKS = frozenset(
-    {"p", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "article", "div",
-     "section", "br"}
+    {
+        "p",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "article",
+        "div",
+        "section",
+        "br",
+    }
 )
 
 
@@ -1279,7 +1302,13 @@ def html_to_text(fragment: str) -> str:
 
 #: Formatting a lone figure needs a writer but no data.
 _EMPTY_DATASET = Dataset(
-    path=Path("."), title="", title_ar="", sites={}, actors={}, sources={}, events=(),
+    path=Path("."),
+    title="",
+    title_ar="",
+    sites={},
+    actors={},
+    sources={},
+    events=(),
     data_hash="",
 )
 
@@ -1293,7 +1322,6 @@ def overdue_phrase(days: int, loc: Locale) -> str:
     writer = _Writer(_EMPTY_DATASET, loc, _Citations())
     value = writer.bi(days, "day") if writer.arabic else writer.count(days, "day")
     return html_to_text(value)
-
 
 
 # --------------------------------------------------------------------------- public
@@ -1348,9 +1376,7 @@ def narrative(
         for lane, phases in lane_views
     )
     shown, omitted = _statements(tl, writer)
-    statements = first_use(
-        _render("statements", loc, **base, statements=shown, omitted=omitted)
-    )
+    statements = first_use(_render("statements", loc, **base, statements=shown, omitted=omitted))
     changes_html = None
     if changes is not None:
         context = _changes_context(changes, tl, writer, proper)
@@ -1419,7 +1445,7 @@ class _FirstUse:
                 before = piece[: match.start()]
                 if re.search(r"(?:^|[.!?]\s+)$", before) and replacement[:1].islower():
                     replacement = replacement[:1].upper() + replacement[1:]
-                piece = before + replacement + piece[match.end():]
+                piece = before + replacement + piece[match.end() :]
                 self.done.add(done)
             pieces[index] = piece
         return Markup("".join(pieces))
@@ -1444,9 +1470,8 @@ def _changes_context(
             (view(c) for c in changes.ended), key=lambda v: v["p"].state.end, reverse=True
         ),
         "status_changed": [
-            item for item in (
-                view(c) for c in changes.status_changed if c.phase_id not in ended_ids
-            )
+            item
+            for item in (view(c) for c in changes.status_changed if c.phase_id not in ended_ids)
             if item["before"] != item["p"].status
         ],
         "new_events": sorted(changes.new_events, key=_date_key, reverse=True),

@@ -59,40 +59,61 @@ class Param:
 PARAMS: tuple[Param, ...] = (
     Param("as_of", "", "date", 'report date, YYYY-MM-DD; "" means today', flag="--as-of"),
     Param(
-        "lang", "en", "choice", 'report language: "ar" (Arabic, right-to-left) or "en"',
-        choices=tuple(LANGS), flag="--lang",
+        "lang",
+        "en",
+        "choice",
+        'report language: "ar" (Arabic, right-to-left) or "en"',
+        choices=tuple(LANGS),
+        flag="--lang",
     ),
     Param(
-        "data_dir", "", "path",
+        "data_dir",
+        "",
+        "path",
         'data directory (a Frictionless Data Package); "" means the project\'s data/',
         flag="--data",
     ),
     Param(
-        "sites", [], "sites",
+        "sites",
+        [],
+        "sites",
         'site ids, e.g. ["ain-al-asad", "erbil"] or "erbil,baghdad"; [] means every site',
         flag="--sites",
     ),
     Param(
-        "compare_to", "", "date",
+        "compare_to",
+        "",
+        "date",
         'an earlier date, YYYY-MM-DD, for "what changed since"; "" for none',
         flag="--compare-to",
     ),
     Param(
-        "ar_months", "iraqi", "choice",
+        "ar_months",
+        "iraqi",
+        "choice",
         'Arabic month names: "iraqi" (أيلول) or "egyptian" (سبتمبر)',
-        choices=tuple(AR_MONTH_STYLES), flag="--ar-months",
+        choices=tuple(AR_MONTH_STYLES),
+        flag="--ar-months",
     ),
     Param(
-        "digits", "western", "choice",
+        "digits",
+        "western",
+        "choice",
         'digits in the Arabic report: "western" (2025) or "arabic" (٢٠٢٥)',
-        choices=tuple(DIGIT_STYLES), flag="--digits",
+        choices=tuple(DIGIT_STYLES),
+        flag="--digits",
     ),
     Param(
-        "rtl_axis", True, "bool",
-        "Arabic charts: time runs right-to-left (False: left-to-right)", flag="--ltr-axis",
+        "rtl_axis",
+        True,
+        "bool",
+        "Arabic charts: time runs right-to-left (False: left-to-right)",
+        flag="--ltr-axis",
     ),
     Param(
-        "interactive", True, "bool",
+        "interactive",
+        True,
+        "bool",
         "show the controls at the end (the headless build sets False)",
     ),
 )
@@ -212,9 +233,7 @@ def validate(
                 )
     as_of = out["as_of"] or dt.date.today().isoformat()
     if out["compare_to"] and "as_of" not in bad and out["compare_to"] >= as_of:
-        problems.append(
-            f"compare_to={out['compare_to']!r}: expected a date before as_of ({as_of})"
-        )
+        problems.append(f"compare_to={out['compare_to']!r}: expected a date before as_of ({as_of})")
     return out, problems
 
 

@@ -288,8 +288,7 @@ class Report:
         return self._text(
             "title",
             Markup(
-                '<header class="title-block"><h1>{}</h1>'
-                '<p class="subtitle">{}</p></header>'
+                '<header class="title-block"><h1>{}</h1><p class="subtitle">{}</p></header>'
             ).format(
                 self.title,
                 label("subtitle_as_of", loc).format(subtitle=self.subtitle, date=as_of),
@@ -426,4 +425,3 @@ def show(report: Report) -> None:
 
     for part in report.displays():
         display(part)
-

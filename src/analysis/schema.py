@@ -39,7 +39,13 @@ __all__ = [
 ]
 
 KINDS = (
-    "agreement", "announcement", "statement", "deadline", "phase", "withdrawal", "handover",
+    "agreement",
+    "announcement",
+    "statement",
+    "deadline",
+    "phase",
+    "withdrawal",
+    "handover",
     "incident",
 )
 STATUSES = ("planned", "in_progress", "completed", "cancelled", "superseded")
@@ -119,51 +125,94 @@ def _policy() -> dict[str, TableRule]:
     date = {"dates": _DATE_WINDOW}
     date_or_range = {"dates": _DATE_WINDOW, "ranges": True}
 
-    def table(name: str, keys: tuple[tuple[str, ...], ...],
-              fks: tuple[tuple[str, str, str], ...], **columns: dict[str, Any]) -> TableRule:
+    def table(
+        name: str,
+        keys: tuple[tuple[str, ...], ...],
+        fks: tuple[tuple[str, str, str], ...],
+        **columns: dict[str, Any],
+    ) -> TableRule:
         return TableRule(
-            name, f"{name}.csv", tuple(FieldRule(n, **c) for n, c in columns.items()), keys,
+            name,
+            f"{name}.csv",
+            tuple(FieldRule(n, **c) for n, c in columns.items()),
+            keys,
             tuple(ForeignKey(*fk) for fk in fks),
         )
 
     return {
         "events": table(
-            "events", (),
-            (("site", "sites", "id"), ("actor", "actors", "id"), ("source_id", "sources", "id"),
-             ("phase", "events", "id"), ("revises", "events", "id")),
-            id=slug, kind={"required": True, "enum": KINDS},
-            site={"required": True, **ref}, actor=ref,
-            start={"required": True, **date_or_range}, end=date_or_range, phase=ref,
-            announced=date_or_range, revises=ref,
-            status={"required": True, "enum": STATUSES}, confidence={"enum": CONFIDENCES},
-            title_en={"required": True}, title_ar={"required": True}, summary_en={},
-            summary_ar={}, quote_ar={}, quote_en={}, source_id={"required": True, **ref},
+            "events",
+            (),
+            (
+                ("site", "sites", "id"),
+                ("actor", "actors", "id"),
+                ("source_id", "sources", "id"),
+                ("phase", "events", "id"),
+                ("revises", "events", "id"),
+            ),
+            id=slug,
+            kind={"required": True, "enum": KINDS},
+            site={"required": True, **ref},
+            actor=ref,
+            start={"required": True, **date_or_range},
+            end=date_or_range,
+            phase=ref,
+            announced=date_or_range,
+            revises=ref,
+            status={"required": True, "enum": STATUSES},
+            confidence={"enum": CONFIDENCES},
+            title_en={"required": True},
+            title_ar={"required": True},
+            summary_en={},
+            summary_ar={},
+            quote_ar={},
+            quote_en={},
+            source_id={"required": True, **ref},
             end_basis={"enum": ("observed", "declared")},
             terms={"enum": ("firm", "conditional", "minimum")},
-            note_en={}, note_ar={}, quote_original={"enum": ("ar", "en")},
+            note_en={},
+            note_ar={},
+            quote_original={"enum": ("ar", "en")},
         ),
         "sites": table(
-            "sites", (), (),
-            id=slug, name_en={"required": True}, name_ar={"required": True},
+            "sites",
+            (),
+            (),
+            id=slug,
+            name_en={"required": True},
+            name_ar={"required": True},
             kind={"required": True, "enum": ("city", "base", "region", "country", "global")},
             lat={"type": "number", "minimum": -90, "maximum": 90},
             lon={"type": "number", "minimum": -180, "maximum": 180},
         ),
         "actors": table(
-            "actors", (), (),
-            id=slug, name_en={"required": True}, name_ar={"required": True}, role_en={},
+            "actors",
+            (),
+            (),
+            id=slug,
+            name_en={"required": True},
+            name_ar={"required": True},
+            role_en={},
             role_ar={},
         ),
         "sources": table(
-            "sources", (), (),
-            id=slug, publisher_en={"required": True}, publisher_ar={"required": True}, title={},
-            url={"required": True, "patterns": (_WEB,)}, published=date,
+            "sources",
+            (),
+            (),
+            id=slug,
+            publisher_en={"required": True},
+            publisher_ar={"required": True},
+            title={},
+            url={"required": True, "patterns": (_WEB,)},
+            published=date,
             language={"required": True, "enum": ("ar", "en")},
         ),
         "event_sources": table(
-            "event_sources", (("event_id", "source_id"),),
+            "event_sources",
+            (("event_id", "source_id"),),
             (("event_id", "events", "id"), ("source_id", "sources", "id")),
-            event_id={"required": True, **ref}, source_id={"required": True, **ref},
+            event_id={"required": True, **ref},
+            source_id={"required": True, **ref},
         ),
     }
 
@@ -189,8 +238,13 @@ def _merge_field(policy: FieldRule | None, declared: FieldRule | None) -> FieldR
         enum = declared.enum if enum is None else tuple(v for v in declared.enum if v in enum)
     dates, ranges = policy.dates, policy.ranges
     if declared.dates is not None:
-        dates = declared.dates if dates is None else (
-            _tighter(dates[0], declared.dates[0], max), _tighter(dates[1], declared.dates[1], min)
+        dates = (
+            declared.dates
+            if dates is None
+            else (
+                _tighter(dates[0], declared.dates[0], max),
+                _tighter(dates[1], declared.dates[1], min),
+            )
         )
         ranges = declared.ranges if policy.dates is None else ranges and declared.ranges
     return replace(
@@ -220,8 +274,12 @@ def _merge_table(policy: TableRule, declared: TableRule, key: tuple[str, ...]) -
     elif key and key not in keys:
         keys = (*keys, key)
     return TableRule(
-        declared.name, declared.path, tuple(fields), keys,
-        tuple(dict.fromkeys(policy.foreign_keys + declared.foreign_keys)), declared.where,
+        declared.name,
+        declared.path,
+        tuple(fields),
+        keys,
+        tuple(dict.fromkeys(policy.foreign_keys + declared.foreign_keys)),
+        declared.where,
     )
 
 
@@ -248,16 +306,22 @@ def _show(value: Any) -> str:
         return "{…}" if value else "{}"
     if isinstance(value, list):
         return "[…]" if value else "[]"
-    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(
-        value
+    return (
+        "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
     )
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "true/false", str: "a string", int: "a number", float: "a number",
-            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def _names(value: Any, path: str, problems: _Problems, what: str) -> tuple[str, ...] | None:
@@ -306,8 +370,14 @@ def _enum(value: Any) -> tuple[Any, str | None]:
 
 #: Each constraint's reader: the value to keep, or what was expected instead.
 _CONSTRAINT_READERS = {
-    "required": _flag, "unique": _flag, "maxLength": _length, "minLength": _length,
-    "minimum": _bound, "maximum": _bound, "pattern": _regex, "enum": _enum,
+    "required": _flag,
+    "unique": _flag,
+    "maxLength": _length,
+    "minLength": _length,
+    "minimum": _bound,
+    "maximum": _bound,
+    "pattern": _regex,
+    "enum": _enum,
 }
 
 
@@ -322,7 +392,9 @@ def _constraints(raw: Any, path: str, problems: _Problems) -> dict[str, Any]:
         if reader is None:
             hint = difflib.get_close_matches(str(key), sorted(_CONSTRAINTS), n=1)
             problems.add(
-                where, _MISSING, "is not a constraint the loader enforces"
+                where,
+                _MISSING,
+                "is not a constraint the loader enforces"
                 + (f" (did you mean {hint[0]!r}?)" if hint else "")
                 + f"; supported: {', '.join(sorted(_CONSTRAINTS))}",
             )
@@ -373,24 +445,38 @@ def _field(raw: Any, path: str, policy: FieldRule | None, problems: _Problems) -
         return None
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        problems.add(f"{path}.name", raw.get("name", _MISSING) if "name" in raw else _MISSING,
-                     "is missing or empty: every field needs a name (its CSV column)")
+        problems.add(
+            f"{path}.name",
+            raw.get("name", _MISSING) if "name" in raw else _MISSING,
+            "is missing or empty: every field needs a name (its CSV column)",
+        )
         return None
     kind = raw.get("type", policy.type if policy else "string")
     if kind not in _TYPES:
         problems.add(f"{path}.type", kind, f"is not supported: use {' or '.join(_TYPES)}")
         return None
     if policy is not None and kind != policy.type:
-        problems.add(f"{path}.type", kind,
-                     f"must be {policy.type!r}: the report reads {name} as a {policy.type}")
+        problems.add(
+            f"{path}.type",
+            kind,
+            f"must be {policy.type!r}: the report reads {name} as a {policy.type}",
+        )
         return None
     cons = _constraints(raw.get("constraints", {}), f"{path}.constraints", problems)
     dates, ranges = _dates(raw.get("partialDate"), f"{path}.partialDate", problems)
     return FieldRule(
-        name, kind, cons.get("required", False), cons.get("unique", False),
-        (cons["pattern"],) if "pattern" in cons else (), cons.get("enum"),
-        cons.get("maxLength"), cons.get("minLength"), cons.get("minimum"), cons.get("maximum"),
-        dates, ranges,
+        name,
+        kind,
+        cons.get("required", False),
+        cons.get("unique", False),
+        (cons["pattern"],) if "pattern" in cons else (),
+        cons.get("enum"),
+        cons.get("maxLength"),
+        cons.get("minLength"),
+        cons.get("minimum"),
+        cons.get("maximum"),
+        dates,
+        ranges,
     )
 
 
@@ -406,20 +492,25 @@ def _foreign_key(
     columns = _names(raw["fields"], f"{path}.fields", problems, "the column")
     reference = raw.get("reference")
     if not isinstance(reference, dict):
-        problems.add(f"{path}.reference", reference if "reference" in raw else _MISSING,
-                     "is missing or not an object: expected {\"resource\": …, \"fields\": …}")
+        problems.add(
+            f"{path}.reference",
+            reference if "reference" in raw else _MISSING,
+            'is missing or not an object: expected {"resource": …, "fields": …}',
+        )
         return None
     target = reference.get("resource", "")
     if not isinstance(target, str):
         problems.add(f"{path}.reference.resource", target, "is not a resource name")
         return None
-    fields = _names(reference.get("fields"), f"{path}.reference.fields", problems,
-                    "the referenced column")
+    fields = _names(
+        reference.get("fields"), f"{path}.reference.fields", problems, "the referenced column"
+    )
     if columns is None or fields is None:
         return None
     if len(columns) != 1 or len(fields) != 1:
-        problems.add(f"{path}.fields", raw.get("fields"),
-                     "only single-column foreign keys are supported")
+        problems.add(
+            f"{path}.fields", raw.get("fields"), "only single-column foreign keys are supported"
+        )
         return None
     return ForeignKey(columns[0], target or own, fields[0]), f"{path}.reference.resource"
 
@@ -433,18 +524,24 @@ def _schema(
         return None
     raw_fields = raw.get("fields")
     if not isinstance(raw_fields, list):
-        problems.add(f"{path}.fields", raw_fields if "fields" in raw else _MISSING,
-                     f"is {_kind(raw_fields) if 'fields' in raw else 'missing'}, "
-                     "expected a list of field objects")
+        problems.add(
+            f"{path}.fields",
+            raw_fields if "fields" in raw else _MISSING,
+            f"is {_kind(raw_fields) if 'fields' in raw else 'missing'}, "
+            "expected a list of field objects",
+        )
         return None
     policy = POLICY.get(name)
     fields: list[FieldRule] = []
     seen: set[str] = set()
     for i, item in enumerate(raw_fields):
         field_name = item.get("name") if isinstance(item, dict) else None
-        rule = _field(item, f"{path}.fields[{i}]",
-                      policy.field(field_name) if policy and isinstance(field_name, str) else None,
-                      problems)
+        rule = _field(
+            item,
+            f"{path}.fields[{i}]",
+            policy.field(field_name) if policy and isinstance(field_name, str) else None,
+            problems,
+        )
         if rule is None:
             continue
         if rule.name in seen:
@@ -476,27 +573,38 @@ def _resource(
         return None
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        problems.add(f"{path}.name", raw.get("name") if "name" in raw else _MISSING,
-                     "is missing or not a string: every resource needs a name")
+        problems.add(
+            f"{path}.name",
+            raw.get("name") if "name" in raw else _MISSING,
+            "is missing or not a string: every resource needs a name",
+        )
         return None
     if name not in TABLES:
         hint = difflib.get_close_matches(name, TABLES, n=1)
         problems.add(
-            f"{path}.name", name,
+            f"{path}.name",
+            name,
             f"is not a table the report reads ({', '.join(TABLES)}), so its rows would be "
             "ignored: " + (f"did you mean {hint[0]!r}?" if hint else "remove the resource"),
         )
         return None
     file = raw.get("path", f"{name}.csv")
     if not isinstance(file, str):
-        problems.add(f"{path}.path", file, f"is {_kind(file)}, expected one file name "
-                     "(multi-file resources are not supported)")
+        problems.add(
+            f"{path}.path",
+            file,
+            f"is {_kind(file)}, expected one file name (multi-file resources are not supported)",
+        )
         return None
     for key, allowed in (("encoding", {"utf-8", "utf8", "utf-8-sig"}), ("format", {"csv"})):
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or value.lower() not in allowed):
-            problems.add(f"{path}.{key}", value, f"is not supported: the loader reads "
-                         f"{'UTF-8' if key == 'encoding' else 'CSV'} only")
+            problems.add(
+                f"{path}.{key}",
+                value,
+                f"is not supported: the loader reads "
+                f"{'UTF-8' if key == 'encoding' else 'CSV'} only",
+            )
     if "data" in raw:
         problems.add(f"{path}.data", _MISSING, "inline data is not supported: use a CSV file")
     schema = _schema(raw.get("schema"), f"{path}.schema", name, problems)
@@ -526,8 +634,11 @@ def read_schema(
             problems.add(key, descriptor[key], f"is {_kind(descriptor[key])}, expected a string")
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        problems.add("resources", resources if "resources" in descriptor else _MISSING,
-                     "is missing or not a list: a data package lists its tables in 'resources'")
+        problems.add(
+            "resources",
+            resources if "resources" in descriptor else _MISSING,
+            "is missing or not a list: a data package lists its tables in 'resources'",
+        )
         return {}, problems.items
     declared: dict[str, tuple[TableRule, tuple[str, ...], dict[ForeignKey, str]]] = {}
     for i, raw in enumerate(resources):
@@ -536,12 +647,14 @@ def read_schema(
             continue
         name = found[0].name
         if name in declared:
-            problems.add(f"resources[{i}].name", name,
-                         f"is declared twice (also {declared[name][0].where})")
+            problems.add(
+                f"resources[{i}].name", name, f"is declared twice (also {declared[name][0].where})"
+            )
             continue
         declared[name] = found
-    tables = {name: _merge_table(POLICY[name], rule, key)
-              for name, (rule, key, _) in declared.items()}
+    tables = {
+        name: _merge_table(POLICY[name], rule, key) for name, (rule, key, _) in declared.items()
+    }
     for name, (rule, _, paths) in declared.items():
         for fk in rule.foreign_keys:
             _check_reference(fk, paths.get(fk, rule.where), tables, tables[name], problems)
@@ -549,14 +662,18 @@ def read_schema(
             if merged.enum == ():
                 allowed = ", ".join((POLICY[name].field(merged.name) or merged).enum or ())
                 problems.add(
-                    f"{rule.where}.schema.fields ({merged.name}).constraints.enum", _MISSING,
+                    f"{rule.where}.schema.fields ({merged.name}).constraints.enum",
+                    _MISSING,
                     f"allows none of the values the report accepts ({allowed})",
                 )
     return tables, problems.items
 
 
 def _check_reference(
-    fk: ForeignKey, where: str, tables: Mapping[str, TableRule], own: TableRule,
+    fk: ForeignKey,
+    where: str,
+    tables: Mapping[str, TableRule],
+    own: TableRule,
     problems: _Problems,
 ) -> None:
     """A declared foreign key names a table the report reads, and fields both sides have."""

