@@ -47,13 +47,14 @@ test-fast: $(STAMPS)/python ## the unit tests: no kernel, no browser (under a mi
 test-integration: setup ## the integration tests only: real kernels, Chromium, processes
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
-lint: $(STAMPS)/python ## ruff over src/, tests/ and benchmarks/ (style, complexity, docstrings)
+lint: $(STAMPS)/python ## ruff over src/, tests/ and benchmarks/ (style, complexity, docstrings, format)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMPS)/python ## rewrite src/, tests/ and benchmarks/ in ruff's format
 	$(BIN)/ruff format src tests benchmarks
 
-format-check: $(STAMPS)/python ## fail if a file is not in ruff's format (part of lint once all files are)
+format-check: $(STAMPS)/python ## fail if a file is not in ruff's format (part of make lint)
 	$(BIN)/ruff format --check src tests benchmarks
 
 lab: setup ## open JupyterLab on notebooks/ (prints its URL; saving strips outputs of tracked notebooks)

@@ -79,6 +79,8 @@ _DEFAULT_CONFIDENCE = "reported"
 
 @dataclass(frozen=True)
 class Site:
+    """One row of ``sites.csv``: a place the report has a lane or a marker for."""
+
     id: str
     name_en: str
     name_ar: str
@@ -87,11 +89,14 @@ class Site:
     lon: float | None = None
 
     def name(self, lang: str) -> str:
+        """The site's name in ``lang``."""
         return self.name_ar if lang == "ar" else self.name_en
 
 
 @dataclass(frozen=True)
 class Actor:
+    """One row of ``actors.csv``: who acted or spoke."""
+
     id: str
     name_en: str
     name_ar: str
@@ -99,14 +104,18 @@ class Actor:
     role_ar: str | None = None
 
     def name(self, lang: str) -> str:
+        """The actor's name in ``lang``."""
         return self.name_ar if lang == "ar" else self.name_en
 
     def role(self, lang: str) -> str | None:
+        """The actor's role in ``lang`` (None when not recorded)."""
         return self.role_ar if lang == "ar" else self.role_en
 
 
 @dataclass(frozen=True)
 class Source:
+    """One row of ``sources.csv``: a publication a claim rests on."""
+
     id: str
     publisher_en: str
     publisher_ar: str
@@ -116,6 +125,7 @@ class Source:
     published: PartialDate | None = None
 
     def publisher(self, lang: str) -> str:
+        """The publisher's name in ``lang``."""
         return self.publisher_ar if lang == "ar" else self.publisher_en
 
 
@@ -163,9 +173,11 @@ class Event:
     line: int = 0
 
     def title(self, lang: str) -> str:
+        """The row's short title in ``lang``."""
         return self.title_ar if lang == "ar" else self.title_en
 
     def summary(self, lang: str) -> str | None:
+        """The row's summary in ``lang`` (None when there is none)."""
         return self.summary_ar if lang == "ar" else self.summary_en
 
     def note(self, lang: str) -> str | None:
@@ -177,6 +189,7 @@ class Event:
 
     @property
     def is_phase(self) -> bool:
+        """True for a phase (a span of time at a site)."""
         return self.kind == "phase"
 
 
@@ -222,12 +235,15 @@ class Dataset:
     subtitle_ar: str | None = None
 
     def display_title(self, lang: str) -> str:
+        """The dataset's title in ``lang`` (``title``/``title_ar`` of datapackage.json)."""
         return self.title_ar if lang == "ar" else self.title
 
     def display_subtitle(self, lang: str) -> str | None:
+        """The dataset's subtitle in ``lang``, if the package gives one."""
         return self.subtitle_ar if lang == "ar" else self.subtitle
 
     def event(self, event_id: str) -> Event:
+        """The row with id ``event_id`` (KeyError when there is none)."""
         return self._by_id[event_id]
 
     @property
@@ -239,12 +255,14 @@ class Dataset:
         return index
 
     def date_range(self) -> tuple[PartialDate, PartialDate] | None:
+        """The earliest and latest date in the rows (None for no rows)."""
         dates = [d for e in self.events for d in (e.start, e.end, e.announced) if d]
         if not dates:
             return None
         return min(dates, key=lambda d: d.first_day()), max(dates, key=lambda d: d.last_day())
 
     def summary_line(self) -> str:
+        """One line for a terminal: counts, date span and the sites with events."""
         span = self.date_range()
         when = f"{span[0]} to {span[1]}" if span else "no dates"
         sites_with_events = sorted({e.site for e in self.events})

@@ -73,10 +73,12 @@ class PartialDate:
 
     @classmethod
     def from_date(cls, value: dt.date) -> PartialDate:
+        """A day-precision date from a :class:`datetime.date`."""
         return cls(value.year, value.month, value.day)
 
     @property
     def precision(self) -> Precision:
+        """``day``, ``month`` or ``year``: the form the date was written in."""
         if self.day is not None:
             return "day"
         if self.month is not None:
@@ -85,6 +87,7 @@ class PartialDate:
 
     @property
     def iso(self) -> str:
+        """The date as written: ``2025-09-30``, ``2025-09`` or ``2025``."""
         if self.day is not None:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
         if self.month is not None:
@@ -92,9 +95,11 @@ class PartialDate:
         return f"{self.year:04d}"
 
     def first_day(self) -> dt.date:
+        """The first day of the period (the day itself at day precision)."""
         return dt.date(self.year, self.month or 1, self.day or 1)
 
     def last_day(self) -> dt.date:
+        """The last day of the period: a month-precision deadline is due on it."""
         if self.day is not None:
             return dt.date(self.year, self.month, self.day)
         month = self.month or 12
@@ -129,10 +134,12 @@ class DateInterval:
 
     @property
     def precision(self) -> Literal["range"]:
+        """Always ``range``: the text reads "between A and B"."""
         return "range"
 
     @property
     def iso(self) -> str:
+        """The range as written: ``A/B``."""
         return f"{self.low.iso}/{self.high.iso}"
 
     def first_day(self) -> dt.date:

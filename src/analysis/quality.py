@@ -25,12 +25,15 @@ TRANSLATED_PAIRS = (
 
 @dataclasses.dataclass(frozen=True)
 class Check:
+    """One data-quality check: what it found, as rows and as an HTML table."""
+
     name: str
     explanation: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
     def html(self) -> Html:
+        """The check as a section of the data-quality notebook."""
         head = Markup("").join(Markup("<th>{}</th>").format(h) for h in self.header)
         body = Markup("").join(
             Markup("<tr>{}</tr>").format(
@@ -94,6 +97,7 @@ def translation_coverage(dataset: Dataset) -> Check:
 
 
 def single_source_events(dataset: Dataset) -> Check:
+    """Rows that rest on a single source."""
     rows = tuple(
         (e.id, e.kind, e.confidence, dataset.sources[e.source_id].publisher_en)
         for e in dataset.events
@@ -108,6 +112,7 @@ def single_source_events(dataset: Dataset) -> Check:
 
 
 def unverified_claims(dataset: Dataset) -> Check:
+    """Rows graded as unverified claims."""
     rows = tuple(
         (e.id, e.start.iso, e.title_en) for e in dataset.events if e.confidence == "unverified"
     )
@@ -212,6 +217,7 @@ def undated_phase_links(events: Sequence[Event]) -> Check:
 
 
 def checks(data_dir: Path, as_of: dt.date) -> list[Check]:
+    """Every check of the data in ``data_dir``, coverage seen from ``as_of``."""
     dataset, summary = validation_summary(data_dir)
     if dataset is None:
         return [summary]

@@ -100,10 +100,12 @@ class DayRange:
 
     @classmethod
     def exact_days(cls, days: int) -> DayRange:
+        """An exact count of ``days``."""
         return cls(days, days)
 
     @property
     def exact(self) -> bool:
+        """True when the count is one number (its inputs were exact)."""
         return self.low == self.high
 
     @property
@@ -133,10 +135,12 @@ class Deadline:
 
     @property
     def id(self) -> str:
+        """The deadline row's id."""
         return self.event.id
 
     @property
     def firm(self) -> bool:
+        """True for a firm deadline, the only kind that can be missed."""
         return self.terms == "firm"
 
     @property
@@ -189,6 +193,7 @@ class PhaseState:
 
     @property
     def id(self) -> str:
+        """The phase row's id."""
         return self.phase.id
 
     @property
