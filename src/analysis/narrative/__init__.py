@@ -1,5 +1,12 @@
-"""The report's words: a headline, a paragraph per site, who said what, what changed,
-analyst commentary and footnoted sources, in Arabic or English.
+"""The report's words in Arabic or English: headline, sites, statements, changes, sources.
+
+A headline, a paragraph per site, who said what, what changed, analyst commentary and
+footnoted sources. This package's modules, one job each: :mod:`.house` (the house
+style's mechanical part), :mod:`.text` (Arabic isolation, HTML to plain text),
+:mod:`.templates` (rendering the section templates), :mod:`.writer` (values into
+words, footnotes), :mod:`.views` (what is said about each phase, the headline's
+context), :mod:`.sections` (statements and sources); this file composes them and
+re-exports every public name.
 
 :func:`narrative` turns a :class:`~analysis.timeline.Timeline` into HTML fragments
 (:class:`markupsafe.Markup`) that a report notebook displays as they are, and
