@@ -1,0 +1,92 @@
+"""The house style's mechanical part: one spelling per name, ranks before names, glued dates.
+
+Reads ``labels/house_style.json`` (``docs/style-guide.md`` explains it) and applies it to
+the texts from the data that the report writes in its own voice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+from analysis.paths import LABELS_DIR
+
+#: The house style's mechanical part: one spelling per name, ranks, jargon.
+HOUSE_STYLE_FILE = LABELS_DIR / "house_style.json"
+#: Glue: a no-break space inside a date, a word joiner before a footnote marker.
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"
+
+
+# --------------------------------------------------------------------------- house style
+
+
+@cache
+def _house_style() -> dict[str, Any]:
+    return json.loads(HOUSE_STYLE_FILE.read_text(encoding="utf-8"))
+
+
+def house_names(lang: str) -> tuple[tuple[str, str], ...]:
+    """``(variant, house form)`` pairs: one spelling per name (``labels/house_style.json``)."""
+    return tuple((a, b) for a, b in _house_style()["names"][lang])
+
+
+def house_ranks(lang: str) -> tuple[str, ...]:
+    """Military ranks that go before a name, longest first."""
+    return tuple(sorted(_house_style()["ranks"][lang], key=len, reverse=True))
+
+
+def house_jargon(lang: str) -> tuple[str, ...]:
+    """Words of data-keeping that never reach the reader."""
+    return tuple(_house_style()["jargon"][lang])
+
+
+def _apply_house_names(text: str, lang: str) -> str:
+    for variant, house in house_names(lang):
+        text = text.replace(variant, house)
+    return text
+
+
+_STRAIGHT_QUOTED = re.compile(r'"([^"\n]+)"')
+_EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_AR_MONTHS = (
+    "كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|تشرين الثاني|"
+    "كانون الأول|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر"
+)
+_DATE_IN_TEXT = re.compile(
+    rf"\b\d{{1,2}} (?:{_EN_MONTHS})(?: \d{{4}})?\b|\b(?:{_EN_MONTHS}) \d{{4}}\b"
+    rf"|\d{{1,2}} (?:{_AR_MONTHS})(?: \d{{4}})?|(?:{_AR_MONTHS}) \d{{4}}"
+)
+
+
+def _glue_dates(text: str) -> str:
+    """No-break spaces inside the dates of a text: "18 January 2026" never splits."""
+    return _DATE_IN_TEXT.sub(lambda m: m.group().replace(" ", NBSP), text)
+
+
+def house_text(text: str, lang: str) -> str:
+    """Text from the data as the report writes it: house spellings, the language's
+    quotation marks (« » in Arabic, “ ” in English) and unbreakable dates."""
+    text = _apply_house_names(text, lang)
+    opening, closing = ("«", "»") if lang == "ar" else ("“", "”")
+    text = _STRAIGHT_QUOTED.sub(lambda m: f"{opening}{m.group(1)}{closing}", text)
+    return _glue_dates(text)
+
+
+def rank_first(name: str, role: str | None, lang: str) -> tuple[str, str | None]:
+    """Move a rank from the start of a role to before the name.
+
+    ("Qais al-Muhammadawi", "Lieutenant General, Deputy Commander of …") →
+    ("Lieutenant General Qais al-Muhammadawi", "Deputy Commander of …").
+    """
+    if not role:
+        return name, role
+    for rank in house_ranks(lang):
+        match = re.match(rf"^{re.escape(rank)}\s*[,،]\s*(.*)$", role)
+        if match:
+            return f"{rank} {name}", match.group(1) or None
+        if role == rank:
+            return f"{rank} {name}", None
+    return name, role

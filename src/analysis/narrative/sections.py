@@ -1,0 +1,176 @@
+"""The statements section (who said what, with quotations) and the list of sources."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from analysis.dataset import Actor, Dataset, Event, Source
+from analysis.narrative.text import _HTTP_URL
+from analysis.narrative.views import _date_key
+from analysis.narrative.writer import _Citations, _is_body, _Writer, nowrap
+from analysis.timeline import (
+    Timeline,
+    known_sources,
+)
+
+# --------------------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class _Outlet:
+    name: Markup
+    markers: Markup
+
+
+@dataclass(frozen=True)
+class _Quote:
+    """A quotation in the reader's language, with its original when that is a translation."""
+
+    #: The text shown large, in the report's language.
+    text: Markup
+    #: True when ``text`` is a translation (the original is shown beneath it).
+    translated: bool
+    original: Markup | None
+    original_lang: str
+
+
+@dataclass(frozen=True)
+class _Statement:
+    event: Event
+    actor: Actor | None
+    #: The speaker as named in a byline ("Lieutenant General …, deputy …"), or None when
+    #: the summary already names them.
+    speaker: Markup | None
+    summary: Markup | None
+    outlets: tuple[_Outlet, ...]
+    quote: _Quote | None
+
+
+#: The kinds the events-and-statements section lists: every point event a reader
+#: should be able to read about, not only in a chart's hover.
+POINT_KINDS = frozenset(
+    {"statement", "announcement", "agreement", "withdrawal", "handover", "incident", "milestone"}
+)
+
+
+def _is_statement(event: Event) -> bool:
+    return event.kind in POINT_KINDS
+
+
+#: The events-and-statements section lists the newest this many; the rest are counted, not shown
+#: (a dataset of 100,000 statements must still give a readable report, and a fast one).
+MAX_STATEMENTS = 100
+
+
+def quote_original(event: Event) -> str | None:
+    """Which language the quotation was said in: ``quote_original``, else the only one
+    given, else Arabic (when both are given, the data's default)."""
+    stated = event.quote_original
+    if stated in {"ar", "en"}:
+        return stated
+    if event.quote_ar and event.quote_en:
+        return "ar"
+    if event.quote_ar:
+        return "ar"
+    if event.quote_en:
+        return "en"
+    return None
+
+
+def _quote(event: Event, writer: _Writer) -> _Quote | None:
+    """The quotation for this report: in the reader's language or not at all.
+
+    An original in the other language is shown only with its translation (the
+    translation large, marked as such, the original beneath it); a quotation with
+    no translation into the reader's language is left out (the data-quality
+    notebook lists it), so no reader meets a quotation they may not read.
+    """
+    original = quote_original(event)
+    if original is None:
+        return None
+    texts = {"ar": event.quote_ar, "en": event.quote_en}
+    lang = writer.loc.lang
+    if original == lang:
+        source = texts[lang]
+        if not source:
+            return None
+        return _Quote(writer.quoted(source, lang), False, None, lang)
+    translation, source = texts[lang], texts[original]
+    if not translation or not source:
+        return None
+    return _Quote(writer.quoted(translation, lang), True, writer.quoted(source, original), original)
+
+
+def _names_speaker(summary: str | None, actor: Actor, lang: str) -> bool:
+    """True when the summary already names the speaker (by the last word of the name)."""
+    if not summary:
+        return False
+    words = re.sub(r"\(.*?\)", "", actor.name(lang)).split()
+    if not words:
+        return True
+    last = re.sub(r"^(?:al-|ال)", "", words[-1])
+    return last.lower() in summary.lower()
+
+
+def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
+    """The newest statements, and how many older ones are left out."""
+    rows = sorted((e for e in tl.visible if _is_statement(e)), key=_date_key, reverse=True)
+    omitted = max(0, len(rows) - MAX_STATEMENTS)
+    lang = writer.loc.lang
+    out = []
+    # The newest MAX_STATEMENTS, told in chronological order (oldest first).
+    for event in reversed(rows[:MAX_STATEMENTS]):
+        outlets: dict[str, list[str]] = {}
+        for source_id in known_sources(writer.dataset, event, tl.as_of):
+            source = writer.dataset.sources.get(source_id)
+            publisher = source.publisher(lang) if source else source_id
+            outlets.setdefault(publisher, []).append(source_id)
+        actor = writer.actor(event.actor)
+        summary = event.summary(lang)
+        speaker = None
+        if actor is not None and not _is_body(actor) and not _names_speaker(summary, actor, lang):
+            # With a summary (which says who they are) the byline is the name alone.
+            speaker = writer.speaker(actor, with_role=not summary)
+        out.append(
+            _Statement(
+                event=event,
+                actor=actor,
+                speaker=speaker,
+                summary=writer.text(summary) if summary else None,
+                outlets=tuple(
+                    _Outlet(
+                        nowrap(writer.text(name)),
+                        Markup("").join(
+                            writer.marker(i) for i in sorted(ids, key=writer.citations.number)
+                        ),
+                    )
+                    for name, ids in outlets.items()
+                ),
+                quote=_quote(event, writer),
+            )
+        )
+    return out, omitted
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class _SourceView:
+    id: str
+    number: int
+    source: Source | None
+    #: True when the URL is http(s) and may be a link.
+    link: bool
+
+
+def _source_views(dataset: Dataset, citations: _Citations) -> list[_SourceView]:
+    views = []
+    for source_id, number in citations.numbers.items():
+        source = dataset.sources.get(source_id)
+        link = source is not None and bool(_HTTP_URL.match(source.url))
+        views.append(_SourceView(source_id, number, source, link))
+    return views

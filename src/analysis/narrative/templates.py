@@ -1,0 +1,69 @@
+"""Renders the narrative's Jinja2 section templates (``templates/narrative/<lang>/<section>.j2``).
+
+Autoescape on, :class:`jinja2.StrictUndefined`; data reaches the templates only as
+values. The output is tidied (spaces, glued dates) before it is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from analysis.i18n import Locale
+from analysis.narrative.house import _glue_dates
+from analysis.narrative.text import _TAG
+from analysis.paths import TEMPLATES_DIR
+
+#: Where the section templates live: ``<lang>/<section>.j2``.
+TEMPLATE_DIR = TEMPLATES_DIR / "narrative"
+#: Gaps up to this many days are told in days; longer ones as "about N months".
+RELATIVE_DAYS_LIMIT = 60
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _headings(lang: str) -> Any:
+    return _environment().get_template(f"{lang}/headings.j2").module
+
+
+def _render(section: str, loc: Locale, **context: Any) -> Markup:
+    template = _environment().get_template(f"{loc.lang}/{section}.j2")
+    html = _tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context))
+    # Dates in the data's own text (summaries, quotations, commentary) never split either.
+    html = "".join(
+        piece if piece.startswith("<") else _glue_dates(piece) for piece in _TAG.split(html)
+    )
+    if loc.lang == "ar":
+        # Each fragment carries its own direction: JupyterLab shows it outside the
+        # export template's <html dir="rtl">.
+        html = f'<div lang="ar" dir="rtl">{html}</div>'
+    return Markup(html)
+
+
+def _tidy(text: str) -> str:
+    """Collapse template whitespace: sentences are written over several lines.
+
+    Only ASCII whitespace collapses: the no-break spaces inside dates stay.
+    """
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
+    text = re.sub(r" +(?=\u2060<sup class=\"ref\">)", "", text)
+    text = re.sub(r" +([,.;:،؛)])", r"\1", text)
+    text = re.sub(r"\( +", "(", text)
+    return re.sub(r" ?(</?(?:p|li|ul|ol|blockquote|h4|article)\b[^>]*>) ?", r"\1", text)

@@ -1,0 +1,448 @@
+"""Formats values for the narrative: dates, day counts, numbers, names, titles and footnotes.
+
+:class:`_Writer` is the one place a value becomes words in the report's language;
+:class:`_Citations` numbers the sources in order of first citation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from analysis import i18n
+from analysis.dataset import Actor, Dataset, Event
+from analysis.dates import PartialDate
+from analysis.i18n import Case, Locale
+from analysis.narrative.house import (
+    NBSP,
+    _apply_house_names,
+    _glue_dates,
+    _house_style,
+    house_text,
+    rank_first,
+)
+from analysis.narrative.templates import RELATIVE_DAYS_LIMIT
+from analysis.narrative.text import _arabic_inline, _isolates_to_html, _localize_html
+from analysis.timeline import (
+    known_sources,
+)
+
+
+class _Citations:
+    """Footnote numbers in order of first citation."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def number(self, source_id: str) -> int:
+        return self.numbers.setdefault(source_id, len(self.numbers) + 1)
+
+
+def _source_ids(
+    rows: Iterable[Event | Iterable[Event]],
+    dataset: Dataset | None = None,
+    as_of: dt.date | None = None,
+) -> Iterable[str]:
+    """The rows' source ids; with a dataset and a date, only those published by then
+    (:func:`analysis.timeline.known_sources`: a report never cites a later article)."""
+    for row in rows:
+        for event in [row] if isinstance(row, Event) else row:
+            if dataset is not None and as_of is not None:
+                yield from known_sources(dataset, event, as_of)
+            else:
+                yield from event.source_ids or (event.source_id,)
+
+
+def nowrap(fragment: Markup | str) -> Markup:
+    """A run that never breaks across lines: a date range, a count with its noun, an
+    outlet's name («بين 16 و18 كانون الثاني 2026», "57–110 days", «كوردستان 24»)."""
+    return Markup('<span class="nowrap" style="white-space:nowrap">{}</span>').format(fragment)
+
+
+def _is_range(value: Any) -> bool:
+    """A ``dates.DateInterval`` ("sometime between A and B")."""
+    return getattr(value, "precision", None) == "range"
+
+
+def _bounds(value: Any) -> tuple[int, int] | None:
+    """A day count as ``(low, high)``: a ``timeline.DayRange`` or a plain int."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value, value
+    return int(value.low), int(value.high)
+
+
+_EN_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+class _Writer:
+    """The helpers a template calls as ``f.…``: values formatted for one locale."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        loc: Locale,
+        citations: _Citations,
+        as_of: dt.date | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.loc = loc
+        self.citations = citations
+        #: Sources published after this date are never cited.
+        self.as_of = as_of
+        #: How many paragraphs have told the exit timetable already: the frame varies.
+        self.timetable_told = 0
+
+    def timetable_turn(self) -> int:
+        """0 the first time a paragraph tells the timetable, then 1, 2, …"""
+        self.timetable_told += 1
+        return self.timetable_told - 1
+
+    @property
+    def arabic(self) -> bool:
+        return self.loc.lang == "ar"
+
+    # ---------------------------------------------------------------- dates
+
+    def _plain_date(self, value: PartialDate | dt.date) -> str:
+        return i18n.format_date(value, self.loc).replace(" ", NBSP)
+
+    def _wrap_date(self, text: str) -> Markup:
+        return i18n.isolate(text, html=True) if self.arabic else escape(text)
+
+    def _day_month(self, value: PartialDate) -> str:
+        day = i18n.format_number(value.day or 1, self.loc)
+        return f"{day}{NBSP}{i18n.month_name(value.month or 1, self.loc).replace(' ', NBSP)}"
+
+    def date(self, value: Any) -> Markup:
+        """A date at its own precision; a range as "1–2 July 2021" or "between A and B"."""
+        if _is_range(value):
+            return self._range(value.low, value.high, compact=True)
+        return self._wrap_date(self._plain_date(value))
+
+    def on(self, value: Any) -> Markup:
+        """The date after a verb: "on 18 January 2026", "in September 2021", "between …"."""
+        if _is_range(value):
+            return self._range(value.low, value.high, compact=False)
+        if self.arabic:
+            year = "عام " if value.precision == "year" else ""
+            return Markup("في {}{}").format(year, self.date(value))
+        word = "on" if getattr(value, "precision", "day") == "day" else "in"
+        return Markup("{} {}").format(word, self.date(value))
+
+    def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
+        return nowrap(self._range_text(low, high, compact=compact))
+
+    def _range_text(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
+        same_year = low.year == high.year and low.precision == high.precision != "year"
+        same_month = same_year and low.month == high.month and low.precision == "day"
+        if self.arabic:
+            if same_month:
+                first = i18n.isolate_ltr(i18n.format_number(low.day or 1, self.loc), html=True)
+            elif same_year and low.precision == "day":
+                first = self._wrap_date(self._day_month(low))
+            elif same_year:
+                first = self._wrap_date(i18n.month_name(low.month or 1, self.loc))
+            else:
+                first = self.date(low)
+            return Markup("بين {} و{}").format(first, self.date(high))
+        if same_month:
+            text = f"{low.day}–{self._plain_date(high)}"
+            return Markup("{}{}").format("" if compact else "on ", text)
+        if same_year and low.precision == "day":
+            first = self._day_month(low)
+        elif same_year:
+            first = i18n.month_name(low.month or 1, self.loc)
+        else:
+            first = self._plain_date(low)
+        if compact:
+            return escape(f"{first} – {self._plain_date(high)}")
+        return escape(f"between {first} and {self._plain_date(high)}")
+
+    # ---------------------------------------------------------------- numbers
+
+    def num(self, n: int) -> Markup:
+        text = i18n.format_number(n, self.loc)
+        return i18n.isolate_ltr(text, html=True) if self.arabic else escape(text)
+
+    def count(self, n: int, noun: str, case: Case = "nominative") -> Markup:
+        """ "15 days", "three months" (English words for one to nine), "3 أشهر"."""
+        text = i18n.count(n, noun, self.loc, case=case)
+        if not self.arabic and 0 < n < 10:
+            text = re.sub(r"^\d+", _EN_WORDS[n], text)
+        return _isolates_to_html(text)
+
+    def word(self, n: int) -> str:
+        """A small number as a word in English prose ("two"), else as a figure."""
+        return _EN_WORDS[n] if not self.arabic and 0 <= n < 10 else str(self.num(n))
+
+    def days(self, value: Any, case: Case = "nominative") -> Markup:
+        """A day count that may be a range: "110 days", "between 57 and 110 days",
+        «ما بين 57 و110 أيام»."""
+        low, high = _bounds(value) or (0, 0)
+        if low == high:
+            return nowrap(self.count(high, "day", case))
+        if self.arabic:
+            # «ما بين يوم واحد ويومين»، «ما بين 57 و110 أيام»: one and two are words.
+            first = self.count(low, "day", case) if 0 < low <= 2 else self.num(low)
+            return nowrap(Markup("ما بين {} و{}").format(first, self.count(high, "day", case)))
+        if not (0 < low < 10 and high < 10):
+            return nowrap(Markup("{}–{}").format(self.num(low), self.count(high, "day")))
+        return nowrap(Markup("between {} and {}").format(_EN_WORDS[low], self.count(high, "day")))
+
+    def span(self, value: Any, case: Case = "oblique") -> Markup:
+        """A gap told roughly, for a lede: "two weeks", "about a week", "about 11 months";
+        exact days under a week («أسبوعين»، «نحو أسبوع»)."""
+        low, high = _bounds(value) or (0, 0)
+        days = (low + high) // 2
+        if days < 7:
+            return self.days(value, case)
+        if days <= RELATIVE_DAYS_LIMIT:
+            weeks = max(1, round(days / 7))
+            about = low != high or days % 7 not in (0, 1)
+            if weeks == 1:
+                if self.arabic:
+                    return nowrap(Markup("نحو أسبوع" if about else "أسبوع"))
+                return nowrap(Markup("about a week" if about else "a week"))
+            if about:  # «نحو أسبوعين»: the noun after نحو is genitive
+                counted = self.count(weeks, "week", "oblique")
+                return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", counted))
+            return nowrap(self.count(weeks, "week", case))
+        months = self.count(i18n.relative_months(high), "month", "oblique")
+        return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", months))
+
+    def exact(self, value: Any) -> bool:
+        bounds = _bounds(value)
+        return bounds is not None and bounds[0] == bounds[1]
+
+    def high(self, value: Any) -> int:
+        bounds = _bounds(value)
+        return bounds[1] if bounds else 0
+
+    def bi(self, value: Any, noun: str = "day") -> Markup:
+        """Arabic بـ + a count: "بـ15 يومًا" before a figure, "بيومين" before a word."""
+        low, high = _bounds(value) or (0, 0)
+        if low != high:
+            first = self.count(low, noun, "oblique") if 0 < low <= 2 else self.num(low)
+            return Markup("بما بين {} و{}").format(first, self.count(high, noun, "oblique"))
+        counted = i18n.count(high, noun, self.loc, case="oblique")
+        prefix = "ب" if counted[:1].isalpha() else "بـ"
+        return _isolates_to_html(prefix + counted)
+
+    def months(self, days: Any) -> int:
+        return i18n.relative_months(self.high(days))
+
+    # ---------------------------------------------------------------- text
+
+    def text(self, value: str | None) -> Markup:
+        """Text from the data in the report's voice: house style, escaped, isolated in Arabic."""
+        if value is None:
+            return Markup()
+        styled = house_text(value, self.loc.lang)
+        return _arabic_inline(styled, self.loc) if self.arabic else escape(styled)
+
+    def quoted(self, value: str, lang: str) -> Markup:
+        """A quotation as its author wrote it: escaped (isolated when Arabic), never restyled."""
+        value = _glue_dates(value)  # no-break spaces: the words are the author's
+        if lang == "ar" and self.arabic:
+            return _arabic_inline(value, self.loc)
+        return escape(value)
+
+    def cite_end(self, p: Any) -> Markup:
+        """The markers of an end claim: the end rows' sources, without those published
+        before the end began (the timetable's articles cannot show that it happened),
+        unless nothing else is left."""
+        rows = p.end_rows
+        start = p.end.first_day() if p.end is not None else None
+        ids = list(dict.fromkeys(_source_ids(rows, self.dataset, self.as_of)))
+
+        def early(source_id: str) -> bool:
+            source = self.dataset.sources.get(source_id)
+            return bool(
+                source and source.published and start and source.published.last_day() < start
+            )
+
+        kept = [i for i in ids if not early(i)] or ids
+        for source_id in kept:
+            self.citations.number(source_id)
+        kept.sort(key=self.citations.number)
+        return Markup("").join(self.marker(i) for i in kept)
+
+    def cite(self, *rows: Event | Iterable[Event], exclude: Iterable[Event] = ()) -> Markup:
+        """One ``[n]`` marker per source of the rows, in the rows' order, no repeats.
+
+        ``exclude`` leaves out sources already marked earlier in the same sentence.
+        """
+        done = set(_source_ids(exclude, self.dataset, self.as_of))
+        ids = [
+            i for i in dict.fromkeys(_source_ids(rows, self.dataset, self.as_of)) if i not in done
+        ]
+        for source_id in ids:  # number them in reading order, then print in ascending order
+            self.citations.number(source_id)
+        ids.sort(key=self.citations.number)
+        return Markup("").join(self.marker(source_id) for source_id in ids)
+
+    def marker(self, source_id: str) -> Markup:
+        """``[n]`` glued to the word before it by a word joiner (U+2060): a marker
+        never starts a line, and "[2][3]" never splits."""
+        number = self.num(self.citations.number(source_id))
+        return Markup('\u2060<sup class="ref"><a href="#src-{}">[{}]</a></sup>').format(
+            source_id, number
+        )
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        return self.dataset.actors.get(actor_id) if actor_id else None
+
+    def speaker(self, actor: Actor, *, with_role: bool = True) -> Markup:
+        """ "Lieutenant General Qais al-Muhammadawi, deputy commander of …": rank first."""
+        lang = self.loc.lang
+        name, role = rank_first(actor.name(lang), actor.role(lang), lang)
+        if not with_role or role in _house_style().get("self_evident_roles", {}).get(lang, ()):
+            role = None
+        shown = self.text(name)
+        if role and not self.arabic:
+            role = _sentence_case(role, _proper_words(self.dataset))
+        if role:
+            return Markup("{}{} {}").format(shown, "،" if self.arabic else ",", self.text(role))
+        return shown
+
+    def who(self, actor: Actor) -> Markup:
+        """An actor as the subject of "said": "the Higher Military Commission (HMC)" for a
+        body, «اللجنة العسكرية العليا»; a person with their rank and role."""
+        if _is_body(actor) or (self.arabic and not actor.role(self.loc.lang)):
+            name = self.text(actor.name(self.loc.lang))
+            if self.arabic or str(name).lower().startswith("the "):
+                return name
+            return Markup("the {}").format(name)
+        shown = self.speaker(actor)
+        # An apposition closes with a comma before the verb: "X, deputy commander …, said".
+        has_role = self.speaker(actor, with_role=False) != shown
+        return (
+            Markup("{}،").format(shown)
+            if has_role and self.arabic
+            else (Markup("{},").format(shown) if has_role else shown)
+        )
+
+    def fem(self, actor: Actor | None) -> bool:
+        """Arabic gender of an actor's name, for the verb: اللجنة «أعلنت»، المحمداوي «أعلن»."""
+        return actor is not None and _arabic_feminine(actor.name("ar"))
+
+    nowrap = staticmethod(nowrap)
+
+    @staticmethod
+    def li(name: Markup | str) -> Markup:
+        """Arabic لـ before a name: «للمهمة» (ل + ال), «لخروج», «لـ» before a Latin run."""
+        text = str(name)
+        if text.startswith("ال"):
+            return Markup("لل" + text[2:])
+        if text[:1].isalpha() and not text[:1].isascii():
+            return Markup("ل" + text)
+        return Markup("لـ" + text)
+
+    def days_since(self, value: Any) -> int:
+        """Days from a date (its last day, at month or year precision) to the report's date."""
+        last = value.last_day() if hasattr(value, "last_day") else value
+        return (self.as_of - last).days if self.as_of else 0
+
+    def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
+        """How a phase's start is told when its date is not the phase's own beginning
+        (``start_phrases`` in ``labels/house_style.json``): "US air strikes against ISIS in
+        Iraq began" for the coalition's mission, whose data start is the first strike."""
+        phrase = _house_style().get("start_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return tuple(self.text(part) for part in phrase) if phrase else None
+
+    @staticmethod
+    def cap(fragment: Markup | str) -> Markup:
+        """The first letter of the text (not of a tag) in upper case: a sentence opener."""
+        text = str(fragment)
+        match = re.match(r"((?:<[^>]*>)*)(.)", text, re.DOTALL)
+        if match is None:
+            return Markup(text)
+        return Markup(match.group(1) + match.group(2).upper() + text[match.end() :])
+
+    def role(self, actor: Actor) -> str | Markup | None:
+        """An actor's role as it reads after the name: "Hussein Allawi, adviser to …"."""
+        role = actor.role(self.loc.lang)
+        if role is None or self.arabic:
+            return self.text(role) if role else None
+        return self.text(_sentence_case(role, _proper_words(self.dataset)))
+
+    def rich(self, fragment: Markup) -> Markup:
+        """Sanitised HTML (commentary) with the report's digits and isolation."""
+        return _localize_html(fragment, self.loc)
+
+
+def _proper_words(dataset: Dataset) -> frozenset[str]:
+    """First words of site and actor names: a label starting with one keeps its capital."""
+    names = [site.name_en for site in dataset.sites.values()]
+    names += [actor.name_en for actor in dataset.actors.values()]
+    return frozenset(name.split()[0] for name in names if name.split())
+
+
+def _sentence_case(label: str, proper: frozenset[str]) -> str:
+    """A label as it reads inside a sentence: "Adviser to the Prime Minister" → "adviser …".
+
+    Only a label in sentence case loses its first capital: one whose first word is
+    plain (not an acronym, not a name from the data or a word built on one, such
+    as "Iraqi") and whose second word is lower-case. Title-case labels ("National
+    Security Adviser of Iraq", "Chief Pentagon spokesman") are left as written.
+    """
+    words = label.split()
+    if not words:
+        return label
+    first = words[0]
+    bare = re.sub(r"['’]s$", "", first)
+    plain = first[:1].isupper() and not any(c.isupper() or c.isdigit() for c in first[1:])
+    named = any(bare.startswith(word) for word in proper)
+    second_lower = len(words) == 1 or words[1][:1].islower()
+    if plain and not named and second_lower:
+        return label[:1].lower() + label[1:]
+    return label
+
+
+def _english_names(title: str, proper: frozenset[str]) -> tuple[str, str]:
+    """("the coalition mission at X", "The coalition mission at X") from a title.
+
+    Titles are written as labels ("Coalition mission at Ain al-Asad Air Base"); in
+    running text they go into sentence case (:func:`_sentence_case`) and take
+    "the", unless they open with a possessive ("UNAMI's final mandate") or an
+    article of their own.
+    """
+    title = _apply_house_names(title, "en")
+    first = title.split()[0] if title.split() else ""
+    running = _sentence_case(title, proper)
+    bare = re.sub(r"['’]s$", "", first)
+    possessive = bare != first
+    common = (
+        first[:1].isupper()
+        and not any(c.isupper() or c.isdigit() for c in first[1:])
+        and not any(bare.startswith(word) for word in proper)
+    )
+    if possessive and common:  # "Coalition's Erbil-based mission" → "the coalition's …"
+        running = f"the {first.lower()}{title[len(first) :]}"
+    elif first.lower() not in {"the", "a", "an"} and not possessive:
+        running = f"the {running}"
+    return running, running[:1].upper() + running[1:]
+
+
+def _arabic_feminine(title: str) -> bool:
+    words = title.split()
+    first = words[0].strip("«»\"'()") if words else ""
+    return first.endswith(("ة", "ات"))
+
+
+_BODY = re.compile(
+    r"\(|\b(?:Department|Ministry|Governments?|Embassy|Commission|Council|Mission|Forces?"
+    r"|Command|Coalition|Office|Agency|Task Force)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_body(actor: Actor) -> bool:
+    """An institution rather than a person: its summary speaks for it, no byline."""
+    return bool(_BODY.search(actor.name_en))
