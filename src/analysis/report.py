@@ -385,17 +385,16 @@ class Report:
         if coverage is not None and getattr(coverage, "known_through", None):
             cutoff = coverage.known_through
         date = Markup('<span class="nowrap" style="white-space:nowrap">{}</span>')
-        lines = Markup(" ").join(
-            [
-                Markup(label("info_cutoff", loc)).format(
-                    date=date.format(format_date(cutoff, loc))
-                ),
+        parts = [
+            Markup(label("info_cutoff", loc)).format(date=date.format(format_date(cutoff, loc)))
+        ]
+        if cutoff >= tl.as_of:  # past the data's end, the cut-off alone is the true date
+            parts.append(
                 Markup(label("edition_material", loc)).format(
                     date=date.format(format_date(tl.as_of, loc))
-                ),
-                escape(label("data_notes_text", loc)),
-            ]
-        )
+                )
+            )
+        lines = Markup(" ").join([*parts, escape(label("data_notes_text", loc))])
         return self._text(
             "data-notes",
             _section(label("data_notes", loc), Markup("<p>{}</p>").format(lines), css="data-notes"),
