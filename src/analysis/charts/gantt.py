@@ -45,7 +45,13 @@ from analysis.charts.layers import (
     whiskers,
 )
 from analysis.charts.marks import kind_key, milestone_marks, stack
-from analysis.charts.model import coverage_end, end_earliest, known_through, value_span
+from analysis.charts.model import (
+    chart_subtitle,
+    coverage_end,
+    end_earliest,
+    known_through,
+    value_span,
+)
 from analysis.charts.style import (
     PALETTE,
     Chart,
@@ -177,13 +183,18 @@ def _stacked(marks: Sequence[Mark], top: float, window_days: int) -> tuple[tuple
     return tuple(placed), levels
 
 
-def segments(state: PhaseState, known: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    """A phase's bar pieces: ("actual" | "planned" | "slip" | "range", from, to).
+def segments(
+    state: PhaseState, known: dt.date, unknown_to: dt.date | None = None
+) -> list[tuple[str, dt.date, dt.date]]:
+    """A phase's bar pieces: ("actual" | "planned" | "slip" | "range" | "unknown", from, to).
 
     Solid up to the actual end, or to the last known day (the report date, or the coverage end
     before it) while it runs. Past a *firm* deadline missed, the rest is "slip" (hatched). An
     end or a start known only as a range is a faded "range" piece over it. An open phase before
-    its deadline gets a lighter "planned" piece up to it.
+    its deadline gets a lighter "planned" piece up to it; but when the report date
+    ``unknown_to`` is well past the coverage end, the stretch from the last known day to the
+    deadline (or to the report date) is "unknown": no "time left" before a deadline that has
+    passed since the information ends.
     """
     due = state.deadline.due if state.deadline is not None else None
     original = state.history[0] if state.slipped else None
@@ -205,7 +216,12 @@ def segments(state: PhaseState, known: dt.date) -> list[tuple[str, dt.date, dt.d
     if state.end is not None and state.end > solid_end:
         pieces.append(("range", solid_end, state.end))
     if state.end is None and due is not None and due > known:
-        pieces.append(("planned", known, due))
+        if unknown_to is not None and unknown_to > known:
+            pieces.append(("unknown", known, min(due, unknown_to)))
+            if due > unknown_to:
+                pieces.append(("planned", unknown_to, due))
+        else:
+            pieces.append(("planned", known, due))
     span = value_span(state.phase.start)
     if span is not None and span[1] > span[0]:
         pieces = [("range", span[0], span[1])] + [
@@ -298,7 +314,7 @@ def _phase_parts(
     reverse: bool,
 ) -> _PhaseParts:
     parts = _PhaseParts(
-        {"actual": [], "planned": [], "slip": [], "range": []},
+        {"actual": [], "planned": [], "slip": [], "range": [], "unknown": []},
         {"deadline": [], "superseded": [], "soft": []},
         [],
         [],
@@ -312,7 +328,7 @@ def _phase_parts(
         for state in lane.phases:
             y = rows.rows[state.phase.id]
             hover = phase_hover(state, dataset, loc, tl.as_of)
-            for role, a, b in segments(state, known):
+            for role, a, b in segments(state, known, tl.as_of if coverage_end(tl) else None):
                 parts.pieces[role].append((a, b, y, hover))
             labels.append(phase_label(state, y, window, tl.as_of, loc, reverse))
         _deadline_parts(parts, lane.deadlines, rows, dataset, loc, tl.as_of)
@@ -373,6 +389,9 @@ def gantt_figure(
         ("planned", "legend.planned"),
     ):
         layers.add(bar(role, line(text(key, loc), loc), parts.pieces[role], _BAR_WIDTH))
+    through = format_date(tl.coverage.value, loc)
+    unknown_name = line(text("legend.unknown", loc, date=through), loc)
+    layers.add(bar("unknown", unknown_name, parts.pieces["unknown"], _BAR_WIDTH))
     layers.add(overrun(line(text("legend.slip", loc), loc), parts.pieces["slip"], _BAR_WIDTH))
     spans = whiskers(
         line(text("legend.deadline_range", loc), loc),
@@ -394,7 +413,7 @@ def gantt_figure(
             marks.setdefault(mark.kind, []).append(mark)
     layers.add(*milestone_traces(marks, loc, sorted(marks, key=kind_key)))
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
-    as_of_marker(layers, tl.as_of, loc, reverse)
+    as_of_marker(layers, tl.as_of, loc, reverse, beyond=tl.coverage.beyond)
     if not tl.phases:
         layers.annotations.append(
             {
@@ -408,7 +427,7 @@ def gantt_figure(
         )
     total = lanes[-1].bottom if lanes else 1.0
     title = text("title.gantt", loc)
-    subtitle = text("title.as_of", loc, date=format_date(tl.as_of, loc))
+    subtitle = chart_subtitle(tl, loc)
     layout = frame(loc, title, layers.data, plot_px=total * _PX_PER_UNIT + 8, subtitle=subtitle)
     layout.update(
         {

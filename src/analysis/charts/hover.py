@@ -12,6 +12,7 @@ import datetime as dt
 from analysis.charts.model import end_range
 from analysis.charts.style import duration, esc, label_or, lines, status_label, text
 from analysis.dataset import Dataset, Event
+from analysis.dates import DateInterval
 from analysis.i18n import Locale, format_date, label
 from analysis.timeline import Deadline, PhaseState, known_sources
 
@@ -114,16 +115,59 @@ def phase_hover(state: PhaseState, dataset: Dataset, loc: Locale, as_of: dt.date
             announced = deadline_text(later, dataset, loc, as_of)
             rows.append(f"{text('hover.announced_date', loc)}: {announced}")
     rows.append(f"{label('status', loc)}: {status_text(state, loc, as_of)}")
-    rows += provenance(phase, dataset, loc, as_of)
+    rows.append(confidence_word(phase, loc))
+    rows += claim_sources(state, dataset, loc, as_of)
     return lines(rows, loc)
 
 
+def claim_sources(state: PhaseState, dataset: Dataset, loc: Locale, as_of: dt.date) -> list[str]:
+    """Sources per claim of a phase row (ROUND3 decision 5): the start cites the sources
+    published before the end's first day, the end those published on or after it; a side that
+    would be empty falls back to all the row's known sources. One line while the phase has no
+    end (or every source sits on one side)."""
+    phase = state.phase
+    ids = known_sources(dataset, phase, as_of)
+    first = state.end_earliest or state.end
+    if state.end is None or first is None:
+        return [f"{label('source', loc)}: {publishers(phase, dataset, loc, as_of)}"]
+
+    def published(source_id: str) -> dt.date | None:
+        source = dataset.sources.get(source_id)
+        day = getattr(source, "published", None) if source is not None else None
+        return day.first_day() if hasattr(day, "first_day") else day
+
+    before = [i for i in ids if (published(i) or first) < first]
+    after = [i for i in ids if i not in before]
+    if not before or not after:
+        return [f"{label('source', loc)}: {publishers(phase, dataset, loc, as_of)}"]
+    return [
+        text("hover.start_source", loc, source=_names(before, dataset, loc)),
+        text("hover.end_source", loc, source=_names(after, dataset, loc)),
+    ]
+
+
+def _names(ids: list[str], dataset: Dataset, loc: Locale) -> str:
+    names: list[str] = []
+    for source_id in ids:
+        source = dataset.sources.get(source_id)
+        name = source.publisher(loc.lang) if source is not None else source_id
+        if name not in names:
+            names.append(name)
+    return esc("، ".join(names) if loc.lang == "ar" else ", ".join(names))
+
+
 def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.date) -> str:
-    """A deadline's hover: its date, terms, standing, announcement and its own sources."""
+    """A deadline's hover: its date, terms, standing, announcement and its own sources. A later
+    announced date given as a range ("the following week" read as 4–10 January 2026) says it is
+    the desk's reading of words said on the announcement day, not a date anyone announced."""
     event = deadline.event
+    date = format_date(event.start, loc)
+    if event.revises and isinstance(event.start, DateInterval) and event.announced is not None:
+        announced = format_date(event.announced, loc)
+        date = text("hover.announced_range", loc, date=date, announced=announced)
     rows = [
         f"<b>{esc(event.title(loc.lang))}</b>",
-        f"{label('date', loc)}: {format_date(event.start, loc)}",
+        f"{label('date', loc)}: {date}",
     ]
     if not deadline.firm:
         terms = label_or(f"chart.terms.{deadline.terms}", loc, deadline.terms)

@@ -55,9 +55,14 @@ def toward_the_past(reverse: bool) -> str:
     return "left" if reverse else "right"
 
 
-def as_of_marker(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> None:
+def as_of_marker(
+    layers: Layers, as_of: dt.date, loc: Locale, reverse: bool, *, beyond: bool = False
+) -> None:
     """A dashed line at the report date (under the bars: a slip of a few days must stay
-    visible) and its label above the plot, running back into the data."""
+    visible) and its label above the plot, running back into the data: "As of 15 October
+    2025", or "Published 30 November 2026" when the report date is well past the data
+    (``beyond``: the report cannot speak "as of" that day)."""
+    written = format_date(as_of, loc)
     layers.shapes.append(
         {
             "type": "line",
@@ -81,7 +86,9 @@ def as_of_marker(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> 
             "yanchor": "bottom",
             "xanchor": toward_the_past(reverse),
             "name": "as-of",
-            "text": line(text("as_of_line", loc, date=format_date(as_of, loc)), loc),
+            "text": line(
+                text("published_line" if beyond else "as_of_line", loc, date=written), loc
+            ),
             "showarrow": False,
             "font": {"size": 12, "color": PALETTE["as_of"]},
         }
@@ -151,13 +158,14 @@ def lane_bands(layers: Layers, bands: Sequence[tuple[float, float]]) -> None:
 
 
 #: The role (see :data:`~analysis.charts.model.ROLES`) of each kind of bar piece.
-_BAR_ROLES = {"actual": "phase", "planned": "planned", "range": "range"}
+_BAR_ROLES = {"actual": "phase", "planned": "planned", "range": "range", "unknown": "unknown"}
 
 
 def bar(role: str, name: str, pieces: Sequence[Piece], width: float) -> dict[str, Any] | None:
     """One horizontal bar trace on the date axis: base = start, length in milliseconds.
 
-    ``role`` is "actual", "planned" (lighter) or "range" (a date known only as a range: faded).
+    ``role`` is "actual", "planned" (lighter), "range" (a date known only as a range: faded)
+    or "unknown" (after the coverage end, toward a deadline that has passed unseen: grey, dotted).
     """
     if not pieces:
         return None
@@ -173,7 +181,10 @@ def bar(role: str, name: str, pieces: Sequence[Piece], width: float) -> dict[str
         "width": width,
         "hovertext": [h for _, _, _, h in pieces],
         "hoverinfo": "text",
-        "marker": {"color": PALETTE["actual" if role == "range" else role], "line": {"width": 0}},
+        "marker": {
+            "color": PALETTE[{"range": "actual", "unknown": "superseded"}.get(role, role)],
+            "line": {"width": 0},
+        },
         "showlegend": True,
     }
     if role == "planned":
@@ -186,6 +197,14 @@ def bar(role: str, name: str, pieces: Sequence[Piece], width: float) -> dict[str
             "solidity": 0.45,
         }
         trace["marker"]["line"] = {"width": 1, "color": PALETTE["actual"]}
+    if role == "unknown":  # grey dots on white: "outcome unknown", never "time left"
+        trace["marker"]["pattern"] = {
+            "shape": ".",
+            "fgcolor": PALETTE["superseded"],
+            "bgcolor": "white",
+            "solidity": 0.5,
+        }
+        trace["marker"]["line"] = {"width": 1, "color": PALETTE["superseded"]}
     return trace
 
 

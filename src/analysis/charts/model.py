@@ -11,16 +11,19 @@ import datetime as dt
 from typing import Any
 
 from analysis.dates import DateInterval
+from analysis.i18n import Locale, format_date, phrase
 from analysis.timeline import PhaseState, Timeline
 
-#: ``phase`` (a phase's bar, its end marks), ``planned``, ``overrun`` (past a firm deadline,
-#: never after the last known day), ``deadline``, ``superseded``, ``milestone``, ``range`` (an
-#: uncertain date's span), ``no-data`` (coverage end to report date), ``as-of``; and ``lane``
-#: (the lane bands) and ``note`` (text beside the rows).
+#: ``phase`` (a phase's bar, its end marks), ``planned`` (time left to a deadline ahead),
+#: ``unknown`` (after the coverage end, toward a deadline the report cannot speak for),
+#: ``overrun`` (past a firm deadline, never after the last known day), ``deadline``,
+#: ``superseded``, ``milestone``, ``range`` (an uncertain date's span), ``no-data`` (coverage
+#: end to report date), ``as-of``; and ``lane`` (the lane bands) and ``note`` (row text).
 ROLES = frozenset(
     {
         "phase",
         "planned",
+        "unknown",
         "overrun",
         "deadline",
         "superseded",
@@ -67,3 +70,14 @@ def value_span(value: Any) -> tuple[dt.date, dt.date] | None:
     if not isinstance(value, DateInterval):
         return None
     return value.first_day(), value.last_day()
+
+
+def chart_subtitle(tl: Timeline, loc: Locale) -> str:
+    """The line under a chart's title: "as of 15 October 2025"; when the report date is well
+    past the data, "information to 31 March 2026 (published 30 November 2026)" (ROUND3
+    decision 1: never "as of" a date the data does not reach)."""
+    as_of = format_date(tl.as_of, loc)
+    if tl.coverage.beyond:
+        through = format_date(tl.coverage.value, loc)
+        return phrase("chart.title.past_data", loc, through=through, date=as_of)
+    return phrase("chart.title.as_of", loc, date=as_of)

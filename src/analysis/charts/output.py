@@ -34,14 +34,17 @@ def figure_html(chart: Chart) -> str:
     """The chart as an HTML fragment: ``<figure>`` with the interactive plot and a caption.
 
     The plot div is ``chart-<name>`` (no random id, so the same chart gives the same bytes);
-    plotly.js itself is not included (the report inlines it once per page). The figure is
+    plotly.js itself is not included (the report inlines it once per page); the plotly toolbar
+    is off (``displayModeBar: false``): a published page is not a workbench. The figure is
     described by its caption (the escaped alt text) through ``aria-describedby``; it is not
     ``role="img"`` because the plot is interactive.
     """
     div_id = f"chart-{chart.name}"
     caption_id = f"{div_id}-caption"
     height = chart.figure.layout.height
-    config = {**CONFIG, "toImageButtonOptions": {"filename": div_id, "scale": 2}}
+    # exported reports carry no toolbar (editor D42); JupyterLab draws the plotly JSON with
+    # its own toolbar, which analysts keep
+    config = {**CONFIG, "displayModeBar": False}
     plot = chart.figure.to_html(
         full_html=False,
         include_plotlyjs=False,

@@ -29,7 +29,13 @@ from analysis.charts.layers import (
     no_data_zone,
     whiskers,
 )
-from analysis.charts.model import coverage_end, end_earliest, end_range, known_through
+from analysis.charts.model import (
+    chart_subtitle,
+    coverage_end,
+    end_earliest,
+    end_range,
+    known_through,
+)
 from analysis.charts.model import role as role_of
 from analysis.charts.style import (
     PALETTE,
@@ -50,7 +56,12 @@ from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
-_PX_PER_ROW = 72
+#: A row's height: room for its label's lines (site, phase name, the note beneath), so a
+#: four-line label never runs into the next row's site (editor D39); at least _PX_PER_ROW.
+_PX_PER_ROW = 60
+_PX_PER_LABEL_LINE = 16
+#: The later announced date's diamond sits this far above its row line (in rows).
+_ANNOUNCED_DY = 0.28
 #: The site on a row's label, and the phase's title under it in small type.
 _ROW_SITE = (30, 1)
 _ROW_TITLE = (36, 2)
@@ -83,7 +94,7 @@ _BAR_ROLES = {
     "planned": "planned",
     "uncertain": "phase",
     "past-soft": "phase",
-    "unknown": "planned",
+    "unknown": "unknown",
 }
 _BAR_NAMES = {
     "slip": "legend.slip",
@@ -142,21 +153,10 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
     return status_label(status, loc)
 
 
-_SHORT_MONTHS = {
-    "January": "Jan.", "February": "Feb.", "March": "Mar.", "April": "Apr.",
-    "August": "Aug.", "September": "Sept.", "October": "Oct.", "November": "Nov.",
-    "December": "Dec.",
-}  # fmt: skip
-
-
 def short_date(value: Any, loc: Locale) -> str:
-    """A date for a chart note: "16–18 Jan. 2026" in English (months abbreviated, house
-    style), the full form in Arabic; kept on one line."""
-    written = format_date(value, loc)
-    if loc.lang == "en":
-        for full, short in _SHORT_MONTHS.items():
-            written = written.replace(full, short)
-    return written
+    """A date for a chart note, written in full ("18 January 2026", as in the text and the
+    legend: no abbreviated months, editor C30)."""
+    return format_date(value, loc)
 
 
 def original_phrase(state: PhaseState, as_of: dt.date, loc: Locale) -> str | None:
@@ -276,7 +276,7 @@ class _Rows:
         default_factory=lambda: {"deadline": [], "soft": [], "superseded": []}
     )
     ends: dict[str, list[Point]] = field(
-        default_factory=lambda: {"actual": [], "declared": [], "open": []}
+        default_factory=lambda: {"actual": [], "declared": [], "open": [], "unknown": []}
     )
     ranges: list[tuple[dt.date, dt.date, float, str]] = field(default_factory=list)
     links: list[tuple[dt.date, dt.date, tuple[float, float, float, float]]] = field(
@@ -308,12 +308,17 @@ def _add_row(
     rows.deadlines[role].append((first.due, y, deadline_hover(first, dataset, loc, tl.as_of)))
     for later in state.history[1:]:
         later_hover = deadline_hover(later, dataset, loc, tl.as_of)
-        rows.deadlines["superseded"].append((later.due, y, later_hover))
+        # just above the row line: beside the end's dot a week later, it would hide under it
+        rows.deadlines["superseded"].append((later.due, y - _ANNOUNCED_DY, later_hover))
     earliest = end_earliest(state)
     if state.end is not None and earliest is not None and earliest < state.end:
         rows.ranges.append((earliest, state.end, y, hover))
     kind = (
-        "open" if state.end is None else "declared" if state.end_basis == "declared" else "actual"
+        ("unknown" if state.status == "unknown" else "open")
+        if state.end is None
+        else "declared"
+        if state.end_basis == "declared"
+        else "actual"
     )
     rows.ends[kind].append((reached, y, hover))
     note_rows = [
@@ -376,6 +381,16 @@ def _end_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any] | None]:
             color=colour,
             line={"width": 3},
         ),
+        # the outcome after the coverage end is unknown: a grey open dot, not "not yet ended"
+        points(
+            text("legend.unknown_end", loc),
+            "unknown-end",
+            rows.ends["unknown"],
+            symbol="circle-open-dot",
+            size=14,
+            color=PALETTE["superseded"],
+            line={"width": 2},
+        ),
     ]
 
 
@@ -429,11 +444,13 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
     )
     x0, x1 = axis_window(min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]))
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
-    as_of_marker(layers, tl.as_of, loc, reverse)
+    as_of_marker(layers, tl.as_of, loc, reverse, beyond=tl.coverage.beyond)
     n = len(states)
+    label_lines = max((r.count("<br>") + 1 for r in rows.labels), default=1)
+    px_per_row = max(_PX_PER_ROW, _PX_PER_LABEL_LINE * label_lines + 14)
     title = text("title.promise", loc)
-    subtitle = text("title.as_of", loc, date=format_date(tl.as_of, loc))
-    layout = frame(loc, title, layers.data, plot_px=max(n, 1) * _PX_PER_ROW, subtitle=subtitle)
+    subtitle = chart_subtitle(tl, loc)
+    layout = frame(loc, title, layers.data, plot_px=max(n, 1) * px_per_row, subtitle=subtitle)
     layout.update(
         {
             "xaxis": x_axis(x0, x1, loc, reverse),
