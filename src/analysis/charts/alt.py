@@ -68,9 +68,45 @@ def _join(names: Sequence[str], loc: Locale) -> str:
     return "; ".join(names)
 
 
+def caption_name(state: PhaseState, loc: Locale) -> str:
+    """The phase as running text names it ("the advisers' departure from Baghdad"), else its
+    title: never a chart label pasted into a sentence (editor B23)."""
+    try:
+        return label(f"chart.caption_phase.{state.phase.id}", loc)
+    except KeyError:
+        return state.phase.title(loc.lang)
+
+
+def _listed(names: Sequence[str], loc: Locale, *, clauses: bool = False) -> str:
+    """ "a, b and c" / «أ وب وج» (clauses: «أ، وب، وج»)."""
+    if len(names) <= 1:
+        return "".join(names)
+    if loc.lang == "ar":
+        return ("، و" if clauses else " و").join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _late_days(s: PhaseState) -> Any:
+    """How late an end came, against the first firm deadline when a later date was announced
+    (Ain al-Asad: 108–110 days after end-September 2025, not 6–8 after "the following week")."""
+    if s.slipped and s.history[0].firm and s.end is not None:
+        past = s.days_past_original(s.end)
+        if past is not None:
+            return past
+    return s.days_late
+
+
+class _Span:
+    """A day range for :func:`~.style.duration`."""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+
 def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
-    """The deadline finding: every overdue phase, else the latest late end, else the next
-    deadline."""
+    """The deadline finding: every missed deadline still open; else the deadlines met late
+    (with the range of days), those met on time, and the next deadline or the one past the
+    information cut-off."""
 
     def due(s: PhaseState) -> str:
         first = s.history[0] if s.slipped else s.deadline
@@ -92,7 +128,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
                 n=number(len(states), loc),
                 as_of=as_of,
                 duration=duration(worst.days_overdue, loc),
-                phases=_join([phase_name(s, loc) for s in overdue], loc),
+                phases=_listed([caption_name(s, loc) for s in overdue], loc),
             ),
             loc,
         )
@@ -109,75 +145,117 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
             ),
             loc,
         )
-    late = [s for s in states if s.end is not None and s.status in _ENDED]
-    s = _pick(states, "ended_late", lambda s: s.days_late)
-    if s is not None and not s.slipped:
-        key = "notable.declared_late" if s.end_basis == "declared" else "notable.ended_late"
-        return _capital(
-            text(key, loc, phase=phase_name(s, loc), date=due(s),
-                 duration=duration(s.days_late, loc)),
-            loc,
-        )  # fmt: skip
+    parts: list[str] = []
+    late = [s for s in states if s.status == "ended_late" and _late_days(s) is not None]
+    if len(late) > 1:
+        lows = [max(0, int(getattr(_late_days(s), "low", _late_days(s)))) for s in late]
+        highs = [_high(_late_days(s)) for s in late]
+        k = counted(len(late), "phase", loc) if loc.lang == "ar" else number(len(late), loc)
+        parts.append(
+            text(
+                "caption.late_many",
+                loc,
+                k=k,
+                duration=duration(_Span(min(lows), max(highs)), loc),
+                phases=_listed([caption_name(s, loc) for s in late], loc),
+            )
+        )
+    elif late:
+        s = late[0]
+        parts.append(
+            text(
+                "caption.late_one",
+                loc,
+                phase=caption_name(s, loc),
+                duration=duration(_late_days(s), loc),
+            )
+        )
+    on_time = [s for s in states if s.status in ("ended_on_time", "ended_early")]
+    if on_time:
+        names = _listed([caption_name(s, loc) for s in on_time], loc)
+        parts.append(text("caption.on_time", loc, phases=names))
     ahead = [s for s in states if s.days_until_deadline is not None]
+    unknown = [s for s in states if s.status == "unknown"]
     if ahead:
         s = min(ahead, key=lambda s: _high(s.days_until_deadline))
-        return _capital(
+        parts.append(
             text(
-                "notable.next",
+                "caption.next",
                 loc,
-                phase=phase_name(s, loc),
+                phase=caption_name(s, loc),
                 date=due(s),
                 duration=duration(s.days_until_deadline, loc),
-            ),
-            loc,
+            )
         )
-    del late
-    return _capital(text("notable.none", loc), loc)
+    elif unknown:
+        s = unknown[0]
+        parts.append(text("caption.unknown", loc, phase=caption_name(s, loc), date=due(s)))
+    if not parts:
+        return _capital(text("notable.none", loc), loc)
+    return _capital(("؛ " if loc.lang == "ar" else "; ").join(parts), loc)
+
+
+def _oblique(n: int, noun: str, loc: Locale) -> str:
+    """ "two phases" as an Arabic object or after a noun: «مرحلتين», not «مرحلتان»."""
+    written = counted(n, noun, loc)
+    if loc.lang == "ar" and n == 2:
+        return written.replace("تان", "تين").replace("ان", "ين")
+    return written
 
 
 def standing(tl: Timeline, loc: Locale) -> str:
-    """Where the phases stand: "By 1 February 2026, four of the five phases had ended, one
-    under way"."""
+    """Where the phases stand: "By 1 February 2026, two phases had ended, two phases had been
+    declared complete and one phase was under way" (ended and declared kept apart, as the
+    phase chart's legend does: editor D40, fact-check 11)."""
     states = list(tl.phases)
-    ended = sum(1 for s in states if s.end is not None and s.end <= tl.coverage.known_through)
+    known = tl.coverage.known_through
+    done = [s for s in states if s.end is not None and s.end <= known]
+    declared = sum(1 for s in done if s.end_basis == "declared")
+    ended = len(done) - declared
     overdue = sum(1 for s in states if s.status == "overdue")
-    running = len(states) - ended - overdue
+    unknown = sum(1 for s in states if s.status == "unknown")
+    running = len(states) - len(done) - overdue - unknown
     parts = []
-    if ended:
-        parts.append(text("state.ended", loc, phases=counted(ended, "phase", loc)))
-    if overdue:
-        parts.append(text("state.overdue", loc, phases=counted(overdue, "phase", loc)))
-    if running:
-        parts.append(text("state.running", loc, phases=counted(running, "phase", loc)))
-    sep = "، " if loc.lang == "ar" else ", "
-    return text("state.summary", loc, as_of=format_date(tl.as_of, loc), parts=sep.join(parts))
-
-
-def _no_information(tl: Timeline, loc: Locale) -> str | None:
-    through = coverage_end(tl)
-    if through is None:
-        return None
-    return text("notable.coverage", loc, date=format_date(through, loc))
+    for key, n in (
+        ("ended", ended),
+        ("declared", declared),
+        ("overdue", overdue),
+        ("running", running),
+        ("unknown", unknown),
+    ):
+        if n:
+            phases = _oblique(n, "phase", loc) if key in ("declared", "unknown") else None
+            phases = phases or counted(n, "phase", loc)
+            parts.append(text(f"state.{key}" + (".one" if n == 1 else ""), loc, phases=phases))
+    joined = _listed(parts, loc, clauses=True)
+    if coverage_end(tl) is not None:
+        return joined
+    return text("state.summary", loc, as_of=format_date(tl.as_of, loc), parts=joined)
 
 
 def gantt_alt(tl: Timeline, loc: Locale) -> str:
-    """The timeline's caption: its locations and where the phases stand."""
-    cut_off = _no_information(tl, loc)
-    if cut_off is not None:
-        return cut_off
+    """The timeline's caption: its locations and where the phases stand (at the information
+    cut-off, with what the grey area means, when the report date is well past it)."""
     laned = {lane.site.id for lane in tl.lanes}
     elsewhere = any(e.site not in laned for e in tl.milestones)
     locations = counted(len(tl.lanes), "location", loc)
     places = text("alt.places" if elsewhere else "alt.places_only", loc, locations=locations)
     if not tl.phases:
         return _capital(places, loc) + "."
+    through = coverage_end(tl)
+    if through is not None:
+        day = format_date(through, loc)
+        status = text("caption.at_cut_off", loc, date=day, parts=standing(tl, loc))
+        return f"{_capital(places, loc)}. {status}. {text('caption.grey', loc, date=day)}."
     return text("alt.gantt", loc, places=_capital(places, loc), notable=standing(tl, loc))
 
 
 def promise_alt(tl: Timeline, loc: Locale) -> str:
-    """The phase chart's caption: the deadline finding."""
-    cut_off = _no_information(tl, loc)
-    if cut_off is not None:
-        return cut_off
+    """The phase chart's caption: the deadline finding (at the information cut-off, when the
+    report date is well past it)."""
     states = [s for s in tl.phases if s.deadline is not None]
-    return text("alt.promise", loc, notable=notable(states, loc, tl))
+    finding = notable(states, loc, tl)
+    through = coverage_end(tl)
+    if through is not None:
+        return f"{finding}. {text('caption.grey', loc, date=format_date(through, loc))}."
+    return text("alt.promise", loc, notable=finding)

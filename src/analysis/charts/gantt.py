@@ -79,6 +79,8 @@ _LINK_DY = 0.34  # revision bracket below the bar
 _LANE_BOTTOM_DY = 0.55  # lane's bottom edge below its last row
 #: Site names on the lanes wrap at this many characters on at most this many lines.
 _LANE_LABEL = (26, 2)
+#: A lane label's line (13 px type, ~16 px a line) in y units.
+_LABEL_LINE_UNITS = 16 / _PX_PER_UNIT
 #: A phase's title above its bar is cut at this many characters.
 _PHASE_LABEL_CHARS = 80
 
@@ -145,12 +147,13 @@ def lane_rows(
     others = tuple(e for e in tl.milestones if e.site not in laned)
     if others:
         marks = milestone_marks(others, dataset, loc, limit, with_site=True, as_of=tl.as_of)
-        placed, levels = _stacked(marks, top + 0.08, window_days)
-        bottom = round(top + 0.55 + _STRIP_DY + (max(levels, 1) - 1) * _LEVEL_DY, 3)
-        name = "<br>".join(
-            line(esc(part), loc)
-            for part in wrapped(elsewhere_label(others, dataset, loc), _LANE_LABEL[0], 4)
-        )
+        parts = wrapped(elsewhere_label(others, dataset, loc), _LANE_LABEL[0], 4)
+        # the lane is as tall as its label's lines, and its markers sit in the middle, so the
+        # label never touches the lane above (Arabic editor 18b: «أربيل» ran into it)
+        spare = max(0.0, (len(parts) * _LABEL_LINE_UNITS - 0.87) / 2)
+        placed, levels = _stacked(marks, top + 0.08 + spare, window_days)
+        bottom = round(top + 0.55 + _STRIP_DY + (max(levels, 1) - 1) * _LEVEL_DY + 2 * spare, 3)
+        name = "<br>".join(line(esc(part), loc) for part in parts)
         out.append(LaneRows(name, top, bottom, {}, placed))
     return out
 
@@ -413,7 +416,7 @@ def gantt_figure(
             marks.setdefault(mark.kind, []).append(mark)
     layers.add(*milestone_traces(marks, loc, sorted(marks, key=kind_key)))
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
-    as_of_marker(layers, tl.as_of, loc, reverse, beyond=tl.coverage.beyond)
+    as_of_marker(layers, tl.as_of, loc, reverse)
     if not tl.phases:
         layers.annotations.append(
             {

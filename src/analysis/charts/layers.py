@@ -55,14 +55,11 @@ def toward_the_past(reverse: bool) -> str:
     return "left" if reverse else "right"
 
 
-def as_of_marker(
-    layers: Layers, as_of: dt.date, loc: Locale, reverse: bool, *, beyond: bool = False
-) -> None:
+def as_of_marker(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> None:
     """A dashed line at the report date (under the bars: a slip of a few days must stay
-    visible) and its label above the plot, running back into the data: "As of 15 October
-    2025", or "Published 30 November 2026" when the report date is well past the data
-    (``beyond``: the report cannot speak "as of" that day)."""
-    written = format_date(as_of, loc)
+    visible) and its label above the plot, running back into the data: "Report date" (the
+    date itself is in the chart's subtitle; repeating it there read as a second subtitle,
+    Arabic editor 19)."""
     layers.shapes.append(
         {
             "type": "line",
@@ -86,9 +83,7 @@ def as_of_marker(
             "yanchor": "bottom",
             "xanchor": toward_the_past(reverse),
             "name": "as-of",
-            "text": line(
-                text("published_line" if beyond else "as_of_line", loc, date=written), loc
-            ),
+            "text": line(text("as_of_line", loc), loc),
             "showarrow": False,
             "font": {"size": 12, "color": PALETTE["as_of"]},
         }

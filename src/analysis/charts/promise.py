@@ -444,7 +444,7 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
     )
     x0, x1 = axis_window(min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]))
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
-    as_of_marker(layers, tl.as_of, loc, reverse, beyond=tl.coverage.beyond)
+    as_of_marker(layers, tl.as_of, loc, reverse)
     n = len(states)
     label_lines = max((r.count("<br>") + 1 for r in rows.labels), default=1)
     px_per_row = max(_PX_PER_ROW, _PX_PER_LABEL_LINE * label_lines + 14)
