@@ -94,7 +94,7 @@ def overrun_spans(chart: Chart) -> list[tuple[str, str, float]]:
 
 
 def text_of(key: str, loc: Any, date_en: str) -> str:
-    """A chart phrase with its {date}: the English note abbreviates months, Arabic does not."""
+    """A chart phrase with its {date}, written in full in both languages."""
     from analysis.charts.promise import short_date
 
     day = dt.datetime.strptime(date_en.replace(".", ""), "%d %b %Y").date()
@@ -325,7 +325,73 @@ def test_as_of_line_and_label(tl_early, shipped) -> None:
         lines = [s for s in chart.figure.layout.shapes if s.type == "line" and s.yref == "paper"]
         assert [(s.x0, s.x1) for s in lines] == [("2025-10-15", "2025-10-15")]
         texts = [a.text for a in chart.figure.layout.annotations if a.x == "2025-10-15"]
-        assert any(format_date(dt.date(2025, 10, 15), loc) in t for t in texts)
+        # the line says what it is; its date is in the subtitle, once
+        assert any(label("chart.as_of_line", loc) in t for t in texts)
+        assert not any(format_date(dt.date(2025, 10, 15), loc) in t for t in texts)
+        assert format_date(dt.date(2025, 10, 15), loc) in chart.figure.layout.title.text
+
+
+def test_subtitles_past_the_data_say_where_the_information_ends(tl_late, shipped) -> None:
+    """ROUND3 decision 1: never "as of 30 November 2026" on data that stops on 31 March."""
+    assert tl_late.as_of == dt.date(2026, 11, 29)
+    for loc, want in (
+        (EN, "information to 31 March 2026 (published 29 November 2026)"),
+        (AR, "معلومات حتى 31 آذار 2026 (نُشر في 29 تشرين الثاني 2026)"),
+    ):
+        for chart in (gantt_figure(tl_late, shipped, loc), promise_figure(tl_late, shipped, loc)):
+            title = chart.figure.layout.title.text
+            assert want in title, title
+            assert format_date(tl_late.as_of, loc) in title.split("(")[-1]  # only as published
+
+
+def test_chart_dates_are_written_in_full(tl_late, shipped) -> None:
+    """Editor C30: "18 January 2026", never "18 Jan. 2026", in every string of both charts."""
+    abbreviated = re.compile(r"\b(Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.")
+    for chart in (gantt_figure(tl_late, shipped, EN), promise_figure(tl_late, shipped, EN)):
+        found = [t for t in strings(chart.figure.to_plotly_json()) if abbreviated.search(t)]
+        assert not found, found[:3]
+    notes = " | ".join(notes_of(promise_figure(tl_late, shipped, EN)))
+    assert "declared complete 18 January 2026" in notes
+
+
+def test_no_time_left_after_the_coverage_end_when_the_report_is_past_it(tl_late, shipped) -> None:
+    """Editor A3, fact-check 2: on 30 November 2026 (data to 31 March 2026) the Erbil bar after
+    31 March is "outcome unknown", never "time left to deadline", in both charts."""
+    through = tl_late.coverage.through
+    assert tl_late.coverage.beyond
+    for loc in (EN, AR):
+        gantt = gantt_figure(tl_late, shipped, loc)
+        for trace in gantt.figure.data:
+            if (trace.meta or {}).get("role") != "planned":
+                continue
+            for base in trace.base or ():
+                assert dt.date.fromisoformat(str(base)[:10]) > tl_late.as_of, trace.name
+        unknown = [t for t in gantt.figure.data if (t.meta or {}).get("role") == "unknown"]
+        assert len(unknown) == 1 and list(unknown[0].base) == [through.isoformat()]
+        assert format_date(through, loc) in unknown[0].name
+        assert label("chart.legend.planned", loc) not in {t.name for t in gantt.figure.data}
+        promise = promise_figure(tl_late, shipped, loc)
+        assert not [t for t in promise.figure.data if (t.meta or {}).get("role") == "planned"]
+        # the Erbil end mark is "outcome unknown", not "not yet ended"
+        assert label("chart.legend.not_ended", loc) not in {t.name for t in promise.figure.data}
+        assert one(promise, "unknown-end").x == (through.isoformat(),)
+    # within the data, the time left to a deadline ahead is still drawn
+    early = gantt_figure(timeline(shipped, "2025-10-15"), shipped, EN)
+    assert [t for t in early.figure.data if (t.meta or {}).get("role") == "planned"]
+    assert not [t for t in early.figure.data if (t.meta or {}).get("role") == "unknown"]
+
+
+def test_hovers_cite_per_claim_and_read_the_following_week(tl_late, shipped) -> None:
+    """ROUND3 decisions 4 and 5: the 4–10 January range is the desk's reading of words said
+    on 31 December 2025; a phase's start and end cite their own sources."""
+    chart = promise_figure(tl_late, shipped, EN)
+    hovers = [h for t in chart.figure.data for h in (t.hovertext or ()) if h]
+    announced = [h for h in hovers if "4–10 January 2026" in h]
+    assert announced and all(
+        "the desk’s reading of the words said on 31 December 2025" in h for h in announced
+    )
+    ended = [h for h in hovers if "Source for the start:" in h]
+    assert ended and all("Source for the end:" in h for h in ended)
 
 
 def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
@@ -382,12 +448,14 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     # the coalition's Iraq mission: due September 2025, declared complete on 18 January 2026
     assert "Declared complete 110 days after the deadline" in text
     # Baghdad: left in stages between 26 November 2025 and 18 January 2026
-    assert "Left in stages 57–110 days after the deadline; declared complete 18 Jan. 2026" in text
+    assert (
+        "Left in stages 57–110 days after the deadline; declared complete 18 January 2026" in text
+    )
     # Ain al-Asad: measured against the original deadline, not the date announced on 31 Dec
-    assert "Left 16–18 Jan. 2026, 108–110 days after the original deadline" in text
+    assert "Left 16–18 January 2026, 108–110 days after the deadline" in text
     assert "6–8" not in text
     # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
-    assert "Outcome unknown: no information after 31 Mar. 2026" in text
+    assert "Outcome unknown: no information after 31 March 2026" in text
     assert "Overdue" not in text and "overdue" not in text
     assert "2026-01-10" in one(en, "superseded").x and "2025-09-30" in one(en, "deadline").x
     assert one(en, "superseded").opacity <= 0.5
@@ -399,7 +467,9 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     ar_text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in ar_text
     # item 53: one frame, joined by a conjunction
-    assert "الخروج بين 16 و18 كانون الثاني 2026، أي بعد الموعد الأصلي بـ108 إلى 110 أيام" in ar_text
+    assert (
+        "الخروج بين 16 و18 كانون الثاني 2026، أي بعد الموعد النهائي بـ108 إلى 110 أيام" in ar_text
+    )
 
 
 def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
@@ -615,7 +685,7 @@ def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
     assert label("chart.status.ended_on_time", AR) == "الانتهاء في الموعد"
     text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in text
-    assert "بعد الموعد الأصلي بـ108 إلى 110 أيام" in text
+    assert "بعد الموعد النهائي بـ108 إلى 110 أيام" in text
     for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
         assert word not in text, word
 
@@ -688,26 +758,41 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     gantt = gantt_figure(tl_early, shipped, EN).alt_text
     promise = promise_figure(tl_early, shipped, EN).alt_text
     assert gantt != promise and gantt.endswith(".") and promise.endswith(".")
-    # words for one to nine; "four locations, plus events elsewhere"
-    assert gantt.startswith("Four locations, plus events elsewhere")
-    # every overdue phase, not only the worst one
-    assert promise.startswith("Three of the five phases were overdue on 15 October 2025")
+    # words for one to nine; a sentence, not chart labels pasted in (editor B23)
+    assert gantt.startswith("The chart shows four locations, plus events elsewhere. ")
+    # every missed deadline, not only the worst one; deadlines, not "phases" (UNAMI is a UN
+    # mission: ROUND3 decision 9)
+    assert promise.startswith("By 15 October 2025, three of the five deadlines had been missed")
     assert "each by 15 days" in promise
-    for name in ("Coalition mission, federal Iraq", "Exit from Baghdad", "Exit from Ain al-Asad"):
-        assert name in promise
-    assert not re.search(r"\b[1-9] (phases|sites|locations)\b", gantt + promise)
+    assert promise.endswith(
+        "the end of the coalition mission in federal Iraq, the advisers’ departure from Baghdad"
+        " and the advisers’ departure from Ain al-Asad."
+    )
+    assert "Coalition mission, federal Iraq" not in promise
+    assert not re.search(r"\b[1-9] (phases|sites|locations|deadlines)\b", gantt + promise)
     ar = promise_figure(tl_early, shipped, AR).alt_text
-    assert ar.startswith("تجاوزت ثلاث مراحل من خمس") and "حتى 15 تشرين الأول 2025" in ar
-    assert "تاريخ" not in ar
-    # after the data end: only the cut-off, once, the same on both charts
+    assert ar.startswith("حتى 15 تشرين الأول 2025 كانت ثلاث مراحل من خمس")
+    # 1 February 2026: ended and declared complete kept apart (fact-check 11, editor D40)
+    feb = timeline(shipped, "2026-02-01")
+    assert gantt_figure(feb, shipped, EN).alt_text.endswith(
+        "By 1 February 2026, two phases had ended, two phases had been declared complete and"
+        " one phase was under way."
+    )
+    feb_promise = promise_figure(feb, shipped, EN).alt_text
+    assert feb_promise.startswith("Three deadlines were met late, by 57–110 days: ")
+    assert "the end of UNAMI’s mandate came on time" in feb_promise
+    assert "6–8" not in feb_promise  # Ain al-Asad against the end-September deadline
+    # after the data end: a finding at the cut-off and what the grey area means, not a bare
+    # "No information after …" (editor B23, Arabic editor 37)
     for lang in ("en", "ar"):
         loc = make_locale(lang)
-        late = {b(tl_late, shipped, loc).alt_text for b in (gantt_figure, promise_figure)}
-        assert late == {
-            label("chart.notable.coverage", loc).replace(
-                "{date}", format_date(dt.date(2026, 3, 31), loc)
-            )
-        }
+        late = [b(tl_late, shipped, loc).alt_text for b in (gantt_figure, promise_figure)]
+        grey = label("chart.caption.grey", loc).replace(
+            "{date}", format_date(dt.date(2026, 3, 31), loc)
+        )
+        assert all(t.endswith(grey + ".") for t in late), late
+        assert late[0] != late[1]
+    assert "the outcome of one phase is not known" in gantt_figure(tl_late, shipped, EN).alt_text
 
 
 # --------------------------------------------------------------------------- escaping
@@ -1070,7 +1155,7 @@ def test_ain_al_asad_overrun_starts_at_the_original_deadline(shipped: Dataset) -
         assert "2026-01-10" in announced.x and announced.opacity <= 0.4
         assert "2026-01-10" not in one(gantt, "deadline").x
     en = " ".join(notes_of(promise_figure(tl, shipped, EN)))
-    assert "Left 16–18 Jan. 2026, 108–110 days after the original deadline" in en
+    assert "Left 16–18 January 2026, 108–110 days after the deadline" in en
 
 
 @pytest.mark.parametrize("as_of", ["2025-10-15", "2026-02-01", "2026-11-30"])

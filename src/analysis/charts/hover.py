@@ -51,7 +51,7 @@ def deadline_text(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.d
     """ "September 2026 (until at least) — Reported, LBCI": the deadline with its own
     terms, confidence and sources."""
     event = deadline.event
-    due = format_date(event.start, loc)
+    due = _due_text(deadline, loc)
     if not deadline.firm:
         due = f"{due} ({label_or(f'chart.terms.{deadline.terms}', loc, deadline.terms)})"
     conf = confidence_word(event, loc)
@@ -59,6 +59,18 @@ def deadline_text(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.d
     if conf:
         return text("deadline_with_conf_source", loc, date=due, confidence=conf, source=source)
     return text("deadline_with_source", loc, date=due, source=source)
+
+
+def _due_text(deadline: Deadline, loc: Locale) -> str:
+    """The due date; a later announced date given as a range ("the following week" read as
+    4–10 January 2026) says it is the desk's reading of words said on the announcement day,
+    not a date anyone announced (ROUND3 decision 4)."""
+    event = deadline.event
+    date = format_date(event.start, loc)
+    if event.revises and isinstance(event.start, DateInterval) and event.announced is not None:
+        announced = format_date(event.announced, loc)
+        date = text("hover.announced_range", loc, date=date, announced=announced)
+    return date
 
 
 def status_text(state: PhaseState, loc: Locale, as_of: dt.date) -> str:
@@ -161,13 +173,9 @@ def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.
     announced date given as a range ("the following week" read as 4–10 January 2026) says it is
     the desk's reading of words said on the announcement day, not a date anyone announced."""
     event = deadline.event
-    date = format_date(event.start, loc)
-    if event.revises and isinstance(event.start, DateInterval) and event.announced is not None:
-        announced = format_date(event.announced, loc)
-        date = text("hover.announced_range", loc, date=date, announced=announced)
     rows = [
         f"<b>{esc(event.title(loc.lang))}</b>",
-        f"{label('date', loc)}: {date}",
+        f"{label('date', loc)}: {_due_text(deadline, loc)}",
     ]
     if not deadline.firm:
         terms = label_or(f"chart.terms.{deadline.terms}", loc, deadline.terms)
