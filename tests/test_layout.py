@@ -209,17 +209,19 @@ VIEW_KEYS = [(date, lang, media) for date, lang, _, media in VIEWS]
 
 
 @pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
-def test_the_toolbar_never_covers_a_title_or_a_label(layouts, view: tuple[str, str, str]) -> None:
+def test_the_exported_report_has_no_toolbar(layouts, view: tuple[str, str, str]) -> None:
+    """Editor D42: a published page is not a workbench (``displayModeBar: false``); on screen
+    and in print no toolbar is drawn, and the title keeps clear of the report-date label."""
     for name, chart in layouts[view].items():
-        if view[2] == "print":
-            assert chart["modebar"] is None, f"{name}: the toolbar is printed"
-            continue
-        assert chart["modebar"], f"{name}: no toolbar to measure"
-        texts = chart["title"] + chart["lanes"] + chart["asOfLabel"] + chart["phaseLabels"]
-        assert not crossings([chart["modebar"]], texts), name
+        assert chart["modebar"] is None, f"{name}: the plotly toolbar is shown"
         assert chart["title"], name
-        # and the title keeps clear of the as-of label under it
         assert not crossings(chart["title"], chart["asOfLabel"]), name
+
+
+def test_the_exported_html_turns_the_toolbar_off(built: Path) -> None:
+    html = (built / DATES[0] / "en" / "drawdown-report.html").read_text(encoding="utf-8")
+    configs = re.findall(r'"displayModeBar":\s*(\w+)', html)
+    assert configs and set(configs) == {"false"}, configs
 
 
 @pytest.mark.parametrize("view", VIEW_KEYS, ids=VIEW_IDS)
@@ -336,6 +338,63 @@ def test_no_page_holds_only_the_footer(built: Path, date: str, lang: str) -> Non
         body = [ln for ln in lines if re.sub(r"\d+", "#", ln) not in running]
         rest = [w for ln in body for w in ln.split() if w not in footer_words]
         assert len(rest) >= 5, f"page {number} of {pages} of the {date} {lang} PDF: {body}"
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str) -> None:
+    """ROUND3 decision 7: the PDF says only "Published 15 October 2025"; the build hash and
+    code version stay in the HTML footer (DESIGN.md)."""
+    pdf = built / date / lang / "drawdown-report.pdf"
+    html = (built / date / lang / "drawdown-report.html").read_text(encoding="utf-8")
+    data_hash = re.search(r'name="drawdown:data-hash" content="([0-9a-f]{12})', html)
+    assert data_hash and data_hash[1] in html.split('<footer class="report-footer">')[1]
+    last = page_text(pdf, pdf_pages(pdf))
+    text = " ".join(last)
+    assert ("Published" if lang == "en" else "نُشر في") in text, last
+    assert data_hash[1] not in text and "Build" not in text and "البناء" not in text, last
+    assert not re.search(r"\d+\.\d+\.\d+\+g", text), last
+
+
+CHART_TITLES = {
+    "en": ("Deadlines and outcomes, by phase", "Timeline of the drawdown, by location"),
+    "ar": ("المواعيد النهائية وما آلت إليه، حسب المرحلة", "مراحل الانسحاب حسب الموقع"),
+}
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_a_chart_pushed_to_the_next_page_leaves_no_half_empty_page(
+    built: Path, date: str, lang: str
+) -> None:
+    """Editor D37: a chart too tall for the rest of a page must not leave that page half empty
+    (15 October 2025: the timeline now starts on page 2, under the phase chart)."""
+    pdf = built / date / lang / "drawdown-report.pdf"
+    pages = pdf_pages(pdf)
+    for number in range(2, pages + 1):
+        lines = page_text(pdf, number)
+        if not any(lines[i].startswith(CHART_TITLES[lang]) for i in range(min(3, len(lines)))):
+            continue
+        height, rows = ink_rows(pdf, number - 1)
+        top, bottom = round(height * 18 / 297), round(height * (297 - 18) / 297)
+        body = [y for y in rows if top < y < bottom]
+        fill = (max(body) - top) / (bottom - top)
+        assert fill > 0.6, f"page {number - 1} of the {date} {lang} PDF is {fill:.0%} filled"
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_no_heading_is_left_at_a_page_foot(built: Path, date: str, lang: str) -> None:
+    """Editor D36: the analyst-commentary heading (and its note's dateline and title) sit on
+    the page where the note's text starts."""
+    pdf = built / date / lang / "drawdown-report.pdf"
+    heading = "Analyst commentary" if lang == "en" else "تعليق المحلل"
+    for number in range(1, pdf_pages(pdf) + 1):
+        lines = page_text(pdf, number)
+        hits = [i for i, ln in enumerate(lines) if ln.startswith(heading)]
+        for i in hits:
+            # after the heading: dateline, note title, and at least three lines of its text
+            assert len(lines) - i - 1 >= 6, f"{date} {lang} page {number}: {lines[i:]}"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

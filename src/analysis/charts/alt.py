@@ -252,10 +252,8 @@ def gantt_alt(tl: Timeline, loc: Locale) -> str:
 
 def promise_alt(tl: Timeline, loc: Locale) -> str:
     """The phase chart's caption: the deadline finding (at the information cut-off, when the
-    report date is well past it)."""
+    report date is well past it: the deadline past it is said to fall after the information)."""
     states = [s for s in tl.phases if s.deadline is not None]
-    finding = notable(states, loc, tl)
-    through = coverage_end(tl)
-    if through is not None:
-        return f"{finding}. {text('caption.grey', loc, date=format_date(through, loc))}."
-    return text("alt.promise", loc, notable=finding)
+    # what the grey area means is said once, under the timeline (Arabic editor 37: not the
+    # same line under both charts)
+    return text("alt.promise", loc, notable=notable(states, loc, tl))
