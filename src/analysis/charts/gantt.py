@@ -234,7 +234,7 @@ def segments(
 
 
 #: Pixels a character of an 11 px phase title takes (Noto Sans, Noto Naskh Arabic), measured.
-_LABEL_CHAR_PX = {"en": 5.7, "ar": 4.4}
+_LABEL_CHAR_PX = {"en": 5.7, "ar": 4.6}
 
 
 def phase_name(state: PhaseState, loc: Locale) -> str:

@@ -59,7 +59,7 @@ from analysis.timeline import PhaseState, Timeline
 #: A row's height: room for its label's lines (site, phase name, the note beneath), so a
 #: four-line label never runs into the next row's site (editor D39); at least _PX_PER_ROW.
 _PX_PER_ROW = 60
-_PX_PER_LABEL_LINE = 15
+_PX_PER_LABEL_LINE = 14
 #: The later announced date's diamond sits this far above its row line (in rows).
 _ANNOUNCED_DY = 0.28
 #: The site on a row's label, and the phase's title under it in small type.
@@ -447,7 +447,7 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
     as_of_marker(layers, tl.as_of, loc, reverse)
     n = len(states)
     label_lines = max((r.count("<br>") + 1 for r in rows.labels), default=1)
-    px_per_row = max(_PX_PER_ROW, _PX_PER_LABEL_LINE * label_lines + 12)
+    px_per_row = max(_PX_PER_ROW, _PX_PER_LABEL_LINE * label_lines + 10)
     title = text("title.promise", loc)
     subtitle = chart_subtitle(tl, loc)
     layout = frame(loc, title, layers.data, plot_px=max(n, 1) * px_per_row, subtitle=subtitle)
