@@ -286,7 +286,6 @@ def narrative(
     headline = first_use(
         _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
     )
-    confidence = _render("confidence", loc, **base)
 
     sites = tuple(
         SiteParagraph(
@@ -314,6 +313,13 @@ def narrative(
     commentary = first_use(_render("commentary", loc, **base, notes=notes)) if notes else None
 
     sources = _render("sources", loc, **base, sources=_source_views(dataset, citations))
+    # The "unverified" mark is defined only if some text in this report uses it.
+    shown_text = " ".join(
+        str(x) for x in (headline, statements, changes_html, *(p.html for p in sites)) if x
+    )
+    unverified = ("غير مؤكد" if loc.lang == "ar" else "unverified") in shown_text
+    confidence = _render("confidence", loc, **base, unverified=unverified)
+
     return Narrative(
         lang=loc.lang,
         headline=headline,
