@@ -113,6 +113,7 @@ from analysis.narrative.sections import (
     POINT_KINDS,
     _source_views,
     _statements,
+    last_word,
     quote_original,
 )
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT, TEMPLATE_DIR, _headings, _render
@@ -291,7 +292,16 @@ def narrative(
         SiteParagraph(
             site_id=lane.site.id,
             heading=lane.site.name(loc.lang),
-            html=first_use(_render("site", loc, **base, site=lane.site, phases=phases)),
+            html=first_use(
+                _render(
+                    "site",
+                    loc,
+                    **base,
+                    site=lane.site,
+                    phases=phases,
+                    last=last_word(lane.site.id, phases, tl, writer),
+                )
+            ),
         )
         for lane, phases in lane_views
     )

@@ -22,6 +22,7 @@ from analysis.narrative.house import (
     _apply_house_names,
     _glue_dates,
     _house_style,
+    curl_apostrophes,
     house_text,
     rank_first,
 )
@@ -425,7 +426,18 @@ class _Writer:
         return self.text(_role_case(_sentence_case(role, _proper_words(self.dataset))))
 
     def rich(self, fragment: Markup) -> Markup:
-        """Sanitised HTML (commentary) with the report's digits and isolation."""
+        """Sanitised HTML (commentary) with the report's digits and isolation; in English,
+        the typographic apostrophe in its text (never inside a tag)."""
+        if not self.arabic:
+            fragment = Markup(
+                re.sub(
+                    r">([^<]*)<",
+                    lambda m: ">"
+                    + curl_apostrophes(m.group(1).replace("&#39;", "'").replace("&#x27;", "'"))
+                    + "<",
+                    str(fragment),
+                )
+            )
         return _localize_html(fragment, self.loc)
 
 
