@@ -299,6 +299,22 @@ class _Writer:
         kept.sort(key=self.citations.number)
         return Markup("").join(self.marker(i) for i in kept)
 
+    @staticmethod
+    def names(phases: Iterable[Any], conj: str = "or") -> Markup:
+        """Names in a list, those sharing their words up to "from" merged: "the mission in
+        Iraq or the coalition advisers’ exit from Baghdad and from Ain al-Asad Air Base"."""
+        units: list[list[str]] = []
+        for p in phases:
+            name = str(p.name)
+            cut = name.find(" from ")
+            if cut > 0 and units and units[-1][0].startswith(name[: cut + 6]):
+                units[-1].append(name[cut + 1 :])
+            else:
+                units.append([name])
+        parts = [" and ".join(unit) for unit in units]
+        text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
+        return Markup(text)
+
     def told(self, d: Any) -> bool:
         """Whether this deadline date was already named in full in the current paragraph
         (then it is "that deadline", not "the end-September 2025 deadline" again);
