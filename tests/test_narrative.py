@@ -498,7 +498,7 @@ def test_headline_days_and_months_agree_with_cldr_categories() -> None:
         headline = html_to_text(narrative(data, tl, ar).headline)
         assert (
             f"كان قد مضى {expected_span_ar(n)} على الموعد النهائي (15 كانون الثاني 2030) "
-            "لمهمة في ألفا[1]، من دون أن يُعلَن إنجازها."
+            "لمهمة في ألفا[1]، من دون أن يُعلَن إتمامها."
         ) in headline, (n, headline)
         english = html_to_text(narrative(data, tl, en).headline)
         assert " after the 15 January 2030 deadline, no one had announced the end of the " in (
@@ -528,14 +528,14 @@ def test_verbs_and_pronouns_agree_with_a_masculine_title() -> None:
     assert "بدأ وجود التحالف في ألفا في 1 كانون الثاني 1900" in text
     assert (
         "كان قد مضى 4 أسابيع على الموعد النهائي (نهاية كانون الثاني 2030) لوجود التحالف "
-        "في ألفا[1]، من دون أن يُعلَن إنجازه."
+        "في ألفا[1]، من دون أن يُعلَن إتمامه."
     ) in text
     assert "وكان من المقرر أن ينتهي بحلول نهاية كانون الثاني 2030" in text
     assert "ولم يُعلَن انتهاؤه حتى 1 آذار 2030." in text
     assert "إذ" not in text  # never a cause where there is none
     feminine = one_deadline("2030-01", title_ar="مهمة التحالف في ألفا")
     text = narrative(feminine, timeline(feminine, "2030-03-01"), make_locale("ar")).to_text()
-    assert "لمهمة التحالف في ألفا[1]، من دون أن يُعلَن إنجازها." in text
+    assert "لمهمة التحالف في ألفا[1]، من دون أن يُعلَن إتمامها." in text
     assert "ولم يُعلَن انتهاؤها حتى 1 آذار 2030." in text
 
 
