@@ -532,12 +532,12 @@ def test_verbs_and_pronouns_agree_with_a_masculine_title() -> None:
         "في ألفا[1]، من دون أن يُعلَن إتمامه."
     ) in text
     assert "وكان من المقرر أن ينتهي بحلول نهاية كانون الثاني 2030" in text
-    assert "ولم يُعلَن انتهاؤه حتى 1 آذار 2030." in text
+    assert "ولم يُعلَن إتمامه حتى 1 آذار 2030." in text
     assert "إذ" not in text  # never a cause where there is none
     feminine = one_deadline("2030-01", title_ar="مهمة التحالف في ألفا")
     text = narrative(feminine, timeline(feminine, "2030-03-01"), make_locale("ar")).to_text()
     assert "لمهمة التحالف في ألفا[1]، من دون أن يُعلَن إتمامها." in text
-    assert "ولم يُعلَن انتهاؤها حتى 1 آذار 2030." in text
+    assert "ولم يُعلَن إتمامها حتى 1 آذار 2030." in text
 
 
 @pytest.mark.parametrize(
@@ -954,7 +954,7 @@ def test_an_overrun_before_the_cut_off_is_counted_only_to_it(lang: str) -> None:
             "وحتى ذلك التاريخ، لم يكن قد أُعلن انتهاء مهمة في ألفا، بعد 134 يومًا من "
             "الموعد النهائي (نهاية أيلول 2025)[1]."
         ) in text
-        assert "ولم يُعلَن انتهاؤها حتى 11 شباط 2026، حين تنتهي معلومات هذا التقرير." in text
+        assert "ولم يُعلَن إتمامها حتى 11 شباط 2026، حين تنتهي معلومات هذا التقرير." in text
     assert str((dt.date(2026, 11, 30) - dt.date(2025, 9, 30)).days) not in text  # never to today
 
 
