@@ -262,3 +262,21 @@ def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     assert "Information cut-off: " in november and "31 March 2026" in november.replace("\xa0", " ")
     arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes().html)
     assert "تنتهي معلومات هذا التقرير في" in arabic and "بصمة" not in arabic
+
+
+def test_past_the_data_the_subtitle_says_how_far_the_information_runs() -> None:
+    """ROUND3 decision 1 (editor 2, Arabic desk 36): eight months past the data, never
+    "as of 30 November 2026"; an edition within the data keeps "as of"."""
+    november = str(Report.from_parameters(as_of="2026-11-30", lang="en").title_block().html)
+    assert (
+        "Promised deadlines, phases and what actually happened: information to 31 March 2026 "
+        "(published 30 November 2026)"
+    ) in november.replace("\xa0", " ")
+    assert "as of" not in november
+    arabic = str(Report.from_parameters(as_of="2026-11-30", lang="ar").title_block().html)
+    assert "معلومات حتى" in arabic and "نُشر في" in arabic
+    october = str(Report.from_parameters(as_of="2025-10-15", lang="en").title_block().html)
+    assert "as of 15" in october and "information to" not in october
+    # "material published by 30 November 2026" is never said past the data's end.
+    notes = str(Report.from_parameters(as_of="2026-11-30", lang="en").data_notes().html)
+    assert "published by" not in notes.replace("\xa0", " ")

@@ -27,7 +27,7 @@ AS_OF = "2025-10-15"
 LANGS = ("ar", "en")
 #: The footer's generation time, the one thing two builds may differ in.
 GENERATED = re.compile(
-    r"<code>(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z))</code>"
+    r'<time [^>]*datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z))"'
 )
 
 
@@ -88,7 +88,7 @@ def manifest(out: Path) -> dict:
 def without_generation_time(page: str, out: Path) -> str:
     stamps = GENERATED.findall(page)
     assert stamps == [manifest(out)["generated"]], stamps  # exactly one, the build's own
-    return GENERATED.sub("<code>GENERATED</code>", page)
+    return GENERATED.sub('<time datetime="GENERATED"', page)
 
 
 @pytest.mark.slow

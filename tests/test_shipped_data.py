@@ -216,3 +216,44 @@ def test_arabic_reader_text_and_publishers(dataset) -> None:
 def test_second_jscd_is_its_two_days(dataset) -> None:
     jscd = dataset.event("2024-07-second-jscd")
     assert jscd.start.iso == "2024-07-22/2024-07-23"
+
+
+def test_site_deadlines_cite_the_officials_who_named_the_sites(dataset) -> None:
+    """Review round 2: the joint statement names no sites; each site deadline cites al-Abbasi
+    (The Defense Post / Bao Hai Duong) and, for Baghdad and Ain al-Asad, Allawi (17 August 2025)."""
+    abbasi = {"defensepost-2024-09-30", "baohaiduong-392511"}
+    allawi = {"aletihad-4598610", "shorouk-2025-08-17", "tehrantimes-516926"}
+    for deadline in ("deadline-baghdad-2025-09", "deadline-ain-al-asad-2025-09"):
+        row = dataset.event(deadline)
+        assert abbasi | allawi <= set(row.source_ids), deadline
+        assert "without naming sites" in row.summary_en and "Allawi" in row.summary_en
+        assert "Under the first clause" not in row.summary_en
+    erbil = dataset.event("deadline-erbil-2026-09")
+    assert abbasi <= set(erbil.source_ids) and "does not name Erbil" in erbil.summary_en
+
+
+def test_round_two_data_fixes(dataset) -> None:
+    iraq = dataset.event("phase-iraq-coalition-mission")
+    assert iraq.title_en == "The coalition’s military mission in federal Iraq (first phase)"
+    assert iraq.title_ar == "المهمة العسكرية للتحالف الدولي في العراق الاتحادي (المرحلة الأولى)"
+    withdrawal = dataset.event("2026-01-16-us-completes-ain-al-asad-withdrawal")
+    assert withdrawal.confidence == "confirmed" and "Ministry of Defence" in withdrawal.summary_en
+    assert "kurdistan24-ar-887928" in withdrawal.source_ids
+    # 26 November 2025: his words as Rudaw quotes them, not Rudaw's own summary sentence.
+    nov26 = dataset.event("2025-11-26-muhammadawi-federal-mission-complete")
+    assert nov26.quote_en == "All global coalition forces are now in the Kurdistan Region"
+    assert "effectively" not in nov26.quote_en
+    # The 15 January date Shafaq reported on 14 January 2026, as a reported statement.
+    jan14 = dataset.event("2026-01-14-ain-al-asad-withdrawal-scheduled")
+    assert jan14.confidence == "reported" and "15 January" in jan14.summary_en
+    assert dataset.sources[jan14.source_id].published.iso == "2026-01-14"
+    detainees = dataset.event("2026-02-13-detainee-transfer-completed")
+    assert "carried out the operation in Iraq" not in detainees.summary_en
+    assert "Reuters" in dataset.event("2025-11-03-sudani-reuters-interview").summary_en
+    kinds = {e.id: e.kind for e in dataset.events}
+    assert kinds["2024-05-31-unsc-resolution-2732"] != "agreement"
+    assert kinds["2026-01-21-sudani-visits-ain-al-asad"] != "statement"
+    assert "فجر" not in (dataset.event("2026-03-01-attacks-on-harir-air-base").summary_ar or "")
+    for event in dataset.events:  # typographic apostrophes and quotes in English reader text
+        assert "'" not in event.title_en + (event.summary_en or ""), event.id
+        assert '"' not in event.title_en + (event.summary_en or "") + (event.quote_en or ""), event.id

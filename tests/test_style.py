@@ -193,15 +193,21 @@ def test_the_confidence_marks_are_explained_right_after_the_headline(as_of: str,
         assert mark.strip("“”«»") in reader_text(n, lang).replace(note, "")
     # Its definition: news reports not confirmed officially or independently, never "single".
     assert (
-        "not confirmed by an official statement" in note
+        "has not been confirmed officially or by independent sources" in note
         if lang == "en"
         else "ولم يؤكدها بيان رسمي" in note
     )
+    # "unverified" is defined only when some claim in this edition carries it.
+    used = ("غير مؤكد" if lang == "ar" else "unverified") in reader_text(n, lang).replace(
+        note, ""
+    )
+    assert (("غير مؤكد" if lang == "ar" else "unverified") in note) == used
     assert "single" not in note and "تقرير واحد" not in note
     assert note not in html_to_text(n.sources)  # said once, not again in the bibliography
     # A mark is never part of a heading in the events and statements.
     headings = re.findall(r"<strong>(.*?)</strong>", str(n.statements))
-    assert not [h for h in headings if "reported" in h or "وفق تقارير" in h]
+    # (A title may say "reported" in its own words: "First US convoy reported leaving …".)
+    assert not [h for h in headings if "(reported" in h or "وفق تقارير صحفية" in h]
 
 
 @pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
@@ -302,3 +308,106 @@ def test_curators_notes_never_reach_the_reader(lang: str) -> None:
     )
     text = narrative(data, timeline(data, "2025-10-01"), make_locale(lang)).to_text()
     assert "inferred" not in text and "استُنتج" not in text
+
+
+# --------------------------------------------------------------------------- review round 2
+
+TIMETABLE_FRAMES = (
+    "timetable set on 27 September 2024",
+    "Under the timetable",
+    "The same timetable",
+    "Under that timetable",
+    "الجدول نفسه",
+    "الجدول الزمني المعلن",
+    "بموجب الجدول",
+)
+
+
+@pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
+def test_no_site_deadline_is_attributed_to_the_27_september_2024_timetable(
+    as_of: str, lang: str, digits: str
+) -> None:
+    """The 27 September 2024 statement names no sites: a site's deadline is the officials'
+    who gave it (fact-checker 3, editor 4), never "under the timetable set on …"."""
+    n = written(as_of, lang, digits)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", " ".join(str(s.html) for s in n.sites)))
+    text += html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline)))
+    assert not [frame for frame in TIMETABLE_FRAMES if frame in text]
+    if as_of != "2025-08-01":
+        assert ("Iraqi officials gave" if lang == "en" else "حدّد مسؤولون عراقيون") in text
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-01", "2026-11-30"])
+def test_end_claims_cite_sources_published_on_or_after_the_end(as_of: str) -> None:
+    """ROUND3 decision 5: an end claim cites the sources published on or after the end's
+    first day, a start claim those published before it (falling back to all sources
+    only when a side would be empty)."""
+    from analysis.narrative.views import _phase_view
+    from analysis.narrative.writer import _Citations, _proper_words, _Writer, _source_ids
+
+    data = shipped()
+    tl = timeline(data, as_of)
+    writer = _Writer(data, make_locale("en"), _Citations(), tl.as_of)
+    proper = _proper_words(data)
+    checked = 0
+    for lane in tl.lanes:
+        for state in lane.phases:
+            p = _phase_view(state, tl, writer, proper)
+            if p.end is None:
+                continue
+            first = p.end.first_day()
+
+            def published(i: str) -> dt.date | None:
+                source = data.sources.get(i)
+                return source.published if source and source.published else None
+
+            ends = re.findall(r'href="#src-([^"]+)"', str(writer.cite_end(p)))
+            every = set(_source_ids(p.end_rows, data, tl.as_of))
+            dated_after = {i for i in every if published(i) and published(i).last_day() >= first}
+            if dated_after:  # no fallback: every dated source cited is on/after the end
+                assert all(
+                    published(i) is None or published(i).last_day() >= first for i in ends
+                ), (p.name, ends)
+            starts = re.findall(r'href="#src-([^"]+)"', str(writer.cite_start(p)))
+            assert not [
+                i for i in starts if published(i) and published(i).first_day() >= first
+            ] or all(published(i) and published(i).first_day() >= first for i in starts)
+            checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-01", "2026-11-30"])
+def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> None:
+    """Editor 5 / fact-checker 6: never "the coalition mission … was complete"."""
+    for lang, digits in (("en", "western"), ("ar", "western")):
+        n = written(as_of, lang, digits)
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
+        if lang == "en":
+            assert "completing the first phase" in text and "federal Iraq" in text
+            assert "was complete[" not in text and "in Iraq was complete" not in text
+            assert "“following week” (4–10" in text.replace("\xa0", " ")
+            assert text.count("end-September 2025 deadline") == 1
+        else:
+            assert "المرحلة الأولى" in text and "العراق الاتحادي" in text
+            assert "«الأسبوع المقبل»" in text
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: str) -> None:
+    """Editor 28 and 31: ’ (not ') in the report's own words; "deputy commander of the
+    Joint Operations Command", not "Deputy Commander …" after a name."""
+    n = written(as_of, "en", "western")
+    text = reader_text(n, "en", keep_quotes=False)
+    assert not re.findall(r"\w'\w|s' ", text)
+    assert ", Deputy Commander" not in text
+
+
+def test_past_the_data_the_lede_says_what_has_no_information() -> None:
+    """ROUND3 decision 1: "Since this report’s information ends, one further deadline
+    has passed: … This report has no information on whether it ended then." """
+    n = written("2026-11-30", "en", "western")
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
+    assert "Since this report’s information ends, one further deadline has passed:" in text
+    assert "This report has no information on whether it ended then." in text
+    assert "Since then" not in text
+    assert "Victoria Base" in " ".join(str(s.html) for s in n.sites)  # the last word

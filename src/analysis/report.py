@@ -285,14 +285,20 @@ class Report:
         """The dataset's title and subtitle, and the report date."""
         loc = self.loc
         as_of = format_date(self.timeline.as_of, loc)
+        coverage = getattr(self.timeline, "coverage", None)
+        if coverage is not None and getattr(coverage, "beyond", False):
+            # Well past the data's end, "as of 30 November 2026" would claim a currency
+            # the report lacks: say how far the information runs (ROUND3 decision 1).
+            subtitle = label("subtitle_past_data", loc).format(
+                subtitle=self.subtitle, through=format_date(coverage.value, loc), date=as_of
+            )
+        else:
+            subtitle = label("subtitle_as_of", loc).format(subtitle=self.subtitle, date=as_of)
         return self._text(
             "title",
             Markup(
                 '<header class="title-block"><h1>{}</h1><p class="subtitle">{}</p></header>'
-            ).format(
-                self.title,
-                label("subtitle_as_of", loc).format(subtitle=self.subtitle, date=as_of),
-            ),
+            ).format(self.title, subtitle),
         )
 
     def headline(self) -> Section:

@@ -113,6 +113,7 @@ from analysis.narrative.sections import (
     POINT_KINDS,
     _source_views,
     _statements,
+    last_word,
     quote_original,
 )
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT, TEMPLATE_DIR, _headings, _render
@@ -286,13 +287,21 @@ def narrative(
     headline = first_use(
         _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
     )
-    confidence = _render("confidence", loc, **base)
 
     sites = tuple(
         SiteParagraph(
             site_id=lane.site.id,
             heading=lane.site.name(loc.lang),
-            html=first_use(_render("site", loc, **base, site=lane.site, phases=phases)),
+            html=first_use(
+                _render(
+                    "site",
+                    loc,
+                    **base,
+                    site=lane.site,
+                    phases=phases,
+                    last=last_word(lane.site.id, phases, tl, writer),
+                )
+            ),
         )
         for lane, phases in lane_views
     )
@@ -314,6 +323,13 @@ def narrative(
     commentary = first_use(_render("commentary", loc, **base, notes=notes)) if notes else None
 
     sources = _render("sources", loc, **base, sources=_source_views(dataset, citations))
+    # The "unverified" mark is defined only if some text in this report uses it.
+    shown_text = " ".join(
+        str(x) for x in (headline, statements, changes_html, *(p.html for p in sites)) if x
+    )
+    unverified = ("غير مؤكد" if loc.lang == "ar" else "unverified") in shown_text
+    confidence = _render("confidence", loc, **base, unverified=unverified)
+
     return Narrative(
         lang=loc.lang,
         headline=headline,

@@ -72,7 +72,21 @@ def house_text(text: str, lang: str) -> str:
     text = _apply_house_names(text, lang)
     opening, closing = ("«", "»") if lang == "ar" else ("“", "”")
     text = _STRAIGHT_QUOTED.sub(lambda m: f"{opening}{m.group(1)}{closing}", text)
+    if lang == "en":
+        text = curl_apostrophes(text)
     return _glue_dates(text)
+
+
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|(?<=s)'(?=[\s,.;:)]|$)")
+_SINGLE_QUOTED = re.compile(r"(?<![\w’])‘([^‘’]+)’(?!\w)")
+
+
+def curl_apostrophes(text: str) -> str:
+    """English house style: the typographic apostrophe (coalition’s, advisers’) and
+    “ ” for a quotation inside the report’s own text (‘not withdrawing’ → “not
+    withdrawing”)."""
+    text = _APOSTROPHE.sub("’", text)
+    return _SINGLE_QUOTED.sub(lambda m: f"“{m.group(1)}”", text)
 
 
 def rank_first(name: str, role: str | None, lang: str) -> tuple[str, str | None]:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup
 
 from analysis.dataset import Actor, Dataset, Event, Source
 from analysis.narrative.text import _HTTP_URL
 from analysis.narrative.views import _date_key
-from analysis.narrative.writer import _Citations, _is_body, _Writer, nowrap
+from analysis.narrative.writer import (
+    _Citations,
+    _is_body,
+    _proper_words,
+    _sentence_case,
+    _Writer,
+    nowrap,
+)
 from analysis.timeline import (
     Timeline,
     known_sources,
@@ -174,3 +183,54 @@ def _source_views(dataset: Dataset, citations: _Citations) -> list[_SourceView]:
         link = source is not None and bool(_HTTP_URL.match(source.url))
         views.append(_SourceView(source_id, number, source, link))
     return views
+
+
+# --------------------------------------------------------------------------- last word
+
+_FIRST_SENTENCE = re.compile(r"^(.+?[a-z0-9\)’”»])\.(?=\s+[A-Z“])", re.DOTALL)
+_LAST_WORD_KINDS = frozenset({"incident", "withdrawal", "handover", "statement", "announcement"})
+
+
+@dataclass(frozen=True)
+class LastWord:
+    """The latest thing known at a location, told as one sentence of substance at the end
+    of its section (ROUND3 decision 6), never as bookkeeping ("latest event recorded")."""
+
+    event: Event
+    text: Markup
+
+
+def last_word(site_id: str, phases: Sequence[Any], tl: Timeline, writer: _Writer) -> LastWord | None:
+    """The newest visible point event at the site, when it comes after every end the
+    section tells (an ended phase's end rows are already told) and after the section's
+    last start; its summary's first sentence."""
+    told = {row.id for p in phases for row in (p.end_rows or ())}
+    ends = [p.end.last_day() for p in phases if p.end is not None]
+    deadlines = [p.deadline.event.start.last_day() for p in phases if p.deadline is not None]
+    unknown = any(p.status == "unknown" for p in phases)
+    if not (ends or unknown or deadlines):
+        return None
+    starts = [p.start.first_day() for p in phases if p.start is not None]
+    rows = [
+        e
+        for e in tl.visible
+        if e.site == site_id
+        and e.kind in _LAST_WORD_KINDS
+        and e.id not in told
+        and e.summary(writer.loc.lang)
+        and all(e.start.first_day() > end for end in ends)
+        and all(e.start.first_day() > start for start in starts)
+        # news after an end, after a deadline, or past the data's end: not background
+        and (ends or unknown or any(e.start.first_day() > d for d in deadlines))
+    ]
+    if not rows:
+        return None
+    event = max(rows, key=lambda e: (e.start.last_day(), e.start.first_day()))
+    summary = str(event.summary(writer.loc.lang)).strip()
+    if writer.arabic:
+        first = re.split(r"(?<=[.؛])\s", summary, maxsplit=1)[0].rstrip(".")
+    else:
+        match = _FIRST_SENTENCE.match(summary)
+        first = match.group(1) if match else summary.rstrip(".")
+        first = _sentence_case(first, _proper_words(writer.dataset))
+    return LastWord(event, writer.text(first))

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from analysis.dataset import Actor, Event
+from analysis.narrative.house import curl_apostrophes
 from analysis.narrative.writer import _arabic_feminine, _bounds, _english_names, _is_range, _Writer
 from analysis.timeline import (
     COVERAGE_LEAD_DAYS,
@@ -119,7 +120,7 @@ def _phase_view(
     if writer.arabic:
         name = Name = writer.text(phase.title_ar)
     else:
-        name, Name = _english_names(phase.title_en, proper)
+        name, Name = _english_names(curl_apostrophes(phase.title_en), proper)
     history = state.history
     slipped = len(history) > 1
     terms = _terms(state.deadline)

@@ -22,6 +22,7 @@ from analysis.narrative.house import (
     _apply_house_names,
     _glue_dates,
     _house_style,
+    curl_apostrophes,
     house_text,
     rank_first,
 )
@@ -97,6 +98,8 @@ class _Writer:
         self.as_of = as_of
         #: How many paragraphs have told the exit timetable already: the frame varies.
         self.timetable_told = 0
+        #: Deadline dates already named in full in the current paragraph.
+        self.deadlines_told: set[str] = set()
 
     def timetable_turn(self) -> int:
         """0 the first time a paragraph tells the timetable, then 1, 2, …"""
@@ -136,6 +139,10 @@ class _Writer:
         return Markup("{} {}").format(word, self.date(value))
 
     def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
+        if not compact and not self.arabic and not (
+            low.year == high.year and low.month == high.month and low.precision == "day"
+        ):
+            return self._range_text(low, high, compact=False)  # "between" + two dates
         return nowrap(self._range_text(low, high, compact=compact))
 
     def _range_text(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
@@ -162,7 +169,8 @@ class _Writer:
             first = self._plain_date(low)
         if compact:
             return escape(f"{first} – {self._plain_date(high)}")
-        return escape(f"between {first} and {self._plain_date(high)}")
+        # Only each date is unbreakable, not the phrase (editor 38: ragged lines).
+        return Markup("between {} and {}").format(nowrap(first), nowrap(self._plain_date(high)))
 
     # ---------------------------------------------------------------- numbers
 
@@ -273,6 +281,54 @@ class _Writer:
         kept.sort(key=self.citations.number)
         return Markup("").join(self.marker(i) for i in kept)
 
+    def cite_start(self, p: Any) -> Markup:
+        """The markers of a phase's start claim: its own row's sources published before
+        its end began (a report of the end does not support the start), unless nothing
+        else is left (ROUND3 decision 5)."""
+        row = p.state.phase
+        end = p.end.first_day() if getattr(p, "end", None) is not None else None
+        ids = list(dict.fromkeys(_source_ids([row], self.dataset, self.as_of)))
+
+        def late(source_id: str) -> bool:
+            source = self.dataset.sources.get(source_id)
+            return bool(source and source.published and end and source.published.first_day() >= end)
+
+        kept = [i for i in ids if not late(i)] or ids
+        for source_id in kept:
+            self.citations.number(source_id)
+        kept.sort(key=self.citations.number)
+        return Markup("").join(self.marker(i) for i in kept)
+
+    @staticmethod
+    def names(phases: Iterable[Any], conj: str = "or") -> Markup:
+        """Names in a list, those sharing their words up to "from" merged: "the mission in
+        Iraq or the coalition advisers’ exit from Baghdad and from Ain al-Asad Air Base"."""
+        units: list[list[str]] = []
+        for p in phases:
+            name = str(p.name)
+            cut = name.find(" from ")
+            if cut > 0 and units and units[-1][0].startswith(name[: cut + 6]):
+                units[-1].append(name[cut + 1 :])
+            else:
+                units.append([name])
+        parts = [" and ".join(unit) for unit in units]
+        text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conj} " + parts[-1]
+        return Markup(text)
+
+    def told(self, d: Any) -> bool:
+        """Whether this deadline date was already named in full in the current paragraph
+        (then it is "that deadline", not "the end-September 2025 deadline" again);
+        marks it told."""
+        key = str(d)
+        seen = key in self.deadlines_told
+        self.deadlines_told.add(key)
+        return seen
+
+    def new_paragraph(self) -> str:
+        """Forget the deadlines told: a new paragraph names them in full again."""
+        self.deadlines_told = set()
+        return ""
+
     def cite(self, *rows: Event | Iterable[Event], exclude: Iterable[Event] = ()) -> Markup:
         """One ``[n]`` marker per source of the rows, in the rows' order, no repeats.
 
@@ -306,7 +362,7 @@ class _Writer:
             role = None
         shown = self.text(name)
         if role and not self.arabic:
-            role = _sentence_case(role, _proper_words(self.dataset))
+            role = _role_case(_sentence_case(role, _proper_words(self.dataset)))
         if role:
             return Markup("{}{} {}").format(shown, "،" if self.arabic else ",", self.text(role))
         return shown
@@ -356,6 +412,19 @@ class _Writer:
         phrase = _house_style().get("start_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return tuple(self.text(part) for part in phrase) if phrase else None
 
+    def declared_phrase(self, phase_id: str) -> Markup | None:
+        """What a declared end said, when "X was complete" would overstate it
+        (``declared_phrases`` in ``labels/house_style.json``, by phase id): the HMC
+        declared federal Iraq's bases clear, completing the FIRST phase."""
+        phrase = _house_style().get("declared_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return self.text(phrase) if phrase else None
+
+    def announced_as(self, event: Event) -> Markup | None:
+        """A later date in the speaker's own terms (``announced_as`` in house_style.json,
+        by event id): the “following week”, which the desk reads as 4–10 January 2026."""
+        words = _house_style().get("announced_as", {}).get(event.id, {}).get(self.loc.lang)
+        return self.text(words) if words else None
+
     @staticmethod
     def cap(fragment: Markup | str) -> Markup:
         """The first letter of the text (not of a tag) in upper case: a sentence opener."""
@@ -370,10 +439,21 @@ class _Writer:
         role = actor.role(self.loc.lang)
         if role is None or self.arabic:
             return self.text(role) if role else None
-        return self.text(_sentence_case(role, _proper_words(self.dataset)))
+        return self.text(_role_case(_sentence_case(role, _proper_words(self.dataset))))
 
     def rich(self, fragment: Markup) -> Markup:
-        """Sanitised HTML (commentary) with the report's digits and isolation."""
+        """Sanitised HTML (commentary) with the report's digits and isolation; in English,
+        the typographic apostrophe in its text (never inside a tag)."""
+        if not self.arabic:
+            fragment = Markup(
+                re.sub(
+                    r">([^<]*)<",
+                    lambda m: ">"
+                    + curl_apostrophes(m.group(1).replace("&#39;", "'").replace("&#x27;", "'"))
+                    + "<",
+                    str(fragment),
+                )
+            )
         return _localize_html(fragment, self.loc)
 
 
@@ -403,6 +483,29 @@ def _sentence_case(label: str, proper: frozenset[str]) -> str:
     if plain and not named and second_lower:
         return label[:1].lower() + label[1:]
     return label
+
+
+_ROLE_WORDS = frozenset(
+    "deputy commander minister prime adviser advisor spokesman spokesperson spokeswoman head "
+    "chief secretary ambassador envoy president vice director chairman chair member official "
+    "foreign defence defense national security special senior assistant acting general "
+    "undersecretary under-secretary representative leader".split()
+)
+
+
+def _role_case(role: str) -> str:
+    """A title-case role as it reads in running text (house style: roles in lower case):
+    "Deputy Commander of the Joint Operations Command" → "deputy commander of the Joint
+    Operations Command". Only the role words before the first "of"/"to"/"for"/"at" lose
+    their capital; the body they belong to keeps its name."""
+    words = role.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if word in ("of", "to", "for", "at", "in", "and"):
+            out.extend(words[i:])
+            break
+        out.append(word.lower() if word.lower() in _ROLE_WORDS and word[1:].islower() else word)
+    return " ".join(out)
 
 
 def _english_names(title: str, proper: frozenset[str]) -> tuple[str, str]:

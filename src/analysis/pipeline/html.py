@@ -8,6 +8,7 @@ made once per variant on the machine running the build.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import threading
 from typing import Any
@@ -40,6 +41,9 @@ class PageContext:
     code_version: str
     footer_html: str
     page_label: str
+    #: When the report was built (ISO 8601, the build clock) and that day in words.
+    generated: str = ""
+    generated_text: str = ""
 
     def resources(self) -> dict[str, Any]:
         """The values the nbconvert template reads as ``resources.drawdown``."""
@@ -74,6 +78,8 @@ def page_context(variant: Variant, info: BuildInfo) -> PageContext:
         code_version=info.code_version,
         footer_html=str(Markup(" · ").join(parts)),
         page_label=label("page_x_of_y", loc),
+        generated=info.generated,
+        generated_text=format_date(dt.date.fromisoformat(info.generated[:10]), loc),
     )
 
 
