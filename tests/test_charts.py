@@ -10,9 +10,7 @@ import datetime as dt
 import random
 import re
 import shutil
-import statistics
 import struct
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -937,19 +935,6 @@ def test_export_starts_its_own_browser(tl_early, shipped, tmp_path: Path) -> Non
 # --------------------------------------------------------------------------- speed
 
 
-def test_shipped_model_and_figures_are_fast(shipped) -> None:
-    def run() -> float:
-        start = time.perf_counter()
-        tl = timeline(shipped, LATE)
-        gantt_figure(tl, shipped, AR)
-        promise_figure(tl, shipped, AR)
-        return time.perf_counter() - start
-
-    run()  # warm: plotly builds its validators on first use
-    median = statistics.median(run() for _ in range(5))
-    assert median < 0.3, f"timeline + gantt + promise took {median:.3f} s (median of 5)"
-
-
 def synthetic(path: Path, *, sites: int = 10, events: int = 10_000, seed: int = 7) -> Path:
     """A big dataset on disk: ``sites`` sites, each a long and a recent phase whose deadlines
     were revised twice, and ``events`` point events spread over 2015-2026."""
@@ -1043,15 +1028,12 @@ def synthetic(path: Path, *, sites: int = 10, events: int = 10_000, seed: int = 
     return path
 
 
-def test_ten_thousand_events_stay_fast_and_readable(tmp_path: Path) -> None:
+def test_ten_thousand_events_stay_readable(tmp_path: Path) -> None:
+    """Bounded markers and nothing lost (the speed is measured in benchmarks/bench_charts.py)."""
     data = load_dataset(synthetic(tmp_path / "big"))
     assert len(data.events) > 10_000
-    gantt_figure(timeline(data, "2026-11-29"), data, EN)  # warm
-    start = time.perf_counter()
     tl = timeline(data, "2026-11-29")
     chart = gantt_figure(tl, data, AR, max_markers_per_lane=60)
-    seconds = time.perf_counter() - start
-    assert seconds < 3, f"timeline + gantt on 10,000 events took {seconds:.2f} s"
     marks = [t for t in chart.figure.data if t.legendgroup.startswith("milestone-")]
     points = sum(len(t.x) for t in marks)
     assert points <= 60 * len(tl.lanes), points  # bounded by the per-lane limit

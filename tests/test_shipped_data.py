@@ -256,4 +256,6 @@ def test_round_two_data_fixes(dataset) -> None:
     assert "فجر" not in (dataset.event("2026-03-01-attacks-on-harir-air-base").summary_ar or "")
     for event in dataset.events:  # typographic apostrophes and quotes in English reader text
         assert "'" not in event.title_en + (event.summary_en or ""), event.id
-        assert '"' not in event.title_en + (event.summary_en or "") + (event.quote_en or ""), event.id
+        assert '"' not in event.title_en + (event.summary_en or "") + (event.quote_en or ""), (
+            event.id
+        )

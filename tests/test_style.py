@@ -198,9 +198,7 @@ def test_the_confidence_marks_are_explained_right_after_the_headline(as_of: str,
         else "ولم يؤكدها بيان رسمي" in note
     )
     # "unverified" is defined only when some claim in this edition carries it.
-    used = ("غير مؤكد" if lang == "ar" else "unverified") in reader_text(n, lang).replace(
-        note, ""
-    )
+    used = ("غير مؤكد" if lang == "ar" else "unverified") in reader_text(n, lang).replace(note, "")
     assert (("غير مؤكد" if lang == "ar" else "unverified") in note) == used
     assert "single" not in note and "تقرير واحد" not in note
     assert note not in html_to_text(n.sources)  # said once, not again in the bibliography
@@ -343,7 +341,7 @@ def test_end_claims_cite_sources_published_on_or_after_the_end(as_of: str) -> No
     first day, a start claim those published before it (falling back to all sources
     only when a side would be empty)."""
     from analysis.narrative.views import _phase_view
-    from analysis.narrative.writer import _Citations, _proper_words, _Writer, _source_ids
+    from analysis.narrative.writer import _Citations, _proper_words, _source_ids, _Writer
 
     data = shipped()
     tl = timeline(data, as_of)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -200,7 +200,9 @@ class LastWord:
     text: Markup
 
 
-def last_word(site_id: str, phases: Sequence[Any], tl: Timeline, writer: _Writer) -> LastWord | None:
+def last_word(
+    site_id: str, phases: Sequence[Any], tl: Timeline, writer: _Writer
+) -> LastWord | None:
     """The newest visible point event at the site, when it comes after every end the
     section tells (an ended phase's end rows are already told) and after the section's
     last start; its summary's first sentence."""

@@ -139,8 +139,10 @@ class _Writer:
         return Markup("{} {}").format(word, self.date(value))
 
     def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
-        if not compact and not self.arabic and not (
-            low.year == high.year and low.month == high.month and low.precision == "day"
+        if (
+            not compact
+            and not self.arabic
+            and not (low.year == high.year and low.month == high.month and low.precision == "day")
         ):
             return self._range_text(low, high, compact=False)  # "between" + two dates
         return nowrap(self._range_text(low, high, compact=compact))
@@ -448,9 +450,11 @@ class _Writer:
             fragment = Markup(
                 re.sub(
                     r">([^<]*)<",
-                    lambda m: ">"
-                    + curl_apostrophes(m.group(1).replace("&#39;", "'").replace("&#x27;", "'"))
-                    + "<",
+                    lambda m: (
+                        ">"
+                        + curl_apostrophes(m.group(1).replace("&#39;", "'").replace("&#x27;", "'"))
+                        + "<"
+                    ),
                     str(fragment),
                 )
             )
