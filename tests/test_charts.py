@@ -447,7 +447,7 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     assert "Declared complete 110 days after the deadline" in text
     # Baghdad: left in stages between 26 November 2025 and 18 January 2026
     assert (
-        "Left in stages 57–110 days after the deadline; declared complete 18 January 2026" in text
+        "Ended 57–110 days after the deadline (a range); declared complete 18 January 2026" in text
     )
     # Ain al-Asad: measured against the original deadline, not the date announced on 31 Dec
     assert "Left 16–18 January 2026, 108–110 days after the deadline" in text
@@ -776,7 +776,7 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         " one phase was under way."
     )
     feb_promise = promise_figure(feb, shipped, EN).alt_text
-    assert feb_promise.startswith("Three deadlines were met late, by 57–110 days: ")
+    assert feb_promise.startswith("Three deadlines were missed, by 57–110 days: ")
     assert "UNAMI’s mandate ended on time" in feb_promise
     assert "6–8" not in feb_promise  # Ain al-Asad against the end-September deadline
     # after the data end: a finding at the cut-off and what the grey area means, not a bare

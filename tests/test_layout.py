@@ -343,7 +343,7 @@ def test_no_page_holds_only_the_footer(built: Path, date: str, lang: str) -> Non
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
 @pytest.mark.parametrize(("date", "lang"), PDFS)
 def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str) -> None:
-    """ROUND3 decision 7: the PDF says only "Published 15 October 2025"; the build hash and
+    """ROUND3 decision 7: the PDF says only "Produced 30 November 2026"; the build hash and
     code version stay in the HTML footer (DESIGN.md)."""
     pdf = built / date / lang / "drawdown-report.pdf"
     html = (built / date / lang / "drawdown-report.html").read_text(encoding="utf-8")
@@ -353,7 +353,7 @@ def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str)
     last = page_text(pdf, pdf_pages(pdf))
     text = " ".join(last)
     # (pdftotext splits «نُشر» at its damma: match the rest)
-    assert ("Published" if lang == "en" else "شر في") in text, last
+    assert ("Produced" if lang == "en" else "أُعدّ في") in text, last
     assert data_hash[1] not in text and "Build" not in text and "البناء" not in text, last
     assert not re.search(r"\d+\.\d+\.\d+\+g", text), last
 

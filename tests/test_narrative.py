@@ -1019,13 +1019,14 @@ def test_an_end_known_as_a_range_reads_as_one(lang: str, expected: str) -> None:
     [
         (
             "en",
-            "was declared complete on 18 January 2026, after staged departures from 26 November "
-            "2025[1], 57–110 days after that deadline.",
+            "was declared complete on 18 January 2026; the sources place its end between "
+            "26 November 2025 and that date[1], 57–110 days after that deadline.",
         ),
         (
             "ar",
-            "وأُعلن اكتمال هذه المهمة في 18 كانون الثاني 2026، بعد مغادرة على مراحل بدأت في 26 "
-            "تشرين الثاني 2025[1]، أي بعد ما بين 57 و110 أيام من ذلك الموعد.",
+            "وأُعلن اكتمال هذه المهمة في 18 كانون الثاني 2026، وتضع المصادر نهايته في الفترة "
+            "الممتدة من 26 تشرين الثاني 2025 حتى ذلك التاريخ[1]، أي بعد ما بين 57 و110 أيام "
+            "من ذلك الموعد.",
         ),
     ],
 )
