@@ -65,7 +65,7 @@ def test_report_notebook_runs_with_its_defaults_and_offers_controls(tmp_path: Pa
     assert "application/vnd.plotly.v1+json" in kinds  # JupyterLab draws the charts natively
     assert "application/vnd.jupyter.widget-view+json" in kinds  # the interactive controls
     html = html_of(executed)
-    assert "As of 15 October 2025" in html and "Ain al-Asad" in html
+    assert "as of 15 October 2025" in html and "Ain al-Asad" in html
     assert 'lang="en" dir="ltr"' in html
     assert not [o for o in found if o.get("output_type") == "error"]
 
