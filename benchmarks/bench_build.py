@@ -14,45 +14,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PYTHON, ROOT, record
+from common import BIN, papermill_then_nbconvert, record
 
 AS_OF = "2025-10-15"
 REPEAT = 5
-BIN = Path(PYTHON).parent
-NOTEBOOK = ROOT / "notebooks" / "drawdown_report.ipynb"
 
 
 def baseline(work: Path) -> float:
     started = time.perf_counter()
     for lang in ("ar", "en"):
-        executed = work / f"report-{lang}.ipynb"
-        subprocess.run(
-            [
-                BIN / "papermill",
-                NOTEBOOK,
-                executed,
-                "-k",
-                "drawdown",
-                "-p",
-                "as_of",
-                AS_OF,
-                "-p",
-                "lang",
-                lang,
-                "-p",
-                "interactive",
-                "False",
-                "--no-progress-bar",
-            ],
-            check=True,
-            capture_output=True,
-            cwd=ROOT / "notebooks",
-        )
-        subprocess.run(
-            [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed],
-            check=True,
-            capture_output=True,
-        )
+        papermill_then_nbconvert(work, lang, AS_OF)
     return time.perf_counter() - started
 
 
