@@ -39,6 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -483,6 +484,9 @@ def _random_valid_datasets(tables: dict[str, list[dict[str, str]]], data: st.Dat
     check_outputs(dataset, timeline(dataset, as_of), earlier if earlier != as_of else None)
 
 
+# Slow: 120 random datasets, each rendered as narrative and both charts in both languages
+# (about 20 s); it runs in `make test`, and `make test-fast` stays under a minute.
+@pytest.mark.slow
 def test_random_valid_datasets_keep_the_timeline_invariants() -> None:
     for key in COUNTS:
         COUNTS[key] = 0
