@@ -17,6 +17,16 @@ DATA_DIR = PROJECT_DIR / "data"
 MINIMAL_DIR = TESTS_DIR / "fixtures" / "minimal"
 
 
+#: The columns of events.csv, in the schema's order (data/datapackage.json).
+EVENT_COLUMNS = [
+    field["name"]
+    for resource in json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))[
+        "resources"
+    ]
+    if resource["name"] == "events"
+    for field in resource["schema"]["fields"]
+]
+
 #: Keys of the shipped descriptor that describe the shipped data only, not the schema.
 DATASET_ONLY_KEYS = ("coverage",)
 

@@ -21,33 +21,8 @@ from analysis.dataset import Dataset, load_dataset
 from analysis.i18n import format_date, make_locale
 from analysis.narrative import html_to_text, narrative
 from analysis.timeline import timeline
-from conftest import MINIMAL_DIR, copy_dataset, write_csv
+from conftest import EVENT_COLUMNS, MINIMAL_DIR, copy_dataset, write_csv
 
-COLUMNS = [
-    "id",
-    "kind",
-    "site",
-    "actor",
-    "start",
-    "end",
-    "phase",
-    "announced",
-    "revises",
-    "status",
-    "confidence",
-    "title_en",
-    "title_ar",
-    "summary_en",
-    "summary_ar",
-    "quote_ar",
-    "quote_en",
-    "source_id",
-    "end_basis",
-    "terms",
-    "quote_original",
-    "note_en",
-    "note_ar",
-]
 CUT_OFF = dt.date(2025, 3, 10)
 REPORT_DATE = "2025-12-01"
 CURATOR_NOTE_EN = "The day is inferred from the word Wednesday in the article."
@@ -77,7 +52,7 @@ def row(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
 
 def dataset_of(tmp_path: Path, rows: list[dict[str, str]]) -> Dataset:
     data = copy_dataset(MINIMAL_DIR, tmp_path / "claims")
-    write_csv(data / "events.csv", COLUMNS, rows)
+    write_csv(data / "events.csv", EVENT_COLUMNS, rows)
     write_csv(data / "event_sources.csv", ["event_id", "source_id"], [])
     return load_dataset(data)
 

@@ -15,7 +15,7 @@ import pytest
 from analysis.dataset import Coverage, Dataset, load_dataset
 from analysis.dates import DateFormatError, PartialDate
 from analysis.timeline import DayRange, compare, is_visible, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, copy_dataset, write_csv
+from conftest import DATA_DIR, EVENT_COLUMNS, MINIMAL_DIR, copy_dataset, write_csv
 
 D = dt.date
 
@@ -35,29 +35,6 @@ def covered(dataset: Dataset, through: str = "2099-12-31") -> Dataset:
     """
     day = PartialDate.parse(through)
     return replace(dataset, coverage=Coverage(day.first_day(), day, declared=True))
-
-
-EVENT_COLUMNS = [
-    "id",
-    "kind",
-    "site",
-    "actor",
-    "start",
-    "end",
-    "phase",
-    "announced",
-    "revises",
-    "status",
-    "confidence",
-    "title_en",
-    "title_ar",
-    "summary_en",
-    "summary_ar",
-    "quote_ar",
-    "quote_en",
-    "source_id",
-    "end_basis",
-]
 
 
 def row(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
@@ -721,7 +698,7 @@ def cut_off(tmp_path: Path, *, terms: str = "") -> Dataset:
     data = copy_dataset(MINIMAL_DIR, tmp_path / "cut")
     write_csv(
         data / "events.csv",
-        [*EVENT_COLUMNS, "terms"],
+        EVENT_COLUMNS,
         [
             row("early", "phase", "2024-09-27"),
             row("d-early", "deadline", "2025-09", phase="early", announced="2024-09-27"),
