@@ -27,14 +27,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from common import PYTHON, ROOT, record
+from common import BIN, ROOT, chain_commands, record
 
 from analysis.pipeline.plan import expand_as_of
 
 SERIES = "2024-09-01..2026-12-01"
 LANGS = ("ar", "en")
-BIN = Path(PYTHON).parent
-NOTEBOOK = ROOT / "notebooks" / "drawdown_report.ipynb"
 TARGETS = {"local_over_baseline": 0.55, "dask_over_baseline": 0.65}
 
 
@@ -180,29 +178,9 @@ def baseline(work: Path, dates: list[str]) -> tuple[float, list[float], int]:
     for as_of in dates:
         for lang in LANGS:
             executed = work / f"report-{as_of}-{lang}.ipynb"
-            s1, m1 = run_tracked(
-                [
-                    BIN / "papermill",
-                    NOTEBOOK,
-                    executed,
-                    "-k",
-                    "drawdown",
-                    "-p",
-                    "as_of",
-                    as_of,
-                    "-p",
-                    "lang",
-                    lang,
-                    "-p",
-                    "interactive",
-                    "False",
-                    "--no-progress-bar",
-                ],
-                cwd=ROOT / "notebooks",
-            )
-            s2, m2 = run_tracked(
-                [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed]
-            )
+            papermill, nbconvert = chain_commands(executed, lang, as_of)
+            s1, m1 = run_tracked(papermill, cwd=ROOT / "notebooks")
+            s2, m2 = run_tracked(nbconvert)
             per_variant.append(s1 + s2)
             peak = max(peak, m1, m2)
     return time.perf_counter() - started, per_variant, peak

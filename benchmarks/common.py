@@ -48,35 +48,21 @@ BIN = Path(PYTHON).parent
 NOTEBOOK = ROOT / "notebooks" / "drawdown_report.ipynb"
 
 
+def chain_commands(executed: Path, lang: str, as_of: str) -> tuple[list, list]:
+    """The hand-written chain's papermill and nbconvert command lines for one report."""
+    papermill = [
+        BIN / "papermill", NOTEBOOK, executed, "-k", "drawdown", "-p", "as_of", as_of,
+        "-p", "lang", lang, "-p", "interactive", "False", "--no-progress-bar",
+    ]  # fmt: skip
+    nbconvert = [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed]
+    return papermill, nbconvert
+
+
 def papermill_then_nbconvert(work: Path, lang: str, as_of: str) -> Path:
     """The hand-written chain's first two steps for one language: papermill's CLI, then
     ``jupyter nbconvert --no-input``. Returns the HTML file it wrote."""
     executed = work / f"report-{lang}.ipynb"
-    subprocess.run(
-        [
-            BIN / "papermill",
-            NOTEBOOK,
-            executed,
-            "-k",
-            "drawdown",
-            "-p",
-            "as_of",
-            as_of,
-            "-p",
-            "lang",
-            lang,
-            "-p",
-            "interactive",
-            "False",
-            "--no-progress-bar",
-        ],
-        check=True,
-        capture_output=True,
-        cwd=ROOT / "notebooks",
-    )
-    subprocess.run(
-        [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed],
-        check=True,
-        capture_output=True,
-    )
+    papermill, nbconvert = chain_commands(executed, lang, as_of)
+    subprocess.run(papermill, check=True, capture_output=True, cwd=ROOT / "notebooks")
+    subprocess.run(nbconvert, check=True, capture_output=True)
     return executed.with_suffix(".html")

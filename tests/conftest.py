@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,35 @@ def minimal_data(tmp_path: Path) -> Path:
 def shipped_copy(tmp_path: Path) -> Callable[[], Path]:
     """A copy of the shipped dataset in a temporary directory."""
     return lambda: copy_dataset(DATA_DIR, tmp_path / "shipped")
+
+
+class _TextNodes(HTMLParser):
+    """Text nodes with the chain of open elements above them."""
+
+    VOID = frozenset({"br", "img", "hr", "meta", "link", "input"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append((data, tuple(self.stack)))
+
+
+def text_nodes(html: str) -> list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]]:
+    """Each text node of ``html`` with the open elements above it (tag, attributes)."""
+    walker = _TextNodes()
+    walker.feed(html)
+    walker.close()
+    return walker.texts

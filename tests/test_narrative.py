@@ -19,7 +19,6 @@ import itertools
 import os
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from types import MappingProxyType
 
@@ -40,7 +39,7 @@ from analysis.narrative import (
     render_markdown_safe,
 )
 from analysis.timeline import compare, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, TESTS_DIR, copy_dataset
+from conftest import DATA_DIR, MINIMAL_DIR, TESTS_DIR, copy_dataset, text_nodes
 
 GOLDEN_DIR = TESTS_DIR / "golden"
 GOLDEN_DATES = ("2025-08-01", "2025-10-15", "2026-01-20", "2026-11-29")
@@ -194,37 +193,6 @@ def one_deadline(
 
 
 # --------------------------------------------------------------------------- HTML helpers
-
-
-class _Walker(HTMLParser):
-    """Text nodes with the chain of open elements above them."""
-
-    VOID = frozenset({"br", "img", "hr", "meta", "link", "input"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, dict[str, str | None]]] = []
-        self.texts: list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in self.VOID:
-            self.stack.append((tag, dict(attrs)))
-
-    def handle_endtag(self, tag: str) -> None:
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.texts.append((data, tuple(self.stack)))
-
-
-def text_nodes(html: str) -> list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]]:
-    walker = _Walker()
-    walker.feed(html)
-    walker.close()
-    return walker.texts
 
 
 def isolated(stack: tuple[tuple[str, dict[str, str | None]], ...]) -> bool:

@@ -17,7 +17,6 @@ import datetime as dt
 import html as html_lib
 import re
 from functools import cache
-from html.parser import HTMLParser
 from types import MappingProxyType
 
 import pytest
@@ -26,7 +25,7 @@ from analysis.dataset import Dataset, Event, load_dataset
 from analysis.i18n import make_locale
 from analysis.narrative import Narrative, house_jargon, house_names, html_to_text, narrative
 from analysis.timeline import compare, timeline
-from conftest import DATA_DIR
+from conftest import DATA_DIR, text_nodes
 from test_narrative import dataset_of, event
 
 #: Before the deadlines, between them, just after the data end, and long after.
@@ -59,37 +58,6 @@ def sections(n: Narrative) -> list[str]:
     return [str(p) for p in (*parts, n.sources)]
 
 
-class _Nodes(HTMLParser):
-    """Text nodes with the open elements above them."""
-
-    VOID = frozenset({"br", "img", "hr", "meta", "link", "input"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, dict[str, str | None]]] = []
-        self.nodes: list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in self.VOID:
-            self.stack.append((tag, dict(attrs)))
-
-    def handle_endtag(self, tag: str) -> None:
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.nodes.append((data, tuple(self.stack)))
-
-
-def nodes(html: str) -> list[tuple[str, tuple[tuple[str, dict[str, str | None]], ...]]]:
-    parser = _Nodes()
-    parser.feed(html)
-    parser.close()
-    return parser.nodes
-
-
 def foreign(stack: tuple[tuple[str, dict[str, str | None]], ...], lang: str) -> bool:
     """Inside an element in another language, a web address, or a cited title."""
     return any(
@@ -109,7 +77,7 @@ def reader_text(n: Narrative, lang: str, *, keep_quotes: bool = True) -> str:
     return "\n".join(
         text
         for html in sections(n)
-        for text, stack in nodes(html)
+        for text, stack in text_nodes(html)
         if not foreign(stack, lang) and (keep_quotes or not quotation(stack))
     )
 
@@ -275,7 +243,7 @@ def test_ranges_stay_on_one_line(as_of: str, lang: str) -> None:
     n = written(as_of, lang, "western")
     found = 0
     for html in [str(n.headline), *(str(s.html) for s in n.sites)]:
-        for text, stack in nodes(html):
+        for text, stack in text_nodes(html):
             ranged = (
                 re.search(r"[0-9]\s*–\s*[0-9]", text)
                 if lang == "en"
