@@ -492,6 +492,19 @@ def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str)
     assert not re.search(r"\d+\.\d+\.\d+\+g", text), last
 
 
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_the_running_header_and_footer_have_no_straight_apostrophe(
+    built: Path, date: str, lang: str
+) -> None:
+    """English editor C14: the running header ("… coalition’s …", the dataset's title) and
+    footer use the typographic apostrophe, as the body does."""
+    pdf = built / date / lang / "drawdown-report.pdf"
+    lines = page_text(pdf, 2)
+    running = [lines[0], lines[-1]]
+    assert not any("'" in line for line in running), running
+
+
 CHART_TITLES = {
     "en": ("Deadlines and outcomes, by phase", "Timeline of the drawdown, by location"),
     "ar": ("المواعيد النهائية وما آلت إليه، حسب المرحلة", "مراحل الانسحاب حسب الموقع"),
