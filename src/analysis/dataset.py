@@ -553,8 +553,11 @@ def _read_tables(
     return tables
 
 
-def _read_commentary(root: Path, problems: Collector) -> tuple[Commentary, ...]:
-    notes, errors = read_notes(root)
+def _read_commentary(
+    root: Path, problems: Collector, tables: Mapping[str, Table]
+) -> tuple[Commentary, ...]:
+    known = {r["id"] for _, r in tables["sources"].rows} if "sources" in tables else None
+    notes, errors = read_notes(root, sources=known)
     for error in errors:
         problems.add(error.file, error.line, None, error.value, error.message)
     return notes
@@ -589,7 +592,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     if "events" in tables:
         check_event_rules(tables["events"], problems)
         check_event_order(tables["events"], problems)
-    commentary = _read_commentary(root, problems)
+    commentary = _read_commentary(root, problems, tables)
     if problems.problems or any(name not in tables for name in REQUIRED_TABLES):
         raise DataValidationError(problems.problems)
     dataset = _build(data_dir, descriptor, tables, hash_data(data_dir), commentary)

@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from analysis import i18n
+from analysis.commentary import CITATION, Commentary, check_citations
 from analysis.dataset import Actor, Dataset, Event
 from analysis.dates import PartialDate
 from analysis.i18n import Case, Locale
@@ -31,6 +32,9 @@ from analysis.narrative.text import _arabic_inline, _isolates_to_html, _localize
 from analysis.timeline import (
     known_sources,
 )
+
+#: Where a note's citation goes while its text is localised (a private-use character).
+_CITE_SLOT = "\ue000"
 
 
 class _Citations:
@@ -442,6 +446,31 @@ class _Writer:
         if role is None or self.arabic:
             return self.text(role) if role else None
         return self.text(_role_case(_sentence_case(role, _proper_words(self.dataset))))
+
+    def note(self, note: Commentary) -> Markup:
+        """An analyst note's HTML with each ``[@source-id]`` as this report's footnote
+        markers (numbered with the rest; the source joins the list). An id the data do
+        not hold is a :class:`CommentaryError` naming the note's file, line and id."""
+        unknown = check_citations([note], self.dataset.sources)
+        if unknown:
+            raise unknown[0]
+        clusters: list[Markup] = []
+
+        def cluster(match: re.Match[str]) -> str:
+            ids = [i.strip().lstrip("@") for i in match["ids"].split(";")]
+            for source_id in ids:
+                self.citations.number(source_id)
+            ids = sorted(dict.fromkeys(ids), key=self.citations.number)
+            clusters.append(Markup("").join(self.marker(i) for i in ids))
+            return _CITE_SLOT
+
+        pieces = [
+            piece if piece.startswith("<") else CITATION.sub(cluster, piece)
+            for piece in re.split(r"(<[^>]*>)", str(note.html))
+        ]
+        slots = iter(clusters)
+        html = str(self.rich(Markup("".join(pieces))))
+        return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), html))
 
     def rich(self, fragment: Markup) -> Markup:
         """Sanitised HTML (commentary) with the report's digits and isolation; in English,
