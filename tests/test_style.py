@@ -351,11 +351,18 @@ def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> N
         if lang == "en":
             assert "completing the first phase" in text and "federal Iraq" in text
             assert "was complete[" not in text and "in Iraq was complete" not in text
-            assert "“following week” (4–10" in text.replace("\xa0", " ")
+            # ROUND4 decision 3: the speaker's words, then this report's reading of them
+            assert (
+                "about a week later than Lt Gen Qais al-Muhammadawi, deputy commander of the "
+                "Joint Operations Command, had said on 31 December 2025 it would be (“next "
+                "week”, which this report takes to mean 4–10 January)"
+            ) in text
+            assert "following week" not in text
+            assert "exit from Ain al-Asad Air Base ended" not in text
             assert text.count("end-September 2025 deadline") == 1
         else:
             assert "المرحلة الأولى" in text and "العراق الاتحادي" in text
-            assert "«الأسبوع المقبل»" in text
+            assert "(«الأسبوع المقبل»، أي بين 4 و10 كانون الثاني بحسب قراءة هذا التقرير)" in text
 
 
 @pytest.mark.parametrize("as_of", DATES)
@@ -368,12 +375,39 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
     assert ", Deputy Commander" not in text
 
 
-def test_past_the_data_the_lede_says_what_has_no_information() -> None:
-    """ROUND3 decision 1: "Since this report’s information ends, one further deadline
-    has passed: … This report has no information on whether it ended then." """
-    n = written("2026-11-30", "en", "western")
-    text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
-    assert "Since this report’s information ends, one further deadline has passed:" in text
-    assert "This report has no information on whether it ended then." in text
-    assert "Since then" not in text
-    assert "Victoria Base" in " ".join(str(s.html) for s in n.sites)  # the last word
+def test_past_the_data_the_lede_says_it_once_plainly() -> None:
+    """ROUND4 decision 2: "This report covers events to 31 March 2026." first; later "Since
+    then, one further deadline has passed: …; this report does not cover whether it ended."
+    No "information ends"; the Erbil section says it in a short clause at most."""
+    for lang, first, since, last in (
+        (
+            "en",
+            "This report covers events to 31 March 2026.",
+            "Since then, one further deadline has passed: the coalition’s Erbil-based mission "
+            "supporting operations in Syria was due to run until September 2026, subject to "
+            "conditions on the ground",
+            "; this report does not cover whether it ended.",
+        ),
+        (
+            "ar",
+            "تقف معلومات هذا التقرير عند 31 آذار 2026.",
+            "ومنذ ذلك الحين حلّ موعد آخر: كان من المقرر أن تستمر مهمة التحالف في أربيل لدعم "
+            "العمليات في سوريا حتى أيلول 2026 رهنًا بالظروف الميدانية",
+            "، ولا يتناول هذا التقرير ما إذا كانت قد انتهت.",
+        ),
+    ):
+        n = written("2026-11-30", lang, "western")
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
+        text = re.sub(r"\u2060?\[\d+\]", "", text)
+        assert text.startswith(first) and since in text and text.endswith(last), text
+        erbil = next(s for s in n.sites if s.site_id == "erbil")
+        first_paragraph = html_lib.unescape(
+            re.sub(r"<[^>]+>", "", str(erbil.html).split("</p>")[0])
+        ).replace("\xa0", " ")
+        # the cut-off at most once in the Erbil section, in a short sentence
+        said = [x for x in re.split(r"(?<=\.)\s", first_paragraph) if "2026" in x and "31" in x]
+        assert len(said) <= 1 and all(len(x.split()) <= 16 for x in said), said
+        # the last word is still told
+        assert ("Victoria Base" if lang == "en" else "فيكتوريا") in " ".join(
+            str(s.html) for s in n.sites
+        )

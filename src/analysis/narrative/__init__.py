@@ -284,9 +284,11 @@ def narrative(
     cov = dataclasses.replace(cov, passed=passed)
     base["cov"] = cov
     first_use = _FirstUse(loc.lang)
-    headline = first_use(
-        _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
-    )
+    lead_context = _headline_context(views, tl.as_of, cov)
+    headline = first_use(_render("headline", loc, **base, **lead_context))
+    # A location section tells an end the lead has told briefly, in its own words
+    # (ROUND4 decision 4: the lead and the body never repeat a sentence).
+    told_in_lead = frozenset(v.state.id for v in lead_context["ended"])
 
     sites = tuple(
         SiteParagraph(
@@ -299,6 +301,7 @@ def narrative(
                     **base,
                     site=lane.site,
                     phases=phases,
+                    told_in_lead=told_in_lead,
                     last=last_word(lane.site.id, phases, tl, writer),
                 )
             ),

@@ -33,6 +33,20 @@ from analysis.timeline import (
     known_sources,
 )
 
+#: "about N months" in Arabic words, after نحو (genitive): one to ten (ROUND4 decision 5).
+_AR_ABOUT_MONTHS = {
+    1: "شهر",
+    2: "شهرين",
+    3: "ثلاثة أشهر",
+    4: "أربعة أشهر",
+    5: "خمسة أشهر",
+    6: "ستة أشهر",
+    7: "سبعة أشهر",
+    8: "ثمانية أشهر",
+    9: "تسعة أشهر",
+    10: "عشرة أشهر",
+}
+
 #: Where a note's citation goes while its text is localised (a private-use character).
 _CITE_SLOT = "\ue000"
 
@@ -251,6 +265,27 @@ class _Writer:
     def months(self, days: Any) -> int:
         return i18n.relative_months(self.high(days))
 
+    def about_months(self, days: Any) -> Markup:
+        """ "about eight months", «نحو ثمانية أشهر»: a month count in words up to ten
+        (ROUND4 decision 5), figures above («نحو 11 شهرًا»)."""
+        n = max(1, self.months(days))
+        if self.arabic and n in _AR_ABOUT_MONTHS:
+            return nowrap(Markup("نحو " + _AR_ABOUT_MONTHS[n]))
+        counted = self.count(n, "month", "oblique")
+        return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", counted))
+
+    def imprecise(self, p: Any) -> bool:
+        """A deadline known only to the month or the year, or conditional: never counted
+        to the day (ROUND4 decision 5)."""
+        d = p.deadline
+        if d is None:
+            return False
+        return p.terms == "conditional" or d.event.start.precision not in ("day", "range")
+
+    def same_month(self, d: Any) -> bool:
+        """The deadline falls in the report's own month."""
+        return (d.year, d.month) == (self.as_of.year, self.as_of.month)
+
     # ---------------------------------------------------------------- text
 
     def text(self, value: str | None) -> Markup:
@@ -424,6 +459,28 @@ class _Writer:
         declared federal Iraq's bases clear, completing the FIRST phase."""
         phrase = _house_style().get("declared_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return self.text(phrase) if phrase else None
+
+    def ended_phrase(self, phase_id: str) -> Markup | None:
+        """How the lead tells an end when the phase's name would make it awkward ("the
+        exit … ended"): "The withdrawal from Ain al-Asad Air Base was completed"
+        (``ended_phrases`` in ``labels/house_style.json``, by phase id)."""
+        phrase = _house_style().get("ended_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return self.text(phrase) if phrase else None
+
+    def day_month(self, value: Any) -> Markup:
+        """A date, or a range within one month, without its year ("4–10 January",
+        «بين 4 و10 كانون الثاني»), when the year is plain from the sentence."""
+        if _is_range(value) and value.low.precision == value.high.precision == "day":
+            low, high = value.low, value.high
+            if (low.year, low.month) == (high.year, high.month):
+                last = self._day_month(high)
+                if self.arabic:
+                    first = i18n.isolate_ltr(i18n.format_number(low.day or 1, self.loc), html=True)
+                    return nowrap(Markup("بين {} و{}").format(first, self._wrap_date(last)))
+                return nowrap(escape(f"{low.day}–{last}"))
+        if not _is_range(value) and getattr(value, "precision", "day") == "day":
+            return nowrap(self._wrap_date(self._day_month(value)))
+        return self.date(value)
 
     def announced_as(self, event: Event) -> Markup | None:
         """A later date in the speaker's own terms (``announced_as`` in house_style.json,
