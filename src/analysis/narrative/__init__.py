@@ -62,10 +62,12 @@ Decisions, in one place:
   official statement or independent sources; "unverified" = confirmed by no one; the
   note saying so (:attr:`Narrative.confidence`) sits directly under the headline.
 * **No bookkeeping**: never "the data record", "the latest event recorded"; a report
-  past its information's end says "this report's information runs to …" once, in the
-  lede. Declared ends are attributed to who declared them; a later announced date is
-  an announcement, never "the deadline was moved": an end is measured against the
-  original deadline first.
+  past its information's end says "This report covers events to …" once, first in the
+  lede, and "Since then, … has passed: …; this report does not cover whether it ended"
+  (ROUND4 decision 2); a location section tells an end the lede has told briefly, in
+  other words (decision 4). Declared ends are attributed to who declared them; a later
+  announced date is an announcement, never "the deadline was moved": an end is measured
+  against the original deadline first.
 * **Acronyms** are spelled out at their first use in reading order (``first_use`` in
   ``labels/house_style.json``).
 * **Coverage**: the data reach a date (``Timeline.coverage``). A deadline after it

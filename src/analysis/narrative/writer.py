@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from markupsafe import Markup, escape
 
@@ -301,6 +302,28 @@ class _Writer:
         if lang == "ar" and self.arabic:
             return _arabic_inline(value, self.loc)
         return escape(value)
+
+    @staticmethod
+    def inner_quotes(title: str) -> str:
+        """A title printed inside «…» with «…» of its own: the inner pair becomes "…"
+        (Arabic editor N10: «انتهاء المهام القتالية لقوات "التحالف" في العراق»)."""
+        return title.replace("«", '"').replace("»", '"')
+
+    @staticmethod
+    def display_url(url: str) -> str:
+        """A web address as the reader can read it: percent-escapes decoded ("…/news/548278/
+        خبر" rather than eight lines of %D8%…); the link keeps the real address. An address
+        whose decoding would hide or add characters (spaces, controls, bidi marks, invalid
+        UTF-8) is printed as it is."""
+        if "%" not in url:
+            return url
+        try:
+            decoded = unquote(url, errors="strict")
+        except UnicodeDecodeError:
+            return url
+        if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
+            return url
+        return decoded
 
     def cite_end(self, p: Any) -> Markup:
         """The markers of an end claim: the end rows' sources, without those published
