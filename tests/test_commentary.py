@@ -224,3 +224,24 @@ def test_a_citation_of_an_unknown_source_at_render_time_names_file_line_and_id(
         narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("en"), commentary_dir=notes)
     assert caught.value.line == 3 and caught.value.value == "missing-id"
     assert "2025-09-01-x.en.md:3" in str(caught.value) and "[@missing-id]" in str(caught.value)
+
+
+def test_an_arabic_title_is_followed_by_its_english_rendering_in_the_english_list(
+    minimal_data: Path,
+) -> None:
+    """A source cited from a note is listed like any other: in the English report an Arabic
+    title is followed by its English rendering (``title_en``) in square brackets; the
+    Arabic report prints the title alone."""
+    sources = minimal_data / "sources.csv"
+    rows = sources.read_text(encoding="utf-8").splitlines()
+    rows = [rows[0] + ",title_en"] + [
+        row + (",An Arabic report" if row.startswith("src-b,") else ",") for row in rows[1:]
+    ]
+    sources.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    note(minimal_data, "2025-09-01-cites.en.md", "A count [@src-b].\n")
+    note(minimal_data, "2025-09-01-cites.ar.md", "رقم [@src-b].\n")
+    dataset = load_dataset(minimal_data)
+    en = str(narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("en")).sources)
+    assert "«تقرير»</cite> [An Arabic report]" in en
+    ar = str(narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("ar")).sources)
+    assert "An Arabic report" not in ar
