@@ -478,6 +478,15 @@ def test_no_day_count_to_a_month_precision_or_conditional_deadline() -> None:
                     )
             if lang == "ar":  # «نحو ثمانية أشهر», never «نحو 8 أشهر»
                 assert not re.search(r"نحو\s+(?:[1-9]|10)\s+(?:أشهر|شهر)", text), text
+    # the remaining months as words, the adjective agreeing with the count
+    assert "for about eight more months, until September 2026" in plain(
+        written("2026-02-01", "en", "western").headline
+    )
+    for as_of, months in (
+        ("2026-02-01", "نحو ثمانية أشهر أخرى"),
+        ("2025-10-15", "نحو 11 شهرًا آخر"),
+    ):
+        assert f"{months}، حتى أيلول 2026" in plain(written(as_of, "ar", "western").headline)
     en, ar = make_locale("en"), make_locale("ar")
     data = one_deadline("2030-01")
     for before in range(1, 400, 7):

@@ -275,6 +275,15 @@ class _Writer:
         counted = self.count(n, "month", "oblique")
         return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", counted))
 
+    def more_months(self, days: Any) -> Markup:
+        """ "about eight more months", «نحو ثمانية أشهر أخرى»: the adjective agrees with the
+        count (شهر آخر، شهرين آخرين، ثمانية أشهر أخرى، 11 شهرًا آخر)."""
+        if not self.arabic:
+            return Markup(str(self.about_months(days)).replace(" month", " more month"))
+        n = max(1, self.months(days))
+        other = "أخرى" if 3 <= n <= 10 else "آخرين" if n == 2 else "آخر"
+        return nowrap(Markup("{} {}").format(self.about_months(days), other))
+
     def imprecise(self, p: Any) -> bool:
         """A deadline known only to the month or the year, or conditional: never counted
         to the day (ROUND4 decision 5)."""
