@@ -566,3 +566,15 @@ def test_source_list_prints_readable_addresses_and_no_nested_guillemets(lang: st
     assert any("%" in href for href, _ in links)  # the shipped data have encoded addresses
     for title in re.findall(r"«(.*?)»", plain(html)):
         assert "«" not in title, title
+
+
+def test_a_quotation_in_someone_elses_rendering_says_whose() -> None:
+    """Fact-checker 7: Muhammadawi's words of 26 November 2025 reached Arabic through
+    Alsumaria's rendering of Rudaw's English: never labelled "Original (Arabic)"."""
+    for lang, label in (
+        ("en", "Arabic as reported by Alsumaria, citing Rudaw: «جميع قوات التحالف"),
+        ("ar", "(كما نقلتها السومرية عن روداو)"),
+    ):
+        html = str(written("2026-02-01", lang, "western").statements)
+        item = next(li for li in html.split("<li>") if "جميع قوات التحالف الدولي موجودة" in li)
+        assert label in plain(item) and "Original (Arabic)" not in plain(item), plain(item)

@@ -514,6 +514,12 @@ class _Writer:
             return nowrap(self._wrap_date(self._day_month(value)))
         return self.date(value)
 
+    def quote_via(self, event: Event) -> Markup | None:
+        """Whose rendering a quotation is when it is not the speaker's own words
+        (``quote_via`` in house_style.json, by event id)."""
+        words = _house_style().get("quote_via", {}).get(event.id, {}).get(self.loc.lang)
+        return self.text(words) if words else None
+
     def announced_as(self, event: Event) -> Markup | None:
         """A later date in the speaker's own terms (``announced_as`` in house_style.json,
         by event id): the “following week”, which the desk reads as 4–10 January 2026."""
