@@ -578,3 +578,26 @@ def test_a_quotation_in_someone_elses_rendering_says_whose() -> None:
         html = str(written("2026-02-01", lang, "western").statements)
         item = next(li for li in html.split("<li>") if "جميع قوات التحالف الدولي موجودة" in li)
         assert label in plain(item) and "Original (Arabic)" not in plain(item), plain(item)
+
+
+@pytest.mark.parametrize(("as_of", "lang"), [(d, lang) for d in DATES for lang in ("en", "ar")])
+def test_phase_means_only_the_coalitions_two_phases(as_of: str, lang: str) -> None:
+    """ROUND4 decision 1 (prose side): "phase" / «مرحلة» names only the coalition's first and
+    second phases (or a speaker's own phrase: "a new phase", «المرحلة الانتقالية»); the
+    report never counts its tracks as phases ("Phases that ended", «مراحل انتهت»)."""
+    n = written(as_of, lang, "western")
+    text = reader_text(n, lang, keep_quotes=False)
+    if lang == "en":
+        allowed = ("first ", "second ", "two-", "two ", "new ", "Liquidation ")
+        found = [
+            m.group()
+            for m in re.finditer(r"(\S+[ -])?[Pp]hases?\b", text)
+            if not (m.group(1) or "").endswith(allowed)
+        ]
+    else:
+        allowed = (
+            r"المرحلة (الأولى|الثانية|الانتقالية)|بالمرحلة الأولى|«المرحلة الأولى»"
+            r"|مرحلتين|مرحلة جديدة"
+        )
+        found = re.findall(r"\S*مرحل\S*(?: \S+)?", re.sub(allowed, "", text))
+    assert found == [], found
