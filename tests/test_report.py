@@ -277,7 +277,7 @@ def test_past_the_data_the_subtitle_says_how_far_the_information_runs() -> None:
     "as of 30 November 2026"; an edition within the data keeps "as of"."""
     november = str(Report.from_parameters(as_of="2026-11-30", lang="en").title_block().html)
     assert (
-        "Promised deadlines, phases and what actually happened: information to 31 March 2026 "
+        "Promised deadlines and what actually happened: information to 31 March 2026 "
         "(published 30 November 2026)"
     ) in november.replace("\xa0", " ")
     assert "as of" not in november
