@@ -111,7 +111,7 @@ def frame(
     fit_legend_names(data, loc)
     names = [t["name"] for t in data if t.get("showlegend", True) and t.get("name")]
     grid = legend_grid(names, loc.lang)
-    margin_bottom = 58 + _LEGEND_ROW_PX * grid.rows + grid.extra_px
+    margin_bottom = _TICKS_PX + _LEGEND_ROW_PX * grid.rows + grid.extra_px
     height = int(MARGIN_TOP + plot_px + margin_bottom)
     return {
         "template": PROJECT_TEMPLATE,
@@ -149,8 +149,10 @@ def frame(
 #: The legend's type size (``PROJECT_TEMPLATE``), a legend row's height and what each further
 #: line of a two-line entry adds, at that size.
 LEGEND_FONT_PX = PROJECT_TEMPLATE.layout.legend.font.size
-_LEGEND_ROW_PX = round(1.3 * LEGEND_FONT_PX + 6)
+_LEGEND_ROW_PX = round(1.5 * LEGEND_FONT_PX)  # measured in Chromium: 22.5 px at 15 px
 _LEGEND_LINE_PX = round(1.3 * LEGEND_FONT_PX)
+#: Below the plot, above the legend: the date ticks (month and year on two lines, 11 px).
+_TICKS_PX = 52
 
 
 def _small(value: str) -> str:

@@ -62,7 +62,7 @@ from analysis.timeline import PhaseState, Timeline
 #: a label's lines 1.3 em apart (13 px type: 17 px); the glyphs of the first and last lines add
 #: a little over a line (Naskh's marks more than Latin); then a clear gap to the next label.
 _PX_PER_LABEL_LINE = 17
-_LABEL_GLYPH_PX = {"en": 18, "ar": 26}
+_LABEL_GLYPH_PX = {"en": 18, "ar": 22}
 _ROW_GAP_PX = 12
 #: Room above the first row's label and below the last one's.
 _ROW_PAD_PX = 8
