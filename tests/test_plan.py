@@ -218,6 +218,17 @@ def test_cli_help_names_every_subcommand() -> None:
     assert all(name in text for name in ("validate", "build", "schedule"))
 
 
+def test_build_help_states_the_real_defaults() -> None:
+    """``--ltr-axis`` is off by default: its help must not print "(default: True)"."""
+    parser = build_parser()
+    build = next(
+        a for a in parser._subparsers._group_actions[0].choices.values() if a.prog.endswith("build")
+    )
+    text = " ".join(build.format_help().split())
+    assert "right-to-left (default: right-to-left)" in text
+    assert "(default: True)" not in text
+
+
 # --------------------------------------------------------------------------- class 8
 
 

@@ -72,7 +72,10 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
                 dest="rtl_axis",
                 action="store_false",
                 default=True,
-                help="Arabic charts: run time left-to-right instead of right-to-left",
+                # "%(default)" in the text stops ArgumentDefaultsHelpFormatter from adding
+                # "(default: True)", which would read as if left-to-right were the default.
+                help="Arabic charts: run time left-to-right instead of right-to-left "
+                "(default: right-to-left)%(default).0s",
             )
         elif param.name in ("lang", "sites"):
             parser.add_argument(

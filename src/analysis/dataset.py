@@ -123,6 +123,8 @@ class Source:
     language: str
     title: str | None = None
     published: PartialDate | None = None
+    #: An English rendering of a title in another language (shown in brackets in English).
+    title_en: str | None = None
 
     def publisher(self, lang: str) -> str:
         """The publisher's name in ``lang``."""
@@ -311,6 +313,7 @@ def _build(
             r["language"],
             _opt(r, "title"),
             parse_date(r["published"]) if r.get("published") else None,
+            _opt(r, "title_en"),
         )
         for _, r in tables["sources"].rows
     }

@@ -180,6 +180,7 @@ def _policy() -> dict[str, TableRule]:
             publisher_en={"required": True},
             publisher_ar={"required": True},
             title={},
+            title_en={},
             url={"required": True, "patterns": (_WEB,)},
             published=date,
             language={"required": True, "enum": ("ar", "en")},
