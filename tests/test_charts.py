@@ -804,6 +804,19 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
             assert not re.search(r"\bphases?\b|مرحل|information ends|معلومات التقرير", said), said
 
 
+@pytest.mark.parametrize("as_of", [EARLY, "2026-02-01", LATE])
+def test_every_chart_string_has_curly_apostrophes(shipped, as_of: str) -> None:
+    """Editor C14, ROUND4 decision 6: "UNAMI’s final mandate", never "UNAMI's", in titles,
+    labels, legends, hovers and captions of both charts, in both languages."""
+    tl = timeline(shipped, as_of)
+    for loc, build in itertools.product((EN, AR), (gantt_figure, promise_figure)):
+        chart = build(tl, shipped, loc)
+        shown = [*strings(chart.figure.to_plotly_json()), chart.alt_text]
+        straight = [t for t in shown if "'" in re.sub(r"<[^>]*>", "", t)]
+        assert not straight, straight[:3]
+    assert label("chart.phase.phase-unami-mandate", EN) == "UNAMI’s final mandate"
+
+
 # --------------------------------------------------------------------------- escaping
 
 
