@@ -358,8 +358,8 @@ def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str)
 
 
 CHART_TITLES = {
-    "en": ("Deadlines and outcomes, by phase", "Timeline of the drawdown, by location"),
-    "ar": ("المواعيد النهائية وما آلت إليه، حسب المرحلة", "مراحل الانسحاب حسب الموقع"),
+    "en": ("Deadlines and what happened", "Timeline of the drawdown, by location"),
+    "ar": ("المواعيد النهائية وما آلت إليه، حسب المسار", "الخط الزمني للانسحاب حسب الموقع"),
 }
 
 

@@ -263,7 +263,7 @@ def test_round_two_data_fixes(dataset) -> None:
 
 _ENGLISH_READER_FIELDS = {
     "events": ("title_en", "summary_en", "quote_en"),
-    "sources": ("publisher_en", "title"),
+    "sources": ("publisher_en", "title", "title_en"),
     "actors": ("name_en", "role_en"),
     "sites": ("name_en",),
 }
@@ -283,12 +283,28 @@ def test_no_straight_apostrophes_in_english_reader_text() -> None:
 
     for name, fields in _ENGLISH_READER_FIELDS.items():
         for row in _rows(name):
+            checked = fields
             if name == "sources" and row["language"] == "ar":
-                fields = ("publisher_en",)
-            for field in fields:
+                checked = ("publisher_en", "title_en")
+            for field in checked:
                 assert "'" not in row[field], (name, row["id"], field, row[field])
     descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     assert "'" not in descriptor["title"] and "’" in descriptor["title"]
+
+
+def test_arabic_source_titles_have_an_english_rendering() -> None:
+    """English editor C15: every Arabic title read from its page has `title_en`, a plain English
+    translation with typographic quotes; English sources leave `title_en` empty."""
+    import re
+
+    for row in _rows("sources"):
+        if row["language"] == "ar" and row["title"]:
+            assert row["title_en"], row["id"]
+            assert not re.search("[\u0600-\u06ff]", row["title_en"]), row["id"]
+            assert '"' not in row["title_en"] and "'" not in row["title_en"], row["id"]
+            assert row["title_en"][0].isupper(), row["id"]
+        else:
+            assert not row["title_en"], row["id"]
 
 
 def test_arabic_source_titles_do_not_nest_guillemets() -> None:
