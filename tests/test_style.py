@@ -309,8 +309,9 @@ def test_end_claims_cite_sources_published_on_or_after_the_end(as_of: str) -> No
     """ROUND3 decision 5: an end claim cites the sources published on or after the end's
     first day, a start claim those published before it (falling back to all sources
     only when a side would be empty)."""
+    from analysis.narrative.names import _proper_words
     from analysis.narrative.views import _phase_view
-    from analysis.narrative.writer import _Citations, _proper_words, _source_ids, _Writer
+    from analysis.narrative.writer import _Citations, _source_ids, _Writer
 
     data = shipped()
     tl = timeline(data, as_of)

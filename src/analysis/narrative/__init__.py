@@ -110,6 +110,7 @@ from analysis.narrative.house import (
     house_text,
     rank_first,
 )
+from analysis.narrative.names import _proper_words
 from analysis.narrative.sections import (
     MAX_STATEMENTS,
     POINT_KINDS,
@@ -128,7 +129,7 @@ from analysis.narrative.views import (
     _headline_context,
     _phase_view,
 )
-from analysis.narrative.writer import _Citations, _proper_words, _Writer, nowrap
+from analysis.narrative.writer import _Citations, _Writer, nowrap
 from analysis.timeline import (
     Changes,
     PhaseChange,

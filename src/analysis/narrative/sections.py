@@ -10,16 +10,10 @@ from typing import Any
 from markupsafe import Markup
 
 from analysis.dataset import Actor, Dataset, Event, Source
+from analysis.narrative.names import _is_body, _proper_words, _sentence_case
 from analysis.narrative.text import _HTTP_URL
 from analysis.narrative.views import _date_key
-from analysis.narrative.writer import (
-    _Citations,
-    _is_body,
-    _proper_words,
-    _sentence_case,
-    _Writer,
-    nowrap,
-)
+from analysis.narrative.writer import _Citations, _Writer, nowrap
 from analysis.timeline import (
     Timeline,
     known_sources,
