@@ -7,6 +7,7 @@ feature it guards; the export tests drive the real system Chromium.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import re
 import shutil
@@ -274,7 +275,9 @@ def test_time_runs_right_to_left_in_arabic_unless_switched_off(tl_early, shipped
 def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
     layout = gantt_figure(tl_early, shipped, AR).figure.layout
     assert layout.font.family == charts.FONT_STACK["ar"]
-    assert "مراحل الانسحاب" in layout.title.text and "15 تشرين الأول 2025" in layout.title.text
+    assert (
+        "الخط الزمني للانسحاب" in layout.title.text and "15 تشرين الأول 2025" in layout.title.text
+    )
     assert layout.title.xanchor == "right"
     ticks = " ".join(layout.xaxis.ticktext)
     # plotly would write "Oct 2025": the ticks are explicit, with Iraqi month names
@@ -346,7 +349,8 @@ def test_no_time_left_after_the_coverage_end_when_the_report_is_past_it(tl_late,
                 assert dt.date.fromisoformat(str(base)[:10]) > tl_late.as_of, trace.name
         unknown = [t for t in gantt.figure.data if (t.meta or {}).get("role") == "unknown"]
         assert len(unknown) == 1 and list(unknown[0].base) == [through.isoformat()]
-        assert format_date(through, loc) in unknown[0].name
+        # "Outcome unknown" once: the grey zone's own entry says after when (editor B2)
+        assert unknown[0].name.strip("\u2067\u2069") == label("chart.legend.unknown", loc)
         assert label("chart.legend.planned", loc) not in {t.name for t in gantt.figure.data}
         promise = promise_figure(tl_late, shipped, loc)
         assert not [t for t in promise.figure.data if (t.meta or {}).get("role") == "planned"]
@@ -382,8 +386,7 @@ def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
     texts = [a.text for a in chart.figure.layout.annotations]
     # (cut where it would run into the report-date line: the hover has the whole title)
     assert any(
-        "(since 8 August 2014)" in t and t.startswith("◀ Coalition mission, federal Iraq")
-        for t in texts
+        "(since 2014)" in t and t.startswith("◀ Coalition mission, federal Iraq") for t in texts
     )
     assert not any("…" in t for t in texts)  # short names: never truncated
 
@@ -411,7 +414,7 @@ def test_empty_timeline_still_draws(shipped) -> None:
         gantt, promise = gantt_figure(early, shipped, loc), promise_figure(early, shipped, loc)
         assert gantt.figure.layout.height > 0 and promise.figure.layout.height > 0
         assert gantt.alt_text and promise.alt_text
-    assert "no phase has a deadline" in promise_figure(early, shipped, EN).alt_text.lower()
+    assert "no row has a deadline" in promise_figure(early, shipped, EN).alt_text.lower()
 
 
 # --------------------------------------------------------------------------- promise chart
@@ -421,39 +424,42 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     en = promise_figure(tl_late, shipped, EN)
     assert en.name == "promise"
     states = [s for s in tl_late.phases if s.deadline is not None]
-    assert list(en.figure.layout.yaxis.tickvals) == list(range(len(states)))
+    # one row per deadline, top to bottom, placed by their labels' heights
+    rows = list(en.figure.layout.yaxis.tickvals)
+    assert len(rows) == len(states) and rows == sorted(rows)
     text = " | ".join(notes_of(en))
     # the coalition's Iraq mission: due September 2025, declared complete on 18 January 2026
-    assert "Declared complete 110 days after the deadline" in text
-    # Baghdad: left in stages between 26 November 2025 and 18 January 2026
-    assert (
-        "Ended 57–110 days after the deadline (a range); declared complete 18 January 2026" in text
-    )
+    assert "Declared complete 110 days late" in text
+    # Baghdad: ended between 26 November 2025 and 18 January 2026 (short: editor B1)
+    assert "Ended 57–110 days late; declared complete 18 January 2026" in text
     # Ain al-Asad: measured against the original deadline, not the date announced on 31 Dec
-    assert "Left 16–18 January 2026, 108–110 days after the deadline" in text
+    assert "Left 16–18 January 2026, 108–110 days late" in text
     assert "6–8" not in text
     # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
-    assert "Outcome unknown: no information after 31 March 2026" in text
+    assert "Erbil Support to Syria operations (Erbil) Outcome unknown" in text
     assert "Overdue" not in text and "overdue" not in text
     assert "2026-01-10" in one(en, "superseded").x and "2025-09-30" in one(en, "deadline").x
     assert one(en, "superseded").opacity <= 0.5
     # the bar between the Ain al-Asad deadline and its end is the overrun, from September
-    ain = list(en.figure.layout.yaxis.tickvals)[3]
+    ain = rows[3]
     slip = one(en, "slip")
     pairs = list(zip(slip.x[::3], slip.x[1::3], slip.y[::3], strict=True))
     assert ("2025-09-30", "2026-01-18", ain) in pairs
     ar_text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in ar_text
     # item 53: one frame, joined by a conjunction
-    assert (
-        "الخروج بين 16 و18 كانون الثاني 2026، أي بعد الموعد النهائي بـ108 إلى 110 أيام" in ar_text
-    )
+    assert "الخروج بين 16 و18 كانون الثاني 2026، بعد الموعد بـ108 إلى 110 أيام" in ar_text
 
 
 def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
     chart = promise_figure(tl_early, shipped, EN)
-    # Erbil: a conditional date, not a deadline that can be missed
-    assert "Conditional target date in 350 days" in " ".join(notes_of(chart))
+    # Erbil: a conditional date, not a deadline that can be missed, known to the month: no day
+    # count (ROUND4 decision 5)
+    notes = " ".join(notes_of(chart))
+    assert "Conditional target: September 2026" in notes
+    assert "350" not in notes and "351" not in notes
+    # UNAMI: a firm deadline known to the day is counted down
+    assert "Deadline in 77 days" in notes
     still_open = one(chart, "open")
     assert set(still_open.x) == {"2025-10-15"}
 
@@ -663,7 +669,7 @@ def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
     assert label("chart.status.ended_on_time", AR) == "الانتهاء في الموعد"
     text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in text
-    assert "بعد الموعد النهائي بـ108 إلى 110 أيام" in text
+    assert "بعد الموعد بـ108 إلى 110 أيام" in text
     for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
         assert word not in text, word
 
@@ -740,20 +746,37 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     assert gantt.startswith("The chart shows four locations, plus events elsewhere. ")
     # every missed deadline, not only the worst one; deadlines, not "phases" (UNAMI is a UN
     # mission: ROUND3 decision 9)
-    assert promise.startswith("By 15 October 2025, three of the five deadlines had been missed")
-    assert "each by 15 days" in promise
+    # what was known then: the deadlines had passed, no completion announced (fact-check 2)
+    assert promise.startswith(
+        "By 15 October 2025, three of the five deadlines had passed, by 15 days each, with no"
+        " completion announced: "
+    )
+    assert "missed" not in promise
     assert promise.endswith(
         "the mission in federal Iraq, the exit from Baghdad and the exit from Ain al-Asad."
     )
     assert "Coalition mission, federal Iraq" not in promise
     assert not re.search(r"\b[1-9] (phases|sites|locations|deadlines)\b", gantt + promise)
     ar = promise_figure(tl_early, shipped, AR).alt_text
-    assert ar.startswith("حتى 15 تشرين الأول 2025 كانت ثلاث مراحل من خمس")
+    # rows are «مسار/مسارات», never «مرحلة» (ROUND4 decision 1, Arabic editor S2)
+    assert ar.startswith(
+        "حتى 15 تشرين الأول 2025 كان الموعد النهائي قد انقضى في ثلاثة مسارات من خمسة"
+    )
     # 1 February 2026: ended and declared complete kept apart (fact-check 11, editor D40)
     feb = timeline(shipped, "2026-02-01")
+    # English names the rows, never counts them as "phases" (editor B5, ROUND4 decision 1)
     assert gantt_figure(feb, shipped, EN).alt_text.endswith(
-        "By 1 February 2026, two phases had ended, two phases had been declared complete and"
-        " one phase was under way."
+        "By 1 February 2026, UNAMI’s mandate and the exit from Ain al-Asad had ended; the mission"
+        " in federal Iraq and the exit from Baghdad had been declared complete; the Erbil mission"
+        " supporting Syria operations was under way."
+    )
+    assert gantt_figure(feb, shipped, AR).alt_text.endswith(
+        "وحتى 1 شباط 2026: انتهى مساران، وأُعلن اكتمال مسارين، ومسار واحد قيد التنفيذ."
+    )
+    # no day count to a conditional deadline known to the month (ROUND4 decision 5)
+    assert promise_figure(feb, shipped, EN).alt_text.endswith(
+        "the next deadline, for the Erbil mission supporting Syria operations, is September"
+        " 2026, subject to conditions."
     )
     feb_promise = promise_figure(feb, shipped, EN).alt_text
     assert feb_promise.startswith("Three deadlines were missed, by 57–110 days: ")
@@ -769,7 +792,29 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         )
         assert late[0].endswith(grey + ".") and grey not in late[1], late  # said once
         assert late[0] != late[1]
-    assert "the outcome of one phase is not known" in gantt_figure(tl_late, shipped, EN).alt_text
+    cut_off = gantt_figure(tl_late, shipped, EN).alt_text
+    assert "By 31 March 2026, UNAMI’s mandate" in cut_off
+    assert "the Erbil mission supporting Syria operations was under way" in cut_off
+    for lang, tl in itertools.product((EN, AR), (tl_early, feb, tl_late)):
+        for build in (gantt_figure, promise_figure):
+            said = (
+                build(tl, shipped, lang).alt_text
+                + build(tl, shipped, lang).figure.layout.title.text
+            )
+            assert not re.search(r"\bphases?\b|مرحل|information ends|معلومات التقرير", said), said
+
+
+@pytest.mark.parametrize("as_of", [EARLY, "2026-02-01", LATE])
+def test_every_chart_string_has_curly_apostrophes(shipped, as_of: str) -> None:
+    """Editor C14, ROUND4 decision 6: "UNAMI’s final mandate", never "UNAMI's", in titles,
+    labels, legends, hovers and captions of both charts, in both languages."""
+    tl = timeline(shipped, as_of)
+    for loc, build in itertools.product((EN, AR), (gantt_figure, promise_figure)):
+        chart = build(tl, shipped, loc)
+        shown = [*strings(chart.figure.to_plotly_json()), chart.alt_text]
+        straight = [t for t in shown if "'" in re.sub(r"<[^>]*>", "", t)]
+        assert not straight, straight[:3]
+    assert label("chart.phase.phase-unami-mandate", EN) == "UNAMI’s final mandate"
 
 
 # --------------------------------------------------------------------------- escaping
@@ -1116,7 +1161,7 @@ def test_ain_al_asad_overrun_starts_at_the_original_deadline(shipped: Dataset) -
         assert "2026-01-10" in announced.x and announced.opacity <= 0.4
         assert "2026-01-10" not in one(gantt, "deadline").x
     en = " ".join(notes_of(promise_figure(tl, shipped, EN)))
-    assert "Left 16–18 January 2026, 108–110 days after the deadline" in en
+    assert "Left 16–18 January 2026, 108–110 days late" in en
 
 
 @pytest.mark.parametrize("as_of", ["2025-10-15", "2026-02-01", "2026-11-30"])

@@ -8,6 +8,7 @@ The narrative receives the notes, not a directory.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,8 @@ def test_the_narrative_receives_the_dataset_notes(minimal_data: Path) -> None:
     assert "A dated note." in str(after.commentary)
 
 
-def test_select_notes_orders_dated_newest_first_then_standing() -> None:
+def test_select_notes_orders_dated_oldest_first_then_standing() -> None:
+    """A later note is a postscript to an earlier one: it follows it (ROUND4 decision 8)."""
     from analysis.dates import PartialDate
 
     def make(slug: str, date: str | None, lang: str = "en") -> Commentary:
@@ -90,7 +92,7 @@ def test_select_notes_orders_dated_newest_first_then_standing() -> None:
         make("ar", None, "ar"),
     ]
     chosen = select_notes(notes, "en", dt.date(2025, 6, 30))
-    assert [n.slug for n in chosen] == ["new", "old", "a", "b"]
+    assert [n.slug for n in chosen] == ["old", "new", "a", "b"]
 
 
 # name, content, the line the problem is on, words of the message
@@ -118,6 +120,12 @@ BAD_NOTES = {
     "not UTF-8": ("x.ar.md", "سطر أول\nسطر ثانٍ\n".encode("cp1256"), 1, "is not UTF-8"),
     "a bidi override": ("x.ar.md", "سطر أول\nنص \u202eمعكوس\n", 2, "U+202E"),
     "a NUL byte": ("x.en.md", "one\ntwo\nthree\x00\n", 3, "U+0000"),
+    "a citation of a source sources.csv lacks": (
+        "x.en.md",
+        "---\ndate: 2026-01-18\n---\nFirst [@src-a].\n\nSecond [@src-b; @no-such-source].\n",
+        6,
+        "[@no-such-source]",
+    ),
 }
 
 
@@ -176,3 +184,64 @@ def test_the_shipped_notes_are_loaded_with_the_shipped_data() -> None:
     dataset = load_dataset(DATA_DIR)
     assert {n.lang for n in dataset.commentary} == {"en", "ar"}
     assert all("<h4>" in str(n.html) for n in dataset.commentary)
+
+
+def test_a_citation_becomes_the_reports_footnote_marker_and_joins_the_sources(
+    minimal_data: Path,
+) -> None:
+    """``[@id]`` in a note is printed as the report's own numbered marker, glued to the word
+    before it, and the source is listed with the others (ROUND4 decision 8)."""
+    note(minimal_data, "2025-09-01-cites.en.md", "Two counts differ [@src-b; @src-a].\n")
+    note(minimal_data, "2025-09-01-cites.ar.md", "رقمان مختلفان [@src-b].\n")
+    dataset = load_dataset(minimal_data)
+    for lang in ("en", "ar"):
+        text = narrative(dataset, timeline(dataset, "2025-09-02"), make_locale(lang))
+        html = str(text.commentary)
+        assert "[@" not in html
+        number = text.cited.index("src-b") + 1  # numbered with the report's other markers
+        marker = re.search(r'\u2060<sup class="ref"><a href="#src-src-b">\[(.*?)\]</a></sup>', html)
+        assert marker and re.sub(r"<[^>]+>", "", marker[1]) == str(number), html
+        assert 'id="src-src-b"' in str(text.sources)
+    en = narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("en"))
+    html = str(en.commentary)
+    assert "differ\u2060<sup" in html  # glued to the word, no space before it
+    a, b = (en.cited.index(i) + 1 for i in ("src-a", "src-b"))
+    assert html.index(f"[{min(a, b)}]") < html.index(f"[{max(a, b)}]")  # ascending in the cluster
+    assert html.count('class="ref"') == 2
+
+
+def test_a_citation_of_an_unknown_source_at_render_time_names_file_line_and_id(
+    tmp_path: Path,
+) -> None:
+    """A notes directory read outside the dataset is checked when the report cites it."""
+    from analysis.commentary import CommentaryError
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "2025-09-01-x.en.md").write_text("One.\n\nTwo [@missing-id].\n", encoding="utf-8")
+    dataset = load_dataset(DATA_DIR)
+    with pytest.raises(CommentaryError) as caught:
+        narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("en"), commentary_dir=notes)
+    assert caught.value.line == 3 and caught.value.value == "missing-id"
+    assert "2025-09-01-x.en.md:3" in str(caught.value) and "[@missing-id]" in str(caught.value)
+
+
+def test_an_arabic_title_is_followed_by_its_english_rendering_in_the_english_list(
+    minimal_data: Path,
+) -> None:
+    """A source cited from a note is listed like any other: in the English report an Arabic
+    title is followed by its English rendering (``title_en``) in square brackets; the
+    Arabic report prints the title alone."""
+    sources = minimal_data / "sources.csv"
+    rows = sources.read_text(encoding="utf-8").splitlines()
+    rows = [rows[0] + ",title_en"] + [
+        row + (",An Arabic report" if row.startswith("src-b,") else ",") for row in rows[1:]
+    ]
+    sources.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    note(minimal_data, "2025-09-01-cites.en.md", "A count [@src-b].\n")
+    note(minimal_data, "2025-09-01-cites.ar.md", "رقم [@src-b].\n")
+    dataset = load_dataset(minimal_data)
+    en = str(narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("en")).sources)
+    assert "«تقرير»</cite> [An Arabic report]" in en
+    ar = str(narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("ar")).sources)
+    assert "An Arabic report" not in ar

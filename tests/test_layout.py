@@ -506,8 +506,8 @@ def test_the_running_header_and_footer_have_no_straight_apostrophe(
 
 
 CHART_TITLES = {
-    "en": ("Deadlines and outcomes, by phase", "Timeline of the drawdown, by location"),
-    "ar": ("المواعيد النهائية وما آلت إليه، حسب المرحلة", "مراحل الانسحاب حسب الموقع"),
+    "en": ("Deadlines and what happened", "Timeline of the drawdown, by location"),
+    "ar": ("المواعيد النهائية وما آلت إليه، حسب المسار", "الخط الزمني للانسحاب حسب الموقع"),
 }
 
 

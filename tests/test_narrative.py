@@ -244,8 +244,8 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     week" in the speaker's words, the cut-off lede with the state at that date."""
     october = html_to_text(report(shipped, "2025-10-15", "en").headline)
     assert october.startswith(
-        "Two weeks after the end-September 2025 deadline, no one had announced the end of the "
-        "coalition’s military mission in federal Iraq (first phase) or the coalition advisers’ "
+        "Two weeks after the end-September 2025 deadline, no completion had been announced for "
+        "the coalition’s military mission in federal Iraq (first phase) or the coalition advisers’ "
         "exit from Baghdad and from Ain al-Asad Air Base["
     )
     unami = "The final mandate of the UN Assistance Mission for Iraq (UNAMI) is due to end"
@@ -263,35 +263,35 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     )
     assert "], 110 days after the end-September 2025 deadline[" in february
     assert february.count("end-September 2025 deadline") == 1
-    assert (
-        "The coalition advisers’ exit from Ain al-Asad Air Base ended on 16–18 January 2026["
+    assert (  # ROUND4 decision 3
+        "The withdrawal from Ain al-Asad Air Base was completed on 16–18 January 2026["
     ) in february.replace("\xa0", " ")
-    assert "108–110 days after that deadline — " in february
     assert (
-        "about a week after the “following week” (4–10 January 2026) that Lt Gen Qais "
-        "al-Muhammadawi, deputy commander of the Joint Operations Command, had given on "
-        "31 December 2025["
+        "108–110 days after that deadline and about a week later than Lt Gen Qais "
+        "al-Muhammadawi, deputy commander of the Joint Operations Command, had said on "
+        "31 December 2025 it would be (“next week”, which this report takes to mean "
+        "4–10 January)["
     ) in february.replace("\xa0", " ")
     assert "was moved" not in february and "revised" not in february
     assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
     november = html_to_text(report(shipped, "2026-11-30", "en").headline)
-    assert november.startswith(
-        "This report’s information runs to 31 March 2026. By then, the "
+    assert november.startswith(  # ROUND4 decision 2
+        "This report covers events to 31 March 2026. By then, the "
         "Higher Military Commission (HMC) had said on 18 January 2026"
     )
     assert (
-        "Since this report’s information ends, one further deadline has passed: the "
+        "Since then, one further deadline has passed: the "
         "coalition’s Erbil-based mission supporting operations in Syria was due to run until "
         "September 2026"
     ) in november
-    assert november.endswith("This report has no information on whether it ended then.")
+    assert november.endswith("; this report does not cover whether it ended.")
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "يستند هذا التقرير إلى معلومات متاحة حتى 31 آذار 2026. وحتى ذلك التاريخ، كانت اللجنة "
+        "تقف معلومات هذا التقرير عند 31 آذار 2026. وحتى ذلك التاريخ، كانت اللجنة "
         "العسكرية العليا قد أعلنت في 18 كانون الثاني 2026"
     )
-    assert "ومنذ انتهاء معلومات هذا التقرير حلّ موعد آخر" in ar
-    assert "ما إذا كانت قد انتهت حينها" in ar
+    assert "ومنذ ذلك الحين حلّ موعد آخر: " in ar
+    assert ar.endswith("، ولا يتناول هذا التقرير ما إذا كانت قد انتهت.")
     assert "وفق التقارير" not in ar and "عُدِّل" not in ar and "إن كان" not in ar
     ar_october = html_to_text(report(shipped, "2025-10-15", "ar").headline)
     assert ar_october.startswith(
@@ -336,15 +336,15 @@ def test_every_number_in_the_headline_comes_from_the_timeline(shipped: Dataset, 
         erbil.deadline.event.start.year,  # September 2026
         relative_months(n(erbil.days_until_deadline)),  # about 11 months
     ]
-    if lang == "en":
-        expected.remove(3)  # "in about three months": words for one to nine in English
-    else:
+    # "in about three months", «بعد نحو ثلاثة أشهر»: a month count in words up to ten
+    expected.remove(3)
+    if lang == "ar":
         expected += [tl.as_of.day, tl.as_of.year]  # «حتى 15 تشرين الأول 2025، كان قد مضى…»
     assert sorted(numbers(headline)) == sorted(expected)
     if lang == "en":
         # Fifteen days, told roughly in the lede; the exact days are in the chart.
         assert headline.startswith(
-            "Two weeks after the end-September 2025 deadline, no one had announced the end of"
+            "Two weeks after the end-September 2025 deadline, no completion had been announced for"
         )
         assert f"due to end on {format_date(due, make_locale('en'))}[" in headline
         assert "in about three months" in headline
@@ -454,6 +454,19 @@ def expected_span_ar(n: int) -> str:
     return "نحو " + noun[ARABIC_CATEGORIES(months)].format(n=f"{months:,}")
 
 
+ARABIC_MONTH_WORDS = {
+    2: "شهرين",
+    3: "ثلاثة أشهر",
+    4: "أربعة أشهر",
+    5: "خمسة أشهر",
+    6: "ستة أشهر",
+    7: "سبعة أشهر",
+    8: "ثمانية أشهر",
+    9: "تسعة أشهر",
+    10: "عشرة أشهر",
+}
+
+
 def test_headline_days_and_months_agree_with_cldr_categories() -> None:
     """The real headline, rendered for every count: days overdue 1-120 and 1000 (told
     as days, weeks or months), months ahead 2-120 and 1000 (below 61 days a wait is
@@ -470,7 +483,7 @@ def test_headline_days_and_months_agree_with_cldr_categories() -> None:
             "لمهمة في ألفا[1]، من دون أن يُعلَن إتمامها."
         ) in headline, (n, headline)
         english = html_to_text(narrative(data, tl, en).headline)
-        assert " after the 15 January 2030 deadline, no one had announced the end of the " in (
+        assert " after the 15 January 2030 deadline, no completion had been announced for " in (
             english
         ), english
         if n < 7:
@@ -487,6 +500,8 @@ def test_headline_days_and_months_agree_with_cldr_categories() -> None:
         assert relative_months(n_(tl.phases[0].days_until_deadline)) == n
         headline = html_to_text(narrative(data, tl, ar).headline)
         noun = months[ARABIC_CATEGORIES(n)].format(n=f"{n:,}")
+        if n in ARABIC_MONTH_WORDS:  # one to ten in words (ROUND4 decision 5)
+            noun = ARABIC_MONTH_WORDS[n]
         assert f"2030[1]، أي بعد نحو {noun}." in headline, (n, headline)
 
 
@@ -646,6 +661,8 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     # An Arabic original: the English translation large, the original beneath it, smaller.
     html = html.replace("\xa0", " ")  # dates are glued by no-break spaces
     item = html.split("Allawi: coalition to leave")[1].split("</li>")[0]
+    # names stay whole on a line ("Ain al-Asad"): an unbreakable span, the text unchanged
+    item = re.sub(r'<span class="nowrap"[^>]*>([^<]*)</span>', r"\1", item)
     assert re.search(
         r'<blockquote lang="en"><p>“This agreement reached between Iraq [^<]+”</p>'
         r'<p class="quote-original">Original \(Arabic\): <span lang="ar" dir="rtl">«هذا الاتفاق'
@@ -800,18 +817,27 @@ def revised_mission(end: str = "2026-01-17") -> Dataset:
 def test_site_paragraph_tells_the_deadline_history_in_one_sentence() -> None:
     data = revised_mission()
     tl = timeline(data, "2026-01-20")
-    text = html_to_text(narrative(data, tl, make_locale("en")).sites[0].html)
-    # Led by the ORIGINAL deadline; the later date is an announcement, never "moved".
+    en = narrative(data, tl, make_locale("en"))
+    text = html_to_text(en.sites[0].html)
+    # Led by the ORIGINAL deadline; the later date is an announcement, never "moved". The
+    # lead tells the end with the later date; the section, briefly, in other words
+    # (ROUND4 decision 4).
+    assert html_to_text(en.headline) == (
+        "The mission at Alpha ended on 17 January 2026[1], 109 days after the end-September "
+        "2025 deadline[1] — within the January 2026 date announced on 31 December 2025[2]."
+    )
     assert text == (
         "The mission at Alpha began on 1 January 2024[1]. It was due to end by the end of "
-        "September 2025. It ended on 17 January 2026[1], 109 days after that deadline — "
-        "within the January 2026 date announced on 31 December 2025[2]."
+        "September 2025. It ended on 17 January 2026[1], 109 days after that deadline."
     )
-    ar = html_to_text(narrative(data, tl, make_locale("ar")).sites[0].html)
+    ar_n = narrative(data, tl, make_locale("ar"))
+    ar = html_to_text(ar_n.sites[0].html)
+    assert html_to_text(ar_n.headline).endswith(
+        "، وضمن الموعد الذي أُعلن في 31 كانون الأول 2025 (كانون الثاني 2026)[2]."
+    )
     assert ar == (
         "بدأت مهمة في ألفا في 1 كانون الثاني 2024[1]. وكان موعدها النهائي نهاية أيلول 2025. "
-        "وانتهت في 17 كانون الثاني 2026[1]، أي بعد 109 أيام من ذلك الموعد، وضمن الموعد "
-        "الذي أُعلن في 31 كانون الأول 2025 (كانون الثاني 2026)[2]."
+        "وانتهت في 17 كانون الثاني 2026[1]، بعد ذلك الموعد بـ109 أيام."
     )
     assert "moved" not in text and "revised" not in text and "عُدِّل" not in ar
 
@@ -836,7 +862,7 @@ def test_changes_report_revisions_ends_and_new_rows(shipped: Dataset) -> None:
     assert (
         "The coalition advisers’ exit from Ain al-Asad Air Base: on 31 December 2025, Lt Gen "
         "Qais al-Muhammadawi, deputy commander of the Joint Operations Command, said it would "
-        "be complete the “following week” (4–10 January 2026)["
+        "be complete “next week” (which this report takes to mean 4–10 January 2026)["
     ) in text
     assert "the deadline was the end of September 2025" in text and "moved" not in text
     assert "18 January 2026" in text and "57–110 days after the end-September 2025" in text
@@ -883,21 +909,21 @@ def test_a_deadline_after_the_cut_off_is_unknown_and_the_headline_leads_with_it(
     headline = html_to_text(n.headline)
     if lang == "en":
         assert headline == (
-            "This report’s information runs to 11 February 2026. Since this report’s information "
-            "ends, one further deadline has passed: the mission at Alpha was due to end by the "
-            "end of September 2026[1]. This report has no information on whether it was met."
+            "This report covers events to 11 February 2026. Since then, one further deadline "
+            "has passed: the mission at Alpha was due to end by the end of September 2026[1]; "
+            "this report does not cover whether it was met."
         )
     else:
         assert headline == (
-            "يستند هذا التقرير إلى معلومات متاحة حتى 11 شباط 2026. ومنذ انتهاء معلومات هذا "
-            "التقرير حلّ موعد آخر، هو نهاية أيلول 2026، الموعد النهائي لمهمة في ألفا[1]، ولا "
-            "تتوافر لهذا التقرير معلومات تبيّن ما إذا كان قد احتُرم."
+            "تقف معلومات هذا التقرير عند 11 شباط 2026. ومنذ ذلك الحين حلّ موعد آخر: كان من "
+            "المقرر أن تنتهي مهمة في ألفا في أيلول 2026[1]، ولا يتناول هذا التقرير ما إذا "
+            "احتُرم هذا الموعد."
         )
     text = n.to_text()
     assert not [w for w in OVERRUN_WORDS[lang] if w in text], text
     # A report a week after the cut-off does not lead with it.
     soon = html_to_text(narrative(data, timeline(data, "2026-02-18"), make_locale(lang)).headline)
-    assert not soon.startswith(("This report’s information", "يستند هذا التقرير")), soon
+    assert not soon.startswith(("This report covers", "تقف معلومات")), soon
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -909,20 +935,19 @@ def test_an_overrun_before_the_cut_off_is_counted_only_to_it(lang: str) -> None:
     assert days == 134
     if lang == "en":
         assert (
-            "This report’s information runs to 11 February 2026. By then, no end had been "
+            "This report covers events to 11 February 2026. By then, no end had been "
             "announced for the mission at Alpha, 134 days after the end-September 2025 "
             "deadline[1]."
         ) in text
         assert (
-            "No completion had been announced by 11 February 2026, when this report’s "
-            "information ends."
+            "No completion had been announced by 11 February 2026, the last day this report covers."
         ) in text
     else:
         assert (
             "وحتى ذلك التاريخ، لم يكن قد أُعلن انتهاء مهمة في ألفا، بعد 134 يومًا من "
             "الموعد النهائي (نهاية أيلول 2025)[1]."
         ) in text
-        assert "ولم يُعلَن إتمامها حتى 11 شباط 2026، حين تنتهي معلومات هذا التقرير." in text
+        assert "ولم يُعلَن إتمامها حتى 11 شباط 2026، وهو آخر يوم يتناوله هذا التقرير." in text
     assert str((dt.date(2026, 11, 30) - dt.date(2025, 9, 30)).days) not in text  # never to today
 
 
@@ -969,7 +994,7 @@ def staged_end(end: str = "2021-07-01/2021-07-02", **cells: str) -> Dataset:
         ),
         (
             "ar",
-            ". وانتهت بين 1 و2 تموز 2021[1]، أي بعد ما بين يوم واحد ويومين من ذلك الموعد.",
+            ". وانتهت بين 1 و2 تموز 2021[1]، بعد ذلك الموعد بما بين يوم واحد ويومين.",
         ),
     ],
 )
@@ -987,14 +1012,13 @@ def test_an_end_known_as_a_range_reads_as_one(lang: str, expected: str) -> None:
     [
         (
             "en",
-            "was declared complete on 18 January 2026; the sources place its end between "
-            "26 November 2025 and that date[1], 57–110 days after that deadline.",
+            "It ended 57–110 days after that deadline, between 26 November 2025 and "
+            "18 January 2026, when it was declared complete[1].",
         ),
         (
             "ar",
-            "وأُعلن اكتمال هذه المهمة في 18 كانون الثاني 2026، وتضع المصادر نهايته في الفترة "
-            "الممتدة من 26 تشرين الثاني 2025 حتى ذلك التاريخ[1]، أي بعد ما بين 57 و110 أيام "
-            "من ذلك الموعد.",
+            "وانتهت بين 26 تشرين الثاني 2025 و18 كانون الثاني 2026، حين أُعلن اكتمالها[1]، "
+            "بعد ذلك الموعد بما بين 57 و110 أيام.",
         ),
     ],
 )
@@ -1015,8 +1039,16 @@ def test_a_staged_declared_end_says_both(lang: str, expected: str) -> None:
         ]
     )
     tl = timeline(data, "2026-02-01")
-    text = html_to_text(narrative(data, tl, make_locale(lang)).sites[0].html)
-    assert text.endswith(expected), text
+    n = narrative(data, tl, make_locale(lang))
+    text = html_to_text(n.sites[0].html)
+    assert text.endswith(expected), text  # the section, briefly
+    lead = {  # the lead, in full
+        "en": "was declared complete on 18 January 2026; the sources place its end between "
+        "26 November 2025 and that date[1]",
+        "ar": "أُعلن اكتمال مهمة في ألفا في 18 كانون الثاني 2026، وتضع المصادر نهايتها في الفترة "
+        "الممتدة من 26 تشرين الثاني 2025 حتى ذلك التاريخ[1]",
+    }
+    assert lead[lang] in html_to_text(n.headline), html_to_text(n.headline)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -1188,9 +1220,10 @@ def test_commentary_appears_only_from_its_date(tmp_path: Path) -> None:
 
     assert slugs(dt.date(2025, 11, 30)) == ["standing"]
     assert slugs(dt.date(2026, 1, 17)) == ["fronted", "standing"]
-    assert slugs(dt.date(2026, 1, 18)) == ["later", "fronted", "standing"]
-    assert slugs(dt.date(2026, 2, 27)) == ["later", "fronted", "standing"]  # February not over
-    assert slugs(dt.date(2026, 2, 28)) == ["lined", "later", "fronted", "standing"]
+    # oldest first: a later note is a postscript (ROUND4 decision 8)
+    assert slugs(dt.date(2026, 1, 18)) == ["fronted", "later", "standing"]
+    assert slugs(dt.date(2026, 2, 27)) == ["fronted", "later", "standing"]  # February not over
+    assert slugs(dt.date(2026, 2, 28)) == ["fronted", "later", "lined", "standing"]
     assert [n.slug for n in load_commentary(notes, "ar", dt.date(2026, 1, 18))] == ["later"]
     assert load_commentary(tmp_path / "missing", "en", dt.date(2026, 1, 1)) == []
 
@@ -1200,7 +1233,8 @@ def test_commentary_appears_only_from_its_date(tmp_path: Path) -> None:
     assert "Later note." not in str(before.commentary)
     assert "Standing note." in str(before.commentary)
     assert "Later note." in str(after.commentary)
-    assert "Written on 18 January 2026" in after.to_text()
+    assert "Analysis, 18 January 2026" in after.to_text()
+    assert "Written on" not in after.to_text() and "not updated since" not in after.to_text()
     empty = narrative(
         data, timeline(data, "2026-01-18"), make_locale("en"), commentary_dir=tmp_path / "missing"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -250,18 +251,25 @@ def test_the_confidence_note_sits_directly_under_the_headline(lang: str) -> None
 
 
 def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
+    """One sentence, not two that say the same (ROUND4 decision 9, Arabic editor N14)."""
     october = str(Report.from_parameters(as_of="2025-10-15", lang="en").data_notes().html)
-    assert "Information cut-off: " in october and "15\xa0October\xa02025" in october.replace(
-        " ", "\xa0"
-    )
-    assert "This edition uses only material published by" in october
+    text = re.sub(r"<[^>]+>", "", october).replace("\xa0", " ")
+    assert "This report covers events to 15 October 2025; each claim is marked" in text
+    assert "Information cut-off" not in text and "This edition uses only" not in text
+    assert text.split("About the data", 1)[1].count(".") == 1, text
     # Never the dataset's later coverage, row counts or hashes on an earlier edition.
     for leak in ("March 2026", "March\xa02026", " / ", "hash", "Events used"):
         assert leak not in october, leak
     november = str(Report.from_parameters(as_of="2026-11-30", lang="en").data_notes().html)
-    assert "Information cut-off: " in november and "31 March 2026" in november.replace("\xa0", " ")
+    assert "covers events to 31 March 2026;" in re.sub(r"<[^>]+>", "", november).replace(
+        "\xa0", " "
+    )
     arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes().html)
-    assert "تنتهي معلومات هذا التقرير في" in arabic and "بصمة" not in arabic
+    arabic_text = re.sub(r"<[^>]+>", "", arabic).replace("\xa0", " ")
+    assert "ملاحظة منهجية" in arabic_text and "عن البيانات" not in arabic_text
+    assert "يستند هذا التقرير إلى ما نُشر حتى" in arabic_text and "بصمة" not in arabic
+    sentence = arabic_text.split("ملاحظة منهجية", 1)[1]
+    assert "تنتهي معلومات" not in sentence and sentence.count(".") == 1, sentence
 
 
 def test_past_the_data_the_subtitle_says_how_far_the_information_runs() -> None:
@@ -269,7 +277,7 @@ def test_past_the_data_the_subtitle_says_how_far_the_information_runs() -> None:
     "as of 30 November 2026"; an edition within the data keeps "as of"."""
     november = str(Report.from_parameters(as_of="2026-11-30", lang="en").title_block().html)
     assert (
-        "Promised deadlines, phases and what actually happened: information to 31 March 2026 "
+        "Promised deadlines and what actually happened: information to 31 March 2026 "
         "(published 30 November 2026)"
     ) in november.replace("\xa0", " ")
     assert "as of" not in november

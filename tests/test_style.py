@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import re
+import urllib.parse
 from functools import cache
 from types import MappingProxyType
 
@@ -26,7 +27,7 @@ from analysis.i18n import make_locale
 from analysis.narrative import Narrative, house_jargon, house_names, html_to_text, narrative
 from analysis.timeline import compare, timeline
 from conftest import DATA_DIR, text_nodes
-from test_narrative import dataset_of, event
+from test_narrative import dataset_of, event, one_deadline
 
 #: Before the deadlines, between them, just after the data end, and long after.
 DATES = ("2025-08-01", "2025-10-15", "2026-02-01", "2026-11-30")
@@ -308,8 +309,9 @@ def test_end_claims_cite_sources_published_on_or_after_the_end(as_of: str) -> No
     """ROUND3 decision 5: an end claim cites the sources published on or after the end's
     first day, a start claim those published before it (falling back to all sources
     only when a side would be empty)."""
+    from analysis.narrative.names import _proper_words
     from analysis.narrative.views import _phase_view
-    from analysis.narrative.writer import _Citations, _proper_words, _source_ids, _Writer
+    from analysis.narrative.writer import _Citations, _source_ids, _Writer
 
     data = shipped()
     tl = timeline(data, as_of)
@@ -351,11 +353,18 @@ def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> N
         if lang == "en":
             assert "completing the first phase" in text and "federal Iraq" in text
             assert "was complete[" not in text and "in Iraq was complete" not in text
-            assert "“following week” (4–10" in text.replace("\xa0", " ")
+            # ROUND4 decision 3: the speaker's words, then this report's reading of them
+            assert (
+                "about a week later than Lt Gen Qais al-Muhammadawi, deputy commander of the "
+                "Joint Operations Command, had said on 31 December 2025 it would be (“next "
+                "week”, which this report takes to mean 4–10 January)"
+            ) in text
+            assert "following week" not in text
+            assert "exit from Ain al-Asad Air Base ended" not in text
             assert text.count("end-September 2025 deadline") == 1
         else:
             assert "المرحلة الأولى" in text and "العراق الاتحادي" in text
-            assert "«الأسبوع المقبل»" in text
+            assert "(«الأسبوع المقبل»، أي بين 4 و10 كانون الثاني بحسب قراءة هذا التقرير)" in text
 
 
 @pytest.mark.parametrize("as_of", DATES)
@@ -368,12 +377,228 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
     assert ", Deputy Commander" not in text
 
 
-def test_past_the_data_the_lede_says_what_has_no_information() -> None:
-    """ROUND3 decision 1: "Since this report’s information ends, one further deadline
-    has passed: … This report has no information on whether it ended then." """
-    n = written("2026-11-30", "en", "western")
-    text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
-    assert "Since this report’s information ends, one further deadline has passed:" in text
-    assert "This report has no information on whether it ended then." in text
-    assert "Since then" not in text
-    assert "Victoria Base" in " ".join(str(s.html) for s in n.sites)  # the last word
+def test_past_the_data_the_lede_says_it_once_plainly() -> None:
+    """ROUND4 decision 2: "This report covers events to 31 March 2026." first; later "Since
+    then, one further deadline has passed: …; this report does not cover whether it ended."
+    No "information ends"; the Erbil section says it in a short clause at most."""
+    for lang, first, since, last in (
+        (
+            "en",
+            "This report covers events to 31 March 2026.",
+            "Since then, one further deadline has passed: the coalition’s Erbil-based mission "
+            "supporting operations in Syria was due to run until September 2026, subject to "
+            "conditions on the ground",
+            "; this report does not cover whether it ended.",
+        ),
+        (
+            "ar",
+            "تقف معلومات هذا التقرير عند 31 آذار 2026.",
+            "ومنذ ذلك الحين حلّ موعد آخر: كان من المقرر أن تستمر مهمة التحالف في أربيل لدعم "
+            "العمليات في سوريا حتى أيلول 2026 رهنًا بالظروف الميدانية",
+            "، ولا يتناول هذا التقرير ما إذا كانت قد انتهت.",
+        ),
+    ):
+        n = written("2026-11-30", lang, "western")
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
+        text = re.sub(r"\u2060?\[\d+\]", "", text)
+        assert text.startswith(first) and since in text and text.endswith(last), text
+        erbil = next(s for s in n.sites if s.site_id == "erbil")
+        first_paragraph = html_lib.unescape(
+            re.sub(r"<[^>]+>", "", str(erbil.html).split("</p>")[0])
+        ).replace("\xa0", " ")
+        # the cut-off at most once in the Erbil section, in a short sentence
+        said = [x for x in re.split(r"(?<=\.)\s", first_paragraph) if "2026" in x and "31" in x]
+        assert len(said) <= 1 and all(len(x.split()) <= 16 for x in said), said
+        # the last word is still told
+        assert ("Victoria Base" if lang == "en" else "فيكتوريا") in " ".join(
+            str(s.html) for s in n.sites
+        )
+
+
+# --------------------------------------------------------------------------- round 4
+
+
+def plain(html: object) -> str:
+    """Reader text without footnote markers, tags or no-break spaces."""
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(html)))
+    return re.sub(r"\u2060?\[[0-9٠-٩]+\]", "", text).replace("\xa0", " ")
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w\u064b-\u065f’'–-]+", text)
+
+
+def sentences(text: str) -> list[str]:
+    return [" ".join(words(s)) for s in re.split(r"(?<=[.؛])\s+|\n", text) if len(words(s)) >= 5]
+
+
+@pytest.mark.parametrize(("as_of", "lang"), [(d, lang) for d in DATES for lang in ("en", "ar")])
+def test_no_sentence_of_the_lede_is_repeated_in_the_body(as_of: str, lang: str) -> None:
+    """ROUND4 decision 4: the lede summarises; a location section gives the deadline with
+    its sources and the outcome briefly, in other words. No sentence of either is in the
+    other, and no run of 12 words of the lede (16 in Arabic, whose names and dates are
+    longer) reappears in a location section."""
+    n = written(as_of, lang, "western")
+    lede_text = plain(n.headline)
+    body_text = "\n".join(plain(s.html) for s in n.sites)
+    lede, body = " ".join(words(lede_text)), " ".join(words(body_text))
+    assert [s for s in sentences(lede_text) if s in body] == []
+    assert [s for s in sentences(body_text) if s in lede] == []
+    size = 12 if lang == "en" else 16
+    tokens = lede.split(" ")
+    runs = {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+    repeated = sorted(r for r in runs if r in body)
+    assert repeated == [], repeated
+
+
+def test_no_day_count_to_a_month_precision_or_conditional_deadline() -> None:
+    """ROUND4 decision 5: a deadline known to the month, or conditional, is never counted
+    in days ("about eight months after this report’s date"), in the shipped reports and for
+    any distance to a month deadline; in Arabic the months are words up to ten."""
+    for as_of in DATES:
+        tl = timeline(shipped(), as_of)
+        for lang in ("en", "ar"):
+            n = written(as_of, lang, "western")
+            text = plain(n.headline) + "\n" + "\n".join(plain(s.html) for s in n.sites)
+            for p in tl.phases:
+                d = p.deadline
+                if not (p.days_until_deadline and d) or (
+                    d.terms != "conditional" and d.precision in ("day", "range")
+                ):
+                    continue
+                low, high = (
+                    p.days_until_deadline
+                    if isinstance(p.days_until_deadline, tuple)
+                    else (p.days_until_deadline,) * 2
+                )
+                for days in {low, high}:
+                    assert not re.search(rf"(?<![\d,]){days} (days|يومًا|أيام)", text), (
+                        as_of,
+                        lang,
+                        days,
+                    )
+            if lang == "ar":  # «نحو ثمانية أشهر», never «نحو 8 أشهر»
+                assert not re.search(r"نحو\s+(?:[1-9]|10)\s+(?:أشهر|شهر)", text), text
+    # the remaining months as words, the adjective agreeing with the count
+    assert "for about eight more months, until September 2026" in plain(
+        written("2026-02-01", "en", "western").headline
+    )
+    for as_of, months in (
+        ("2026-02-01", "نحو ثمانية أشهر أخرى"),
+        ("2025-10-15", "نحو 11 شهرًا آخر"),
+    ):
+        assert f"{months}، حتى أيلول 2026" in plain(written(as_of, "ar", "western").headline)
+    en, ar = make_locale("en"), make_locale("ar")
+    data = one_deadline("2030-01")
+    for before in range(1, 400, 7):
+        tl = timeline(data, dt.date(2030, 1, 31) - dt.timedelta(days=before))
+        for loc in (en, ar):
+            text = plain(narrative(data, tl, loc).headline) + plain(
+                narrative(data, tl, loc).sites[0].html
+            )
+            assert not re.search(r"\d+ (days|day|يومًا|أيام|يوم)\b", text), (before, text)
+
+
+@pytest.mark.parametrize(("as_of", "lang", "digits"), CASES)
+def test_the_cut_off_is_never_told_as_information_ending(
+    as_of: str, lang: str, digits: str
+) -> None:
+    """ROUND4 decision 2 (English editor C1, Arabic editor S8): not "this report’s
+    information ends/runs to", never «انتهاء معلومات»/«تنتهي معلومات»."""
+    n = written(as_of, lang, digits)
+    text = plain(" ".join(sections(n)))
+    for phrase in (
+        "information ends",
+        "information runs to",
+        "has no information on",
+        "انتهاء معلومات",
+        "تنتهي معلومات",
+        "لا تتوافر لهذا التقرير معلومات",
+    ):
+        assert phrase not in text, phrase
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_analyst_notes_are_dated_as_analysis_oldest_first(lang: str) -> None:
+    """ROUND4 decision 8: "Analysis, 18 January 2026" / «تحليل، 18 كانون الثاني 2026», the
+    earlier note first; never "Written on … not updated since"."""
+    n = written("2026-11-30", lang, "western")
+    html = str(n.commentary)
+    lines = [plain(x).strip() for x in re.findall(r'<p class="note-date">(.*?)</p>', html)]
+    assert len(lines) >= 2
+    head = "Analysis, " if lang == "en" else "تحليل، "
+    pattern = rf"^{head}\d{{1,2}} \S+(?: \S+)? \d{{4}}$"
+    assert all(re.match(pattern, line) for line in lines), lines
+    months = ["January", "February"] if lang == "en" else ["كانون الثاني", "شباط"]
+    order = [next(i for i, m in enumerate(months) if m in line) for line in lines]
+    assert order == sorted(order), lines
+    for stale in ("Written on", "not updated", "كُتب هذا التعليق", "لم يُحدَّث"):
+        assert stale not in plain(html)
+
+
+@pytest.mark.parametrize(("as_of", "lang"), [(d, lang) for d in DATES for lang in ("en", "ar")])
+def test_hyphenated_names_never_break_at_the_hyphen(as_of: str, lang: str) -> None:
+    """ROUND4 decision 7 (English editor B8): "Ain al-/Asad", "Qais al-/Muhammadawi" never
+    split: each particle and its name sit in a no-break span (Chromium honours it: layout4's
+    test), and the text is unchanged for search and copy."""
+    n = written(as_of, lang, "western")
+    found = 0
+    for html in sections(n):
+        for text, stack in text_nodes(html):
+            for match in re.finditer(r"(?<![\w/.-])(?:al|Al|bin|Abu)-[A-Z]\w*", text):
+                found += 1
+                assert any("nowrap" in (attrs.get("class") or "") for _, attrs in stack), (
+                    match.group(),
+                    text,
+                )
+    assert found or lang == "ar"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_source_list_prints_readable_addresses_and_no_nested_guillemets(lang: str) -> None:
+    """ROUND4 decision 9 (Arabic editor N10, N19): an address prints decoded (the link
+    keeps the real one); a title in «…» that has «…» of its own uses "…" inside."""
+    html = str(written("2026-11-30", lang, "western").sources)
+    links = re.findall(r'<a class="url"[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert links
+    for href, shown in links:
+        assert "%D8" not in shown.upper() and "%D9" not in shown.upper(), shown
+        assert html_lib.unescape(shown) == urllib.parse.unquote(html_lib.unescape(href))
+    assert any("%" in href for href, _ in links)  # the shipped data have encoded addresses
+    for title in re.findall(r"«(.*?)»", plain(html)):
+        assert "«" not in title, title
+
+
+def test_a_quotation_in_someone_elses_rendering_says_whose() -> None:
+    """Fact-checker 7: Muhammadawi's words of 26 November 2025 reached Arabic through
+    Alsumaria's rendering of Rudaw's English: never labelled "Original (Arabic)"."""
+    for lang, label in (
+        ("en", "Arabic as reported by Alsumaria, citing Rudaw: «جميع قوات التحالف"),
+        ("ar", "(كما نقلتها السومرية عن روداو)"),
+    ):
+        html = str(written("2026-02-01", lang, "western").statements)
+        item = next(li for li in html.split("<li>") if "جميع قوات التحالف الدولي موجودة" in li)
+        assert label in plain(item) and "Original (Arabic)" not in plain(item), plain(item)
+
+
+@pytest.mark.parametrize(("as_of", "lang"), [(d, lang) for d in DATES for lang in ("en", "ar")])
+def test_phase_means_only_the_coalitions_two_phases(as_of: str, lang: str) -> None:
+    """ROUND4 decision 1 (prose side): "phase" / «مرحلة» names only the coalition's first and
+    second phases (or a speaker's own phrase: "a new phase", «المرحلة الانتقالية»); the
+    report never counts its tracks as phases ("Phases that ended", «مراحل انتهت»)."""
+    n = written(as_of, lang, "western")
+    text = reader_text(n, lang, keep_quotes=False)
+    if lang == "en":
+        allowed = ("first ", "second ", "two-", "two ", "new ", "Liquidation ")
+        found = [
+            m.group()
+            for m in re.finditer(r"(\S+[ -])?[Pp]hases?\b", text)
+            if not (m.group(1) or "").endswith(allowed)
+        ]
+    else:
+        allowed = (
+            r"المرحلة (الأولى|الثانية|الانتقالية)|بالمرحلة الأولى|«المرحلة الأولى»"
+            r"|مرحلتين|مرحلة جديدة"
+        )
+        found = re.findall(r"\S*مرحل\S*(?: \S+)?", re.sub(allowed, "", text))
+    assert found == [], found

@@ -28,10 +28,13 @@ from analysis.datafiles import FORBIDDEN_CHARS, UnsafeFileError, read_regular, r
 from analysis.dates import DateFormatError, PartialDate
 
 __all__ = [
+    "CITATION",
     "LANGUAGES",
     "MAX_NOTE_BYTES",
     "Commentary",
     "CommentaryError",
+    "check_citations",
+    "citations",
     "load_commentary",
     "read_notes",
     "render_markdown_safe",
@@ -49,6 +52,9 @@ _ALLOWED_TAGS = frozenset(
 _HTTP_URL = re.compile(r"^https?://", re.IGNORECASE)
 _NOTE_FILE = re.compile(r"^(?:(?P<date>\d{4}-\d{2}-\d{2})-)?(?P<slug>.+)\.(?P<lang>[a-z]{2})\.md$")
 _FRONT_LINE = re.compile(r"^(?P<key>[A-Za-z_]+):\s*(?P<value>.*?)\s*$")
+#: A citation in a note's Markdown: ``[@source-id]`` or ``[@a; @b]`` (spaces before it are
+#: dropped: the marker is glued to the word it follows).
+CITATION = re.compile(r"\s*\[@(?P<ids>[^\]\s;@]+(?:\s*;\s*@[^\]\s;@]+)*)\]")
 
 
 class CommentaryError(ValueError):
@@ -69,6 +75,8 @@ class Commentary:
     #: Shown only in reports as of this date or later; None for a standing note.
     date: PartialDate | None
     markdown: str
+    #: The line of the file on which ``markdown`` starts (after any front matter).
+    first_line: int = 1
     #: The sanitised HTML (:func:`render_markdown_safe`), rendered once when the note is read.
     html: Markup = field(init=False, repr=False, compare=False)
 
@@ -176,7 +184,45 @@ def _read_note(path: Path, name: str, file: str) -> Commentary:
                 front["date"],
             )
         date = stated
-    return Commentary(path, match["slug"], match["lang"], date, body.strip() + "\n")
+    offset = text.count("\n") - body.count("\n")  # lines of front matter before the body
+    skipped = len(body) - len(body.lstrip())
+    first = 1 + offset + body.count("\n", 0, skipped)
+    return Commentary(
+        path, match["slug"], match["lang"], date, body.strip() + "\n", first_line=first
+    )
+
+
+def citations(note: Commentary) -> list[tuple[int, str]]:
+    """The ``(line, source id)`` of every ``[@source-id]`` in a note, in reading order."""
+    found = []
+    for match in CITATION.finditer(note.markdown):
+        line = note.first_line + note.markdown.count("\n", 0, match.start("ids"))
+        found.extend((line, i.strip().lstrip("@")) for i in match["ids"].split(";"))
+    return found
+
+
+def _note_file(note: Commentary) -> str:
+    return f"{note.path.parent.name}/{note.path.name}"
+
+
+def check_citations(
+    notes: Iterable[Commentary], known: Iterable[str], *, file: str | None = None
+) -> list[CommentaryError]:
+    """A problem for every citation of a source id not in ``known`` (the ids of
+    ``sources.csv``), naming the note's file, the line and the id."""
+    known = set(known)
+    return [
+        CommentaryError(
+            file or _note_file(note),
+            line,
+            f"cites [@{source_id}], but sources.csv has no source with the id "
+            f"{source_id!r}: add the source (and its event_sources rows) or fix the id",
+            source_id,
+        )
+        for note in notes
+        for line, source_id in citations(note)
+        if source_id not in known
+    ]
 
 
 def _note_names(directory: Path) -> list[str]:
@@ -189,14 +235,19 @@ def _note_names(directory: Path) -> list[str]:
 
 
 def read_notes(
-    root: Path, subdir: str = "commentary", *, label: str | None = None
+    root: Path,
+    subdir: str = "commentary",
+    *,
+    label: str | None = None,
+    sources: Iterable[str] | None = None,
 ) -> tuple[tuple[Commentary, ...], list[CommentaryError]]:
     """Every note in ``root/subdir``: the notes that are good, and a problem for each bad one.
 
     ``root`` is the (resolved) data directory: the notes directory and each note must
     resolve inside it. Files that are not ``*.en.md`` or ``*.ar.md`` (the README) are
     ignored; a missing directory holds no notes. ``label`` is how messages name the
-    directory (default: ``subdir``).
+    directory (default: ``subdir``). With ``sources`` (the ids of ``sources.csv``), a
+    citation of any other id is a problem (:func:`check_citations`).
     """
     prefix = label if label is not None else subdir
     try:
@@ -211,7 +262,13 @@ def read_notes(
         file = f"{prefix}/{name}" if prefix else name
         try:
             path = resolve_inside(root, f"{subdir}/{name}" if subdir else name)
-            notes.append(_read_note(path, name, file))
+            note = _read_note(path, name, file)
+            if sources is not None:
+                unknown = check_citations([note], sources, file=file)
+                if unknown:
+                    problems.extend(unknown)
+                    continue
+            notes.append(note)
         except UnsafeFileError as exc:
             problems.append(CommentaryError(file, None, str(exc)))
         except FileNotFoundError:
@@ -225,11 +282,12 @@ def select_notes(notes: Iterable[Commentary], lang: str, as_of: dt.date) -> list
     """The notes in ``lang`` that a report as of ``as_of`` may show, in reading order.
 
     A dated note appears only in reports as of its date or later: no leak from the
-    future. Dated notes come newest first, then standing ones by name.
+    future. Dated notes come oldest first (a later note is a postscript to an earlier
+    one), then standing ones by name.
     """
     shown = [n for n in notes if n.lang == lang and n.visible(as_of)]
     dated = [n for n in shown if n.date is not None]
-    dated.sort(key=lambda n: (n.date.last_day() if n.date else dt.date.min, n.slug), reverse=True)
+    dated.sort(key=lambda n: (n.date.last_day() if n.date else dt.date.min, n.slug))
     standing = sorted((n for n in shown if n.date is None), key=lambda n: n.path.name)
     return dated + standing
 

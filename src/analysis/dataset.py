@@ -20,8 +20,6 @@ Validation stays linear in the size of the data (``benchmarks/bench_validation.p
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -29,13 +27,12 @@ from types import MappingProxyType
 from typing import Any
 
 from analysis.commentary import Commentary, read_notes
-from analysis.datafiles import UnsafeFileError, read_regular, resolve_inside, safe_files
 from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate
 from analysis.event_rules import PHASE_LINKED_KINDS, check_event_order, check_event_rules
+from analysis.package import hash_data, package_files
 from analysis.paths import DATA_DIR
 from analysis.schema import POLICY, TableRule, read_schema
 from analysis.tables import (
-    MAX_DESCRIPTOR_BYTES,
     MAX_FILE_BYTES,
     Collector,
     DataValidationError,
@@ -483,49 +480,6 @@ def _coverage(
     return default
 
 
-def _resource_paths(root: Path) -> list[str]:
-    """The resource paths ``datapackage.json`` names, as written (unchecked)."""
-    try:
-        raw = read_regular(resolve_inside(root, "datapackage.json"), MAX_DESCRIPTOR_BYTES)
-        descriptor = json.loads(raw.decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
-        return []
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list):
-        return []
-    return [r["path"] for r in resources if isinstance(r, dict) and isinstance(r.get("path"), str)]
-
-
-def package_files(data_dir: Path) -> Iterator[Path]:
-    """The files a report depends on: the descriptor, each resource, analyst commentary.
-
-    Only regular files inside the data directory: a path that leaves it, a link out of
-    it or a FIFO is not a package file (the loader reports it).
-    """
-    root = Path(data_dir).resolve()
-    notes = root / "commentary"
-    names = ["datapackage.json"]
-    if notes.is_dir() and not notes.is_symlink():
-        names += sorted(f"commentary/{p.name}" for p in notes.glob("*.md"))
-    names += _resource_paths(root)
-    for path in safe_files(root, names):
-        yield Path(data_dir) / path.relative_to(root)
-
-
-def hash_data(data_dir: Path) -> str:
-    """sha256 over every package file's name and bytes, in a stable order."""
-    digest = hashlib.sha256()
-    for path in sorted(set(package_files(data_dir))):
-        try:
-            data = read_regular(path, MAX_FILE_BYTES)
-        except (OSError, UnsafeFileError):
-            continue
-        digest.update(str(path.relative_to(data_dir)).encode() + b"\0")
-        digest.update(data)
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 REQUIRED_TABLES = ("events", "sites", "actors", "sources")
 OPTIONAL_TABLES = ("event_sources",)
 
@@ -556,8 +510,11 @@ def _read_tables(
     return tables
 
 
-def _read_commentary(root: Path, problems: Collector) -> tuple[Commentary, ...]:
-    notes, errors = read_notes(root)
+def _read_commentary(
+    root: Path, problems: Collector, tables: Mapping[str, Table]
+) -> tuple[Commentary, ...]:
+    known = {r["id"] for _, r in tables["sources"].rows} if "sources" in tables else None
+    notes, errors = read_notes(root, sources=known)
     for error in errors:
         problems.add(error.file, error.line, None, error.value, error.message)
     return notes
@@ -592,7 +549,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     if "events" in tables:
         check_event_rules(tables["events"], problems)
         check_event_order(tables["events"], problems)
-    commentary = _read_commentary(root, problems)
+    commentary = _read_commentary(root, problems, tables)
     if problems.problems or any(name not in tables for name in REQUIRED_TABLES):
         raise DataValidationError(problems.problems)
     dataset = _build(data_dir, descriptor, tables, hash_data(data_dir), commentary)

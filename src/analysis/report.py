@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from analysis import params as P
 from analysis.dataset import Dataset, load_dataset
@@ -378,7 +378,7 @@ class Report:
         return getattr(freshness, "latest", None)
 
     def data_notes(self) -> Section:
-        """About the data: the information cut-off and the edition's rule, in words.
+        """About the data: the information cut-off and the edition's rule, in one sentence.
 
         No bookkeeping (row counts, hashes, the dataset's later coverage): an edition as
         of 15 October 2025 says its information stops on 15 October 2025, even when the
@@ -391,16 +391,10 @@ class Report:
         if coverage is not None and getattr(coverage, "known_through", None):
             cutoff = coverage.known_through
         date = Markup('<span class="nowrap" style="white-space:nowrap">{}</span>')
-        parts = [
-            Markup(label("info_cutoff", loc)).format(date=date.format(format_date(cutoff, loc)))
-        ]
-        if cutoff >= tl.as_of:  # past the data's end, the cut-off alone is the true date
-            parts.append(
-                Markup(label("edition_material", loc)).format(
-                    date=date.format(format_date(tl.as_of, loc))
-                )
-            )
-        lines = Markup(" ").join([*parts, escape(label("data_notes_text", loc))])
+        # One sentence: the cut-off and the rule (ROUND4 decision 9, Arabic editor N14).
+        lines = Markup(label("data_notes_text", loc)).format(
+            date=date.format(format_date(cutoff, loc))
+        )
         return self._text(
             "data-notes",
             _section(label("data_notes", loc), Markup("<p>{}</p>").format(lines), css="data-notes"),

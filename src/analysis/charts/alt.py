@@ -1,14 +1,16 @@
 """The charts' captions (also their alternative text): one short sentence per chart stating what
 a reader should see, distinct for each chart.
 
-* The phase chart (deadlines and outcomes) states the deadline finding: every phase overdue,
-  not only the worst ("three of the five phases were overdue … each by 15 days: …").
-* The timeline states where each phase stands ("By 1 February 2026, four of the five phases had
-  ended; one is under way").
-* When the report date is well past the data, both say only "No information after 31 March
-  2026": the report's lede carries the disclaimer once.
+* The deadline chart states the deadline finding: every deadline passed, not only the worst
+  ("three of the five deadlines had passed, by 15 days each, with no completion announced: …").
+* The timeline states where each row stands. English names the rows ("UNAMI’s mandate and the
+  exit from Ain al-Asad had ended; …"); Arabic counts them as «مسار/مسارات». Neither calls a
+  row a "phase"/«مرحلة»: the sources speak of two phases of the coalition mission, and UNAMI is
+  a UN mission, not a phase of the drawdown (ROUND4 decision 1).
+* A deadline known only to the month, or conditional, gets no day count ("September 2026,
+  subject to conditions", ROUND4 decision 5).
 
-Counts from one to nine are words ("five phases", «خمس مراحل»).
+Counts from one to nine are words («ثلاثة مسارات»).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from analysis.charts.model import coverage_end
+from analysis.charts.model import coverage_end, deadline_kind
 from analysis.charts.style import duration, text
 from analysis.i18n import Locale, count, format_date, format_number, label
 from analysis.timeline import PhaseState, Timeline
@@ -30,7 +32,7 @@ def _high(days: Any) -> int:
 
 
 def counted(n: int, noun: str, loc: Locale) -> str:
-    """ "five phases", «خمس مراحل»: words for one to nine, figures from ten."""
+    """ "five deadlines", «خمسة مسارات»: words for one to nine, figures from ten."""
     if 1 <= n <= 9:
         return text(f"count.{noun}.{n}", loc)
     return count(n, "phase" if noun == "phase" else "site", loc, case="oblique")
@@ -124,7 +126,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
             text(
                 key,
                 loc,
-                k=counted(k, "phase", loc) if loc.lang == "ar" else number(k, loc),
+                k=_oblique(k, "phase", loc) if loc.lang == "ar" else number(k, loc),
                 n=number(len(states), loc),
                 as_of=as_of,
                 duration=duration(worst.days_overdue, loc),
@@ -150,7 +152,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
     if len(late) > 1:
         lows = [max(0, int(getattr(_late_days(s), "low", _late_days(s)))) for s in late]
         highs = [_high(_late_days(s)) for s in late]
-        k = counted(len(late), "phase", loc) if loc.lang == "ar" else number(len(late), loc)
+        k = _oblique(len(late), "phase", loc) if loc.lang == "ar" else number(len(late), loc)
         parts.append(
             text(
                 "caption.late_many",
@@ -178,15 +180,11 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
     unknown = [s for s in states if s.status == "unknown"]
     if ahead:
         s = min(ahead, key=lambda s: _high(s.days_until_deadline))
-        parts.append(
-            text(
-                "caption.next",
-                loc,
-                phase=caption_name(s, loc),
-                date=due(s),
-                duration=duration(s.days_until_deadline, loc),
-            )
+        key = "caption." + {"soft": "next_soft", "month": "next_month"}.get(
+            deadline_kind(s), "next"
         )
+        days = {"duration": duration(s.days_until_deadline, loc)} if key == "caption.next" else {}
+        parts.append(text(key, loc, phase=caption_name(s, loc), date=due(s), **days))
     elif unknown:
         s = unknown[0]
         parts.append(text("caption.unknown", loc, phase=caption_name(s, loc), date=due(s)))
@@ -196,7 +194,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
 
 
 def _oblique(n: int, noun: str, loc: Locale) -> str:
-    """ "two phases" as an Arabic object or after a noun: «مرحلتين», not «مرحلتان»."""
+    """ "two" as an Arabic object or after a noun: «مسارين», not «مساران»."""
     written = counted(n, noun, loc)
     if loc.lang == "ar" and n == 2:
         return written.replace("تان", "تين").replace("ان", "ين")
@@ -204,31 +202,42 @@ def _oblique(n: int, noun: str, loc: Locale) -> str:
 
 
 def standing(tl: Timeline, loc: Locale) -> str:
-    """Where the phases stand: "By 1 February 2026, two phases had ended, two phases had been
-    declared complete and one phase was under way" (ended and declared kept apart, as the
-    phase chart's legend does: editor D40, fact-check 11)."""
+    """Where the rows stand, ended and declared kept apart (as the deadline chart's legend does:
+    editor D40, fact-check 11). English names the rows: "By 1 February 2026, UNAMI’s mandate and
+    the exit from Ain al-Asad had ended; the mission in federal Iraq and the exit from Baghdad
+    had been declared complete; the Erbil mission supporting Syria operations was under way"
+    (editor B5); Arabic counts them: «انتهى مساران، وأُعلن اكتمال مسارين، ومسار واحد قيد
+    التنفيذ» (Arabic editor S2). At the information cut-off, a row with no end recorded by then
+    was under way then, whatever happened after."""
     states = list(tl.phases)
     known = tl.coverage.known_through
-    done = [s for s in states if s.end is not None and s.end <= known]
-    declared = sum(1 for s in done if s.end_basis == "declared")
-    ended = len(done) - declared
-    overdue = sum(1 for s in states if s.status == "overdue")
-    unknown = sum(1 for s in states if s.status == "unknown")
-    running = len(states) - len(done) - overdue - unknown
+    cut_off = coverage_end(tl) is not None
+    groups: dict[str, list[PhaseState]] = {
+        k: [] for k in ("ended", "declared", "overdue", "running", "unknown")
+    }
+    for s in states:
+        if s.end is not None and s.end <= known:
+            groups["declared" if s.end_basis == "declared" else "ended"].append(s)
+        elif s.status == "overdue":
+            groups["overdue"].append(s)
+        elif s.status == "unknown" and not (cut_off and s.end is None):
+            groups["unknown"].append(s)
+        else:
+            groups["running"].append(s)
     parts = []
-    for key, n in (
-        ("ended", ended),
-        ("declared", declared),
-        ("overdue", overdue),
-        ("running", running),
-        ("unknown", unknown),
-    ):
-        if n:
-            phases = _oblique(n, "phase", loc) if key in ("declared", "unknown") else None
-            phases = phases or counted(n, "phase", loc)
-            parts.append(text(f"state.{key}" + (".one" if n == 1 else ""), loc, phases=phases))
-    joined = _listed(parts, loc, clauses=True)
-    if coverage_end(tl) is not None:
+    for key, group in groups.items():
+        if not group:
+            continue
+        n = len(group)
+        if loc.lang == "en":
+            phases = _listed([caption_name(s, loc) for s in group], loc)
+        elif key in ("declared", "unknown"):
+            phases = _oblique(n, "phase", loc)
+        else:
+            phases = counted(n, "phase", loc)
+        parts.append(text(f"state.{key}" + (".one" if n == 1 else ""), loc, phases=phases))
+    joined = "; ".join(parts) if loc.lang == "en" else _listed(parts, loc, clauses=True)
+    if cut_off:
         return joined
     return text("state.summary", loc, as_of=format_date(tl.as_of, loc), parts=joined)
 

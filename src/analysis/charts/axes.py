@@ -111,7 +111,7 @@ def frame(
     fit_legend_names(data, loc)
     names = [t["name"] for t in data if t.get("showlegend", True) and t.get("name")]
     grid = legend_grid(names, loc.lang)
-    margin_bottom = 58 + _LEGEND_ROW_PX * grid.rows + grid.extra_px
+    margin_bottom = _TICKS_PX + _LEGEND_ROW_PX * grid.rows + grid.extra_px
     height = int(MARGIN_TOP + plot_px + margin_bottom)
     return {
         "template": PROJECT_TEMPLATE,
@@ -146,7 +146,13 @@ def frame(
     }
 
 
-_LEGEND_ROW_PX = 21
+#: The legend's type size (``PROJECT_TEMPLATE``), a legend row's height and what each further
+#: line of a two-line entry adds, at that size.
+LEGEND_FONT_PX = PROJECT_TEMPLATE.layout.legend.font.size
+_LEGEND_ROW_PX = round(1.5 * LEGEND_FONT_PX)  # measured in Chromium: 22.5 px at 15 px
+_LEGEND_LINE_PX = round(1.3 * LEGEND_FONT_PX)
+#: Below the plot, above the legend: the date ticks (month and year on two lines, 11 px).
+_TICKS_PX = 52
 
 
 def _small(value: str) -> str:
@@ -162,9 +168,10 @@ class LegendGrid:
     extra_px: int = 0
 
 
-#: Pixels a character of legend text (11 px) takes, measured in Chromium: Noto Sans and Noto
-#: Naskh Arabic; and what an entry adds to its text (symbol, gaps).
-_LEGEND_CHAR_PX = {"en": 5.6, "ar": 4.1}
+#: Pixels a character of legend text takes, measured in Chromium at 11 px (5.6 and 4.1: Noto
+#: Sans and Noto Naskh Arabic) and scaled to the legend's size; and what an entry adds to its
+#: text (symbol, gaps).
+_LEGEND_CHAR_PX = {"en": 5.6 * LEGEND_FONT_PX / 11, "ar": 4.1 * LEGEND_FONT_PX / 11}
 _LEGEND_ENTRY_PX = 50
 
 
@@ -178,7 +185,7 @@ def legend_grid(names: Sequence[str], lang: str, plot_px: int = LEGEND_PLOT_PX) 
     text_px = math.ceil(max(chars) * _LEGEND_CHAR_PX[lang]) + 4
     per_row = max(1, plot_px // (text_px + _LEGEND_ENTRY_PX))
     rows = [lines[i : i + per_row] for i in range(0, len(lines), per_row)]
-    extra = sum(14 * (max(len(parts) for parts in row) - 1) for row in rows)
+    extra = sum(_LEGEND_LINE_PX * (max(len(parts) for parts in row) - 1) for row in rows)
     return LegendGrid(text_px, len(rows), extra)
 
 

@@ -11,8 +11,9 @@
   report date (the Iraq-wide mission, 2014) would squash everything else into a sliver, so the
   window opens three months before the earliest *other* phase start and closes two months after
   the later of the report date and the last deadline or end. Long phases are drawn clipped,
-  labelled "◀ … (since 8 August 2014)". The window is the axis' autorange, so double-clicking
-  the chart returns to it.
+  labelled "◀ … (since 2014)": the year alone, since the day the mission began is disputed
+  (US strikes from 8 August 2014, the task force from 17 October: editor B4). The window is
+  the axis' autorange, so double-clicking the chart returns to it.
 * **What is known:** bars stop at the coverage end when the report date is past it; only a
   firm deadline missed before then is hatched; an end known as a range is drawn faded over it.
 """
@@ -64,6 +65,7 @@ from analysis.charts.style import (
     wrapped,
 )
 from analysis.dataset import Dataset
+from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
@@ -259,7 +261,8 @@ def phase_label(
     x0, x1 = window
     title = phase_name(state, loc)
     clipped = state.start < x0
-    suffix = f" ({text('since', loc, date=format_date(state.phase.start, loc))})" if clipped else ""
+    since = format_date(PartialDate(state.start.year), loc)
+    suffix = f" ({text('since', loc, date=since)})" if clipped else ""
     days_per_char = _LABEL_CHAR_PX[loc.lang] * (x1 - x0).days / PRINT_PLOT_PX
     gap = dt.timedelta(days=math.ceil(6 * (x1 - x0).days / PRINT_PLOT_PX))
     start, forward, chars = max(state.start, x0), True, _PHASE_LABEL_CHARS
@@ -392,8 +395,8 @@ def gantt_figure(
         ("planned", "legend.planned"),
     ):
         layers.add(bar(role, line(text(key, loc), loc), parts.pieces[role], _BAR_WIDTH))
-    through = format_date(tl.coverage.value, loc)
-    unknown_name = line(text("legend.unknown", loc, date=through), loc)
+    # "Outcome unknown": the grey zone's entry says "No information after …" (editor B2)
+    unknown_name = line(text("legend.unknown", loc), loc)
     layers.add(bar("unknown", unknown_name, parts.pieces["unknown"], _BAR_WIDTH))
     layers.add(overrun(line(text("legend.slip", loc), loc), parts.pieces["slip"], _BAR_WIDTH))
     spans = whiskers(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analysis.charts.model import end_range
+from analysis.charts.model import deadline_kind, end_range
 from analysis.charts.style import duration, esc, label_or, lines, status_label, text
 from analysis.dataset import Dataset, Event
 from analysis.dates import DateInterval
@@ -92,9 +92,21 @@ def status_text(state: PhaseState, loc: Locale, as_of: dt.date) -> str:
     if days is not None:
         return f"{status} ({duration(days, loc)})"
     if state.days_until_deadline is not None and state.status in ("upcoming", "ongoing"):
-        due_in = text("due_in", loc, duration=duration(state.days_until_deadline, loc))
-        return f"{status} ({due_in})"
+        ahead = countdown(state, loc)
+        return f"{status} ({ahead[:1].lower() + ahead[1:] if loc.lang == 'en' else ahead})"
     return status
+
+
+def countdown(state: PhaseState, loc: Locale) -> str:
+    """A deadline ahead: "deadline in 45 days" only for a firm deadline known to the day; a
+    conditional one is "Conditional target: September 2026", a firm one known to the month
+    "Deadline: September 2026" (no day count to a date nobody gave: ROUND4 decision 5)."""
+    kind = deadline_kind(state)
+    if kind == "day":
+        return text("due_in", loc, duration=duration(state.days_until_deadline, loc))
+    assert state.deadline is not None
+    date = format_date(state.deadline.event.start, loc)
+    return text("soft_target" if kind == "soft" else "due_on", loc, date=date)
 
 
 def end_text(state: PhaseState, loc: Locale) -> str:

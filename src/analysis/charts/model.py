@@ -81,3 +81,12 @@ def chart_subtitle(tl: Timeline, loc: Locale) -> str:
         through = format_date(tl.coverage.value, loc)
         return phrase("chart.title.past_data", loc, through=through, date=as_of)
     return phrase("chart.title.as_of", loc, date=as_of)
+
+
+def deadline_kind(state: PhaseState) -> str:
+    """ "soft" (conditional or minimum), "month" (a firm deadline known to the month or year,
+    or as a range) or "day": only a firm deadline known to the day is counted down in days."""
+    deadline = state.deadline
+    if deadline is None or not deadline.firm:
+        return "soft"
+    return "day" if deadline.event.start.precision == "day" else "month"

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from analysis.charts.alt import promise_alt
 from analysis.charts.axes import PRINT_PLOT_PX, frame, lane_axis, x_axis
-from analysis.charts.hover import deadline_hover, phase_hover
+from analysis.charts.hover import countdown, deadline_hover, phase_hover
 from analysis.charts.layers import (
     Layers,
     Point,
@@ -56,12 +56,20 @@ from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date
 from analysis.timeline import PhaseState, Timeline
 
-#: A row's height: room for its label's lines (site, phase name, the note beneath), so a
-#: four-line label never runs into the next row's site (editor D39); at least _PX_PER_ROW.
-_PX_PER_ROW = 60
-_PX_PER_LABEL_LINE = 14
-#: The later announced date's diamond sits this far above its row line (in rows).
-_ANNOUNCED_DY = 0.28
+#: Rows are placed by their labels' heights (the y axis is in pixels from the top), so a row's
+#: label (site, the row's short name, the note beneath) never runs into the next row's (editor
+#: B1, Arabic editor S4; tests/test_chart_layout.py measures the boxes in Chromium). Plotly sets
+#: a label's lines 1.3 em apart (13 px type: 17 px); the glyphs of the first and last lines add
+#: a little over a line (Naskh's marks more than Latin); then a clear gap to the next label.
+_PX_PER_LABEL_LINE = 17
+_LABEL_GLYPH_PX = {"en": 18, "ar": 22}
+_ROW_GAP_PX = 12
+#: Room above the first row's label and below the last one's.
+_ROW_PAD_PX = 8
+#: A row is at least this tall (its marks are 17 px).
+_MIN_ROW_PX = 40
+#: The later announced date's diamond sits this far above its row line (px).
+_ANNOUNCED_DY = 16
 #: The site on a row's label, and the phase's title under it in small type.
 _ROW_SITE = (30, 1)
 _ROW_TITLE = (36, 2)
@@ -104,6 +112,9 @@ _BAR_NAMES = {
     "past-soft": "legend.after_soft_deadline",
     "unknown": "legend.unknown",
 }
+#: Bars whose legend entry is a marker's: the grey dots to an unknown outcome go with the grey
+#: open dot ("Outcome unknown" once, editor B2, Arabic editor N16).
+_BAR_GROUPS = {"unknown": "unknown-end"}
 
 
 # --------------------------------------------------------------------------- notes
@@ -140,16 +151,15 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
     if status == "ended_uncertain" and state.days_late is not None:
         return text("note.uncertain", loc, duration=duration(max(state.days_late.high, 0), loc))
     if status == "unknown" and state.unknown_reason == "after_coverage":
-        return text("note.unknown_after", loc, date=short_date(through, loc))
+        # the grey zone's legend entry says "No information after 31 March 2026" (editor B2)
+        return text("note.unknown_after", loc)
     if days is not None:
         key = f"note.declared.{status}" if declared and status != "overdue" else f"note.{status}"
         return text(key, loc, duration=duration(days, loc))
     if status == "ended_on_time" and declared:
         return text("note.declared.ended_on_time", loc)
     if status in ("upcoming", "ongoing") and state.days_until_deadline is not None:
-        soft = state.deadline is not None and not state.deadline.firm
-        key = "due_in_soft" if soft else "due_in"
-        return text(key, loc, duration=duration(state.days_until_deadline, loc))
+        return countdown(state, loc)
     return status_label(status, loc)
 
 
@@ -287,8 +297,39 @@ class _Rows:
     xs: list[dt.date] = field(default_factory=list)
 
 
+def row_notes(state: PhaseState, tl: Timeline, loc: Locale) -> list[str]:
+    """A row's note: the comparison written out, and how it compares with a first promise that
+    moved; wrapped."""
+    return note_lines(
+        [
+            sentence_case(gap_phrase(state, loc, tl.coverage.value), loc),
+            original_phrase(state, tl.as_of, loc) or "",
+        ]
+    )
+
+
+def row_positions(labels: Sequence[str], lang: str) -> tuple[list[float], float]:
+    """Each row's place (px from the plot's top) and the plot's height: a label's half-height
+    above and below its row line, a clear gap between labels."""
+    heights = [
+        max(_MIN_ROW_PX, _PX_PER_LABEL_LINE * label.count("<br>") + _LABEL_GLYPH_PX[lang])
+        for label in labels
+    ]
+    ys, y = [], float(_ROW_PAD_PX)
+    for i, h in enumerate(heights):
+        y += h / 2 if i == 0 else heights[i - 1] / 2 + _ROW_GAP_PX + h / 2
+        ys.append(y)
+    return ys, (y + heights[-1] / 2 + _ROW_PAD_PX) if heights else 60.0
+
+
 def _add_row(
-    rows: _Rows, y: int, state: PhaseState, tl: Timeline, dataset: Dataset, loc: Locale
+    rows: _Rows,
+    y: float,
+    state: PhaseState,
+    tl: Timeline,
+    dataset: Dataset,
+    loc: Locale,
+    note: list[str],
 ) -> None:
     deadline = state.deadline
     assert deadline is not None
@@ -321,14 +362,10 @@ def _add_row(
         else "actual"
     )
     rows.ends[kind].append((reached, y, hover))
-    note_rows = [
-        sentence_case(gap_phrase(state, loc, tl.coverage.value), loc),
-        original_phrase(state, tl.as_of, loc) or "",
-    ]
     row_x = [deadline.due, reached, *(h.due for h in state.history)]
     if earliest is not None:
         row_x.append(earliest)
-    rows.notes.append(_Note(y, note_lines(note_rows), min(row_x), max(row_x)))
+    rows.notes.append(_Note(y, note, min(row_x), max(row_x)))
     rows.labels.append(row_label(state, dataset, loc, rows.notes[-1].rows))
     rows.xs += row_x
 
@@ -394,7 +431,7 @@ def _end_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any] | None]:
     ]
 
 
-def _bar_traces(rows: _Rows, loc: Locale, through: PartialDate) -> list[dict[str, Any]]:
+def _bar_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any]]:
     traces = []
     for bar, key in _BAR_NAMES.items():
         if bar not in rows.bars:
@@ -405,23 +442,20 @@ def _bar_traces(rows: _Rows, loc: Locale, through: PartialDate) -> list[dict[str
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": line(text(key, loc, **_legend_values(key, through, loc)), loc),
-                "legendgroup": bar,
+                "name": line(text(key, loc), loc),
+                "legendgroup": _BAR_GROUPS.get(bar, bar),
                 "meta": role_of(_BAR_ROLES[bar]),
                 "x": xs,
                 "y": ys,
                 "line": {"color": PALETTE[colour], "width": 5, "dash": dash},
                 "hoverinfo": "skip",
                 # a bar of no length (ended on the deadline day) draws nothing to explain
-                "showlegend": any(a != b for a, b in zip(xs[::3], xs[1::3], strict=True)),
+                "showlegend": bar not in _BAR_GROUPS
+                and any(a != b for a, b in zip(xs[::3], xs[1::3], strict=True)),
                 "connectgaps": False,
             }
         )
     return traces
-
-
-def _legend_values(key: str, through: PartialDate, loc: Locale) -> dict[str, str]:
-    return {"date": short_date(through, loc)} if key == "legend.unknown" else {}
 
 
 def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: bool = True) -> Chart:
@@ -431,33 +465,36 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
     reverse = loc.lang == "ar" and rtl_axis
     states = [s for s in tl.phases if s.deadline is not None]
     rows = _Rows()
-    for y, state in enumerate(states):
-        _add_row(rows, y, state, tl, dataset, loc)
+    notes = [row_notes(state, tl, loc) for state in states]
+    ys, plot_px = row_positions(
+        [row_label(state, dataset, loc, note) for state, note in zip(states, notes, strict=True)],
+        loc.lang,
+    )
+    for y, state, note in zip(ys, states, notes, strict=True):
+        _add_row(rows, y, state, tl, dataset, loc, note)
     layers = Layers()
     layers.add(
-        *_bar_traces(rows, loc, tl.coverage.value),
+        *_bar_traces(rows, loc),
         deadline_marks("superseded", rows.deadlines["superseded"], loc, shape="diamond"),
-        # ends before deadlines: a deadline met on its last day stays visible on the end's dot
-        *_end_traces(rows, loc),
         deadline_marks("deadline", rows.deadlines["deadline"], loc, shape="diamond"),
         deadline_marks("soft", rows.deadlines["soft"], loc, shape="diamond"),
+        # ends over deadlines: an end on the deadline day is a dot inside the diamond, both
+        # visible (UNAMI, 31 December 2025: editor B3)
+        *_end_traces(rows, loc),
     )
     x0, x1 = axis_window(min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]))
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
     as_of_marker(layers, tl.as_of, loc, reverse)
-    n = len(states)
-    label_lines = max((r.count("<br>") + 1 for r in rows.labels), default=1)
-    px_per_row = max(_PX_PER_ROW, _PX_PER_LABEL_LINE * label_lines + 10)
     title = text("title.promise", loc)
     subtitle = chart_subtitle(tl, loc)
-    layout = frame(loc, title, layers.data, plot_px=max(n, 1) * px_per_row, subtitle=subtitle)
+    layout = frame(loc, title, layers.data, plot_px=plot_px, subtitle=subtitle)
     layout.update(
         {
             "xaxis": x_axis(x0, x1, loc, reverse),
             "yaxis": lane_axis(
                 loc,
-                (n - 0.45, -0.55) if n else (0.5, -0.5),
-                range(n),
+                (plot_px, 0),
+                ys,
                 rows.labels,
                 showgrid=True,
                 gridcolor=PALETTE["grid"],

@@ -85,7 +85,9 @@ PROJECT_TEMPLATE = go.layout.Template(
             "y": 0.01,
             "yanchor": "bottom",
             "yref": "container",
-            "font": {"size": 11},
+            # printed at 64 % (report.css): 15 px is 7.2 pt on paper, never less than 7 pt
+            # (editor B2; tests/test_chart_layout.py measures it in the print layout)
+            "font": {"size": 15},
             "itemclick": "toggle",
             "bgcolor": "rgba(255,255,255,0)",
             "tracegroupgap": 4,

@@ -62,10 +62,12 @@ Decisions, in one place:
   official statement or independent sources; "unverified" = confirmed by no one; the
   note saying so (:attr:`Narrative.confidence`) sits directly under the headline.
 * **No bookkeeping**: never "the data record", "the latest event recorded"; a report
-  past its information's end says "this report's information runs to …" once, in the
-  lede. Declared ends are attributed to who declared them; a later announced date is
-  an announcement, never "the deadline was moved": an end is measured against the
-  original deadline first.
+  past its information's end says "This report covers events to …" once, first in the
+  lede, and "Since then, … has passed: …; this report does not cover whether it ended"
+  (ROUND4 decision 2); a location section tells an end the lede has told briefly, in
+  other words (decision 4). Declared ends are attributed to who declared them; a later
+  announced date is an announcement, never "the deadline was moved": an end is measured
+  against the original deadline first.
 * **Acronyms** are spelled out at their first use in reading order (``first_use`` in
   ``labels/house_style.json``).
 * **Coverage**: the data reach a date (``Timeline.coverage``). A deadline after it
@@ -108,6 +110,7 @@ from analysis.narrative.house import (
     house_text,
     rank_first,
 )
+from analysis.narrative.names import _proper_words
 from analysis.narrative.sections import (
     MAX_STATEMENTS,
     POINT_KINDS,
@@ -126,7 +129,7 @@ from analysis.narrative.views import (
     _headline_context,
     _phase_view,
 )
-from analysis.narrative.writer import _Citations, _proper_words, _Writer, nowrap
+from analysis.narrative.writer import _Citations, _Writer, nowrap
 from analysis.timeline import (
     Changes,
     PhaseChange,
@@ -284,9 +287,11 @@ def narrative(
     cov = dataclasses.replace(cov, passed=passed)
     base["cov"] = cov
     first_use = _FirstUse(loc.lang)
-    headline = first_use(
-        _render("headline", loc, **base, **_headline_context(views, tl.as_of, cov))
-    )
+    lead_context = _headline_context(views, tl.as_of, cov)
+    headline = first_use(_render("headline", loc, **base, **lead_context))
+    # A location section tells an end the lead has told briefly, in its own words
+    # (ROUND4 decision 4: the lead and the body never repeat a sentence).
+    told_in_lead = frozenset(v.state.id for v in lead_context["ended"])
 
     sites = tuple(
         SiteParagraph(
@@ -299,6 +304,7 @@ def narrative(
                     **base,
                     site=lane.site,
                     phases=phases,
+                    told_in_lead=told_in_lead,
                     last=last_word(lane.site.id, phases, tl, writer),
                 )
             ),

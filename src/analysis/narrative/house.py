@@ -66,6 +66,21 @@ def _glue_dates(text: str) -> str:
     return _DATE_IN_TEXT.sub(lambda m: m.group().replace(" ", NBSP), text)
 
 
+#: An Arabic name's particle and the name it joins ("al-Asad", "al-Muhammadawi", "Abu-…"),
+#: not inside a web address or a longer hyphenated word.
+_NAME_PARTICLE = re.compile(r"(?<![\w/.-])(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Aa]bu)-[A-Z][\w’']*")
+
+
+def _glue_names(text: str) -> str:
+    """Names never break at their hyphen ("Ain al-/Asad", ROUND4 decision 7): the particle
+    and the name after it in one unbreakable span. The text itself is unchanged (still
+    "al-Asad" when copied or searched). ``text`` is the text of an HTML fragment, between
+    tags; the result is HTML."""
+    return _NAME_PARTICLE.sub(
+        lambda m: f'<span class="nowrap" style="white-space:nowrap">{m.group()}</span>', text
+    )
+
+
 def house_text(text: str, lang: str) -> str:
     """Text from the data as the report writes it: house spellings, the language's
     quotation marks (« » in Arabic, “ ” in English) and unbreakable dates."""

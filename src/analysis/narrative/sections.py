@@ -10,16 +10,10 @@ from typing import Any
 from markupsafe import Markup
 
 from analysis.dataset import Actor, Dataset, Event, Source
+from analysis.narrative.names import _is_body, _proper_words, _sentence_case
 from analysis.narrative.text import _HTTP_URL
 from analysis.narrative.views import _date_key
-from analysis.narrative.writer import (
-    _Citations,
-    _is_body,
-    _proper_words,
-    _sentence_case,
-    _Writer,
-    nowrap,
-)
+from analysis.narrative.writer import _Citations, _Writer, nowrap
 from analysis.timeline import (
     Timeline,
     known_sources,
@@ -44,6 +38,10 @@ class _Quote:
     translated: bool
     original: Markup | None
     original_lang: str
+    #: Whose rendering the quotation is, when it is not the speaker's own words
+    #: (``quote_via`` in labels/house_style.json, by event id): "Arabic as reported by
+    #: Alsumaria, citing Rudaw" (fact-checker 7).
+    via: Markup | None = None
 
 
 @dataclass(frozen=True)
@@ -102,15 +100,18 @@ def _quote(event: Event, writer: _Writer) -> _Quote | None:
         return None
     texts = {"ar": event.quote_ar, "en": event.quote_en}
     lang = writer.loc.lang
+    via = writer.quote_via(event)
     if original == lang:
         source = texts[lang]
         if not source:
             return None
-        return _Quote(writer.quoted(source, lang), False, None, lang)
+        return _Quote(writer.quoted(source, lang), False, None, lang, via)
     translation, source = texts[lang], texts[original]
     if not translation or not source:
         return None
-    return _Quote(writer.quoted(translation, lang), True, writer.quoted(source, original), original)
+    return _Quote(
+        writer.quoted(translation, lang), True, writer.quoted(source, original), original, via
+    )
 
 
 def _names_speaker(summary: str | None, actor: Actor, lang: str) -> bool:

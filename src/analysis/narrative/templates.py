@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from analysis.i18n import Locale
-from analysis.narrative.house import _glue_dates
+from analysis.narrative.house import _glue_dates, _glue_names
 from analysis.narrative.text import _TAG
 from analysis.paths import TEMPLATES_DIR
 
@@ -47,8 +47,15 @@ def _render(section: str, loc: Locale, **context: Any) -> Markup:
     template = _environment().get_template(f"{loc.lang}/{section}.j2")
     html = _tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context))
     # Dates in the data's own text (summaries, quotations, commentary) never split either.
+    pieces = _TAG.split(html)
     html = "".join(
-        piece if piece.startswith("<") else _glue_dates(piece) for piece in _TAG.split(html)
+        piece
+        if piece.startswith("<")
+        # a run already unbreakable (an outlet's name: "Al-Shorouk") is left as it is
+        else _glue_dates(piece)
+        if i and 'class="nowrap"' in pieces[i - 1]
+        else _glue_names(_glue_dates(piece))
+        for i, piece in enumerate(pieces)
     )
     if loc.lang == "ar":
         # Each fragment carries its own direction: JupyterLab shows it outside the

@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from analysis.dataset import Actor, Event
 from analysis.narrative.house import curl_apostrophes
-from analysis.narrative.writer import _arabic_feminine, _bounds, _english_names, _is_range, _Writer
+from analysis.narrative.names import _arabic_feminine, _english_names
+from analysis.narrative.writer import _bounds, _is_range, _Writer
 from analysis.timeline import (
     COVERAGE_LEAD_DAYS,
     Deadline,

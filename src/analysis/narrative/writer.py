@@ -10,27 +10,52 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from markupsafe import Markup, escape
 
 from analysis import i18n
+from analysis.commentary import CITATION, Commentary, check_citations
 from analysis.dataset import Actor, Dataset, Event
 from analysis.dates import PartialDate
 from analysis.i18n import Case, Locale
 from analysis.narrative.house import (
     NBSP,
-    _apply_house_names,
     _glue_dates,
     _house_style,
     curl_apostrophes,
     house_text,
     rank_first,
 )
+from analysis.narrative.names import (
+    _arabic_feminine,
+    _is_body,
+    _proper_words,
+    _role_case,
+    _sentence_case,
+)
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT
 from analysis.narrative.text import _arabic_inline, _isolates_to_html, _localize_html
 from analysis.timeline import (
     known_sources,
 )
+
+#: "about N months" in Arabic words, after نحو (genitive): one to ten (ROUND4 decision 5).
+_AR_ABOUT_MONTHS = {
+    1: "شهر",
+    2: "شهرين",
+    3: "ثلاثة أشهر",
+    4: "أربعة أشهر",
+    5: "خمسة أشهر",
+    6: "ستة أشهر",
+    7: "سبعة أشهر",
+    8: "ثمانية أشهر",
+    9: "تسعة أشهر",
+    10: "عشرة أشهر",
+}
+
+#: Where a note's citation goes while its text is localised (a private-use character).
+_CITE_SLOT = "\ue000"
 
 
 class _Citations:
@@ -247,6 +272,36 @@ class _Writer:
     def months(self, days: Any) -> int:
         return i18n.relative_months(self.high(days))
 
+    def about_months(self, days: Any) -> Markup:
+        """ "about eight months", «نحو ثمانية أشهر»: a month count in words up to ten
+        (ROUND4 decision 5), figures above («نحو 11 شهرًا»)."""
+        n = max(1, self.months(days))
+        if self.arabic and n in _AR_ABOUT_MONTHS:
+            return nowrap(Markup("نحو " + _AR_ABOUT_MONTHS[n]))
+        counted = self.count(n, "month", "oblique")
+        return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", counted))
+
+    def more_months(self, days: Any) -> Markup:
+        """ "about eight more months", «نحو ثمانية أشهر أخرى»: the adjective agrees with the
+        count (شهر آخر، شهرين آخرين، ثمانية أشهر أخرى، 11 شهرًا آخر)."""
+        if not self.arabic:
+            return Markup(str(self.about_months(days)).replace(" month", " more month"))
+        n = max(1, self.months(days))
+        other = "أخرى" if 3 <= n <= 10 else "آخرين" if n == 2 else "آخر"
+        return nowrap(Markup("{} {}").format(self.about_months(days), other))
+
+    def imprecise(self, p: Any) -> bool:
+        """A deadline known only to the month or the year, or conditional: never counted
+        to the day (ROUND4 decision 5)."""
+        d = p.deadline
+        if d is None:
+            return False
+        return p.terms == "conditional" or d.event.start.precision not in ("day", "range")
+
+    def same_month(self, d: Any) -> bool:
+        """The deadline falls in the report's own month."""
+        return (d.year, d.month) == (self.as_of.year, self.as_of.month)
+
     # ---------------------------------------------------------------- text
 
     def text(self, value: str | None) -> Markup:
@@ -262,6 +317,28 @@ class _Writer:
         if lang == "ar" and self.arabic:
             return _arabic_inline(value, self.loc)
         return escape(value)
+
+    @staticmethod
+    def inner_quotes(title: str) -> str:
+        """A title printed inside «…» with «…» of its own: the inner pair becomes "…"
+        (Arabic editor N10: «انتهاء المهام القتالية لقوات "التحالف" في العراق»)."""
+        return title.replace("«", '"').replace("»", '"')
+
+    @staticmethod
+    def display_url(url: str) -> str:
+        """A web address as the reader can read it: percent-escapes decoded ("…/news/548278/
+        خبر" rather than eight lines of %D8%…); the link keeps the real address. An address
+        whose decoding would hide or add characters (spaces, controls, bidi marks, invalid
+        UTF-8) is printed as it is."""
+        if "%" not in url:
+            return url
+        try:
+            decoded = unquote(url, errors="strict")
+        except UnicodeDecodeError:
+            return url
+        if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
+            return url
+        return decoded
 
     def cite_end(self, p: Any) -> Markup:
         """The markers of an end claim: the end rows' sources, without those published
@@ -421,6 +498,34 @@ class _Writer:
         phrase = _house_style().get("declared_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return self.text(phrase) if phrase else None
 
+    def ended_phrase(self, phase_id: str) -> Markup | None:
+        """How the lead tells an end when the phase's name would make it awkward ("the
+        exit … ended"): "The withdrawal from Ain al-Asad Air Base was completed"
+        (``ended_phrases`` in ``labels/house_style.json``, by phase id)."""
+        phrase = _house_style().get("ended_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return self.text(phrase) if phrase else None
+
+    def day_month(self, value: Any) -> Markup:
+        """A date, or a range within one month, without its year ("4–10 January",
+        «بين 4 و10 كانون الثاني»), when the year is plain from the sentence."""
+        if _is_range(value) and value.low.precision == value.high.precision == "day":
+            low, high = value.low, value.high
+            if (low.year, low.month) == (high.year, high.month):
+                last = self._day_month(high)
+                if self.arabic:
+                    first = i18n.isolate_ltr(i18n.format_number(low.day or 1, self.loc), html=True)
+                    return nowrap(Markup("بين {} و{}").format(first, self._wrap_date(last)))
+                return nowrap(escape(f"{low.day}–{last}"))
+        if not _is_range(value) and getattr(value, "precision", "day") == "day":
+            return nowrap(self._wrap_date(self._day_month(value)))
+        return self.date(value)
+
+    def quote_via(self, event: Event) -> Markup | None:
+        """Whose rendering a quotation is when it is not the speaker's own words
+        (``quote_via`` in house_style.json, by event id)."""
+        words = _house_style().get("quote_via", {}).get(event.id, {}).get(self.loc.lang)
+        return self.text(words) if words else None
+
     def announced_as(self, event: Event) -> Markup | None:
         """A later date in the speaker's own terms (``announced_as`` in house_style.json,
         by event id): the “following week”, which the desk reads as 4–10 January 2026."""
@@ -443,6 +548,31 @@ class _Writer:
             return self.text(role) if role else None
         return self.text(_role_case(_sentence_case(role, _proper_words(self.dataset))))
 
+    def note(self, note: Commentary) -> Markup:
+        """An analyst note's HTML with each ``[@source-id]`` as this report's footnote
+        markers (numbered with the rest; the source joins the list). An id the data do
+        not hold is a :class:`CommentaryError` naming the note's file, line and id."""
+        unknown = check_citations([note], self.dataset.sources)
+        if unknown:
+            raise unknown[0]
+        clusters: list[Markup] = []
+
+        def cluster(match: re.Match[str]) -> str:
+            ids = [i.strip().lstrip("@") for i in match["ids"].split(";")]
+            for source_id in ids:
+                self.citations.number(source_id)
+            ids = sorted(dict.fromkeys(ids), key=self.citations.number)
+            clusters.append(Markup("").join(self.marker(i) for i in ids))
+            return _CITE_SLOT
+
+        pieces = [
+            piece if piece.startswith("<") else CITATION.sub(cluster, piece)
+            for piece in re.split(r"(<[^>]*>)", str(note.html))
+        ]
+        slots = iter(clusters)
+        html = str(self.rich(Markup("".join(pieces))))
+        return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), html))
+
     def rich(self, fragment: Markup) -> Markup:
         """Sanitised HTML (commentary) with the report's digits and isolation; in English,
         the typographic apostrophe in its text (never inside a tag)."""
@@ -459,97 +589,3 @@ class _Writer:
                 )
             )
         return _localize_html(fragment, self.loc)
-
-
-def _proper_words(dataset: Dataset) -> frozenset[str]:
-    """First words of site and actor names: a label starting with one keeps its capital."""
-    names = [site.name_en for site in dataset.sites.values()]
-    names += [actor.name_en for actor in dataset.actors.values()]
-    return frozenset(name.split()[0] for name in names if name.split())
-
-
-def _sentence_case(label: str, proper: frozenset[str]) -> str:
-    """A label as it reads inside a sentence: "Adviser to the Prime Minister" → "adviser …".
-
-    Only a label in sentence case loses its first capital: one whose first word is
-    plain (not an acronym, not a name from the data or a word built on one, such
-    as "Iraqi") and whose second word is lower-case. Title-case labels ("National
-    Security Adviser of Iraq", "Chief Pentagon spokesman") are left as written.
-    """
-    words = label.split()
-    if not words:
-        return label
-    first = words[0]
-    bare = re.sub(r"['’]s$", "", first)
-    plain = first[:1].isupper() and not any(c.isupper() or c.isdigit() for c in first[1:])
-    named = any(bare.startswith(word) for word in proper)
-    second_lower = len(words) == 1 or words[1][:1].islower()
-    if plain and not named and second_lower:
-        return label[:1].lower() + label[1:]
-    return label
-
-
-_ROLE_WORDS = frozenset(
-    "deputy commander minister prime adviser advisor spokesman spokesperson spokeswoman head "
-    "chief secretary ambassador envoy president vice director chairman chair member official "
-    "foreign defence defense national security special senior assistant acting general "
-    "undersecretary under-secretary representative leader".split()
-)
-
-
-def _role_case(role: str) -> str:
-    """A title-case role as it reads in running text (house style: roles in lower case):
-    "Deputy Commander of the Joint Operations Command" → "deputy commander of the Joint
-    Operations Command". Only the role words before the first "of"/"to"/"for"/"at" lose
-    their capital; the body they belong to keeps its name."""
-    words = role.split(" ")
-    out = []
-    for i, word in enumerate(words):
-        if word in ("of", "to", "for", "at", "in", "and"):
-            out.extend(words[i:])
-            break
-        out.append(word.lower() if word.lower() in _ROLE_WORDS and word[1:].islower() else word)
-    return " ".join(out)
-
-
-def _english_names(title: str, proper: frozenset[str]) -> tuple[str, str]:
-    """("the coalition mission at X", "The coalition mission at X") from a title.
-
-    Titles are written as labels ("Coalition mission at Ain al-Asad Air Base"); in
-    running text they go into sentence case (:func:`_sentence_case`) and take
-    "the", unless they open with a possessive ("UNAMI's final mandate") or an
-    article of their own.
-    """
-    title = _apply_house_names(title, "en")
-    first = title.split()[0] if title.split() else ""
-    running = _sentence_case(title, proper)
-    bare = re.sub(r"['’]s$", "", first)
-    possessive = bare != first
-    common = (
-        first[:1].isupper()
-        and not any(c.isupper() or c.isdigit() for c in first[1:])
-        and not any(bare.startswith(word) for word in proper)
-    )
-    if possessive and common:  # "Coalition's Erbil-based mission" → "the coalition's …"
-        running = f"the {first.lower()}{title[len(first) :]}"
-    elif first.lower() not in {"the", "a", "an"} and not possessive:
-        running = f"the {running}"
-    return running, running[:1].upper() + running[1:]
-
-
-def _arabic_feminine(title: str) -> bool:
-    words = title.split()
-    first = words[0].strip("«»\"'()") if words else ""
-    return first.endswith(("ة", "ات"))
-
-
-_BODY = re.compile(
-    r"\(|\b(?:Department|Ministry|Governments?|Embassy|Commission|Council|Mission|Forces?"
-    r"|Command|Coalition|Office|Agency|Task Force)\b",
-    re.IGNORECASE,
-)
-
-
-def _is_body(actor: Actor) -> bool:
-    """An institution rather than a person: its summary speaks for it, no byline."""
-    return bool(_BODY.search(actor.name_en))
