@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from analysis.charts.style import CONFIG, Chart, plain
+from analysis.narrative.house import _glue_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the browser is imported when needed
     from analysis.browser import Browser
@@ -62,7 +63,8 @@ def figure_html(chart: Chart) -> str:
         f' lang="{html.escape(chart.lang)}" dir="{direction}"'
         f' aria-label="{html.escape(title)}" aria-describedby="{caption_id}">\n'
         f"{plot}\n"
-        f'<figcaption id="{caption_id}">{html.escape(chart.alt_text)}</figcaption>\n'
+        # a name never breaks at its hyphen ("Ain al-/Asad"), as in the narrative
+        f'<figcaption id="{caption_id}">{_glue_names(html.escape(chart.alt_text))}</figcaption>\n'
         "</figure>\n"
     )
 
