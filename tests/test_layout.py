@@ -411,10 +411,11 @@ def page_text(pdf: Path, page: int) -> list[str]:
 #: the running header and footer.
 TEXT_BLOCK_PX = (297 - 2 * 18) / 25.4 * 96
 #: Every page but the last is filled at least this far (the lowest bottom of ink in its text
-#: block). Measured (round 4, shipped data, 2025-10-15 / 2026-02-01 / 2026-11-30, both
-#: languages, with and without the other round-4 branches): 83-99 %, median 94-97 %; round 3's
-#: Arabic PDFs had 63-67 % pages. A quotation box is never split, so a page may end short by
-#: one box's height: hence 75 %, not the 83 % measured.
+#: block), a page before a chart that could not fit on it aside. Measured on the round-4 build
+#: (shipped data, 2025-10-15, 2026-02-01 and 2026-11-30, both languages): 87-99 % (median
+#: 92-97 %); the round-3 print CSS on the same text left pages down to 57 %. A quotation box is
+#: never split and a heading keeps two lines under it, so a page may end short by one box's
+#: height: hence 75 %, not the 87 % measured.
 PAGE_FILL = 0.75
 #: The chart's margin above it and the caption's last line's leading, which the ink misses.
 FIT_SLACK_PX = 30
