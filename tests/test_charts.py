@@ -61,6 +61,31 @@ def one(chart: Chart, name: str) -> Any:
     return found[0]
 
 
+def contrast(colour: str) -> float:
+    """WCAG contrast of a #rrggbb colour against white."""
+
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (lum + 0.05)
+
+
+def assert_visible_announced(trace: Any) -> None:
+    """English editor nit 6: the later announced date's mark showed barely at all (light grey
+    at 35 %). Now drawn at full strength, in the chart and so in its legend: a diamond with a
+    dark edge, or a tick of at least 3:1 contrast on white (WCAG, graphics)."""
+    assert trace.opacity is None or trace.opacity == 1, trace.opacity
+    marker = trace.marker
+    if marker.symbol == "line-ns":
+        assert contrast(marker.line.color) >= 3, marker.line.color
+    else:
+        assert contrast(marker.line.color) >= 7 and marker.line.width >= 1.5, marker.line
+        assert contrast(marker.color) >= 3, marker.color
+
+
 def overrun_spans(chart: Chart) -> list[tuple[str, str, float]]:
     """The hatched overrun pieces as (from, to, row y): outlines of five points each."""
     trace = one(chart, "slip")
@@ -147,10 +172,10 @@ def test_gantt_draws_phases_deadlines_revisions_and_milestones(tl_late, shipped)
     assert lane_y(chart, "Erbil") not in [y for _, _, y in overrun_spans(chart)]
     assert chart.figure.layout.xaxis.type == "date"
     # Ain al-Asad: the September 2025 deadline stays the deadline; the 4–10 January 2026 date
-    # announced on 31 December is a faint mark (no arrow: nobody moved the deadline), drawn
+    # announced on 31 December is a grey mark (no arrow: nobody moved the deadline), drawn
     # as a range; the overrun runs from the original deadline to the end (16 January 2026)
     deadline, announced = one(chart, "deadline"), one(chart, "superseded")
-    assert announced.opacity is not None and announced.opacity <= 0.4
+    assert_visible_announced(announced)
     assert deadline.opacity is None or deadline.opacity == 1
     assert "2026-01-10" in announced.x and "2025-09-30" in deadline.x
     assert announced.name == "Later announced date"
@@ -385,9 +410,11 @@ def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
     assert window.clipmax == "2026-11-30"
     texts = [a.text for a in chart.figure.layout.annotations]
     # (cut where it would run into the report-date line: the hover has the whole title)
-    assert any(
-        "(since 2014)" in t and t.startswith("◀ Coalition mission, federal Iraq") for t in texts
-    )
+    # the whole mission since 2014, not "federal Iraq", a split made in 2024 (editor nit 3)
+    assert "◀ Coalition military mission in Iraq (since 2014)" in texts
+    assert not any("federal Iraq" in t for t in texts)
+    arabic = [a.text for a in gantt_figure(tl_early, shipped, AR).figure.layout.annotations]
+    assert any("المهمة العسكرية للتحالف في العراق" in t and "2014" in t for t in arabic), arabic
     assert not any("…" in t for t in texts)  # short names: never truncated
 
 
@@ -436,10 +463,12 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     assert "Left 16–18 January 2026, 108–110 days late" in text
     assert "6–8" not in text
     # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
-    assert "Erbil Support to Syria operations (Erbil) Outcome unknown" in text
+    # (the row's site is Erbil: its short name does not say it again, English editor nit 4)
+    assert "Erbil Support to Syria operations Outcome unknown" in text
+    assert "(Erbil)" not in " ".join(en.figure.layout.yaxis.ticktext)
     assert "Overdue" not in text and "overdue" not in text
     assert "2026-01-10" in one(en, "superseded").x and "2025-09-30" in one(en, "deadline").x
-    assert one(en, "superseded").opacity <= 0.5
+    assert_visible_announced(one(en, "superseded"))
     # the bar between the Ain al-Asad deadline and its end is the overrun, from September
     ain = rows[3]
     slip = one(en, "slip")
@@ -1156,9 +1185,10 @@ def test_ain_al_asad_overrun_starts_at_the_original_deadline(shipped: Dataset) -
         assert [(a, b) for a, b, yy in overrun_spans(gantt) if yy == y] == [
             ("2025-09-30", "2026-01-16")
         ]
-        # the date announced on 31 December is a faint mark, not the deadline
+        # the date announced on 31 December is a grey mark, not the deadline
         announced = one(gantt, "superseded")
-        assert "2026-01-10" in announced.x and announced.opacity <= 0.4
+        assert "2026-01-10" in announced.x
+        assert_visible_announced(announced)
         assert "2026-01-10" not in one(gantt, "deadline").x
     en = " ".join(notes_of(promise_figure(tl, shipped, EN)))
     assert "Left 16–18 January 2026, 108–110 days late" in en

@@ -284,13 +284,16 @@ class Report:
     def title_block(self) -> Section:
         """The dataset's title and subtitle, and the report date."""
         loc = self.loc
-        as_of = format_date(self.timeline.as_of, loc)
+        # a date never breaks inside ("(published 30 | November 2026)": English editor nit 8)
+        as_of = format_date(self.timeline.as_of, loc).replace(" ", "\u00a0")
         coverage = getattr(self.timeline, "coverage", None)
         if coverage is not None and getattr(coverage, "beyond", False):
             # Well past the data's end, "as of 30 November 2026" would claim a currency
             # the report lacks: say how far the information runs (ROUND3 decision 1).
             subtitle = label("subtitle_past_data", loc).format(
-                subtitle=self.subtitle, through=format_date(coverage.value, loc), date=as_of
+                subtitle=self.subtitle,
+                through=format_date(coverage.value, loc).replace(" ", "\u00a0"),
+                date=as_of,
             )
         else:
             subtitle = label("subtitle_as_of", loc).format(subtitle=self.subtitle, date=as_of)

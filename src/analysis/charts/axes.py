@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analysis.charts.style import FONT_STACK, PROJECT_TEMPLATE, TOOLBAR_PX, iso, line, wrapped
+from analysis.charts.style import (
+    FONT_STACK,
+    PALETTE,
+    PROJECT_TEMPLATE,
+    TOOLBAR_PX,
+    iso,
+    line,
+    wrapped,
+)
 from analysis.charts.style import plain as plain_text
 from analysis.dates import PartialDate
 from analysis.i18n import Locale, format_date, month_name
@@ -25,6 +33,8 @@ from analysis.i18n import Locale, format_date, month_name
 TITLE_PX = 48
 AS_OF_ROW_PX = 26
 MARGIN_TOP = TOOLBAR_PX + TITLE_PX + AS_OF_ROW_PX
+#: The line under a chart's title (its date): smaller, and grey like the report's subtitle.
+_SUBTITLE_STYLE = f"font-size:13px;color:{PALETTE['muted']}"
 #: The plot's width, less the lane labels, on a desktop screen (the report column is at most
 #: 60 rem) and in print (the charts are laid out about 1060 px wide and printed at 64 %, see
 #: report.css): decisions about room for text (labels beside the report-date line) use it.
@@ -117,10 +127,13 @@ def frame(
         "template": PROJECT_TEMPLATE,
         "font": {"family": FONT_STACK[loc.lang]},
         "title": {
-            # the date on a line of its own: a narrow screen (420 px) shows the whole title
+            # the date on a line of its own (a narrow screen, 420 px, shows the whole title),
+            # smaller and grey: a subtitle, not part of the title (English editor nit 22)
             "text": line(title, loc)
             + (
-                f'<br><span style="font-size:13px">{line(subtitle, loc)}</span>' if subtitle else ""
+                f'<br><span style="{_SUBTITLE_STYLE}">{line(subtitle, loc)}</span>'
+                if subtitle
+                else ""
             ),
             "x": 0.99 if rtl else 0.01,
             "xanchor": "right" if rtl else "left",

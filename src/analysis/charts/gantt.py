@@ -12,8 +12,10 @@
   window opens three months before the earliest *other* phase start and closes two months after
   the later of the report date and the last deadline or end. Long phases are drawn clipped,
   labelled "◀ … (since 2014)": the year alone, since the day the mission began is disputed
-  (US strikes from 8 August 2014, the task force from 17 October: editor B4). The window is
-  the axis' autorange, so double-clicking the chart returns to it.
+  (US strikes from 8 August 2014, the task force from 17 October: editor B4), and the name of
+  the whole mission where the row's short name is its last stretch's (``chart.phase_since``:
+  "Coalition military mission in Iraq", not "…, federal Iraq", which dates from 2024). The
+  window is the axis' autorange, so double-clicking the chart returns to it.
 * **What is known:** bars stop at the coverage end when the report date is past it; only a
   firm deadline missed before then is hatched; an end known as a range is drawn faded over it.
 """
@@ -259,8 +261,10 @@ def phase_label(
     line, or starts just after it, or, with room for neither, is cut to the larger side.
     """
     x0, x1 = window
-    title = phase_name(state, loc)
     clipped = state.start < x0
+    title = phase_name(state, loc)
+    if clipped:  # the whole mission since 2014, not its last phase's name (editor nit 3)
+        title = label_or(f"chart.phase_since.{state.phase.id}", loc, title)
     since = format_date(PartialDate(state.start.year), loc)
     suffix = f" ({text('since', loc, date=since)})" if clipped else ""
     days_per_char = _LABEL_CHAR_PX[loc.lang] * (x1 - x0).days / PRINT_PLOT_PX

@@ -284,9 +284,9 @@ DeadlineRole = Literal["deadline", "superseded", "soft"]
 def deadline_marks(
     role: DeadlineRole, points: Sequence[Point], loc: Locale, *, shape: Literal["tick", "diamond"]
 ) -> dict[str, Any] | None:
-    """Deadline marks of one role: in force (black), superseded (faint) or conditional/minimum
-    (open: not a promise that can be missed). ``tick`` on the Gantt (a diamond would hide a
-    slip of a few days), ``diamond`` on the promise chart."""
+    """Deadline marks of one role: in force (black), a date announced later (mid-grey with a
+    dark edge) or conditional/minimum (open: not a promise that can be missed). ``tick`` on
+    the Gantt (a diamond would hide a slip of a few days), ``diamond`` on the promise chart."""
     if not points:
         return None
     names = {
@@ -294,12 +294,21 @@ def deadline_marks(
         "superseded": text("legend.announced", loc),
         "soft": text("legend.soft_deadline", loc),
     }
-    colour = PALETTE["superseded" if role == "superseded" else "deadline"]
+    # a later announced date: mid-grey with a dark edge, at full strength, in the chart and
+    # in its legend (English editor nit 6: the faint grey diamond barely showed on white)
+    colour = PALETTE["announced" if role == "superseded" else "deadline"]
     if shape == "tick" and role != "soft":
         marker: dict[str, Any] = {
             "symbol": "line-ns",
             "size": 18,
             "line": {"color": colour, "width": 3.5},
+        }
+    elif role == "superseded":
+        marker = {
+            "symbol": "diamond-tall",
+            "size": 17,
+            "color": colour,
+            "line": {"color": PALETTE["announced_edge"], "width": 1.5},
         }
     else:
         marker = {
@@ -324,8 +333,6 @@ def deadline_marks(
         "marker": marker,
         "cliponaxis": False,
     }
-    if role == "superseded":
-        trace["opacity"] = OPACITY["superseded"]
     return trace
 
 

@@ -55,7 +55,13 @@ def figure_html(chart: Chart) -> str:
         default_width="100%",
         default_height=f"{int(height)}px" if height else "100%",
     )
-    title = plain(chart.figure.layout.title.text or "")
+    # the title and the line under it (the date) as a reader hears them: "Deadlines and what
+    # happened — information to 31 March 2026 (…)", not run together (English editor nit 22)
+    title = " — ".join(
+        part
+        for part in (plain(p) for p in (chart.figure.layout.title.text or "").split("<br>"))
+        if part
+    )
     direction = "rtl" if chart.lang == "ar" else "ltr"
     name = html.escape(chart.name)
     return (
