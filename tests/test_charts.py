@@ -678,7 +678,14 @@ def test_after_the_cut_off_both_charts_show_no_data_and_no_overrun(
     for chart in (gantt_figure(tl, cut_off, loc), promise_figure(tl, cut_off, loc)):
         by_role = roles(chart)
         (zone,) = [s for s in by_role["no-data"] if s.type == "rect"]
-        assert (zone.x0, zone.x1) == ("2025-03-10", "2025-12-01")
+        # from the cut-off to the report date; on the deadline chart to the axis' end, which
+        # stops shortly after the last mark (Arabic editor N19: not most of the plot in grey)
+        end = (
+            "2025-12-01"
+            if chart.name == "gantt"
+            else chart.figure.layout.xaxis.autorangeoptions.clipmax
+        )
+        assert (zone.x0, zone.x1) == ("2025-03-10", min(end, "2025-12-01"))
         legend = [t for t in by_role["no-data"] if t.type != "rect"]
         assert legend and format_date(dt.date(2025, 3, 10), loc) in legend[0].name
         # Beta was overdue before the data end: hatched up to the cut-off, never past it
@@ -799,9 +806,24 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         " in federal Iraq and the exit from Baghdad had been declared complete; the Erbil mission"
         " supporting Syria operations was under way."
     )
+    # so does Arabic, each verb agreeing with its name (round-4 Arabic editor S3: «انتهى
+    # مساران، وأُعلن اكتمال مسارين» could not be decoded)
     assert gantt_figure(feb, shipped, AR).alt_text.endswith(
-        "وحتى 1 شباط 2026: انتهى مساران، وأُعلن اكتمال مسارين، ومسار واحد قيد التنفيذ."
+        "وحتى 1 شباط 2026: انتهى كلٌّ من ولاية يونامي والخروج من عين الأسد؛ وأُعلن اكتمال"
+        " المهمة في العراق الاتحادي والخروج من بغداد؛ ولا تزال مهمة أربيل لدعم العمليات في"
+        " سوريا قيد التنفيذ."
     )
+    # the deadlines passed are the subject, never the object of «تجاوز» (Arabic editor S4)
+    october = gantt_figure(tl_early, shipped, AR).alt_text
+    assert (
+        "وحتى 15 تشرين الأول 2025: تجاوز كلٌّ من المهمة في العراق الاتحادي والخروج من بغداد"
+        " والخروج من عين الأسد موعده النهائي من دون أن يُعلَن انتهاؤه؛ ولا يزال كلٌّ من ولاية"
+        " يونامي ومهمة أربيل لدعم العمليات في سوريا قيد التنفيذ."
+    ) in october
+    assert "تجاوز الموعد النهائي" not in october
+    # «بفارق تراوح بين 57 و110 أيام», not «بفارق 57 إلى 110 أيام» (Arabic editor N22)
+    feb_ar = promise_figure(feb, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
+    assert "بفارق تراوح بين 57 و110 أيام" in feb_ar, feb_ar
     # no day count to a conditional deadline known to the month (ROUND4 decision 5)
     assert promise_figure(feb, shipped, EN).alt_text.endswith(
         "the next deadline, for the Erbil mission supporting Syria operations, is September"
@@ -1222,7 +1244,10 @@ def test_the_time_axis_ends_shortly_after_the_last_date_shown(shipped: Dataset, 
     for loc in (EN, AR):
         for build in (gantt_figure, promise_figure):
             chart = build(tl, shipped, loc)
-            dates = [tl.as_of]
+            # past the information's end the deadline chart stops at its own marks and says
+            # the report date at its edge (Arabic editor N19)
+            past = chart.name == "promise" and tl.coverage.beyond
+            dates = [] if past else [tl.as_of]
             for trace in chart.figure.data:
                 if trace.type == "bar" and trace.base is None:
                     continue  # a legend swatch (the no-data zone is a shape)
@@ -1234,6 +1259,12 @@ def test_the_time_axis_ends_shortly_after_the_last_date_shown(shipped: Dataset, 
                     dates += [dt.date.fromisoformat(str(x)[:10]) for x in trace.x or () if x]
             x1 = dt.date.fromisoformat(chart.figure.layout.xaxis.autorangeoptions.clipmax)
             assert 0 <= (x1 - max(dates)).days <= 92, (as_of, chart.name, x1, max(dates))
+            if past:
+                assert x1 < tl.as_of
+                notes = [a.text for a in chart.figure.layout.annotations if a.name == "as-of"]
+                assert len(notes) == 1 and format_date(tl.as_of, loc) in notes[0], notes
+                assert ("←" if loc.lang == "ar" else "→") in notes[0], notes
+                assert not [s for s in chart.figure.layout.shapes if s.name == "as-of"]
             ticks.setdefault(chart.name, []).append(tuple(chart.figure.layout.xaxis.tickvals))
     # the same tick dates in both languages
     for name, pair in ticks.items():

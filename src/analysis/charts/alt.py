@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from analysis.charts.model import coverage_end, deadline_kind
-from analysis.charts.style import duration, text
+from analysis.charts.style import duration, duration_ranging, text
 from analysis.i18n import Locale, count, format_date, format_number, label
 from analysis.timeline import PhaseState, Timeline
 
@@ -158,7 +158,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
                 "caption.late_many",
                 loc,
                 k=k,
-                duration=duration(_Span(min(lows), max(highs)), loc),
+                duration=duration_ranging(_Span(min(lows), max(highs)), loc),
                 phases=_listed([caption_name(s, loc) for s in late], loc),
             )
         )
@@ -201,13 +201,25 @@ def _oblique(n: int, noun: str, loc: Locale) -> str:
     return written
 
 
+def _feminine(state: PhaseState, loc: Locale) -> bool:
+    """Whether an Arabic row name is feminine, for its verb («انتهت ولاية يونامي», «لا يزال
+    الخروج من بغداد»): its head noun ends in tā’ marbūṭa («المهمة», «ولاية»; the catalogue's
+    names are all of that kind or masculine verbal nouns, «الخروج»)."""
+    if loc.lang != "ar":
+        return False
+    head = caption_name(state, loc).split(" ", 1)[0]
+    return head.endswith("ة")
+
+
 def standing(tl: Timeline, loc: Locale) -> str:
     """Where the rows stand, ended and declared kept apart (as the deadline chart's legend does:
     editor D40, fact-check 11). English names the rows: "By 1 February 2026, UNAMI’s mandate and
     the exit from Ain al-Asad had ended; the mission in federal Iraq and the exit from Baghdad
     had been declared complete; the Erbil mission supporting Syria operations was under way"
-    (editor B5); Arabic counts them: «انتهى مساران، وأُعلن اكتمال مسارين، ومسار واحد قيد
-    التنفيذ» (Arabic editor S2). At the information cut-off, a row with no end recorded by then
+    (editor B5); so does Arabic, the verb agreeing with the name: «انتهت ولاية يونامي»,
+    «لا يزال كلٌّ من … قيد التنفيذ», the clauses apart by «؛ و» (round-4 Arabic editor S3, S4:
+    counted rows, «انتهى مساران», could not be decoded; «تجاوز الموعد النهائي ثلاثة مسارات»
+    read backwards). At the information cut-off, a row with no end recorded by then
     was under way then, whatever happened after."""
     states = list(tl.phases)
     known = tl.coverage.known_through
@@ -229,14 +241,10 @@ def standing(tl: Timeline, loc: Locale) -> str:
         if not group:
             continue
         n = len(group)
-        if loc.lang == "en":
-            phases = _listed([caption_name(s, loc) for s in group], loc)
-        elif key in ("declared", "unknown"):
-            phases = _oblique(n, "phase", loc)
-        else:
-            phases = counted(n, "phase", loc)
-        parts.append(text(f"state.{key}" + (".one" if n == 1 else ""), loc, phases=phases))
-    joined = "; ".join(parts) if loc.lang == "en" else _listed(parts, loc, clauses=True)
+        phases = _listed([caption_name(s, loc) for s in group], loc)
+        form = "" if n > 1 else ".one.f" if _feminine(group[0], loc) else ".one"
+        parts.append(text(f"state.{key}{form}", loc, phases=phases))
+    joined = ("; " if loc.lang == "en" else "؛ و").join(parts)
     if cut_off:
         return joined
     return text("state.summary", loc, as_of=format_date(tl.as_of, loc), parts=joined)

@@ -423,7 +423,7 @@ def gantt_figure(
             marks.setdefault(mark.kind, []).append(mark)
     layers.add(*milestone_traces(marks, loc, sorted(marks, key=kind_key)))
     no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
-    as_of_marker(layers, tl.as_of, loc, reverse)
+    as_of_marker(layers, tl.as_of, loc, reverse, published=coverage_end(tl) is not None)
     if not tl.phases:
         layers.annotations.append(
             {

@@ -55,11 +55,14 @@ def toward_the_past(reverse: bool) -> str:
     return "left" if reverse else "right"
 
 
-def as_of_marker(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> None:
+def as_of_marker(
+    layers: Layers, as_of: dt.date, loc: Locale, reverse: bool, *, published: bool = False
+) -> None:
     """A dashed line at the report date (under the bars: a slip of a few days must stay
     visible) and its label above the plot, running back into the data: "Report date" (the
     date itself is in the chart's subtitle; repeating it there read as a second subtitle,
-    Arabic editor 19)."""
+    Arabic editor 19); "Publication date" when the information stops well before it (the
+    line is not the information's date: Arabic editor N18)."""
     layers.shapes.append(
         {
             "type": "line",
@@ -83,26 +86,57 @@ def as_of_marker(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> 
             "yanchor": "bottom",
             "xanchor": toward_the_past(reverse),
             "name": "as-of",
-            "text": line(text("as_of_line", loc), loc),
+            "text": line(text("as_of_line.published" if published else "as_of_line", loc), loc),
             "showarrow": False,
             "font": {"size": 12, "color": PALETTE["as_of"]},
         }
     )
 
 
-def no_data_zone(layers: Layers, through: dt.date | None, as_of: dt.date, loc: Locale) -> None:
-    """The stretch from the coverage end to the report date, when there is one: shaded and
-    hatched, with a legend entry naming the cut-off. Nothing there is known, so nothing else
-    (no overrun, no "not ended") is drawn inside it."""
+def published_note(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> None:
+    """The report date as a note at the plot's later edge, when the axis stops well before it
+    (Arabic editor N19: past the information's end the deadline chart was 55 % empty grey):
+    "Published 30 November 2026 →" above the plot's top corner, pointing past the edge."""
+    date = format_date(as_of, loc)
+    words = text("published_edge", loc, date=date)
+    layers.annotations.append(
+        {
+            "x": 0 if reverse else 1,
+            "y": 1,
+            "xref": "paper",
+            "yref": "paper",
+            "yanchor": "bottom",
+            "xanchor": "left" if reverse else "right",
+            "name": "as-of",
+            "text": line(words, loc),
+            "showarrow": False,
+            "font": {"size": 12, "color": PALETTE["as_of"]},
+        }
+    )
+
+
+def no_data_zone(
+    layers: Layers,
+    through: dt.date | None,
+    as_of: dt.date,
+    loc: Locale,
+    *,
+    until: dt.date | None = None,
+) -> None:
+    """The stretch from the coverage end to the report date (or to ``until``, the axis' end,
+    when the axis stops before the report date), when there is one: shaded, with a legend
+    entry naming the cut-off. Nothing there is known, so nothing else (no overrun, no "not
+    ended") is drawn inside it."""
     if through is None or through >= as_of:
         return
+    end = min(as_of, until) if until is not None else as_of
     layers.shapes.append(
         {
             "type": "rect",
             "xref": "x",
             "yref": "paper",
             "x0": iso(through),
-            "x1": iso(as_of),
+            "x1": iso(end),
             "y0": 0,
             "y1": 1,
             "fillcolor": PALETTE["no_data"],

@@ -27,6 +27,7 @@ from analysis.charts.layers import (
     as_of_marker,
     deadline_marks,
     no_data_zone,
+    published_note,
     whiskers,
 )
 from analysis.charts.model import (
@@ -482,9 +483,18 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
         # visible (UNAMI, 31 December 2025: editor B3)
         *_end_traces(rows, loc),
     )
-    x0, x1 = axis_window(min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]))
-    no_data_zone(layers, coverage_end(tl), tl.as_of, loc)
-    as_of_marker(layers, tl.as_of, loc, reverse)
+    through = coverage_end(tl)
+    if through is None:
+        x0, x1 = axis_window(min([tl.as_of, *rows.xs]), max([tl.as_of, *rows.xs]))
+        no_data_zone(layers, through, tl.as_of, loc)
+        as_of_marker(layers, tl.as_of, loc, reverse)
+    else:
+        # well past the information's end, the axis stops a little after the last mark and
+        # the report date is a note at its edge: not most of the plot in grey (Arabic editor
+        # N19); the grey stretch runs from the cut-off to the axis' end
+        x0, x1 = axis_window(min(rows.xs), max([through, *rows.xs]))
+        no_data_zone(layers, through, tl.as_of, loc, until=x1)
+        published_note(layers, tl.as_of, loc, reverse)
     title = text("title.promise", loc)
     subtitle = chart_subtitle(tl, loc)
     layout = frame(loc, title, layers.data, plot_px=plot_px, subtitle=subtitle)

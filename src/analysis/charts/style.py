@@ -294,6 +294,18 @@ def duration(days: Any, loc: Locale) -> str:
     return text("days_between", loc, low=number, high=count(high, "day", loc, case="oblique"))
 
 
+def duration_ranging(days: Any, loc: Locale) -> str:
+    """A day count after «بفارق» in a caption: a range as «تراوح بين 57 و110 أيام», not «57
+    إلى 110 أيام» (round-4 Arabic editor N22); English "57–110 days", as :func:`duration`."""
+    low, high = _bounds(days)
+    if low == high:
+        return duration(days, loc)
+    number = format_number(low, loc)
+    if loc.lang == "ar":
+        number = isolate_ltr(number, html=False)
+    return text("days_ranging", loc, low=number, high=count(high, "day", loc, case="oblique"))
+
+
 def _bounds(days: Any) -> tuple[int, int]:
     if isinstance(days, int):
         return days, days
