@@ -423,6 +423,18 @@ def test_round_four_data_fixes(dataset) -> None:
     )
     assert "قرابة 1500" in events["2025-11-26-muhammadawi-federal-mission-complete"].summary_ar
     assert "أكثر تقليدية" in events["2025-08-18-us-embassy-bilateral-partnership"].summary_ar
+    # Arabic editor, round 4: the US official's "may" (S2); no translated paraphrase in «» in a
+    # heading (N14); reported speech kept (N2); «هاي دونغ» (N16); "coalition-wide" is not a place.
+    briefing = events["2024-09-27-us-background-briefing"]
+    assert "قد يواصل" in briefing.summary_ar and "«" not in briefing.title_ar
+    assert (
+        "وإنه لم يبقَ في بغداد"
+        in events["2025-11-26-muhammadawi-federal-mission-complete"].summary_ar
+    )
+    assert dataset.sources["baohaiduong-392511"].publisher_ar.startswith("صحيفة هاي دونغ")
+    assert dataset.sites["global"].name_ar == "التحالف ككل"
+    for event in events.values():
+        assert "يوجدون" not in (event.summary_ar or ""), event.id
 
 
 _MONTHS_EN = (
