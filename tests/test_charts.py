@@ -155,19 +155,19 @@ def event(id: str, kind: str, start: str, **cells: str) -> dict[str, str]:
 def test_gantt_draws_phases_deadlines_revisions_and_milestones(tl_late, shipped) -> None:
     chart = gantt_figure(tl_late, shipped, EN)
     assert chart.name == "gantt" and chart.lang == "en"
-    # Baghdad was declared complete sometime between 26 November 2025 and 18 January 2026,
-    # against a September 2025 deadline: hatched from the deadline to the range's first day,
-    # then the range itself faded
+    # Baghdad was declared complete on 18 January 2026 (ROUND5 decision 1: a declared date,
+    # no longer a range from 26 November 2025), against a September 2025 deadline: hatched
+    # from the deadline to the declaration
     assert one(chart, "actual").type == "bar" and one(chart, "actual").orientation == "h"
     slip = one(chart, "slip")
     assert slip.fillcolor == charts.PALETTE["slip"] and slip.fillpattern.shape == "/"
     assert slip.meta["role"] == "overrun"
     baghdad = lane_y(chart, "Baghdad")
     assert [(a, b) for a, b, y in overrun_spans(chart) if y == baghdad] == [
-        ("2025-09-30", "2025-11-26")
+        ("2025-09-30", "2026-01-18")
     ]
     faded = one(chart, "range")
-    assert ("2025-11-26", 53 * DAY_MS, baghdad) in zip(faded.base, faded.x, faded.y, strict=True)
+    assert baghdad not in faded.y
     # Erbil's deadline (September 2026) fell after the data end (March 2026): not an overrun
     assert lane_y(chart, "Erbil") not in [y for _, _, y in overrun_spans(chart)]
     assert chart.figure.layout.xaxis.type == "date"
@@ -357,7 +357,7 @@ def test_chart_dates_are_written_in_full(tl_late, shipped) -> None:
         found = [t for t in strings(chart.figure.to_plotly_json()) if abbreviated.search(t)]
         assert not found, found[:3]
     notes = " | ".join(notes_of(promise_figure(tl_late, shipped, EN)))
-    assert "declared complete 18 January 2026" in notes
+    assert "Left 16–18 January 2026" in notes
 
 
 def test_no_time_left_after_the_coverage_end_when_the_report_is_past_it(tl_late, shipped) -> None:
@@ -458,7 +458,7 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     # the coalition's Iraq mission: due September 2025, declared complete on 18 January 2026
     assert "Declared complete 110 days late" in text
     # Baghdad: ended between 26 November 2025 and 18 January 2026 (short: editor B1)
-    assert "Ended 57–110 days late; declared complete 18 January 2026" in text
+    assert "Baghdad Exit from Baghdad Declared complete 110 days late" in text
     # Ain al-Asad: measured against the original deadline, not the date announced on 31 Dec
     assert "Left 16–18 January 2026, 108–110 days late" in text
     assert "6–8" not in text
@@ -821,16 +821,16 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         " يونامي ومهمة أربيل لدعم العمليات في سوريا قيد التنفيذ."
     ) in october
     assert "تجاوز الموعد النهائي" not in october
-    # «بفارق تراوح بين 57 و110 أيام», not «بفارق 57 إلى 110 أيام» (Arabic editor N22)
+    # «بفارق تراوح بين 108 و110 أيام», not «بفارق 108 إلى 110 أيام» (Arabic editor N22)
     feb_ar = promise_figure(feb, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
-    assert "بفارق تراوح بين 57 و110 أيام" in feb_ar, feb_ar
+    assert "بفارق تراوح بين 108 و110 أيام" in feb_ar, feb_ar
     # no day count to a conditional deadline known to the month (ROUND4 decision 5)
     assert promise_figure(feb, shipped, EN).alt_text.endswith(
         "the next deadline, for the Erbil mission supporting Syria operations, is September"
         " 2026, subject to conditions."
     )
     feb_promise = promise_figure(feb, shipped, EN).alt_text
-    assert feb_promise.startswith("Three deadlines were missed, by 57–110 days: ")
+    assert feb_promise.startswith("Three deadlines were missed, by 108–110 days: ")
     assert "UNAMI’s mandate ended on time" in feb_promise
     assert "6–8" not in feb_promise  # Ain al-Asad against the end-September deadline
     # after the data end: a finding at the cut-off and what the grey area means, not a bare
