@@ -149,3 +149,16 @@ def test_legend_text_is_at_least_seven_points_in_print(measured, view) -> None:
         # by a few pixels where no ink is; an entry drawn on another is far more)
         for a, b in itertools.combinations(legend, 2):
             assert not overlap(a["box"], b["box"], slack=4), (name, a["text"], b["text"])
+
+
+@pytest.mark.parametrize("view", [v[:2] + v[3:] for v in VIEWS], ids=VIEW_IDS)
+def test_row_labels_are_flush_on_the_reading_side(measured, view) -> None:
+    """Arabic editor N20: the Arabic row labels (right of the plot) were set flush left,
+    ragged on the right, the side an Arabic reader starts from. Every line of every row label
+    of the deadline chart now ends at one right edge: in Arabic the reading side, in English
+    (labels left of the plot, plotly's own setting) the plot's side."""
+    rows = measured[view]["chart-promise"]["rows"]
+    lines = [line for r in rows for line in r["lines"]]
+    assert len(lines) >= 15, rows
+    edges = [line[2] for line in lines]
+    assert max(edges) - min(edges) <= 1.5, (view, sorted(edges)[:3], sorted(edges)[-3:])

@@ -31,6 +31,40 @@ def plotly_js() -> str:
     return PLOTLY_BASIC_JS.read_text(encoding="utf-8")
 
 
+#: Arabic row and lane labels (to the plot's right) set flush right, one right edge for all:
+#: plotly sets a label's lines flush left, ragged on the reading side (Arabic editor N20).
+#: Run after every drawing of the chart (plotly redraws on resize).
+_ALIGN_RIGHT = """<script>(function () {
+  var gd = document.getElementById("{id}");
+  if (!gd || !gd.on) return;
+  function align() {
+    var texts = gd.querySelectorAll(".yaxislayer-above .ytick text");
+    var edge = -Infinity, parts = [];
+    texts.forEach(function (t) {
+      var lines = t.querySelectorAll("tspan.line");
+      lines = lines.length ? Array.prototype.slice.call(lines) : [t];
+      // plotly's own x, unless this label still has the x set here last time
+      var x = t.getAttribute("x") || "0";
+      var x0 = parseFloat(x === t.getAttribute("data-edge") ? t.getAttribute("data-x0") : x);
+      t.setAttribute("data-x0", x0);
+      lines.forEach(function (l) {
+        edge = Math.max(edge, x0 + l.getComputedTextLength());
+      });
+      parts.push([t, lines]);
+    });
+    parts.forEach(function (p) {
+      p[0].setAttribute("text-anchor", "end");
+      p[0].setAttribute("x", edge);
+      p[0].setAttribute("data-edge", String(edge));
+      p[1].forEach(function (l) { l.setAttribute("x", edge); });
+    });
+  }
+  gd.on("plotly_afterplot", align);
+  align();
+})();</script>
+"""
+
+
 def figure_html(chart: Chart) -> str:
     """The chart as an HTML fragment: ``<figure>`` with the interactive plot and a caption.
 
@@ -57,6 +91,8 @@ def figure_html(chart: Chart) -> str:
     )
     # the title and the line under it (the date) as a reader hears them: "Deadlines and what
     # happened — information to 31 March 2026 (…)", not run together (English editor nit 22)
+    if chart.lang == "ar":
+        plot += _ALIGN_RIGHT.replace("{id}", div_id)
     title = " — ".join(
         part
         for part in (plain(p) for p in (chart.figure.layout.title.text or "").split("<br>"))
