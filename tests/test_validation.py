@@ -281,14 +281,18 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
             7,
         ),
     ),
-    "phase link from a statement": (
-        edit("events.csv", "statement-1", "phase", "phase-alpha"),
+    "phase link from an incident": (
+        lambda d: (
+            set_cell(d / "events.csv", "statement-1", "kind", "incident"),
+            set_cell(d / "events.csv", "statement-1", "phase", "phase-alpha"),
+        ),
         Problem(
             "events.csv",
             5,
             "phase",
             "phase-alpha",
-            "only deadline, handover, withdrawal rows link to a phase; this row is a statement",
+            "only announcement, deadline, handover, statement, withdrawal rows link to a phase; "
+            "this row is an incident",
             7,
         ),
     ),
@@ -672,3 +676,12 @@ def test_the_cycle_check_looks_each_row_up_a_bounded_number_of_times() -> None:
         _check_revision_cycles(Table("events", "events.csv", []), by_id, problems)
         assert len(problems.problems) == 1
         assert Counting.lookups <= 2 * length + 2, (length, Counting.lookups)
+
+
+def test_a_statement_may_link_to_the_phase_it_speaks_about(tmp_path: Path) -> None:
+    """ROUND5 decision 6: the Pentagon's 30 September 2025 word on the first phase is a
+    statement linked to that phase (the 15 October lede prints it)."""
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "data")
+    set_cell(data / "events.csv", "statement-1", "phase", "phase-alpha")
+    statement = load_dataset(data).event("statement-1")
+    assert statement.phase == "phase-alpha"

@@ -16,8 +16,10 @@ from analysis.tables import Collector, Table, parse_date
 
 __all__ = ["PHASE_LINKED_KINDS", "check_event_order", "check_event_rules"]
 
-#: Kinds whose ``phase`` column names the phase they bound or end.
-PHASE_LINKED_KINDS = frozenset({"deadline", "withdrawal", "handover"})
+#: Kinds whose ``phase`` column names the phase they bound or end, or (statements and
+#: announcements) the phase they speak about: the Pentagon's 30 September 2025 word on
+#: the first phase (ROUND5 decision 6).
+PHASE_LINKED_KINDS = frozenset({"deadline", "withdrawal", "handover", "statement", "announcement"})
 
 
 def check_event_rules(events: Table, problems: Collector) -> None:
@@ -60,8 +62,9 @@ def _check_links(
     by_id: Mapping[str, tuple[int, dict[str, str]]],
     problems: Collector,
 ) -> None:
-    """``phase`` links a deadline, withdrawal or handover to a phase row; ``revises`` links a
-    deadline to a deadline row (a missing id is the foreign key's problem)."""
+    """``phase`` links a deadline, withdrawal, handover, statement or announcement to a phase
+    row; ``revises`` links a deadline to a deadline row (a missing id is the foreign key's
+    problem)."""
     phase = row.get("phase", "")
     if phase:
         if kind not in PHASE_LINKED_KINDS:
@@ -71,7 +74,7 @@ def _check_links(
                 "phase",
                 phase,
                 f"only {', '.join(sorted(PHASE_LINKED_KINDS))} rows link to a phase; "
-                f"this row is a {kind}",
+                f"this row is a{'n' if kind[:1] in 'aeiou' else ''} {kind}",
             )
         elif phase in by_id and by_id[phase][1].get("kind") != "phase":
             target_line, target = by_id[phase]
