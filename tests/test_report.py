@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import os
 import re
@@ -251,12 +253,17 @@ def test_the_confidence_note_sits_directly_under_the_headline(lang: str) -> None
 
 
 def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
-    """One sentence, not two that say the same (ROUND4 decision 9, Arabic editor N14)."""
-    october = str(Report.from_parameters(as_of="2025-10-15", lang="en").data_notes().html)
+    """One sentence for the cut-off and the rule (ROUND4 decision 9), one definition of the
+    cut-off in both languages (ROUND5 decision 4), then the method notes."""
+    built = dt.date(2025, 10, 15)  # built on its date: no "compiled on" sentence
+    october = str(
+        Report.from_parameters(as_of="2025-10-15", lang="en").data_notes(built=built).html
+    )
     text = re.sub(r"<[^>]+>", "", october).replace("\xa0", " ")
     assert "This report covers events to 15 October 2025; each claim is marked" in text
     assert "Information cut-off" not in text and "This edition uses only" not in text
-    assert text.split("About the data", 1)[1].count(".") == 1, text
+    first = re.findall(r"<p>(.*?)</p>", october)
+    assert len(first) == 1 and re.sub(r"<[^>]+>", "", first[0]).count(".") == 1, first
     # Never the dataset's later coverage, row counts or hashes on an earlier edition.
     for leak in ("March 2026", "March\xa02026", " / ", "hash", "Events used"):
         assert leak not in october, leak
@@ -264,11 +271,12 @@ def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     assert "covers events to 31 March 2026;" in re.sub(r"<[^>]+>", "", november).replace(
         "\xa0", " "
     )
-    arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes().html)
+    arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes(built=built).html)
     arabic_text = re.sub(r"<[^>]+>", "", arabic).replace("\xa0", " ")
     assert "ملاحظة منهجية" in arabic_text and "عن البيانات" not in arabic_text
-    assert "يستند هذا التقرير إلى ما نُشر حتى" in arabic_text and "بصمة" not in arabic
-    sentence = arabic_text.split("ملاحظة منهجية", 1)[1]
+    assert "يغطي هذا التقرير الأحداث حتى" in arabic_text and "بصمة" not in arabic
+    assert "ما نُشر حتى 15" not in arabic_text  # one cut-off definition: events, as in English
+    sentence = re.sub(r"<[^>]+>", "", re.findall(r"<p>(.*?)</p>", arabic)[0])
     assert "تنتهي معلومات" not in sentence and sentence.count(".") == 1, sentence
 
 
