@@ -29,8 +29,8 @@ from typing import Any
 from analysis.commentary import Commentary, read_notes
 from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate
 from analysis.event_rules import PHASE_LINKED_KINDS, check_event_order, check_event_rules
-from analysis.package import hash_data, package_files
 from analysis.method_notes import MethodNote, read_method
+from analysis.package import hash_data, package_files
 from analysis.paths import DATA_DIR
 from analysis.schema import POLICY, TableRule, read_schema
 from analysis.tables import (

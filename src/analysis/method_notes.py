@@ -45,6 +45,7 @@ class MethodNote:
     since: dt.date | None = None
 
     def text(self, lang: str) -> str:
+        """The note in ``lang`` (``ar`` or ``en``)."""
         return self.ar if lang == "ar" else self.en
 
     def applies(self, as_of: dt.date) -> bool:
