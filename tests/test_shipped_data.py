@@ -95,7 +95,9 @@ def test_iraq_wide_lane_has_clause_one_deadline_not_erbils(dataset) -> None:
 
 def test_baghdad_and_ain_al_asad_ends_carry_their_uncertainty(dataset) -> None:
     baghdad = dataset.event("phase-baghdad-mission")
-    assert baghdad.end.iso == "2025-11-26/2026-01-18" and baghdad.end_basis == "declared"
+    # Round 4 (fact-check S2): declared on 18 January 2026, no lower bound (on 26 November 2025
+    # the JOC deputy still placed four or five coalition personnel in Baghdad).
+    assert baghdad.end.iso == "2026-01-18" and baghdad.end_basis == "declared"
     ain = dataset.event("phase-ain-al-asad-mission")
     assert ain.end.iso == "2026-01-16/2026-01-18"
     revised = dataset.event("deadline-ain-al-asad-2026-01")
@@ -344,9 +346,12 @@ def test_round_three_data_fixes(dataset) -> None:
     # 86 "states" (Reuters: participants since 2014) vs the 90th member: reconciled, looking back.
     syria = events["2025-11-10-syria-joins-coalition"]
     assert "86" in syria.summary_en and "86" in syria.summary_ar
-    # Why the first phase ends on 18 January although the JOC deputy said so on 26 November.
+    # The 18 January entry states the contradiction with the earlier accounts plainly (round 4,
+    # English editor S5); why the phase is dated to it is a method note, not entry text.
     hmc = events["2026-01-18-hmc-federal-bases-cleared"]
-    assert "26 November 2025" in hmc.summary_en and "this declaration" in hmc.summary_en
+    assert "contradicts earlier official accounts" in hmc.summary_en
+    assert "26 November 2025" in hmc.summary_en and "31 December" in hmc.summary_en
+    assert "this report" not in hmc.summary_en and "هذا التقرير" not in hmc.summary_ar
     # The 29 August wording repeats what officials first gave on 18 August.
     assert "repeated" in events["2025-08-29-pentagon-official-reaffirms-timeline"].summary_en
     # 20 October: a second report of al-Sudani's remarks.
