@@ -378,30 +378,30 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
 
 
 def test_past_the_data_the_lede_says_it_once_plainly() -> None:
-    """ROUND4 decision 2: "This report covers events to 31 March 2026." first; later "Since
-    then, one further deadline has passed: …; this report does not cover whether it ended."
-    No "information ends"; the Erbil section says it in a short clause at most."""
-    for lang, first, since, last in (
+    """ROUND5 decision 5: the lede's first sentence names the gap and its consequence; then
+    "By 31 March 2026, …" (not "By then"); no closing "Since then …" sentence (it could read
+    as "since 31 December 2025"). The Erbil section says it in a short clause at most."""
+    for lang, first, by, gone in (
         (
             "en",
-            "This report covers events to 31 March 2026.",
-            "Since then, one further deadline has passed: the coalition’s Erbil-based mission "
-            "supporting operations in Syria was due to run until September 2026, subject to "
-            "conditions on the ground",
-            "; this report does not cover whether it ended.",
+            "This report’s information stops at 31 March 2026, eight months before its date, "
+            "so it cannot say whether the last deadline, September 2026, was met.",
+            " By 31 March 2026, the Higher Military Commission (HMC) had said on 18 January",
+            ("Since then", "By then"),
         ),
         (
             "ar",
-            "تقف معلومات هذا التقرير عند 31 آذار 2026.",
-            "ومنذ ذلك الحين حلّ موعد آخر: كان من المقرر أن تستمر مهمة التحالف في أربيل لدعم "
-            "العمليات في سوريا حتى أيلول 2026 رهنًا بالظروف الميدانية",
-            "، ولا يتناول هذا التقرير ما إذا كانت قد انتهت.",
+            "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من تاريخه، فلا يمكنه "
+            "أن يبيّن ما إذا كان الموعد الأخير، أيلول 2026، قد احتُرم.",
+            " وحتى 31 آذار 2026، كانت اللجنة العسكرية العليا قد أعلنت في 18 كانون الثاني",
+            ("ومنذ ذلك الحين", "وحتى ذلك التاريخ"),
         ),
     ):
         n = written("2026-11-30", lang, "western")
         text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
-        text = re.sub(r"\u2060?\[\d+\]", "", text)
-        assert text.startswith(first) and since in text and text.endswith(last), text
+        text = re.sub(r"\u2060?\[\d+\](?:–\[\d+\])?", "", text)
+        assert text.startswith(first + by), text
+        assert not any(word in text for word in gone), text
         erbil = next(s for s in n.sites if s.site_id == "erbil")
         first_paragraph = html_lib.unescape(
             re.sub(r"<[^>]+>", "", str(erbil.html).split("</p>")[0])

@@ -125,6 +125,22 @@ class _Writer:
         self.timetable_told = 0
         #: Deadline dates already named in full in the current paragraph.
         self.deadlines_told: set[str] = set()
+        #: Timetable dates given by an earlier section, and overdue sentences told.
+        self.timetables: set[str] = set()
+        self.overdue_told = 0
+
+    def timetable_again(self, d: Any) -> bool:
+        """Whether an earlier section gave the same timetable date (then the frame changes:
+        "Iraqi officials set the same date, …"); remembers this one."""
+        again = str(d) in self.timetables
+        self.timetables.add(str(d))
+        return again
+
+    def overdue_turn(self) -> int:
+        """0 the first time a section says no completion was announced, then 1, 2, …: the
+        sentence is not the same frame in every section (ROUND5 decision 7)."""
+        self.overdue_told += 1
+        return self.overdue_told - 1
 
     def timetable_turn(self) -> int:
         """0 the first time a paragraph tells the timetable, then 1, 2, …"""
@@ -450,7 +466,10 @@ class _Writer:
         """An actor as the subject of "said": "the Higher Military Commission (HMC)" for a
         body, «اللجنة العسكرية العليا»; a person with their rank and role."""
         if _is_body(actor) or (self.arabic and not actor.role(self.loc.lang)):
-            name = self.text(actor.name(self.loc.lang))
+            name = actor.name(self.loc.lang)
+            if not self.arabic and re.match(r"Governments? ", name):
+                name = name[:1].lower() + name[1:]  # "the governments of Iraq and the US"
+            name = self.text(name)
             if self.arabic or str(name).lower().startswith("the "):
                 return name
             return Markup("the {}").format(name)
@@ -465,7 +484,11 @@ class _Writer:
 
     def fem(self, actor: Actor | None) -> bool:
         """Arabic gender of an actor's name, for the verb: اللجنة «أعلنت»، المحمداوي «أعلن»."""
-        return actor is not None and _arabic_feminine(actor.name("ar"))
+        if actor is None:
+            return False
+        name = actor.name("ar")
+        # «حكومتا العراق والولايات المتحدة»: a feminine dual takes «قالت».
+        return _arabic_feminine(name) or name.split(" ", 1)[0].endswith("تا")
 
     nowrap = staticmethod(nowrap)
 
@@ -504,6 +527,27 @@ class _Writer:
         (``ended_phrases`` in ``labels/house_style.json``, by phase id)."""
         phrase = _house_style().get("ended_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return self.text(phrase) if phrase else None
+
+    def months_before(self, through: dt.date) -> Markup:
+        """How long before the report's date the information stops: "eight months" when it
+        is a whole number of calendar months (31 March to 30 November), else "about N
+        months"; Arabic in words up to ten («ثمانية أشهر»)."""
+        as_of = self.as_of or through
+        n = (as_of.year - through.year) * 12 + as_of.month - through.month
+        month_end = (through + dt.timedelta(days=1)).day == 1 and (
+            as_of + dt.timedelta(days=1)
+        ).day == 1
+        if n < 1 or not (as_of.day == through.day or month_end):
+            return self.about_months((as_of - through).days)
+        if self.arabic and n in _AR_ABOUT_MONTHS:
+            return nowrap(Markup(_AR_ABOUT_MONTHS[n]))
+        return nowrap(self.count(n, "month", "oblique"))
+
+    def completes(self, p: Any) -> bool:
+        """An exit or a withdrawal "was completed"; a mission or a mandate "ended"
+        (ROUND5 decision 7)."""
+        title = str(p.state.phase.title_en).lower()
+        return any(word in title for word in ("exit", "withdrawal", "departure"))
 
     def day_month(self, value: Any) -> Markup:
         """A date, or a range within one month, without its year ("4–10 January",
