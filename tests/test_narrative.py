@@ -639,7 +639,9 @@ def test_sources_carry_publisher_title_date_and_safe_links(shipped: Dataset) -> 
     item = allawi.group()
     assert "Al Ittihad" in item and "17 August 2025" in html_to_text(item)
     title = "«العراق: مهمة بعثة التحالف الدولي تنتهي في سبتمبر»"
-    assert f'<cite lang="ar" dir="rtl">{title}</cite>' in item
+    # roman, inside quotation marks: never italics (EN nit 21)
+    assert f'<span class="source-title" lang="ar" dir="rtl">{title}</span>' in item
+    assert "<cite" not in item and "<em" not in item
     assert 'rel="noopener noreferrer"' in item and 'href="https://www.aletihad.ae/' in item
     ar = report(shipped, "2025-10-15", "ar")
     assert "صحيفة الاتحاد" in str(ar.sources)

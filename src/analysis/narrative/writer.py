@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup, escape
 
@@ -342,11 +342,13 @@ class _Writer:
 
     @staticmethod
     def display_url(url: str) -> str:
-        """A web address as the reader can read it: percent-escapes decoded ("…/news/548278/
-        خبر" rather than eight lines of %D8%…); the link keeps the real address. An address
-        whose decoding would hide or add characters (spaces, controls, bidi marks, invalid
-        UTF-8) is printed as it is."""
-        if "%" not in url:
+        """A web address as the reader can read and retype it: percent-escapes decoded;
+        a path whose decoding has non-Latin text is cut before that segment and ends in
+        "/…" ("https://www.alsumaria.tv/news/security/548278/…"), so no bidi-reordered
+        address is printed (EN nit 21); the link keeps the real address. An address
+        whose decoding would hide or add characters (spaces, controls, bidi marks,
+        invalid UTF-8) is printed as it is."""
+        if "%" not in url and url.isascii():
             return url
         try:
             decoded = unquote(url, errors="strict")
@@ -354,7 +356,19 @@ class _Writer:
             return url
         if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
             return url
-        return decoded
+        if decoded.isascii():
+            return decoded
+        parts = urlsplit(url)
+        if not parts.netloc.isascii():
+            return url
+        kept = f"{parts.scheme}://{parts.netloc}" if parts.scheme else parts.netloc
+        segments = parts.path.split("/")[1:]
+        for segment in segments:
+            readable = unquote(segment)
+            if not readable.isascii():
+                return kept + "/…"
+            kept += "/" + readable
+        return kept + ("?…" if parts.query else "") + ("#…" if parts.fragment else "")
 
     def cite_end(self, p: Any) -> Markup:
         """The markers of an end claim: the end rows' sources, without those published
