@@ -145,12 +145,13 @@ def test_reprs_are_short(arabic: Report) -> None:
 def test_frames_answer_what_slipped_and_by_how_much(january: Report) -> None:
     phases, deadlines, events, sources = january.frames()
     baghdad = phases.set_index("phase").loc["phase-baghdad-mission"]
-    assert baghdad.status == "ended_late" and baghdad.end_precision == "range"
-    # The end is known only as a range: so is the delay.
-    assert (baghdad.days_after_deadline_min, baghdad.days_after_deadline_max) == (57, 110)
+    # Declared complete on 18 January 2026 (ROUND5 decision 1): a day, 110 days late.
+    assert baghdad.status == "ended_late" and baghdad.end_precision == "day"
+    assert (baghdad.days_after_deadline_min, baghdad.days_after_deadline_max) == (110, 110)
     assert str(baghdad.due.date()) == "2025-09-30" and baghdad.due_precision == "month"
-    assert str(baghdad.end_earliest.date()) == "2025-11-26"
     ain = phases.set_index("phase").loc["phase-ain-al-asad-mission"]
+    # The end is known only as a range (16-18 January 2026): so is the delay.
+    assert ain.end_precision == "range" and str(ain.end_earliest.date()) == "2026-01-16"
     assert ain.revisions == 1 and ain.original_due_precision == "month"
     assert (ain.days_after_original_min, ain.days_after_original_max) == (108, 110)
     erbil = phases.set_index("phase").loc["phase-erbil-mission"]
