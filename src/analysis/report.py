@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -300,7 +301,7 @@ class Report:
             "title",
             Markup(
                 '<header class="title-block"><h1>{}</h1><p class="subtitle">{}</p></header>'
-            ).format(self.title, subtitle),
+            ).format(glued_title(self.title, loc.lang), subtitle),
         )
 
     def headline(self) -> Section:
@@ -433,6 +434,21 @@ class Report:
             if isinstance(part, ChartView):
                 update_display(part.placeholder(), raw=True, display_id=part.display_id)
             update_display(part._repr_mimebundle_(), raw=True, display_id=part.display_id)
+
+
+def glued_title(title: str, lang: str) -> Markup:
+    """The title with the phrases that must not break across its lines in one no-break
+    span (``title_glue`` in labels/house_style.json): «للتحالف الدولي» never splits
+    (Arabic editor N1)."""
+    from analysis.narrative.house import _house_style
+
+    html = str(Markup.escape(title))
+    for phrase in _house_style().get("title_glue", {}).get(lang, ()):
+        pattern = re.compile(r"\S*" + re.escape(str(Markup.escape(phrase))))
+        html = pattern.sub(
+            lambda m: f'<span class="nowrap" style="white-space:nowrap">{m.group()}</span>', html
+        )
+    return Markup(html)
 
 
 def build_date() -> dt.date:

@@ -169,6 +169,20 @@ class _Writer:
             return self._range(value.low, value.high, compact=True)
         return self._wrap_date(self._plain_date(value))
 
+    def dateline(self, value: Any) -> Markup:
+        """An entry's date: two consecutive days as «22 و23 تموز 2024», not «بين …» (Arabic
+        editor N6); otherwise :meth:`date`."""
+        if (
+            self.arabic
+            and _is_range(value)
+            and value.low.precision == value.high.precision == "day"
+            and (value.low.year, value.low.month) == (value.high.year, value.high.month)
+            and (value.high.day or 0) == (value.low.day or 0) + 1
+        ):
+            first = i18n.isolate_ltr(i18n.format_number(value.low.day or 1, self.loc), html=True)
+            return nowrap(Markup("{} و{}").format(first, self.date(value.high)))
+        return self.date(value)
+
     def on(self, value: Any) -> Markup:
         """The date after a verb: "on 18 January 2026", "in September 2021", "between …"."""
         if _is_range(value):
