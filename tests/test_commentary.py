@@ -242,6 +242,6 @@ def test_an_arabic_title_is_followed_by_its_english_rendering_in_the_english_lis
     note(minimal_data, "2025-09-01-cites.ar.md", "رقم [@src-b].\n")
     dataset = load_dataset(minimal_data)
     en = str(narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("en")).sources)
-    assert "«تقرير»</cite> [An Arabic report]" in en
+    assert "«تقرير»</span> [An Arabic report]" in en
     ar = str(narrative(dataset, timeline(dataset, "2025-09-02"), make_locale("ar")).sources)
     assert "An Arabic report" not in ar

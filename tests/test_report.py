@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -116,7 +117,10 @@ def test_empty_sections_show_nothing_but_can_be_redrawn(arabic: Report) -> None:
 
 def test_the_title_is_the_datasets_own(arabic: Report, minimal_data: Path) -> None:
     shipped = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    assert shipped["title_ar"] in arabic.title_block().html
+    html = arabic.title_block().html
+    assert shipped["title_ar"] in re.sub(r"</?span[^>]*>", "", html)
+    # «للتحالف الدولي» never splits across the title's lines (Arabic editor N1)
+    assert '<span class="nowrap" style="white-space:nowrap">للتحالف الدولي</span>' in html
     package = minimal_data / "datapackage.json"
     descriptor = json.loads(package.read_text(encoding="utf-8"))
     descriptor.update(
@@ -144,12 +148,13 @@ def test_reprs_are_short(arabic: Report) -> None:
 def test_frames_answer_what_slipped_and_by_how_much(january: Report) -> None:
     phases, deadlines, events, sources = january.frames()
     baghdad = phases.set_index("phase").loc["phase-baghdad-mission"]
-    assert baghdad.status == "ended_late" and baghdad.end_precision == "range"
-    # The end is known only as a range: so is the delay.
-    assert (baghdad.days_after_deadline_min, baghdad.days_after_deadline_max) == (57, 110)
+    # Declared complete on 18 January 2026 (ROUND5 decision 1): a day, 110 days late.
+    assert baghdad.status == "ended_late" and baghdad.end_precision == "day"
+    assert (baghdad.days_after_deadline_min, baghdad.days_after_deadline_max) == (110, 110)
     assert str(baghdad.due.date()) == "2025-09-30" and baghdad.due_precision == "month"
-    assert str(baghdad.end_earliest.date()) == "2025-11-26"
     ain = phases.set_index("phase").loc["phase-ain-al-asad-mission"]
+    # The end is known only as a range (16-18 January 2026): so is the delay.
+    assert ain.end_precision == "range" and str(ain.end_earliest.date()) == "2026-01-16"
     assert ain.revisions == 1 and ain.original_due_precision == "month"
     assert (ain.days_after_original_min, ain.days_after_original_max) == (108, 110)
     erbil = phases.set_index("phase").loc["phase-erbil-mission"]
@@ -251,12 +256,17 @@ def test_the_confidence_note_sits_directly_under_the_headline(lang: str) -> None
 
 
 def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
-    """One sentence, not two that say the same (ROUND4 decision 9, Arabic editor N14)."""
-    october = str(Report.from_parameters(as_of="2025-10-15", lang="en").data_notes().html)
+    """One sentence for the cut-off and the rule (ROUND4 decision 9), one definition of the
+    cut-off in both languages (ROUND5 decision 4), then the method notes."""
+    built = dt.date(2025, 10, 15)  # built on its date: no "compiled on" sentence
+    october = str(
+        Report.from_parameters(as_of="2025-10-15", lang="en").data_notes(built=built).html
+    )
     text = re.sub(r"<[^>]+>", "", october).replace("\xa0", " ")
     assert "This report covers events to 15 October 2025; each claim is marked" in text
     assert "Information cut-off" not in text and "This edition uses only" not in text
-    assert text.split("About the data", 1)[1].count(".") == 1, text
+    first = re.findall(r"<p>(.*?)</p>", october)
+    assert len(first) == 1 and re.sub(r"<[^>]+>", "", first[0]).count(".") == 1, first
     # Never the dataset's later coverage, row counts or hashes on an earlier edition.
     for leak in ("March 2026", "March\xa02026", " / ", "hash", "Events used"):
         assert leak not in october, leak
@@ -264,11 +274,12 @@ def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     assert "covers events to 31 March 2026;" in re.sub(r"<[^>]+>", "", november).replace(
         "\xa0", " "
     )
-    arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes().html)
+    arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes(built=built).html)
     arabic_text = re.sub(r"<[^>]+>", "", arabic).replace("\xa0", " ")
     assert "ملاحظة منهجية" in arabic_text and "عن البيانات" not in arabic_text
-    assert "يستند هذا التقرير إلى ما نُشر حتى" in arabic_text and "بصمة" not in arabic
-    sentence = arabic_text.split("ملاحظة منهجية", 1)[1]
+    assert "يغطي هذا التقرير الأحداث حتى" in arabic_text and "بصمة" not in arabic
+    assert "ما نُشر حتى 15" not in arabic_text  # one cut-off definition: events, as in English
+    sentence = re.sub(r"<[^>]+>", "", re.findall(r"<p>(.*?)</p>", arabic)[0])
     assert "تنتهي معلومات" not in sentence and sentence.count(".") == 1, sentence
 
 

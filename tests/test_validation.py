@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import tempfile
@@ -685,3 +686,31 @@ def test_a_statement_may_link_to_the_phase_it_speaks_about(tmp_path: Path) -> No
     set_cell(data / "events.csv", "statement-1", "phase", "phase-alpha")
     statement = load_dataset(data).event("statement-1")
     assert statement.phase == "phase-alpha"
+
+
+def test_method_note_problems_name_the_note_and_its_field(tmp_path: Path) -> None:
+    """ROUND5 decision 3: datapackage.json → method[i] → field, every problem at once."""
+    import json
+
+    data = copy_dataset(MINIMAL_DIR, tmp_path / "data")
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["method"] = [
+        {"en": "Counted from the month's last day.", "ar": "تُحسب من آخر يوم.", "from": "2025-12"},
+        {"en": "No Arabic."},
+        {"en": "x", "ar": "س", "form": "2025-12-31"},
+        {"en": "Fine.", "ar": "سليم.", "from": "2025-12-31"},
+    ]
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data)
+    found = {(p.file, p.column) for p in caught.value.problems}
+    assert found == {
+        ("datapackage.json", "method[0].from"),
+        ("datapackage.json", "method[1].ar"),
+        ("datapackage.json", "method[2].form"),
+    }, caught.value.problems
+    descriptor["method"] = [descriptor["method"][3]]
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (note,) = load_dataset(data).method
+    assert note.since == dt.date(2025, 12, 31) and not note.applies(dt.date(2025, 12, 30))
+    assert note.applies(dt.date(2025, 12, 31))

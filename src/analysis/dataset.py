@@ -29,6 +29,7 @@ from typing import Any
 from analysis.commentary import Commentary, read_notes
 from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate
 from analysis.event_rules import PHASE_LINKED_KINDS, check_event_order, check_event_rules
+from analysis.method_notes import MethodNote, read_method
 from analysis.package import hash_data, package_files
 from analysis.paths import DATA_DIR
 from analysis.schema import POLICY, TableRule, read_schema
@@ -232,6 +233,8 @@ class Dataset:
     coverage: Coverage | None = None
     subtitle: str | None = None
     subtitle_ar: str | None = None
+    #: Dated method notes (``"method"`` in datapackage.json): :mod:`analysis.method_notes`.
+    method: tuple[MethodNote, ...] = ()
 
     def display_title(self, lang: str) -> str:
         """The dataset's title in ``lang`` (``title``/``title_ar`` of datapackage.json)."""
@@ -550,10 +553,11 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         check_event_rules(tables["events"], problems)
         check_event_order(tables["events"], problems)
     commentary = _read_commentary(root, problems, tables)
+    method = read_method(descriptor, problems)
     if problems.problems or any(name not in tables for name in REQUIRED_TABLES):
         raise DataValidationError(problems.problems)
     dataset = _build(data_dir, descriptor, tables, hash_data(data_dir), commentary)
     coverage = _coverage(descriptor, dataset, problems, dt.date.today())
     if problems.problems:
         raise DataValidationError(problems.problems)
-    return replace(dataset, coverage=coverage)
+    return replace(dataset, coverage=coverage, method=method)

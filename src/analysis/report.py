@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +36,7 @@ from analysis import params as P
 from analysis.dataset import Dataset, load_dataset
 from analysis.fragment import Html
 from analysis.i18n import Locale, format_date, label, make_locale
+from analysis.method_notes import shown_notes
 from analysis.paths import DATA_DIR
 from analysis.timeline import Changes, Timeline, compare, timeline
 
@@ -301,7 +304,7 @@ class Report:
             "title",
             Markup(
                 '<header class="title-block"><h1>{}</h1><p class="subtitle">{}</p></header>'
-            ).format(self.title, subtitle),
+            ).format(glued_title(self.title, loc.lang), subtitle),
         )
 
     def headline(self) -> Section:
@@ -380,12 +383,15 @@ class Report:
         freshness = getattr(tl, "freshness", None)
         return getattr(freshness, "latest", None)
 
-    def data_notes(self) -> Section:
-        """About the data: the information cut-off and the edition's rule, in one sentence.
+    def data_notes(self, built: dt.date | None = None) -> Section:
+        """About the data: the cut-off and the edition's rule in one sentence; for an
+        edition built after its date, that it is the record as it stood then (ROUND5
+        decision 4); then the method notes that apply by the report's date (decision 3).
 
         No bookkeeping (row counts, hashes, the dataset's later coverage): an edition as
         of 15 October 2025 says its information stops on 15 October 2025, even when the
         dataset runs further. The build's hash and code version are in the footer.
+        ``built`` is the build's day (default :func:`build_date`).
         """
         loc, tl = self.loc, self.timeline
         through = self._data_through()
@@ -395,13 +401,25 @@ class Report:
             cutoff = coverage.known_through
         date = Markup('<span class="nowrap" style="white-space:nowrap">{}</span>')
         # One sentence: the cut-off and the rule (ROUND4 decision 9, Arabic editor N14).
-        lines = Markup(label("data_notes_text", loc)).format(
-            date=date.format(format_date(cutoff, loc))
+        paragraphs = [
+            Markup(label("data_notes_text", loc)).format(date=date.format(format_date(cutoff, loc)))
+        ]
+        built = built or build_date()
+        if built > tl.as_of:
+            paragraphs.insert(
+                0,
+                Markup(label("data_notes_reconstructed", loc)).format(
+                    date=date.format(format_date(tl.as_of, loc)),
+                    built=date.format(format_date(built, loc)),
+                ),
+            )
+        body = Markup("").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
+        notes = shown_notes(getattr(self.dataset, "method", ()), tl.as_of)
+        body += Markup("").join(
+            Markup('<p class="method-note">{}</p>').format(method_text(n.text(loc.lang), loc))
+            for n in notes
         )
-        return self._text(
-            "data-notes",
-            _section(label("data_notes", loc), Markup("<p>{}</p>").format(lines), css="data-notes"),
-        )
+        return self._text("data-notes", _section(label("data_notes", loc), body, css="data-notes"))
 
     def displays(self) -> list[Section | ChartView]:
         """Every section in reading order, empty ones included (what a redraw replaces)."""
@@ -419,6 +437,40 @@ class Report:
             if isinstance(part, ChartView):
                 update_display(part.placeholder(), raw=True, display_id=part.display_id)
             update_display(part._repr_mimebundle_(), raw=True, display_id=part.display_id)
+
+
+def glued_title(title: str, lang: str) -> Markup:
+    """The title with the phrases that must not break across its lines in one no-break
+    span (``title_glue`` in labels/house_style.json): «للتحالف الدولي» never splits
+    (Arabic editor N1)."""
+    from analysis.narrative.house import _house_style
+
+    html = str(Markup.escape(title))
+    for phrase in _house_style().get("title_glue", {}).get(lang, ()):
+        pattern = re.compile(r"\S*" + re.escape(str(Markup.escape(phrase))))
+        html = pattern.sub(
+            lambda m: f'<span class="nowrap" style="white-space:nowrap">{m.group()}</span>', html
+        )
+    return Markup(html)
+
+
+def build_date() -> dt.date:
+    """The day the report is built: the build's clock (``$SOURCE_DATE_EPOCH``, as the
+    pipeline reads it) when set, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
+
+
+def method_text(text: str, loc: Locale) -> Markup:
+    """A method note from the data in the report's voice: house style, dates unbroken,
+    numbers and Latin runs isolated in Arabic."""
+    from analysis.narrative.house import _glue_dates, house_text
+    from analysis.narrative.text import _arabic_inline
+
+    styled = _glue_dates(house_text(text, loc.lang))
+    return _arabic_inline(styled, loc) if loc.lang == "ar" else Markup.escape(styled)
 
 
 def show(report: Report) -> None:

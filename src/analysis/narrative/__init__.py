@@ -117,6 +117,7 @@ from analysis.narrative.sections import (
     _source_views,
     _statements,
     last_word,
+    phase_word,
     quote_original,
 )
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT, TEMPLATE_DIR, _headings, _render
@@ -280,14 +281,20 @@ def narrative(
         (lane, [_phase_view(state, tl, writer, proper) for state in lane.phases])
         for lane in tl.lanes
     ]
+    lane_views = _borrow_declarers(lane_views)
     views = [view for _, phases in lane_views for view in phases]
     by_id = {v.state.id: v for v in views}
     since = tl.coverage.deadlines_passed_since if tl.coverage is not None else ()
     passed = tuple(by_id[s.id] for s in since if s.id in by_id)
     cov = dataclasses.replace(cov, passed=passed)
     base["cov"] = cov
-    first_use = _FirstUse(loc.lang)
+    first_use = _FirstUse(loc.lang, dataset)
     lead_context = _headline_context(views, tl.as_of, cov)
+    # The last official word on an overdue phase, said apart from the absence (decision 6).
+    overdue_ids = {v.state.id for group in lead_context["overdue"] for v in group}
+    lead_context["word"] = (
+        phase_word(overdue_ids, tl, writer) if overdue_ids and not cov.beyond else None
+    )
     headline = first_use(_render("headline", loc, **base, **lead_context))
     # A location section tells an end the lead has told briefly, in its own words
     # (ROUND4 decision 4: the lead and the body never repeat a sentence).
@@ -350,6 +357,27 @@ def narrative(
     )
 
 
+def _borrow_declarers(lane_views: list[Any]) -> list[Any]:
+    """A declared end with no declaration row of its own, on the day another phase's end
+    was declared, is that declaration's: the Higher Military Commission's statement of
+    18 January 2026 ended the first phase, the exit from Baghdad with it (ROUND5
+    decision 1: "declared the exit from Baghdad complete on the same day")."""
+    declared = {
+        v.declaration.start: v
+        for _, phases in lane_views
+        for v in phases
+        if v.declared and v.declarer is not None and v.declaration is not None
+    }
+
+    def borrow(v: Any) -> Any:
+        other = declared.get(v.end) if v.declared and v.declarer is None else None
+        if other is None:
+            return v
+        return dataclasses.replace(v, declarer=other.declarer, declaration=other.declaration)
+
+    return [(lane, [borrow(v) for v in phases]) for lane, phases in lane_views]
+
+
 class _FirstUse:
     """Acronyms spelled out at their first use in reading order (``first_use`` in
     ``labels/house_style.json``): "the UN Assistance Mission for Iraq (UNAMI)" once,
@@ -357,12 +385,32 @@ class _FirstUse:
     spelled out earlier (or in the same text) is not spelled out again. Headings
     (``<strong>``) keep the short form: the entry beneath them spells it out."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, dataset: Dataset | None = None) -> None:
         self.rules = [
             (re.compile(rule["pattern"]), rule["long"], rule["done"])
             for rule in _house_style().get("first_use", {}).get(lang, ())
         ]
         self.done: set[str] = set()
+        #: An actor named "Higher Military Commission (HMC)" is spelled out once, then
+        #: "HMC" (EN nit 1: never defined twice and then not used).
+        self.short: list[tuple[str, str]] = []
+        for actor in dataset.actors.values() if dataset is not None else ():
+            named = re.fullmatch(r"(.*\S) \(([^()\s]+)\)", actor.name(lang))
+            if named:
+                self.short.append((str(escape(named.group(0))), str(escape(named.group(2)))))
+        self.spelled: set[str] = set()
+
+    def _shorten(self, piece: str) -> str:
+        for long, abbr in self.short:
+            if long not in piece:
+                continue
+            if long in self.spelled:
+                piece = piece.replace(long, abbr)
+            else:
+                first = piece.index(long) + len(long)
+                piece = piece[:first] + piece[first:].replace(long, abbr)
+                self.spelled.add(long)
+        return piece
 
     def __call__(self, fragment: Markup) -> Markup:
         pieces = _TAG.split(str(fragment))
@@ -390,7 +438,7 @@ class _FirstUse:
                     replacement = replacement[:1].upper() + replacement[1:]
                 piece = before + replacement + piece[match.end() :]
                 self.done.add(done)
-            pieces[index] = piece
+            pieces[index] = self._shorten(piece)
         return Markup("".join(pieces))
 
 

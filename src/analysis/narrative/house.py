@@ -56,14 +56,21 @@ _AR_MONTHS = (
     "كانون الأول|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر"
 )
 _DATE_IN_TEXT = re.compile(
-    rf"\b\d{{1,2}} (?:{_EN_MONTHS})(?: \d{{4}})?\b|\b(?:{_EN_MONTHS}) \d{{4}}\b"
+    # "Aug. 8, 2014" in a quotation's original (Arabic editor N28) before "August 2014"
+    rf"\b(?:{_EN_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? \d{{1,2}}, \d{{4}}\b"
+    rf"|\b\d{{1,2}} (?:{_EN_MONTHS})(?: \d{{4}})?\b|\b(?:{_EN_MONTHS}) \d{{4}}\b"
     rf"|\d{{1,2}} (?:{_AR_MONTHS})(?: \d{{4}})?|(?:{_AR_MONTHS}) \d{{4}}"
 )
 
 
+#: The same, across a line break of the source (Markdown wraps "23 شباط\n2026").
+_DATE_ACROSS_LINES = re.compile(_DATE_IN_TEXT.pattern.replace(" ", "[ \n]"))
+
+
 def _glue_dates(text: str) -> str:
-    """No-break spaces inside the dates of a text: "18 January 2026" never splits."""
-    return _DATE_IN_TEXT.sub(lambda m: m.group().replace(" ", NBSP), text)
+    """No-break spaces inside the dates of a text: "18 January 2026" never splits, even
+    when the source wrapped it over two lines."""
+    return _DATE_ACROSS_LINES.sub(lambda m: re.sub("[ \n]", NBSP, m.group()), text)
 
 
 #: An Arabic name's particle and the name it joins ("al-Asad", "al-Muhammadawi", "Abu-…"),

@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from analysis.dataset import Actor, Dataset, Event, Source
-from analysis.narrative.names import _is_body, _proper_words, _sentence_case
+from analysis.narrative.names import _ROLE_WORDS, _is_body, _proper_words, _sentence_case
 from analysis.narrative.text import _HTTP_URL
 from analysis.narrative.views import _date_key
 from analysis.narrative.writer import _Citations, _Writer, nowrap
@@ -229,6 +229,11 @@ def last_word(
     if not rows:
         return None
     event = max(rows, key=lambda e: (e.start.last_day(), e.start.first_day()))
+    return LastWord(event, first_sentence(event, writer))
+
+
+def first_sentence(event: Event, writer: _Writer) -> Markup:
+    """The first sentence of a row's summary, in the report's voice, without its full stop."""
     summary = str(event.summary(writer.loc.lang)).strip()
     if writer.arabic:
         first = re.split(r"(?<=[.؛])\s", summary, maxsplit=1)[0].rstrip(".")
@@ -236,4 +241,28 @@ def last_word(
         match = _FIRST_SENTENCE.match(summary)
         first = match.group(1) if match else summary.rstrip(".")
         first = _sentence_case(first, _proper_words(writer.dataset))
-    return LastWord(event, writer.text(first))
+        # After "On 30 September 2025, ": "chief Pentagon spokesman Sean Parnell said" (a
+        # description: it has a lower-case role word), but "Prime Minister Mohammed …".
+        words = first.split(" ")
+        if words[0].lower() in _ROLE_WORDS and any(
+            w in _ROLE_WORDS and w.islower() for w in words[1:4]
+        ):
+            first = first[:1].lower() + first[1:]
+    return writer.text(first)
+
+
+def phase_word(phase_ids: set[str], tl: Timeline, writer: _Writer) -> LastWord | None:
+    """The latest statement or announcement linked to one of these phases (its ``phase``
+    column) that the report may show: the last official word on an overdue phase
+    (ROUND5 decision 6: the Pentagon's 30 September 2025 "reduce")."""
+    rows = [
+        e
+        for e in tl.visible
+        if e.kind in {"statement", "announcement"}
+        and e.phase in phase_ids
+        and e.summary(writer.loc.lang)
+    ]
+    if not rows:
+        return None
+    event = max(rows, key=lambda e: (e.start.last_day(), e.start.first_day(), e.line))
+    return LastWord(event, first_sentence(event, writer))

@@ -45,7 +45,10 @@ def _headings(lang: str) -> Any:
 
 def _render(section: str, loc: Locale, **context: Any) -> Markup:
     template = _environment().get_template(f"{loc.lang}/{section}.j2")
-    html = _tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context))
+    html = ranges(_tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context)))
+    # A date is unbreakable on its own; its markers may go to the next line (Arabic
+    # editor S9): after a figure, a zero-width space rather than the word joiner.
+    html = _AFTER_FIGURE.sub('\\1\u200b<sup class="ref">', html)
     # Dates in the data's own text (summaries, quotations, commentary) never split either.
     pieces = _TAG.split(html)
     html = "".join(
@@ -62,6 +65,48 @@ def _render(section: str, loc: Locale, **context: Any) -> Markup:
         # export template's <html dir="rtl">.
         html = f'<div lang="ar" dir="rtl">{html}</div>'
     return Markup(html)
+
+
+#: One footnote marker as :meth:`analysis.narrative.writer._Writer.marker` writes it (the
+#: number may sit in a ``<bdi>`` and be in Arabic-Indic digits).
+_MARKER = re.compile(
+    '\u2060<sup class="ref"><a href="#src-([^"]+)">\\[((?:<[^>]+>)*)([0-9\u0660-\u0669]+)'
+    "((?:</[^>]+>)*)\\]</a></sup>"
+)
+_MARKERS = re.compile(f"(?:{_MARKER.pattern}){{3,}}")
+
+
+_AFTER_FIGURE = re.compile('([0-9\u0660-\u0669](?:</bdi>)?(?:</span>)?)\u2060<sup class="ref">')
+
+
+def ranges(html: str) -> str:
+    """Three or more consecutive footnote numbers as a range, "[1]–[9]" (EN nit 20),
+    each end still a link to its source; "[1][2]" and "[2][5][6]" stay as they are."""
+
+    def collapse(match: re.Match[str]) -> str:
+        marks = list(_MARKER.finditer(match.group()))
+        out: list[str] = []
+        run: list[re.Match[str]] = []
+
+        def flush() -> None:
+            if len(run) >= 3:
+                first, last = run[0], run[-1]
+                out.append(
+                    '\u2060<sup class="ref"><a href="#src-{}">[{}{}{}]</a>–<a href="#src-{}">'
+                    "[{}{}{}]</a></sup>".format(*first.groups(), *last.groups())
+                )
+            else:
+                out.extend(m.group() for m in run)
+            run.clear()
+
+        for mark in marks:
+            if run and int(mark.group(3)) != int(run[-1].group(3)) + 1:
+                flush()
+            run.append(mark)
+        flush()
+        return "".join(out)
+
+    return _MARKERS.sub(collapse, html)
 
 
 def _tidy(text: str) -> str:

@@ -153,6 +153,6 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: one line per block, ``- `` for list items,
     ``> `` for quotations; tags dropped, entities decoded."""
     renderer = _TextRenderer()
-    renderer.feed(str(fragment).replace(WORD_JOINER, ""))
+    renderer.feed(str(fragment).replace(WORD_JOINER, "").replace("\u200b", ""))
     renderer.close()
     return renderer.text()

@@ -10,12 +10,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote
 
 from markupsafe import Markup, escape
 
 from analysis import i18n
-from analysis.commentary import CITATION, Commentary, check_citations
 from analysis.dataset import Actor, Dataset, Event
 from analysis.dates import PartialDate
 from analysis.i18n import Case, Locale
@@ -23,7 +21,6 @@ from analysis.narrative.house import (
     NBSP,
     _glue_dates,
     _house_style,
-    curl_apostrophes,
     house_text,
     rank_first,
 )
@@ -34,8 +31,9 @@ from analysis.narrative.names import (
     _role_case,
     _sentence_case,
 )
+from analysis.narrative.phrasing import _Phrasing
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT
-from analysis.narrative.text import _arabic_inline, _isolates_to_html, _localize_html
+from analysis.narrative.text import _arabic_inline, _isolates_to_html
 from analysis.timeline import (
     known_sources,
 )
@@ -53,9 +51,6 @@ _AR_ABOUT_MONTHS = {
     9: "تسعة أشهر",
     10: "عشرة أشهر",
 }
-
-#: Where a note's citation goes while its text is localised (a private-use character).
-_CITE_SLOT = "\ue000"
 
 
 class _Citations:
@@ -106,7 +101,7 @@ def _bounds(value: Any) -> tuple[int, int] | None:
 _EN_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
-class _Writer:
+class _Writer(_Phrasing):
     """The helpers a template calls as ``f.…``: values formatted for one locale."""
 
     def __init__(
@@ -125,6 +120,22 @@ class _Writer:
         self.timetable_told = 0
         #: Deadline dates already named in full in the current paragraph.
         self.deadlines_told: set[str] = set()
+        #: Timetable dates given by an earlier section, and overdue sentences told.
+        self.timetables: set[str] = set()
+        self.overdue_told = 0
+
+    def timetable_again(self, d: Any) -> bool:
+        """Whether an earlier section gave the same timetable date (then the frame changes:
+        "Iraqi officials set the same date, …"); remembers this one."""
+        again = str(d) in self.timetables
+        self.timetables.add(str(d))
+        return again
+
+    def overdue_turn(self) -> int:
+        """0 the first time a section says no completion was announced, then 1, 2, …: the
+        sentence is not the same frame in every section (ROUND5 decision 7)."""
+        self.overdue_told += 1
+        return self.overdue_told - 1
 
     def timetable_turn(self) -> int:
         """0 the first time a paragraph tells the timetable, then 1, 2, …"""
@@ -152,6 +163,20 @@ class _Writer:
         if _is_range(value):
             return self._range(value.low, value.high, compact=True)
         return self._wrap_date(self._plain_date(value))
+
+    def dateline(self, value: Any) -> Markup:
+        """An entry's date: two consecutive days as «22 و23 تموز 2024», not «بين …» (Arabic
+        editor N6); otherwise :meth:`date`."""
+        if (
+            self.arabic
+            and _is_range(value)
+            and value.low.precision == value.high.precision == "day"
+            and (value.low.year, value.low.month) == (value.high.year, value.high.month)
+            and (value.high.day or 0) == (value.low.day or 0) + 1
+        ):
+            first = i18n.isolate_ltr(i18n.format_number(value.low.day or 1, self.loc), html=True)
+            return nowrap(Markup("{} و{}").format(first, self.date(value.high)))
+        return self.date(value)
 
     def on(self, value: Any) -> Markup:
         """The date after a verb: "on 18 January 2026", "in September 2021", "between …"."""
@@ -318,28 +343,6 @@ class _Writer:
             return _arabic_inline(value, self.loc)
         return escape(value)
 
-    @staticmethod
-    def inner_quotes(title: str) -> str:
-        """A title printed inside «…» with «…» of its own: the inner pair becomes "…"
-        (Arabic editor N10: «انتهاء المهام القتالية لقوات "التحالف" في العراق»)."""
-        return title.replace("«", '"').replace("»", '"')
-
-    @staticmethod
-    def display_url(url: str) -> str:
-        """A web address as the reader can read it: percent-escapes decoded ("…/news/548278/
-        خبر" rather than eight lines of %D8%…); the link keeps the real address. An address
-        whose decoding would hide or add characters (spaces, controls, bidi marks, invalid
-        UTF-8) is printed as it is."""
-        if "%" not in url:
-            return url
-        try:
-            decoded = unquote(url, errors="strict")
-        except UnicodeDecodeError:
-            return url
-        if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
-            return url
-        return decoded
-
     def cite_end(self, p: Any) -> Markup:
         """The markers of an end claim: the end rows' sources, without those published
         before the end began (the timetable's articles cannot show that it happened),
@@ -450,7 +453,10 @@ class _Writer:
         """An actor as the subject of "said": "the Higher Military Commission (HMC)" for a
         body, «اللجنة العسكرية العليا»; a person with their rank and role."""
         if _is_body(actor) or (self.arabic and not actor.role(self.loc.lang)):
-            name = self.text(actor.name(self.loc.lang))
+            name = actor.name(self.loc.lang)
+            if not self.arabic and re.match(r"Governments? ", name):
+                name = name[:1].lower() + name[1:]  # "the governments of Iraq and the US"
+            name = self.text(name)
             if self.arabic or str(name).lower().startswith("the "):
                 return name
             return Markup("the {}").format(name)
@@ -465,7 +471,11 @@ class _Writer:
 
     def fem(self, actor: Actor | None) -> bool:
         """Arabic gender of an actor's name, for the verb: اللجنة «أعلنت»، المحمداوي «أعلن»."""
-        return actor is not None and _arabic_feminine(actor.name("ar"))
+        if actor is None:
+            return False
+        name = actor.name("ar")
+        # «حكومتا العراق والولايات المتحدة»: a feminine dual takes «قالت».
+        return _arabic_feminine(name) or name.split(" ", 1)[0].endswith("تا")
 
     nowrap = staticmethod(nowrap)
 
@@ -484,26 +494,20 @@ class _Writer:
         last = value.last_day() if hasattr(value, "last_day") else value
         return (self.as_of - last).days if self.as_of else 0
 
-    def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
-        """How a phase's start is told when its date is not the phase's own beginning
-        (``start_phrases`` in ``labels/house_style.json``): "US air strikes against ISIS in
-        Iraq began" for the coalition's mission, whose data start is the first strike."""
-        phrase = _house_style().get("start_phrases", {}).get(phase_id, {}).get(self.loc.lang)
-        return tuple(self.text(part) for part in phrase) if phrase else None
-
-    def declared_phrase(self, phase_id: str) -> Markup | None:
-        """What a declared end said, when "X was complete" would overstate it
-        (``declared_phrases`` in ``labels/house_style.json``, by phase id): the HMC
-        declared federal Iraq's bases clear, completing the FIRST phase."""
-        phrase = _house_style().get("declared_phrases", {}).get(phase_id, {}).get(self.loc.lang)
-        return self.text(phrase) if phrase else None
-
-    def ended_phrase(self, phase_id: str) -> Markup | None:
-        """How the lead tells an end when the phase's name would make it awkward ("the
-        exit … ended"): "The withdrawal from Ain al-Asad Air Base was completed"
-        (``ended_phrases`` in ``labels/house_style.json``, by phase id)."""
-        phrase = _house_style().get("ended_phrases", {}).get(phase_id, {}).get(self.loc.lang)
-        return self.text(phrase) if phrase else None
+    def months_before(self, through: dt.date) -> Markup:
+        """How long before the report's date the information stops: "eight months" when it
+        is a whole number of calendar months (31 March to 30 November), else "about N
+        months"; Arabic in words up to ten («ثمانية أشهر»)."""
+        as_of = self.as_of or through
+        n = (as_of.year - through.year) * 12 + as_of.month - through.month
+        month_end = (through + dt.timedelta(days=1)).day == 1 and (
+            as_of + dt.timedelta(days=1)
+        ).day == 1
+        if n < 1 or not (as_of.day == through.day or month_end):
+            return self.about_months((as_of - through).days)
+        if self.arabic and n in _AR_ABOUT_MONTHS:
+            return nowrap(Markup(_AR_ABOUT_MONTHS[n]))
+        return nowrap(self.count(n, "month", "oblique"))
 
     def day_month(self, value: Any) -> Markup:
         """A date, or a range within one month, without its year ("4–10 January",
@@ -520,18 +524,6 @@ class _Writer:
             return nowrap(self._wrap_date(self._day_month(value)))
         return self.date(value)
 
-    def quote_via(self, event: Event) -> Markup | None:
-        """Whose rendering a quotation is when it is not the speaker's own words
-        (``quote_via`` in house_style.json, by event id)."""
-        words = _house_style().get("quote_via", {}).get(event.id, {}).get(self.loc.lang)
-        return self.text(words) if words else None
-
-    def announced_as(self, event: Event) -> Markup | None:
-        """A later date in the speaker's own terms (``announced_as`` in house_style.json,
-        by event id): the “following week”, which the desk reads as 4–10 January 2026."""
-        words = _house_style().get("announced_as", {}).get(event.id, {}).get(self.loc.lang)
-        return self.text(words) if words else None
-
     @staticmethod
     def cap(fragment: Markup | str) -> Markup:
         """The first letter of the text (not of a tag) in upper case: a sentence opener."""
@@ -547,45 +539,3 @@ class _Writer:
         if role is None or self.arabic:
             return self.text(role) if role else None
         return self.text(_role_case(_sentence_case(role, _proper_words(self.dataset))))
-
-    def note(self, note: Commentary) -> Markup:
-        """An analyst note's HTML with each ``[@source-id]`` as this report's footnote
-        markers (numbered with the rest; the source joins the list). An id the data do
-        not hold is a :class:`CommentaryError` naming the note's file, line and id."""
-        unknown = check_citations([note], self.dataset.sources)
-        if unknown:
-            raise unknown[0]
-        clusters: list[Markup] = []
-
-        def cluster(match: re.Match[str]) -> str:
-            ids = [i.strip().lstrip("@") for i in match["ids"].split(";")]
-            for source_id in ids:
-                self.citations.number(source_id)
-            ids = sorted(dict.fromkeys(ids), key=self.citations.number)
-            clusters.append(Markup("").join(self.marker(i) for i in ids))
-            return _CITE_SLOT
-
-        pieces = [
-            piece if piece.startswith("<") else CITATION.sub(cluster, piece)
-            for piece in re.split(r"(<[^>]*>)", str(note.html))
-        ]
-        slots = iter(clusters)
-        html = str(self.rich(Markup("".join(pieces))))
-        return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), html))
-
-    def rich(self, fragment: Markup) -> Markup:
-        """Sanitised HTML (commentary) with the report's digits and isolation; in English,
-        the typographic apostrophe in its text (never inside a tag)."""
-        if not self.arabic:
-            fragment = Markup(
-                re.sub(
-                    r">([^<]*)<",
-                    lambda m: (
-                        ">"
-                        + curl_apostrophes(m.group(1).replace("&#39;", "'").replace("&#x27;", "'"))
-                        + "<"
-                    ),
-                    str(fragment),
-                )
-            )
-        return _localize_html(fragment, self.loc)

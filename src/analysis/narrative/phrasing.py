@@ -1,0 +1,142 @@
+"""The writer's phrasing helpers: house-style phrases by phase or event id, source-list
+addresses and titles, and analyst notes with their citations (split from
+:mod:`analysis.narrative.writer` for the 600-line rule). :class:`_Phrasing` is a mixin of
+:class:`analysis.narrative.writer._Writer` and uses its ``text``, ``marker``, ``citations``,
+``dataset`` and ``loc``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
+
+from analysis.commentary import CITATION, Commentary, check_citations
+from analysis.dataset import Event
+from analysis.narrative.house import _house_style, curl_apostrophes
+from analysis.narrative.text import _localize_html
+
+#: Where a note's citation goes while its text is localised (a private-use character).
+_CITE_SLOT = "\ue000"
+
+
+class _Phrasing:
+    """House-style phrases, source-list rendering and analyst notes (a mixin)."""
+
+    @staticmethod
+    def inner_quotes(title: str) -> str:
+        """A title printed inside «…» with «…» of its own: the inner pair becomes "…"
+        (Arabic editor N10: «انتهاء المهام القتالية لقوات "التحالف" في العراق»)."""
+        return title.replace("«", '"').replace("»", '"')
+
+    @staticmethod
+    def display_url(url: str) -> str:
+        """A web address as the reader can read and retype it: percent-escapes decoded;
+        a path whose decoding has non-Latin text is cut before that segment and ends in
+        "/…" ("https://www.alsumaria.tv/news/security/548278/…"), so no bidi-reordered
+        address is printed (EN nit 21); the link keeps the real address. An address
+        whose decoding would hide or add characters (spaces, controls, bidi marks,
+        invalid UTF-8) is printed as it is."""
+        if "%" not in url and url.isascii():
+            return url
+        try:
+            decoded = unquote(url, errors="strict")
+        except UnicodeDecodeError:
+            return url
+        if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
+            return url
+        if decoded.isascii():
+            return decoded
+        parts = urlsplit(url)
+        if not parts.netloc.isascii():
+            return url
+        kept = f"{parts.scheme}://{parts.netloc}" if parts.scheme else parts.netloc
+        segments = parts.path.split("/")[1:]
+        for segment in segments:
+            readable = unquote(segment)
+            if not readable.isascii():
+                return kept + "/…"
+            kept += "/" + readable
+        return kept + ("?…" if parts.query else "") + ("#…" if parts.fragment else "")
+
+    def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
+        """How a phase's start is told when its date is not the phase's own beginning
+        (``start_phrases`` in ``labels/house_style.json``): "US air strikes against ISIS in
+        Iraq began" for the coalition's mission, whose data start is the first strike."""
+        phrase = _house_style().get("start_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return tuple(self.text(part) for part in phrase) if phrase else None
+
+    def declared_phrase(self, phase_id: str) -> Markup | None:
+        """What a declared end said, when "X was complete" would overstate it
+        (``declared_phrases`` in ``labels/house_style.json``, by phase id): the HMC
+        declared federal Iraq's bases clear, completing the FIRST phase."""
+        phrase = _house_style().get("declared_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return self.text(phrase) if phrase else None
+
+    def ended_phrase(self, phase_id: str) -> Markup | None:
+        """How the lead tells an end when the phase's name would make it awkward ("the
+        exit … ended"): "The withdrawal from Ain al-Asad Air Base was completed"
+        (``ended_phrases`` in ``labels/house_style.json``, by phase id)."""
+        phrase = _house_style().get("ended_phrases", {}).get(phase_id, {}).get(self.loc.lang)
+        return self.text(phrase) if phrase else None
+
+    def completes(self, p: Any) -> bool:
+        """An exit or a withdrawal "was completed"; a mission or a mandate "ended"
+        (ROUND5 decision 7)."""
+        title = str(p.state.phase.title_en).lower()
+        return any(word in title for word in ("exit", "withdrawal", "departure"))
+
+    def quote_via(self, event: Event) -> Markup | None:
+        """Whose rendering a quotation is when it is not the speaker's own words
+        (``quote_via`` in house_style.json, by event id)."""
+        words = _house_style().get("quote_via", {}).get(event.id, {}).get(self.loc.lang)
+        return self.text(words) if words else None
+
+    def announced_as(self, event: Event) -> Markup | None:
+        """A later date in the speaker's own terms (``announced_as`` in house_style.json,
+        by event id): the “following week”, which the desk reads as 4–10 January 2026."""
+        words = _house_style().get("announced_as", {}).get(event.id, {}).get(self.loc.lang)
+        return self.text(words) if words else None
+
+    def note(self, note: Commentary) -> Markup:
+        """An analyst note's HTML with each ``[@source-id]`` as this report's footnote
+        markers (numbered with the rest; the source joins the list). An id the data do
+        not hold is a :class:`CommentaryError` naming the note's file, line and id."""
+        unknown = check_citations([note], self.dataset.sources)
+        if unknown:
+            raise unknown[0]
+        clusters: list[Markup] = []
+
+        def cluster(match: re.Match[str]) -> str:
+            ids = [i.strip().lstrip("@") for i in match["ids"].split(";")]
+            for source_id in ids:
+                self.citations.number(source_id)
+            ids = sorted(dict.fromkeys(ids), key=self.citations.number)
+            clusters.append(Markup("").join(self.marker(i) for i in ids))
+            return _CITE_SLOT
+
+        pieces = [
+            piece if piece.startswith("<") else CITATION.sub(cluster, piece)
+            for piece in re.split(r"(<[^>]*>)", str(note.html))
+        ]
+        slots = iter(clusters)
+        html = str(self.rich(Markup("".join(pieces))))
+        return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), html))
+
+    def rich(self, fragment: Markup) -> Markup:
+        """Sanitised HTML (commentary) with the report's digits and isolation; in English,
+        the typographic apostrophe in its text (never inside a tag)."""
+        if not self.arabic:
+            fragment = Markup(
+                re.sub(
+                    r">([^<]*)<",
+                    lambda m: (
+                        ">"
+                        + curl_apostrophes(m.group(1).replace("&#39;", "'").replace("&#x27;", "'"))
+                        + "<"
+                    ),
+                    str(fragment),
+                )
+            )
+        return _localize_html(fragment, self.loc)
