@@ -87,6 +87,9 @@ MARKERS = r"""(() => {
     const before = texts.filter((t) => t.textContent.trim() && !sup.contains(t)
       && (sup.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_PRECEDING)).pop();
     if (!before) continue;
+    // a zero-width space after a date is the break the narrative allows there: the date
+    // whole on its line, its markers after it (Arabic editor S9, round 4)
+    if (before.textContent.endsWith('\u200b')) continue;
     const end = before.textContent.trimEnd().length;
     const range = document.createRange();
     range.setStart(before, end - 1); range.setEnd(before, end);
@@ -112,7 +115,9 @@ ENTRIES = r"""JSON.stringify(Array.from(document.querySelectorAll('ul.statements
   .map((li) => {
   const ps = li.querySelectorAll(':scope > p');
   return {heading: ps[0] ? ps[0].textContent : '', text: ps[1] ? ps[1].textContent : '',
-          quotes: Array.from(li.querySelectorAll(':scope > blockquote')).map((b) => b.textContent)};
+          quotes: Array.from(li.querySelectorAll(':scope > blockquote')).map((b) => b.textContent),
+          paragraphs: Array.from(li.querySelectorAll(':scope > blockquote')).map((b) =>
+            Array.from(b.querySelectorAll('p')).map((p) => p.textContent))};
 }))"""
 
 #: The title's lines (width of each), and the space between the first chart's caption and the
@@ -349,7 +354,9 @@ def test_the_title_is_balanced(built: Path, chromium: Chromium, lang: str, width
     page = built / DATES[-1] / lang / "drawdown-report.html"
     media = "print" if width == PRINT_WIDTH_PX else "screen"
     lines = measure(chromium, page, width=width, media=media, script=TITLE_AND_CHARTS)["lines"]
-    assert lines and min(lines) > 0.5 * max(lines), f"{lang} at {width} px: line widths {lines}"
+    # (Arabic editor N1, round 4: «للتحالف الدولي» is kept on one line, so the printed Arabic
+    # title breaks after it, 592 and 256 px: no line under two fifths of the longest)
+    assert lines and min(lines) > 0.4 * max(lines), f"{lang} at {width} px: line widths {lines}"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -608,10 +615,21 @@ def test_timeline_entries_break_only_where_allowed(
         assert first_line in after, (
             f"{date} {lang} page {at + 1}: the heading {entry['heading']!r} is apart from its text"
         )
-        for quote in entry["quotes"]:
+        for quote, paragraphs in zip(entry["quotes"], entry["paragraphs"], strict=True):
             quotes += 1
-            text, rest = letters(quote, own), Counter(letters(quote, other))
-            whole = [n for n in range(at, len(mine)) if text in mine[n] and rest <= theirs[n]]
+            rest = Counter(letters(quote, other))
+            texts = [t for t in (letters(p, own) for p in paragraphs) if t]
+
+            def on(page: str, text: str) -> bool:
+                # the paragraph whole; or, where pdftotext reorders a line's runs (a date amid
+                # Arabic: «… في 27 أيلول 2024، ستقلّص …»), its first and last words
+                return text in page or (text[:20] in page and text[-20:] in page)
+
+            whole = [
+                n
+                for n in range(at, len(mine))
+                if all(on(mine[n], t) for t in texts) and rest <= theirs[n]
+            ]
             assert whole, f"{date} {lang}: a quotation box is split: {quote[:80]!r}"
     assert quotes > 5, quotes
 

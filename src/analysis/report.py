@@ -466,11 +466,14 @@ def build_date() -> dt.date:
 def method_text(text: str, loc: Locale) -> Markup:
     """A method note from the data in the report's voice: house style, dates unbroken,
     numbers and Latin runs isolated in Arabic."""
-    from analysis.narrative.house import _glue_dates, house_text
+    from analysis.narrative.house import _glue_dates, _glue_names, house_text
     from analysis.narrative.text import _arabic_inline
 
     styled = _glue_dates(house_text(text, loc.lang))
-    return _arabic_inline(styled, loc) if loc.lang == "ar" else Markup.escape(styled)
+    if loc.lang == "ar":
+        return _arabic_inline(styled, loc)
+    # "Ain al-/Asad" never breaks at its hyphen, as in the narrative (ROUND4 decision 7)
+    return Markup(_glue_names(str(Markup.escape(styled))))
 
 
 def show(report: Report) -> None:
