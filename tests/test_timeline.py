@@ -86,7 +86,8 @@ def minimal(tmp_path: Path) -> Dataset:
 #   phase-iraq-coalition-mission  iraq, from 2014-08-08, declared ended 2026-01-18 (HMC);
 #                                 deadline 2025-09 (joint statement clause 1, announced 2024-09-27)
 #   phase-unami-mandate           iraq, 2024-06-01 to 2025-12-31; deadline 2025-12-31 (day)
-#   phase-baghdad-mission         from 2024-09-27, declared ended 2025-11-26/2026-01-18 (a range);
+#   phase-baghdad-mission         from 2024-09-27, declared ended 2026-01-18 (HMC; 26 Nov 2025
+#                                 cannot be a lower bound: four or five personnel were left);
 #                                 deadline 2025-09, announced 2024-09-27
 #   phase-ain-al-asad-mission     from 2024-09-27, ended 2026-01-16/2026-01-18 (observed);
 #                                 deadline 2025-09 revised on 2025-12-31 to "next week",
@@ -223,7 +224,7 @@ SHIPPED_CASES = [
         None,
         None,
     ),
-    # Ended sometime 2025-11-26 to 2026-01-18: 31 + 26 = 57 to 110 days late.
+    # Declared ended 2026-01-18: 31 + 30 + 31 + 18 = 110 days late.
     (
         "2026-01-20",
         "phase-baghdad-mission",
@@ -231,7 +232,7 @@ SHIPPED_CASES = [
         "deadline-baghdad-2025-09",
         None,
         None,
-        (57, 110),
+        (110, 110),
         None,
     ),
     # The revision ("next week", due 2026-01-10) is in force: ended 01-16 to 01-18, 6 to 8
@@ -264,7 +265,7 @@ SHIPPED_CASES = [
         "deadline-baghdad-2025-09",
         None,
         None,
-        (57, 110),
+        (110, 110),
         None,
     ),
     (
