@@ -46,9 +46,8 @@ def _headings(lang: str) -> Any:
 def _render(section: str, loc: Locale, **context: Any) -> Markup:
     template = _environment().get_template(f"{loc.lang}/{section}.j2")
     html = ranges(_tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context)))
-    # A date is unbreakable on its own; its markers may go to the next line (Arabic
-    # editor S9): after a figure, a zero-width space rather than the word joiner.
-    html = _AFTER_FIGURE.sub('\\1\u200b<sup class="ref">', html)
+    # A marker is glued to a figure before it with the word joiner too (Arabic editor
+    # round 5, S6): a zero-width space there let "[1]–[9]" begin a line on its own.
     # Dates in the data's own text (summaries, quotations, commentary) never split either.
     pieces = _TAG.split(html)
     html = "".join(
@@ -74,9 +73,6 @@ _MARKER = re.compile(
     "((?:</[^>]+>)*)\\]</a></sup>"
 )
 _MARKERS = re.compile(f"(?:{_MARKER.pattern}){{3,}}")
-
-
-_AFTER_FIGURE = re.compile('([0-9\u0660-\u0669](?:</bdi>)?(?:</span>)?)\u2060<sup class="ref">')
 
 
 def ranges(html: str) -> str:
