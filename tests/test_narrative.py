@@ -877,9 +877,12 @@ def test_shipped_site_paragraphs_name_the_missions_plainly(shipped: Dataset) -> 
     assert [s.site_id for s in n.sites] == [lane.site.id for lane in tl.lanes]
     text = n.to_text()
     assert "Its deadline was" not in text and "The latest recorded event here" not in text
-    assert "the coalition’s Erbil-based mission supporting operations in Syria" in text
+    # ROUND6 decision 1: the second phase is not named "Erbil-based"
+    assert "coalition’s mission supporting operations in Syria from Iraq (second phase)" in text
+    assert "Erbil-based" not in text
     ar = report(shipped, "2026-01-20", "ar").to_text()
-    assert "مهمة التحالف في أربيل لدعم العمليات في سوريا" in ar
+    assert "مهمة التحالف لدعم العمليات في سوريا انطلاقًا من العراق (المرحلة الثانية)" in ar
+    assert "مهمة التحالف في أربيل" not in ar
     assert "منصة العمليات" not in ar and "آخر ما سُجّل في هذا الموقع" not in ar
 
 
