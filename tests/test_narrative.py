@@ -278,11 +278,12 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert "was moved" not in february and "revised" not in february
     assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
     november = html_to_text(report(shipped, "2026-11-30", "en").headline)
-    assert november.startswith(  # ROUND5 decision 5
-        "This report’s information stops at 31 March 2026, eight months before its date, so it "
-        "cannot say whether the last deadline, September 2026, was met. By 31 March 2026, the "
-        "Higher Military Commission (HMC) had said on 18 January 2026"
+    assert november.startswith(  # ROUND6 decision 2
+        "This report’s information ends on 31 March 2026, eight months before publication, so "
+        "it cannot say whether the second phase ended by its conditional target date, "
+        "September 2026. On 18 January 2026, the Higher Military Commission (HMC) declared that "
     ), november
+    assert "was met" not in november and "By 31 March 2026" not in november
     assert "Since then" not in november and "By then" not in november
     assert (
         "The HMC declared the coalition advisers’ exit from Baghdad complete on the same day["
@@ -290,10 +291,11 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     )  # ROUND5 decision 1
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من تاريخه، فلا يمكنه أن "
-        "يبيّن ما إذا كان الموعد الأخير، أيلول 2026، قد احتُرم. وحتى 31 آذار 2026، كانت اللجنة "
-        "العسكرية العليا قد أعلنت في 18 كانون الثاني 2026"
+        "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، فلا يمكنه أن "
+        "يبيّن ما إذا كانت المرحلة الثانية قد انتهت في موعدها المستهدف المشروط، أيلول 2026. "
+        "أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن "
     ), ar
+    assert "احتُرم" not in ar and "وحتى 31 آذار 2026" not in ar
     assert "ومنذ ذلك الحين" not in ar
     assert "وفق التقارير" not in ar and "عُدِّل" not in ar and "إن كان" not in ar
     ar_october = html_to_text(report(shipped, "2025-10-15", "ar").headline)
@@ -942,13 +944,14 @@ def test_a_deadline_after_the_cut_off_is_unknown_and_the_headline_leads_with_it(
     # ROUND5 decision 5: the gap and its consequence in the first sentence, said once.
     if lang == "en":
         assert headline == (
-            "This report’s information stops at 11 February 2026, about 10 months before its "
-            "date, so it cannot say whether the last deadline, September 2026, was met."
+            "This report’s information ends on 11 February 2026, about 10 months before "
+            "publication, so it cannot say whether the mission at Alpha ended by its deadline, "
+            "September 2026."
         )
     else:
         assert headline == (
-            "تقف معلومات هذا التقرير عند 11 شباط 2026، أي قبل نحو عشرة أشهر من تاريخه، فلا "
-            "يمكنه أن يبيّن ما إذا كان الموعد الأخير، أيلول 2026، قد احتُرم."
+            "تقف معلومات هذا التقرير عند 11 شباط 2026، أي قبل نحو عشرة أشهر من نشره، فلا "
+            "يمكنه أن يبيّن ما إذا كانت مهمة في ألفا قد انتهت في موعدها النهائي، أيلول 2026."
         )
     text = n.to_text()
     assert not [w for w in OVERRUN_WORDS[lang] if w in text], text
@@ -966,8 +969,8 @@ def test_an_overrun_before_the_cut_off_is_counted_only_to_it(lang: str) -> None:
     assert days == 134
     if lang == "en":
         assert (
-            "This report’s information stops at 11 February 2026, about 10 months before its "
-            "date. By 11 February 2026, no end had been announced for the mission at Alpha, "
+            "This report’s information ends on 11 February 2026, about 10 months before "
+            "publication. By 11 February 2026, no end had been announced for the mission at Alpha, "
             "134 days after the end-September 2025 deadline[1]."
         ) in text
         assert (

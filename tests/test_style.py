@@ -384,23 +384,25 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
 
 
 def test_past_the_data_the_lede_says_it_once_plainly() -> None:
-    """ROUND5 decision 5: the lede's first sentence names the gap and its consequence; then
-    "By 31 March 2026, …" (not "By then"); no closing "Since then …" sentence (it could read
+    """ROUND5 decision 5, ROUND6 decision 2: the lede's first sentence names the gap and its
+    consequence (a conditional target date is never "met"); then "On 18 January 2026, the HMC
+    declared that …" (no "By 31 March 2026, … had said on 18 January"); no closing "Since then …" sentence (it could read
     as "since 31 December 2025"). The Erbil section says it in a short clause at most."""
     for lang, first, by, gone in (
         (
             "en",
-            "This report’s information stops at 31 March 2026, eight months before its date, "
-            "so it cannot say whether the last deadline, September 2026, was met.",
-            " By 31 March 2026, the Higher Military Commission (HMC) had said on 18 January",
-            ("Since then", "By then"),
+            "This report’s information ends on 31 March 2026, eight months before publication, "
+            "so it cannot say whether the second phase ended by its conditional target date, "
+            "September 2026.",
+            " On 18 January 2026, the Higher Military Commission (HMC) declared that",
+            ("Since then", "By then", "By 31 March 2026", "was met", "deadline was"),
         ),
         (
             "ar",
-            "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من تاريخه، فلا يمكنه "
-            "أن يبيّن ما إذا كان الموعد الأخير، أيلول 2026، قد احتُرم.",
-            " وحتى 31 آذار 2026، كانت اللجنة العسكرية العليا قد أعلنت في 18 كانون الثاني",
-            ("ومنذ ذلك الحين", "وحتى ذلك التاريخ"),
+            "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، فلا يمكنه "
+            "أن يبيّن ما إذا كانت المرحلة الثانية قد انتهت في موعدها المستهدف المشروط، أيلول 2026.",
+            " أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن",
+            ("ومنذ ذلك الحين", "وحتى ذلك التاريخ", "احتُرم", "وحتى 31 آذار 2026"),
         ),
     ):
         n = written("2026-11-30", lang, "western")
@@ -511,9 +513,15 @@ def test_the_cut_off_is_never_told_as_information_ending(
     as_of: str, lang: str, digits: str
 ) -> None:
     """ROUND4 decision 2 (English editor C1, Arabic editor S8): not "this report’s
-    information ends/runs to", never «انتهاء معلومات»/«تنتهي معلومات»."""
+    information ends/runs to", never «انتهاء معلومات»/«تنتهي معلومات» — except the lede's
+    own first sentence past the data, which ROUND6 decision 2 words "This report’s
+    information ends on 31 March 2026, eight months before publication, …"."""
     n = written(as_of, lang, digits)
     text = plain(" ".join(sections(n)))
+    lede = plain(n.headline)
+    if lede.startswith("This report’s information ends on "):
+        assert text.count("information ends") == 1
+        text = text.replace("This report’s information ends on ", "", 1)
     for phrase in (
         "information ends",
         "information runs to",
