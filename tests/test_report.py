@@ -299,3 +299,42 @@ def test_past_the_data_the_subtitle_says_how_far_the_information_runs() -> None:
     # "material published by 30 November 2026" is never said past the data's end.
     notes = str(Report.from_parameters(as_of="2026-11-30", lang="en").data_notes().html)
     assert "published by" not in notes.replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_back_dated_edition_says_when_it_was_compiled(lang: str) -> None:
+    """ROUND6 decision 3 (EN S12, FC 4, Arabic editor S4): built after its date, the
+    subtitle names the compile date; About the data names the cut-off again after the
+    compile date (never "that date"/«ذلك التاريخ», which would read as the compile date)
+    and does not repeat the cut-off in a second sentence."""
+    built = dt.date(2026, 11, 30)
+    report = Report.from_parameters(as_of="2025-10-15", lang=lang)
+
+    def text(section: object) -> str:
+        html = re.sub(r"(?s)<style.*?</style>", "", str(section))
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html).replace("\xa0", " "))
+
+    title = text(report.title_block(built=built).html)
+    notes = text(report.data_notes(built=built).html)
+    if lang == "en":
+        assert (
+            "Promised deadlines and what actually happened, as of 15 October 2025 "
+            "(edition compiled 30 November 2026)"
+        ) in title, title
+        assert (
+            "it was compiled on 30 November 2026 from sources published by 15 October 2025; "
+            "later information is left out on purpose."
+        ) in notes, notes
+        assert "covers events to" not in notes
+    else:
+        assert "حتى 15 تشرين الأول 2025 (أُعدّت هذه النسخة في 30 تشرين الثاني 2026)" in title
+        assert (
+            "وقد أُعدّت في 30 تشرين الثاني 2026 اعتمادًا حصرًا على مصادر نُشرت حتى "
+            "15 تشرين الأول 2025"
+        ) in notes, notes
+        assert "يغطي هذا التقرير الأحداث حتى" not in notes
+    after = notes.split("2026", 1)[1]
+    assert "that date" not in after and "ذلك التاريخ" not in after, after
+    # built on its date: no compile date anywhere
+    same_day = text(report.title_block(built=dt.date(2025, 10, 15)).html)
+    assert "compiled" not in same_day and "أُعدّت" not in same_day

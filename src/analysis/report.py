@@ -284,9 +284,11 @@ class Report:
     def _text(self, name: str, html: Markup | str | None) -> Section:
         return Section(html or "", lang=self.lang, name=name, view=self.view)
 
-    def title_block(self) -> Section:
-        """The dataset's title and subtitle, and the report date."""
+    def title_block(self, built: dt.date | None = None) -> Section:
+        """The dataset's title and subtitle, and the report date; an edition built after
+        its date says so on its first page (ROUND6 decision 3)."""
         loc = self.loc
+        built = built or build_date()
         # a date never breaks inside ("(published 30 | November 2026)": English editor nit 8)
         as_of = format_date(self.timeline.as_of, loc).replace(" ", "\u00a0")
         coverage = getattr(self.timeline, "coverage", None)
@@ -297,6 +299,12 @@ class Report:
                 subtitle=self.subtitle,
                 through=format_date(coverage.value, loc).replace(" ", "\u00a0"),
                 date=as_of,
+            )
+        elif built > self.timeline.as_of:
+            subtitle = label("subtitle_compiled", loc).format(
+                subtitle=self.subtitle,
+                date=as_of,
+                built=format_date(built, loc).replace(" ", "\u00a0"),
             )
         else:
             subtitle = label("subtitle_as_of", loc).format(subtitle=self.subtitle, date=as_of)
@@ -406,13 +414,16 @@ class Report:
         ]
         built = built or build_date()
         if built > tl.as_of:
-            paragraphs.insert(
-                0,
-                Markup(label("data_notes_reconstructed", loc)).format(
-                    date=date.format(format_date(tl.as_of, loc)),
-                    built=date.format(format_date(built, loc)),
-                ),
+            compiled = Markup(label("data_notes_reconstructed", loc)).format(
+                date=date.format(format_date(tl.as_of, loc)),
+                built=date.format(format_date(built, loc)),
             )
+            if cutoff == tl.as_of:
+                # the cut-off is said once, in the sentence naming both dates (ROUND6
+                # decision 3: the sentence repeating it is dropped)
+                paragraphs = [compiled + Markup(" ") + Markup(label("data_notes_rule", loc))]
+            else:
+                paragraphs.insert(0, compiled)
         body = Markup("").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
         notes = shown_notes(getattr(self.dataset, "method", ()), tl.as_of)
         body += Markup("").join(
