@@ -386,8 +386,9 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
 def test_past_the_data_the_lede_says_it_once_plainly() -> None:
     """ROUND5 decision 5, ROUND6 decision 2: the lede's first sentence names the gap and its
     consequence (a conditional target date is never "met"); then "On 18 January 2026, the HMC
-    declared that …" (no "By 31 March 2026, … had said on 18 January"); no closing "Since then …" sentence (it could read
-    as "since 31 December 2025"). The Erbil section says it in a short clause at most."""
+    declared that …" (no "By 31 March 2026, … had said on 18 January"); no closing
+    "Since then …" sentence (it could read as "since 31 December 2025"). The Erbil section
+    says it in a short clause at most."""
     for lang, first, by, gone in (
         (
             "en",
