@@ -417,7 +417,11 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
         ).replace("\xa0", " ")
         # the cut-off at most once in the Erbil section, in a short sentence
         said = [x for x in re.split(r"(?<=\.)\s", first_paragraph) if "2026" in x and "31" in x]
-        assert len(said) <= 1 and all(len(x.split()) <= 16 for x in said), said
+        assert len(said) <= 1 and all(len(x.split()) <= 22 for x in said), said
+        # it names the phase and the month, and says the report cannot know (Arabic
+        # editor round 5, S1)
+        assert said and ("September 2026" if lang == "en" else "أيلول 2026") in said[0], said
+        assert "لا يتناول" not in first_paragraph
         # the last word is still told
         assert ("Victoria Base" if lang == "en" else "فيكتوريا") in " ".join(
             str(s.html) for s in n.sites
@@ -656,11 +660,15 @@ def test_a_reconstructed_edition_says_so_exactly_when_built_after_its_date(lang:
     if lang == "en":
         assert (
             "This edition shows the record as it stood on 15 October 2025: it was compiled on "
-            "30 November 2026 from sources published by that date; later information is left "
-            "out on purpose."
-        ) in later
+            "30 November 2026 from sources published by 15 October 2025; later information is "
+            "left out on purpose."
+        ) in later  # ROUND6 decision 3: the date named, never "that date"
     else:
-        assert "كما كانت في 15 تشرين الأول 2025: أُعدّت في 30 تشرين الثاني 2026" in later
+        assert (
+            "كما كانت في 15 تشرين الأول 2025. وقد أُعدّت في 30 تشرين الثاني 2026 اعتمادًا حصرًا "
+            "على مصادر نُشرت حتى 15 تشرين الأول 2025"
+        ) in later
+    assert "that date" not in later and "ذلك التاريخ" not in later
     for built in (dt.date(2025, 10, 15), dt.date(2025, 10, 14)):
         assert marker not in notes_text("2025-10-15", lang, built)
     assert marker not in notes_text("2026-11-30", lang, dt.date(2026, 11, 30))
