@@ -288,12 +288,12 @@ def test_past_the_data_the_subtitle_says_how_far_the_information_runs() -> None:
     "as of 30 November 2026"; an edition within the data keeps "as of"."""
     november = str(Report.from_parameters(as_of="2026-11-30", lang="en").title_block().html)
     assert (
-        "Promised deadlines and what actually happened: information to 31 March 2026 "
+        "Promised deadlines and what actually happened, with information to 31 March 2026 "
         "(published 30 November 2026)"
-    ) in november.replace("\xa0", " ")
+    ) in november.replace("\xa0", " ")  # one formula, "<subtitle>, <when> (…)" (EN nit 13)
     assert "as of" not in november
     arabic = str(Report.from_parameters(as_of="2026-11-30", lang="ar").title_block().html)
-    assert "معلومات حتى" in arabic and "نُشر في" in arabic
+    assert "، بمعلومات حتى" in arabic and "نُشر في" in arabic
     october = str(Report.from_parameters(as_of="2025-10-15", lang="en").title_block().html)
     assert "as of 15" in october and "information to" not in october
     # "material published by 30 November 2026" is never said past the data's end.
