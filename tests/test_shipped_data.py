@@ -361,7 +361,10 @@ def test_round_three_data_fixes(dataset) -> None:
     assert "contradicts earlier official accounts" in hmc.summary_en
     assert "26 November 2025" in hmc.summary_en and "31 December" in hmc.summary_en
     assert "this report" not in hmc.summary_en and "هذا التقرير" not in hmc.summary_ar
-    # The 29 August wording repeats what officials first gave on 18 August.
+    # The 29 August wording repeats what an official gave Shafaq News on 25 August; The New
+    # Region of 2 September (18 August interview) is not cited for it (round 5, English editor S8).
+    pentagon = events["2025-08-29-pentagon-official-reaffirms-timeline"]
+    assert "thenewregion-2965" not in pentagon.source_ids and "New Region" not in pentagon.summary_en
     assert "repeated" in events["2025-08-29-pentagon-official-reaffirms-timeline"].summary_en
     # 20 October: a second report of al-Sudani's remarks.
     assert len(events["2025-10-20-sudani-advisers-stay-ain-al-asad"].source_ids) >= 2
