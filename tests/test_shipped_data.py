@@ -364,8 +364,14 @@ def test_round_three_data_fixes(dataset) -> None:
     # The 29 August wording repeats what an official gave Shafaq News on 25 August; The New
     # Region of 2 September (18 August interview) is not cited for it (round 5, English editor S8).
     pentagon = events["2025-08-29-pentagon-official-reaffirms-timeline"]
-    assert "thenewregion-2965" not in pentagon.source_ids and "New Region" not in pentagon.summary_en
+    assert "thenewregion-2965" not in pentagon.source_ids
+    assert "New Region" not in pentagon.summary_en
     assert "repeated" in events["2025-08-29-pentagon-official-reaffirms-timeline"].summary_en
+    # The site deadlines were announced by al-Abbasi on 8 September 2024, a source of each row;
+    # the joint statement of 27 September names no site (round 5, English editor S13).
+    for site_deadline in ("deadline-baghdad-2025-09", "deadline-ain-al-asad-2025-09"):
+        row = events[site_deadline]
+        assert row.announced.iso == "2024-09-08" and "defensepost-2024-09-30" in row.source_ids
     # 20 October: a second report of al-Sudani's remarks.
     assert len(events["2025-10-20-sudani-advisers-stay-ain-al-asad"].source_ids) >= 2
     # Arabic: one title for the prime minister; an editor's gloss in a quote is in [...].
