@@ -352,12 +352,13 @@ def test_round_three_data_fixes(dataset) -> None:
     assert "1 March" not in harir.summary_en and "1 آذار" not in harir.summary_ar
     # 86 "states" (Reuters: participants since 2014) is explained on 3 November (round 4, English
     # editor nit 13); Syria's 90th membership says in one clause that it is a different count
-    # (round 5, English editor S7), and carries no quote: the minister's Arabic was not found,
-    # so Anadolu's English is reported speech, not his words (round 5, Arabic editor S3).
+    # (round 5, English editor S7); its quote is the minister's own Arabic (Lebanon24), not a
+    # back-translation of Anadolu's English (round 5, Arabic editor S3).
     syria = events["2025-11-10-syria-joins-coalition"]
     assert "not the same as the 86 countries" in syria.summary_en
     assert "ولا يطابق رقم 86 دولة" in syria.summary_ar
-    assert not syria.quote_ar and not syria.quote_en
+    assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
+    assert "lebanon24-1440747" in syria.source_ids
     assert "since 2014" in events["2025-11-03-sudani-reuters-interview"].summary_en
     # The 18 January entry states the contradiction with the earlier accounts plainly (round 4,
     # English editor S5); why the phase is dated to it is a method note, not entry text.
