@@ -385,7 +385,7 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 4 (fact-check N7): the parentheses are Al Ittihad's own, not an editor's gloss.
     allawi = events["2025-08-17-allawi-ina"]
     assert "(في ناحية البغدادي، بمحافظة الأنبار)" in allawi.quote_ar
-    assert "(in al-Baghdadi district, Anbar province)" in allawi.quote_en
+    assert "(in al-Baghdadi sub-district, Anbar province)" in allawi.quote_en  # ناحية (round 5)
 
 
 def test_round_four_data_fixes(dataset) -> None:
