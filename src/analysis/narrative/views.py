@@ -135,8 +135,17 @@ def _phase_view(
     first = history[0] if history else None
     timetable = bool(
         first is not None
-        and first.event.announced == phase.start
+        # announced on the phase's start day, or a month before it (al-Abbasi's 8 September 2024
+        # date for the sites whose exit the 27 September statement began: data7, EN S13)
+        and first.event.announced is not None
         and phase.start.precision == "day"
+        and (
+            first.event.announced == phase.start
+            or (
+                first.event.start.precision == "month"
+                and first.event.announced.last_day() < phase.start.last_day()
+            )
+        )
     )
     end_basis = state.end_basis or phase.end_basis
     end_rows = _end_rows(state, tl) if ended else ()
