@@ -1334,3 +1334,17 @@ def test_timeline_caption_says_events_before_the_axis_are_not_plotted(
     x0 = charts.gantt.window(small)[0]
     assert all(e.start.first_day() >= x0 for e in small.milestones)
     assert "not plotted" not in gantt_figure(small, minimal, EN).alt_text
+
+
+def test_end_range_is_drawn_above_the_end_marker(tl_late, shipped) -> None:
+    """English editor nit 9, Arabic editor N9: the 16–18 January range of Ain al-Asad is drawn
+    after its end dot, so it is not hidden under it; the unknown outcome of the second phase is
+    "Outcome unknown" in its hover as in the legend."""
+    for loc in (EN, AR):
+        data = promise_figure(tl_late, shipped, loc).figure.data
+        groups = [t.legendgroup for t in data]
+        assert groups.index("end-range") > groups.index("actual"), groups
+        hovers = [h for t in data for h in (t.hovertext or ()) if h]
+        unknown = label("chart.status.unknown", loc)
+        assert unknown == label("chart.legend.unknown_end", loc)
+        assert any(unknown in h for h in hovers)
