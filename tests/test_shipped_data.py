@@ -350,10 +350,15 @@ def test_round_three_data_fixes(dataset) -> None:
     harir = events["2026-03-01-attacks-on-harir-air-base"]
     assert "hit" not in harir.summary_en and "targeted twice" in harir.summary_en
     assert "1 March" not in harir.summary_en and "1 آذار" not in harir.summary_ar
-    # 86 "states" (Reuters: participants since 2014) is explained once, on 3 November (round 4,
-    # English editor nit 13), not again with Syria's 90th membership.
+    # 86 "states" (Reuters: participants since 2014) is explained on 3 November (round 4, English
+    # editor nit 13); Syria's 90th membership says in one clause that it is a different count
+    # (round 5, English editor S7); its quote is the minister's own Arabic (Lebanon24), not a
+    # back-translation of Anadolu's English (round 5, Arabic editor S3).
     syria = events["2025-11-10-syria-joins-coalition"]
-    assert "86" not in syria.summary_en and "86" not in syria.summary_ar
+    assert "not the same as the 86 countries" in syria.summary_en
+    assert "ولا يطابق رقم 86 دولة" in syria.summary_ar
+    assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
+    assert "lebanon24-1440747" in syria.source_ids
     assert "since 2014" in events["2025-11-03-sudani-reuters-interview"].summary_en
     # The 18 January entry states the contradiction with the earlier accounts plainly (round 4,
     # English editor S5); why the phase is dated to it is a method note, not entry text.
@@ -361,8 +366,17 @@ def test_round_three_data_fixes(dataset) -> None:
     assert "contradicts earlier official accounts" in hmc.summary_en
     assert "26 November 2025" in hmc.summary_en and "31 December" in hmc.summary_en
     assert "this report" not in hmc.summary_en and "هذا التقرير" not in hmc.summary_ar
-    # The 29 August wording repeats what officials first gave on 18 August.
+    # The 29 August wording repeats what an official gave Shafaq News on 25 August; The New
+    # Region of 2 September (18 August interview) is not cited for it (round 5, English editor S8).
+    pentagon = events["2025-08-29-pentagon-official-reaffirms-timeline"]
+    assert "thenewregion-2965" not in pentagon.source_ids
+    assert "New Region" not in pentagon.summary_en
     assert "repeated" in events["2025-08-29-pentagon-official-reaffirms-timeline"].summary_en
+    # The site deadlines were announced by al-Abbasi on 8 September 2024, a source of each row;
+    # the joint statement of 27 September names no site (round 5, English editor S13).
+    for site_deadline in ("deadline-baghdad-2025-09", "deadline-ain-al-asad-2025-09"):
+        row = events[site_deadline]
+        assert row.announced.iso == "2024-09-08" and "defensepost-2024-09-30" in row.source_ids
     # 20 October: a second report of al-Sudani's remarks.
     assert len(events["2025-10-20-sudani-advisers-stay-ain-al-asad"].source_ids) >= 2
     # Arabic: one title for the prime minister; an editor's gloss in a quote is in [...].
@@ -371,7 +385,7 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 4 (fact-check N7): the parentheses are Al Ittihad's own, not an editor's gloss.
     allawi = events["2025-08-17-allawi-ina"]
     assert "(في ناحية البغدادي، بمحافظة الأنبار)" in allawi.quote_ar
-    assert "(in al-Baghdadi district, Anbar province)" in allawi.quote_en
+    assert "(in al-Baghdadi sub-district, Anbar province)" in allawi.quote_en  # ناحية (round 5)
 
 
 def test_round_four_data_fixes(dataset) -> None:
