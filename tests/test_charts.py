@@ -1348,3 +1348,26 @@ def test_end_range_is_drawn_above_the_end_marker(tl_late, shipped) -> None:
         unknown = label("chart.status.unknown", loc)
         assert unknown == label("chart.legend.unknown_end", loc)
         assert any(unknown in h for h in hovers)
+
+
+def test_deadline_hover_shows_the_announcement_date_of_the_data(shipped) -> None:
+    """English editor S13, Arabic editor S7: the Baghdad and Ain al-Asad exit dates were given
+    by Iraqi officials (al-Abbasi, 8 September 2024), not in the joint statement of 27 September
+    2024; the hover shows the row's own ``announced`` date, whatever the data say."""
+    tl = timeline(shipped, LATE)
+    for loc in (EN, AR):
+        hovers = [
+            re.sub("[\u2066-\u2069]", "", h)
+            for t in promise_figure(tl, shipped, loc).figure.data
+            for h in (t.hovertext or ())
+            if h
+        ]
+        for deadline in tl.deadlines:
+            event = deadline.event
+            if event.announced is None:
+                continue
+            title = f"<b>{event.title(loc.lang)}</b>"
+            mine = [h for h in hovers if h.startswith(title)]
+            day = re.sub("[\u2066-\u2069]", "", format_date(event.announced, loc))
+            announced = f"{label('announced', loc)}: {day}"
+            assert mine and all(announced in h for h in mine), (title, mine[:1])
