@@ -229,14 +229,15 @@ def _feminine(state: PhaseState, loc: Locale) -> bool:
 
 def standing(tl: Timeline, loc: Locale) -> str:
     """Where the rows stand, ended and declared kept apart (as the deadline chart's legend does:
-    editor D40, fact-check 11). English names the rows: "By 1 February 2026, UNAMI’s mandate and
-    the exit from Ain al-Asad had ended; the mission in federal Iraq and the exit from Baghdad
-    had been declared complete; the Erbil mission supporting Syria operations was under way"
-    (editor B5); so does Arabic, the verb agreeing with the name: «انتهت ولاية يونامي»,
-    «لا يزال كلٌّ من … قيد التنفيذ», the clauses apart by «؛ و» (round-4 Arabic editor S3, S4:
-    counted rows, «انتهى مساران», could not be decoded; «تجاوز الموعد النهائي ثلاثة مسارات»
-    read backwards). At the information cut-off, a row with no end recorded by then
-    was under way then, whatever happened after."""
+    editor D40, fact-check 11). English names the rows: "By 1 February 2026, UNAMI’s mandate had
+    ended and the exit from Ain al-Asad was complete; the mission in federal Iraq and the exit
+    from Baghdad had been declared complete; the second phase, support from Iraq for operations
+    in Syria, was under way" (editor B5, round-5 nit 5); so does Arabic, the verb agreeing with
+    the name: «انتهت ولاية يونامي», «لا يزال كلٌّ من … قيد التنفيذ», the clauses apart by «؛ و»
+    (round-4 Arabic editor S3, S4: counted rows, «انتهى مساران», could not be decoded; «تجاوز
+    الموعد النهائي ثلاثة مسارات» read backwards). At the information cut-off, a row with no end
+    recorded by then "had not been reported ended" / «لم تكن المصادر قد أفادت بانتهاء …»: no
+    source says it was still running (fact-checker 11, round-5 Arabic editor S2)."""
     states = list(tl.phases)
     known = tl.coverage.known_through
     cut_off = coverage_end(tl) is not None
