@@ -389,13 +389,13 @@ def test_no_time_left_after_the_coverage_end_when_the_report_is_past_it(tl_late,
 
 
 def test_hovers_cite_per_claim_and_read_the_following_week(tl_late, shipped) -> None:
-    """ROUND3 decisions 4 and 5: the 4–10 January range is the desk's reading of words said
+    """ROUND3 decisions 4 and 5: the 4–10 January range is this report’s reading of words said
     on 31 December 2025; a phase's start and end cite their own sources."""
     chart = promise_figure(tl_late, shipped, EN)
     hovers = [h for t in chart.figure.data for h in (t.hovertext or ()) if h]
     announced = [h for h in hovers if "4–10 January 2026" in h]
     assert announced and all(
-        "the desk’s reading of the words said on 31 December 2025" in h for h in announced
+        "this report’s reading of the words said on 31 December 2025" in h for h in announced
     )
     ended = [h for h in hovers if "Source for the start:" in h]
     assert ended and all("Source for the end:" in h for h in ended)
@@ -802,23 +802,25 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     feb = timeline(shipped, "2026-02-01")
     # English names the rows, never counts them as "phases" (editor B5, ROUND4 decision 1)
     assert gantt_figure(feb, shipped, EN).alt_text.endswith(
-        "By 1 February 2026, UNAMI’s mandate and the exit from Ain al-Asad had ended; the mission"
-        " in federal Iraq and the exit from Baghdad had been declared complete; the Erbil mission"
-        " supporting Syria operations was under way."
+        "By 1 February 2026, UNAMI’s mandate had ended and the exit from Ain al-Asad was complete;"
+        " the mission in federal Iraq and the exit from Baghdad had been declared complete; the"
+        " second phase, support from Iraq for operations in Syria, was under way. Events before"
+        " March 2024 are listed below but not plotted."
     )
     # so does Arabic, each verb agreeing with its name (round-4 Arabic editor S3: «انتهى
     # مساران، وأُعلن اكتمال مسارين» could not be decoded)
     assert gantt_figure(feb, shipped, AR).alt_text.endswith(
-        "وحتى 1 شباط 2026: انتهى كلٌّ من ولاية يونامي والخروج من عين الأسد؛ وأُعلن اكتمال"
-        " المهمة في العراق الاتحادي والخروج من بغداد؛ ولا تزال مهمة أربيل لدعم العمليات في"
-        " سوريا قيد التنفيذ."
+        "وحتى 1 شباط 2026: انتهت ولاية يونامي واكتمل الخروج من عين الأسد؛ وأُعلن اكتمال"
+        " المهمة في العراق الاتحادي والخروج من بغداد؛ ولا تزال المرحلة الثانية لدعم العمليات في"
+        " سوريا انطلاقًا من العراق قيد التنفيذ. والأحداث التي سبقت آذار 2024 مذكورة أدناه ولا"
+        " يعرضها الرسم."
     )
     # the deadlines passed are the subject, never the object of «تجاوز» (Arabic editor S4)
     october = gantt_figure(tl_early, shipped, AR).alt_text
     assert (
         "وحتى 15 تشرين الأول 2025: تجاوز كلٌّ من المهمة في العراق الاتحادي والخروج من بغداد"
         " والخروج من عين الأسد موعده النهائي من دون أن يُعلَن انتهاؤه؛ ولا يزال كلٌّ من ولاية"
-        " يونامي ومهمة أربيل لدعم العمليات في سوريا قيد التنفيذ."
+        " يونامي والمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من العراق قيد التنفيذ."
     ) in october
     assert "تجاوز الموعد النهائي" not in october
     # «بفارق تراوح بين 108 و110 أيام», not «بفارق 108 إلى 110 أيام» (Arabic editor N22)
@@ -826,8 +828,8 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     assert "بفارق تراوح بين 108 و110 أيام" in feb_ar, feb_ar
     # no day count to a conditional deadline known to the month (ROUND4 decision 5)
     assert promise_figure(feb, shipped, EN).alt_text.endswith(
-        "the next deadline, for the Erbil mission supporting Syria operations, is September"
-        " 2026, subject to conditions."
+        "the next deadline, for the second phase, support from Iraq for operations in Syria, is"
+        " September 2026, subject to conditions."
     )
     feb_promise = promise_figure(feb, shipped, EN).alt_text
     assert feb_promise.startswith("Three deadlines were missed, by 108–110 days: ")
@@ -841,17 +843,24 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         grey = label("chart.caption.grey", loc).replace(
             "{date}", format_date(dt.date(2026, 3, 31), loc)
         )
-        assert late[0].endswith(grey + ".") and grey not in late[1], late  # said once
+        assert (grey + ".") in late[0] and grey not in late[1], late  # said once
         assert late[0] != late[1]
     cut_off = gantt_figure(tl_late, shipped, EN).alt_text
     assert "By 31 March 2026, UNAMI’s mandate" in cut_off
-    assert "the Erbil mission supporting Syria operations was under way" in cut_off
+    # past the data, no source says the second phase was still running (fact-checker 11)
+    assert (
+        "the second phase, support from Iraq for operations in Syria, had not been reported ended."
+        in cut_off
+    )
     for lang, tl in itertools.product((EN, AR), (tl_early, feb, tl_late)):
         for build in (gantt_figure, promise_figure):
             said = (
                 build(tl, shipped, lang).alt_text
                 + build(tl, shipped, lang).figure.layout.title.text
             )
+            # rows are never counted as "phases" (ROUND4 decision 1); the second phase is named
+            # so since ROUND6 decision 1
+            said = said.replace("second phase", "").replace("المرحلة الثانية", "")
             assert not re.search(r"\bphases?\b|مرحل|information ends|معلومات التقرير", said), said
 
 
@@ -1269,3 +1278,96 @@ def test_the_time_axis_ends_shortly_after_the_last_date_shown(shipped: Dataset, 
     # the same tick dates in both languages
     for name, pair in ticks.items():
         assert pair[0] == pair[1], name
+
+
+@pytest.mark.parametrize("as_of", [EARLY, "2026-02-01", LATE])
+def test_hovers_never_state_a_declared_end_as_fact_nor_say_desk(shipped, as_of: str) -> None:
+    """English editor S13: a declared end reads "Declared complete 110 days after the deadline",
+    never "Ended late"; a reading of words is "this report’s", never "the desk’s"."""
+    tl = timeline(shipped, as_of)
+    declared = [s for s in tl.phases if s.end is not None and s.end_basis == "declared"]
+    for loc, build in itertools.product((EN, AR), (gantt_figure, promise_figure)):
+        chart = build(tl, shipped, loc)
+        shown = [*strings(chart.figure.to_plotly_json()), chart.alt_text]
+        assert not [t for t in shown if "desk" in t.lower()]
+        late = label("chart.status.ended_late", loc)
+        hovers = [h for t in chart.figure.data for h in (t.hovertext or ()) if h]
+        for state in declared:
+            title = state.phase.title(loc.lang)
+            mine = [h for h in hovers if h.startswith(f"<b>{title}</b>")]
+            assert not [h for h in mine if late in h], (title, mine[:1])
+    if as_of == LATE:
+        hovers = [
+            h
+            for t in promise_figure(tl, shipped, EN).figure.data
+            for h in (t.hovertext or ())
+            if h and "Coalition advisers’ exit from Baghdad" in h
+        ]
+        assert hovers and all(
+            "Status: Declared complete 110 days after the deadline" in h for h in hovers
+        )
+
+
+def test_past_the_data_caption_never_says_still_under_way(tl_late, shipped) -> None:
+    """Fact-checker 11, Arabic editor S2: at the information cut-off, eight months before
+    publication, no source says the second phase was still running: "had not been reported
+    ended", never "under way" / «لا تزال … قيد التنفيذ»."""
+    for loc, build in itertools.product((EN, AR), (gantt_figure, promise_figure)):
+        said = build(tl_late, shipped, loc).alt_text
+        assert not re.search(r"under way|لا تزال|لا يزال|قيد التنفيذ", said), said
+    ar = gantt_figure(tl_late, shipped, AR).alt_text
+    assert "لم تكن المصادر قد أفادت بانتهاء المرحلة الثانية" in ar
+    assert "وتدلّ المنطقة الرمادية على الأشهر التالية لـ" in ar
+
+
+def test_timeline_caption_says_events_before_the_axis_are_not_plotted(
+    shipped, tmp_path: Path
+) -> None:
+    """English editor nit 8: the axis starts in March 2024, so the January 2024 events are
+    listed below but not plotted, and the caption says so; not when nothing precedes it."""
+    tl = timeline(shipped, "2026-02-01")
+    assert gantt_figure(tl, shipped, EN).alt_text.endswith(
+        "Events before March 2024 are listed below but not plotted."
+    )
+    minimal = load_dataset(copy_dataset(MINIMAL_DIR, tmp_path / "minimal"))
+    small = timeline(minimal, "2026-02-01")
+    x0 = charts.gantt.window(small)[0]
+    assert all(e.start.first_day() >= x0 for e in small.milestones)
+    assert "not plotted" not in gantt_figure(small, minimal, EN).alt_text
+
+
+def test_end_range_is_drawn_above_the_end_marker(tl_late, shipped) -> None:
+    """English editor nit 9, Arabic editor N9: the 16–18 January range of Ain al-Asad is drawn
+    after its end dot, so it is not hidden under it; the unknown outcome of the second phase is
+    "Outcome unknown" in its hover as in the legend."""
+    for loc in (EN, AR):
+        data = promise_figure(tl_late, shipped, loc).figure.data
+        groups = [t.legendgroup for t in data]
+        assert groups.index("end-range") > groups.index("actual"), groups
+        hovers = [h for t in data for h in (t.hovertext or ()) if h]
+        unknown = label("chart.status.unknown", loc)
+        assert unknown == label("chart.legend.unknown_end", loc)
+        assert any(unknown in h for h in hovers)
+
+
+def test_deadline_hover_shows_the_announcement_date_of_the_data(shipped) -> None:
+    """English editor S13, Arabic editor S7: the Baghdad and Ain al-Asad exit dates were given
+    by Iraqi officials (al-Abbasi, 8 September 2024), not in the joint statement of 27 September
+    2024; the hover shows the row's own ``announced`` date, whatever the data say."""
+    tl = timeline(shipped, LATE)
+    for loc in (EN, AR):
+        hovers = [
+            re.sub("[\u2066-\u2069]", "", h)
+            for t in promise_figure(tl, shipped, loc).figure.data
+            for h in (t.hovertext or ())
+            if h
+        ]
+        for deadline in tl.deadlines:
+            event = deadline.event
+            if event.announced is None:
+                continue
+            title = f"<b>{event.title(loc.lang)}</b>"
+            mine = [h for h in hovers if h.startswith(title)]
+            day = re.sub("[\u2066-\u2069]", "", format_date(event.announced, loc))
+            announced = f"{label('announced', loc)}: {day}"
+            assert mine and all(announced in h for h in mine), (title, mine[:1])

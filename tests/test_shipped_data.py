@@ -340,6 +340,8 @@ def test_round_three_data_fixes(dataset) -> None:
     assert "source says" in events["2026-03-04-drone-strikes-victoria-base"].title_en
     # "Largest base" is Al Jazeera's wording, not AP's ("a key base").
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
+    # A withdrawal from a Syrian base, not an Erbil event (round 5, fact-checker 9).
+    assert qasrak.site == "qasrak" and "Syria" in dataset.sites["qasrak"].name_en
     assert "Al Jazeera described" in qasrak.summary_en and "AP described" not in qasrak.summary_en
     # No claim that the two UN compounds are different sites.
     assert "different site" not in events["2026-01-03-un-integrated-compound-handover"].summary_en

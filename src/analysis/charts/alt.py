@@ -15,11 +15,13 @@ Counts from one to nine are words («ثلاثة مسارات»).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from analysis.charts.model import coverage_end, deadline_kind
 from analysis.charts.style import duration, duration_ranging, text
+from analysis.dates import PartialDate
 from analysis.i18n import Locale, count, format_date, format_number, label
 from analysis.timeline import PhaseState, Timeline
 
@@ -168,13 +170,13 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
             text(
                 "caption.late_one",
                 loc,
-                phase=caption_name(s, loc),
+                phase=_closed(caption_name(s, loc), loc),
                 duration=duration(_late_days(s), loc),
             )
         )
     on_time = [s for s in states if s.status in ("ended_on_time", "ended_early")]
     if on_time:
-        names = _listed([caption_name(s, loc) for s in on_time], loc)
+        names = _closed(_listed([caption_name(s, loc) for s in on_time], loc), loc)
         parts.append(text("caption.on_time", loc, phases=names))
     ahead = [s for s in states if s.days_until_deadline is not None]
     unknown = [s for s in states if s.status == "unknown"]
@@ -187,7 +189,9 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
         parts.append(text(key, loc, phase=caption_name(s, loc), date=due(s), **days))
     elif unknown:
         s = unknown[0]
-        parts.append(text("caption.unknown", loc, phase=caption_name(s, loc), date=due(s)))
+        parts.append(
+            text("caption.unknown", loc, phase=_closed(caption_name(s, loc), loc), date=due(s))
+        )
     if not parts:
         return _capital(text("notable.none", loc), loc)
     return _capital(("؛ " if loc.lang == "ar" else "; ").join(parts), loc)
@@ -199,6 +203,18 @@ def _oblique(n: int, noun: str, loc: Locale) -> str:
     if loc.lang == "ar" and n == 2:
         return written.replace("تان", "تين").replace("ان", "ين")
     return written
+
+
+def _is_exit(state: PhaseState) -> bool:
+    """An exit from a site is complete, not ended (English editor nit 5)."""
+    return " exit " in f" {state.phase.title('en').lower()} "
+
+
+def _closed(names: str, loc: Locale) -> str:
+    """An English name in apposition ("the second phase, support from Iraq for operations in
+    Syria") closes with a comma before the verb that follows it."""
+    last = names.rsplit(" and ", 1)[-1]
+    return names + "," if loc.lang == "en" and ", " in last else names
 
 
 def _feminine(state: PhaseState, loc: Locale) -> bool:
@@ -213,23 +229,27 @@ def _feminine(state: PhaseState, loc: Locale) -> bool:
 
 def standing(tl: Timeline, loc: Locale) -> str:
     """Where the rows stand, ended and declared kept apart (as the deadline chart's legend does:
-    editor D40, fact-check 11). English names the rows: "By 1 February 2026, UNAMI’s mandate and
-    the exit from Ain al-Asad had ended; the mission in federal Iraq and the exit from Baghdad
-    had been declared complete; the Erbil mission supporting Syria operations was under way"
-    (editor B5); so does Arabic, the verb agreeing with the name: «انتهت ولاية يونامي»,
-    «لا يزال كلٌّ من … قيد التنفيذ», the clauses apart by «؛ و» (round-4 Arabic editor S3, S4:
-    counted rows, «انتهى مساران», could not be decoded; «تجاوز الموعد النهائي ثلاثة مسارات»
-    read backwards). At the information cut-off, a row with no end recorded by then
-    was under way then, whatever happened after."""
+    editor D40, fact-check 11). English names the rows: "By 1 February 2026, UNAMI’s mandate had
+    ended and the exit from Ain al-Asad was complete; the mission in federal Iraq and the exit
+    from Baghdad had been declared complete; the second phase, support from Iraq for operations
+    in Syria, was under way" (editor B5, round-5 nit 5); so does Arabic, the verb agreeing with
+    the name: «انتهت ولاية يونامي», «لا يزال كلٌّ من … قيد التنفيذ», the clauses apart by «؛ و»
+    (round-4 Arabic editor S3, S4: counted rows, «انتهى مساران», could not be decoded; «تجاوز
+    الموعد النهائي ثلاثة مسارات» read backwards). At the information cut-off, a row with no end
+    recorded by then "had not been reported ended" / «لم تكن المصادر قد أفادت بانتهاء …»: no
+    source says it was still running (fact-checker 11, round-5 Arabic editor S2)."""
     states = list(tl.phases)
     known = tl.coverage.known_through
     cut_off = coverage_end(tl) is not None
     groups: dict[str, list[PhaseState]] = {
-        k: [] for k in ("ended", "declared", "overdue", "running", "unknown")
+        k: [] for k in ("ended", "completed", "declared", "overdue", "running", "unknown")
     }
     for s in states:
         if s.end is not None and s.end <= known:
-            groups["declared" if s.end_basis == "declared" else "ended"].append(s)
+            if s.end_basis == "declared":
+                groups["declared"].append(s)
+            else:
+                groups["completed" if _is_exit(s) else "ended"].append(s)
         elif s.status == "overdue":
             groups["overdue"].append(s)
         elif s.status == "unknown" and not (cut_off and s.end is None):
@@ -241,30 +261,49 @@ def standing(tl: Timeline, loc: Locale) -> str:
         if not group:
             continue
         n = len(group)
-        phases = _listed([caption_name(s, loc) for s in group], loc)
+        phases = _closed(_listed([caption_name(s, loc) for s in group], loc), loc)
         form = "" if n > 1 else ".one.f" if _feminine(group[0], loc) else ".one"
-        parts.append(text(f"state.{key}{form}", loc, phases=phases))
+        # past the information cut-off, a row with no end recorded is not "under way" /
+        # «لا تزال قيد التنفيذ» (fact-checker 11, Arabic editor S2): no source says so
+        state = "unreported" if key == "running" and cut_off else key
+        parts.append(text(f"state.{state}{form}", loc, phases=phases))
+    if groups["ended"] and groups["completed"]:
+        # "UNAMI’s mandate had ended and the exit from Ain al-Asad was complete" (EN nit 5)
+        parts[:2] = [(" and " if loc.lang == "en" else " و").join(parts[:2])]
     joined = ("; " if loc.lang == "en" else "؛ و").join(parts)
     if cut_off:
         return joined
     return text("state.summary", loc, as_of=format_date(tl.as_of, loc), parts=joined)
 
 
-def gantt_alt(tl: Timeline, loc: Locale) -> str:
+def gantt_alt(tl: Timeline, loc: Locale, x0: dt.date | None = None) -> str:
     """The timeline's caption: its locations and where the phases stand (at the information
-    cut-off, with what the grey area means, when the report date is well past it)."""
+    cut-off, with what the grey area means, when the report date is well past it). When point
+    events precede the axis start ``x0``, it says so: "Events before March 2024 are listed
+    below but not plotted" (English editor nit 8)."""
     laned = {lane.site.id for lane in tl.lanes}
     elsewhere = any(e.site not in laned for e in tl.milestones)
     locations = counted(len(tl.lanes), "location", loc)
     places = text("alt.places" if elsewhere else "alt.places_only", loc, locations=locations)
     if not tl.phases:
         return _capital(places, loc) + "."
+    before = ""
+    if x0 is not None and any(_first_day(e.start) < x0 for e in tl.milestones):
+        month = format_date(PartialDate(x0.year, x0.month), loc)
+        before = f" {text('caption.before_axis', loc, month=month)}."
     through = coverage_end(tl)
     if through is not None:
         day = format_date(through, loc)
         status = text("caption.at_cut_off", loc, date=day, parts=standing(tl, loc))
-        return f"{_capital(places, loc)}. {status}. {text('caption.grey', loc, date=day)}."
-    return text("alt.gantt", loc, places=_capital(places, loc), notable=standing(tl, loc))
+        grey = text("caption.grey", loc, date=day)
+        return f"{_capital(places, loc)}. {status}. {grey}.{before}"
+    caption = text("alt.gantt", loc, places=_capital(places, loc), notable=standing(tl, loc))
+    return caption + before
+
+
+def _first_day(value: Any) -> dt.date:
+    """The first day of a date, a partial date or a range."""
+    return value.first_day() if hasattr(value, "first_day") else value
 
 
 def promise_alt(tl: Timeline, loc: Locale) -> str:

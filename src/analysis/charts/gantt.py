@@ -450,4 +450,6 @@ def gantt_figure(
             "annotations": layers.annotations,
         }
     )
-    return Chart("gantt", go.Figure(data=layers.data, layout=layout), gantt_alt(tl, loc), loc.lang)
+    return Chart(
+        "gantt", go.Figure(data=layers.data, layout=layout), gantt_alt(tl, loc, x0), loc.lang
+    )

@@ -63,7 +63,7 @@ def deadline_text(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.d
 
 def _due_text(deadline: Deadline, loc: Locale) -> str:
     """The due date; a later announced date given as a range ("the following week" read as
-    4–10 January 2026) says it is the desk's reading of words said on the announcement day,
+    4–10 January 2026) says it is this report's reading of words said on the announcement day,
     not a date anyone announced (ROUND3 decision 4)."""
     event = deadline.event
     date = format_date(event.start, loc)
@@ -77,9 +77,12 @@ def status_text(state: PhaseState, loc: Locale, as_of: dt.date) -> str:
     """ "Overdue (15 days)": the status with the one day count that goes with it. A phase
     whose deadline was followed by a later announced date is measured against the deadline."""
     status = status_label(state.status, loc)
+    declared = state.end is not None and state.end_basis == "declared"
     if state.slipped and state.history[0].firm:
         past = state.days_past_original(as_of)
         if past is not None:
+            if declared:
+                return text("hover.declared.ended_late", loc, duration=duration(past, loc))
             key = "ended_late" if state.end is not None else "overdue"
             after = text("hover.days_past_original", loc, duration=duration(past, loc))
             return f"{status_label(key, loc)} ({after})"
@@ -89,6 +92,11 @@ def status_text(state: PhaseState, loc: Locale, as_of: dt.date) -> str:
         "ended_early": state.days_early,
         "ended_after_soft_deadline": state.days_late,
     }.get(state.status)
+    if declared and (days is not None or state.status == "ended_on_time"):
+        # a declared end is not a fact the hover may state: "Declared complete 110 days after
+        # the deadline", never "Ended late" (English editor S13)
+        key = f"hover.declared.{state.status}"
+        return text(key, loc, duration=duration(days, loc)) if days is not None else text(key, loc)
     if days is not None:
         return f"{status} ({duration(days, loc)})"
     if state.days_until_deadline is not None and state.status in ("upcoming", "ongoing"):
@@ -183,7 +191,7 @@ def _names(ids: list[str], dataset: Dataset, loc: Locale) -> str:
 def deadline_hover(deadline: Deadline, dataset: Dataset, loc: Locale, as_of: dt.date) -> str:
     """A deadline's hover: its date, terms, standing, announcement and its own sources. A later
     announced date given as a range ("the following week" read as 4–10 January 2026) says it is
-    the desk's reading of words said on the announcement day, not a date anyone announced."""
+    this report's reading of words said on the announcement day, not a date anyone announced."""
     event = deadline.event
     rows = [
         f"<b>{esc(event.title(loc.lang))}</b>",

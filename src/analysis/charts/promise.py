@@ -390,8 +390,9 @@ def _end_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any] | None]:
         }
 
     colour = PALETTE["actual"]
+    # the range is drawn after (above) the end markers, never hidden under the Ain al-Asad
+    # dot (English editor nit 9, Arabic editor N9)
     return [
-        whiskers(line(text("legend.end_range", loc), loc), "end-range", rows.ranges, colour),
         points(
             text("legend.actual_end", loc),
             "actual",
@@ -429,6 +430,7 @@ def _end_traces(rows: _Rows, loc: Locale) -> list[dict[str, Any] | None]:
             color=PALETTE["superseded"],
             line={"width": 2},
         ),
+        whiskers(line(text("legend.end_range", loc), loc), "end-range", rows.ranges, colour),
     ]
 
 
