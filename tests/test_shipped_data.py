@@ -331,8 +331,11 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 4 (English editor nit 15): the 16 January heading names the CENTCOM sources whose day
     # it gives; the ministry's announcement of 17 January is the 17 January entry.
     jan16 = events["2026-01-16-us-completes-ain-al-asad-withdrawal"]
-    assert jan16.title_en.endswith("US Central Command sources say")
-    assert "Air Force Times" in jan16.summary_en and "Ministry of Defence" not in jan16.summary_en
+    # Round 6 (fact-checker): Air Force Times credits the Iraqi ministry, not Fox/CENTCOM; the
+    # Fox account is The Media Line's (and NewsFinale's).
+    assert jan16.title_en.endswith("sources tell Fox News")
+    assert "Air Force Times" not in jan16.summary_en and "Ministry of Defence" not in jan16.summary_en
+    assert jan16.source_id == "themedialine-173518"
     assert (
         "Ministry of Defence announced"
         in events["2026-01-17-iraqi-army-takes-ain-al-asad"].summary_en
