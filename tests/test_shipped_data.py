@@ -334,7 +334,8 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 6 (fact-checker): Air Force Times credits the Iraqi ministry, not Fox/CENTCOM; the
     # Fox account is The Media Line's (and NewsFinale's).
     assert jan16.title_en.endswith("sources tell Fox News")
-    assert "Air Force Times" not in jan16.summary_en and "Ministry of Defence" not in jan16.summary_en
+    assert "Air Force Times" not in jan16.summary_en
+    assert "Ministry of Defence" not in jan16.summary_en
     assert jan16.source_id == "themedialine-173518"
     assert (
         "Ministry of Defence announced"
