@@ -20,14 +20,7 @@ from analysis.timeline import Deadline, PhaseState, known_sources
 def publishers(event: Event, dataset: Dataset, loc: Locale, as_of: dt.date) -> str:
     """The publishers of the event's sources published by the report date (never a later one:
     its title would leak what happened next), in the report language, escaped."""
-    ids = known_sources(dataset, event, as_of)
-    names = []
-    for source_id in ids:
-        source = dataset.sources.get(source_id)
-        name = source.publisher(loc.lang) if source is not None else source_id
-        if name not in names:
-            names.append(name)
-    return esc("، ".join(names) if loc.lang == "ar" else ", ".join(names))
+    return _names(list(known_sources(dataset, event, as_of)), dataset, loc)
 
 
 def confidence_word(event: Event, loc: Locale) -> str:
