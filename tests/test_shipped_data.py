@@ -361,8 +361,8 @@ def test_round_three_data_fixes(dataset) -> None:
     # (round 5, English editor S7); its quote is the minister's own Arabic (Lebanon24), not a
     # back-translation of Anadolu's English (round 5, Arabic editor S3).
     syria = events["2025-11-10-syria-joins-coalition"]
-    assert "not the same as the 86 countries" in syria.summary_en
-    assert "يختلف عن رقم 86 دولة" in syria.summary_ar
+    assert "differs from the 86 countries" in syria.summary_en
+    assert "يختلف عن الرقم الذي أوردته رويترز" in syria.summary_ar
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
     assert "since 2014" in events["2025-11-03-sudani-reuters-interview"].summary_en
