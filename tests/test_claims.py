@@ -255,3 +255,24 @@ def test_a_minimum_deadline_is_never_a_miss(tmp_path: Path, lang: str) -> None:
     assert timeline(data, "2025-12-01").phase("alpha-mission").status == "past_soft_deadline"
     _, text = text_of(data, "2025-12-01", lang)
     assert not OVERRUN[lang].search(text), OVERRUN[lang].search(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_deadline_chart_without_deadlines_still_frames_the_cut_off(
+    tmp_path: Path, lang: str
+) -> None:
+    """Found by the fuzz test: no phase has a deadline and the report is well past the data,
+    so the deadline chart has no row; its axis is framed by the cut-off, not by a mark."""
+    dataset = dataset_of(
+        tmp_path,
+        [
+            row("alpha-mission", "phase", "2024-01-01", status="in_progress"),
+            row("last-news", "statement", "2025-03-10", status="completed"),
+        ],
+    )
+    tl = timeline(dataset, REPORT_DATE)
+    assert tl.coverage.beyond
+    chart = promise_figure(tl, dataset, make_locale(lang))
+    bounds = chart.figure.layout.xaxis.autorangeoptions
+    lo, hi = _day(bounds.clipmin), _day(bounds.clipmax)
+    assert lo is not None and hi is not None and lo <= CUT_OFF <= hi, bounds

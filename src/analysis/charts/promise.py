@@ -494,7 +494,8 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
         # well past the information's end, the axis stops a little after the last mark and
         # the report date is a note at its edge: not most of the plot in grey (Arabic editor
         # N19); the grey stretch runs from the cut-off to the axis' end
-        x0, x1 = axis_window(min(rows.xs), max([through, *rows.xs]))
+        # (a chart with no deadline row still has the cut-off to frame)
+        x0, x1 = axis_window(min([through, *rows.xs]), max([through, *rows.xs]))
         no_data_zone(layers, through, tl.as_of, loc, until=x1)
         published_note(layers, tl.as_of, loc, reverse)
     title = text("title.promise", loc)
