@@ -21,6 +21,7 @@ import pytest
 from analysis import charts
 from analysis.charts import Chart, export_image, figure_html, gantt_figure, promise_figure
 from analysis.dataset import Dataset, load_dataset
+from analysis.dates import PartialDate
 from analysis.i18n import format_date, label, make_locale
 from analysis.timeline import Timeline, timeline
 from conftest import DATA_DIR, EVENT_COLUMNS, MINIMAL_DIR, copy_dataset, write_csv, write_schema
@@ -341,8 +342,8 @@ def test_subtitles_past_the_data_say_where_the_information_ends(tl_late, shipped
     """ROUND3 decision 1: never "as of 30 November 2026" on data that stops on 31 March."""
     assert tl_late.as_of == dt.date(2026, 11, 29)
     for loc, want in (
-        (EN, "information to 31 March 2026 (published 29 November 2026)"),
-        (AR, "معلومات حتى 31 آذار 2026 (نُشر في 29 تشرين الثاني 2026)"),
+        (EN, "Events to 31 March 2026 (published 29 November 2026)"),
+        (AR, "المعلومات حتى 31 آذار 2026؛ نُشر في 29 تشرين الثاني 2026"),
     ):
         for chart in (gantt_figure(tl_late, shipped, loc), promise_figure(tl_late, shipped, loc)):
             title = chart.figure.layout.title.text
@@ -404,8 +405,9 @@ def test_hovers_cite_per_claim_and_read_the_following_week(tl_late, shipped) -> 
 def test_window_skips_the_2014_start_but_says_so(tl_early, shipped) -> None:
     chart = gantt_figure(tl_early, shipped, EN)
     window = chart.figure.layout.xaxis.autorangeoptions
-    # three months before the phases that started in 2024 (UNAMI: 1 June 2024) …
-    assert window.clipmin == "2024-03-02" and tuple(window.include) == ("2024-03-02", "2026-11-30")
+    # three months before the phases that started in 2024 (UNAMI: 1 June 2024), from the
+    # month's first day …
+    assert window.clipmin == "2024-03-01" and tuple(window.include) == ("2024-03-01", "2026-11-30")
     # … to two months after the last deadline (Erbil, 30 September 2026)
     assert window.clipmax == "2026-11-30"
     texts = [a.text for a in chart.figure.layout.annotations]
@@ -1253,8 +1255,9 @@ def test_the_time_axis_ends_shortly_after_the_last_date_shown(shipped: Dataset, 
     for loc in (EN, AR):
         for build in (gantt_figure, promise_figure):
             chart = build(tl, shipped, loc)
-            # past the information's end the deadline chart stops at its own marks and says
-            # the report date at its edge (Arabic editor N19)
+            # past the information's end the deadline chart stops at its own marks (Arabic
+            # editor N19); the report date is in its subtitle only, with no "Published … →"
+            # note pointing off the axis (ROUND7 decision 9)
             past = chart.name == "promise" and tl.coverage.beyond
             dates = [] if past else [tl.as_of]
             for trace in chart.figure.data:
@@ -1271,8 +1274,12 @@ def test_the_time_axis_ends_shortly_after_the_last_date_shown(shipped: Dataset, 
             if past:
                 assert x1 < tl.as_of
                 notes = [a.text for a in chart.figure.layout.annotations if a.name == "as-of"]
-                assert len(notes) == 1 and format_date(tl.as_of, loc) in notes[0], notes
-                assert ("←" if loc.lang == "ar" else "→") in notes[0], notes
+                assert notes == [], notes
+                assert not any(
+                    format_date(tl.as_of, loc) in (a.text or "")
+                    for a in chart.figure.layout.annotations
+                )
+                assert format_date(tl.as_of, loc) in chart.figure.layout.title.text
                 assert not [s for s in chart.figure.layout.shapes if s.name == "as-of"]
             ticks.setdefault(chart.name, []).append(tuple(chart.figure.layout.xaxis.tickvals))
     # the same tick dates in both languages
@@ -1329,6 +1336,17 @@ def test_timeline_caption_says_events_before_the_axis_are_not_plotted(
     assert gantt_figure(tl, shipped, EN).alt_text.endswith(
         "Events before March 2024 are listed below but not plotted."
     )
+    # the month named is the axis' first month, and the axis opens on its first day (ROUND7
+    # decision 9: the axis began on 28 March and seemed to start in April)
+    for date in ("2026-02-01", "2026-11-30"):
+        tl = timeline(shipped, date)
+        for loc in (EN, AR):
+            chart = gantt_figure(tl, shipped, loc)
+            start = charts.gantt.window(tl)[0]
+            assert chart.figure.layout.xaxis.autorangeoptions.clipmin == start.isoformat()
+            assert start.day == 1, start
+            month = format_date(PartialDate(start.year, start.month), loc)
+            assert label("chart.caption.before_axis", loc).format(month=month) in chart.alt_text
     minimal = load_dataset(copy_dataset(MINIMAL_DIR, tmp_path / "minimal"))
     small = timeline(minimal, "2026-02-01")
     x0 = charts.gantt.window(small)[0]

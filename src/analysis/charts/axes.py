@@ -164,8 +164,8 @@ def frame(
 LEGEND_FONT_PX = PROJECT_TEMPLATE.layout.legend.font.size
 _LEGEND_ROW_PX = round(1.5 * LEGEND_FONT_PX)  # measured in Chromium: 22.5 px at 15 px
 _LEGEND_LINE_PX = round(1.3 * LEGEND_FONT_PX)
-#: Below the plot, above the legend: the date ticks (month and year on two lines, 11 px).
-_TICKS_PX = 52
+#: Below the plot, above the legend: the date ticks (month and year on two lines, 17 px).
+_TICKS_PX = 68
 
 
 def _small(value: str) -> str:

@@ -83,8 +83,8 @@ _LINK_DY = 0.34  # revision bracket below the bar
 _LANE_BOTTOM_DY = 0.55  # lane's bottom edge below its last row
 #: Site names on the lanes wrap at this many characters on at most this many lines.
 _LANE_LABEL = (26, 2)
-#: A lane label's line (13 px type, ~16 px a line) in y units.
-_LABEL_LINE_UNITS = 16 / _PX_PER_UNIT
+#: A lane label's line (18 px type, ~23 px a line) in y units.
+_LABEL_LINE_UNITS = 23 / _PX_PER_UNIT
 #: A phase's title above its bar is cut at this many characters.
 _PHASE_LABEL_CHARS = 80
 
@@ -105,7 +105,9 @@ def window(tl: Timeline) -> tuple[dt.date, dt.date]:
     else:
         first = as_of - dt.timedelta(days=365)
     ends = [d.due for d in tl.deadlines] + [s.end for s in tl.phases if s.end is not None]
-    return first - _LEAD, max([as_of, *ends]) + _TAIL
+    # the axis opens on a month's first day: the caption's "Events before March 2024 are not
+    # plotted" is then exactly the axis' first month (ROUND7 decision 9: it began mid-month)
+    return (first - _LEAD).replace(day=1), max([as_of, *ends]) + _TAIL
 
 
 @dataclass(frozen=True)

@@ -93,28 +93,6 @@ def as_of_marker(
     )
 
 
-def published_note(layers: Layers, as_of: dt.date, loc: Locale, reverse: bool) -> None:
-    """The report date as a note at the plot's later edge, when the axis stops well before it
-    (Arabic editor N19: past the information's end the deadline chart was 55 % empty grey):
-    "Published 30 November 2026 →" above the plot's top corner, pointing past the edge."""
-    date = format_date(as_of, loc)
-    words = text("published_edge", loc, date=date)
-    layers.annotations.append(
-        {
-            "x": 0 if reverse else 1,
-            "y": 1,
-            "xref": "paper",
-            "yref": "paper",
-            "yanchor": "bottom",
-            "xanchor": "left" if reverse else "right",
-            "name": "as-of",
-            "text": line(words, loc),
-            "showarrow": False,
-            "font": {"size": 12, "color": PALETTE["as_of"]},
-        }
-    )
-
-
 def no_data_zone(
     layers: Layers,
     through: dt.date | None,

@@ -27,7 +27,6 @@ from analysis.charts.layers import (
     as_of_marker,
     deadline_marks,
     no_data_zone,
-    published_note,
     whiskers,
 )
 from analysis.charts.model import (
@@ -60,10 +59,11 @@ from analysis.timeline import PhaseState, Timeline
 #: Rows are placed by their labels' heights (the y axis is in pixels from the top), so a row's
 #: label (site, the row's short name, the note beneath) never runs into the next row's (editor
 #: B1, Arabic editor S4; tests/test_chart_layout.py measures the boxes in Chromium). Plotly sets
-#: a label's lines 1.3 em apart (13 px type: 17 px); the glyphs of the first and last lines add
-#: a little over a line (Naskh's marks more than Latin); then a clear gap to the next label.
-_PX_PER_LABEL_LINE = 17
-_LABEL_GLYPH_PX = {"en": 18, "ar": 22}
+#: a label's lines 1.3 em apart (17-18 px type: 23 px); the glyphs of the first and last lines
+#: add a little over a line (Naskh's marks more than Latin); then a clear gap to the next label.
+#: Every line is at least 17 px: 8 pt as printed at 64 % (ROUND7 decision 9).
+_PX_PER_LABEL_LINE = 23
+_LABEL_GLYPH_PX = {"en": 24, "ar": 30}
 _ROW_GAP_PX = 12
 #: Room above the first row's label and below the last one's.
 _ROW_PAD_PX = 8
@@ -267,12 +267,12 @@ def row_label(state: PhaseState, dataset: Dataset, loc: Locale, note: Sequence[s
     big = "<br>".join(line(esc(part), loc) for part in wrapped(name, *_ROW_SITE))
     title = label_or(f"chart.phase.{state.phase.id}", loc, state.phase.title(loc.lang))
     small = "<br>".join(
-        f'<span style="font-size:11px">{line(esc(part), loc)}</span>'
+        f'<span style="font-size:17px">{line(esc(part), loc)}</span>'
         for part in wrapped(title, *_ROW_TITLE)
     )
     colour = PALETTE["slip"] if state.missed or state.slipped else PALETTE["text"]
     said = "<br>".join(
-        f'<span style="font-size:12px;color:{colour}">{line(esc(part), loc)}</span>'
+        f'<span style="font-size:17px;color:{colour}">{line(esc(part), loc)}</span>'
         for part in note
     )
     return f"{big}<br>{small}" + (f"<br>{said}" if said else "")
@@ -491,13 +491,13 @@ def promise_figure(tl: Timeline, dataset: Dataset, loc: Locale, *, rtl_axis: boo
         no_data_zone(layers, through, tl.as_of, loc)
         as_of_marker(layers, tl.as_of, loc, reverse)
     else:
-        # well past the information's end, the axis stops a little after the last mark and
-        # the report date is a note at its edge: not most of the plot in grey (Arabic editor
-        # N19); the grey stretch runs from the cut-off to the axis' end
-        # (a chart with no deadline row still has the cut-off to frame)
+        # well past the information's end, the axis stops a little after the last mark: not
+        # most of the plot in grey (Arabic editor N19); the grey stretch runs from the cut-off
+        # to the axis' end (a chart with no deadline row still has the cut-off to frame). The
+        # report date is in the subtitle only: no "Published … →" note pointing off the axis
+        # (ROUND7 decision 9, English editor)
         x0, x1 = axis_window(min([through, *rows.xs]), max([through, *rows.xs]))
         no_data_zone(layers, through, tl.as_of, loc, until=x1)
-        published_note(layers, tl.as_of, loc, reverse)
     title = text("title.promise", loc)
     subtitle = chart_subtitle(tl, loc)
     layout = frame(loc, title, layers.data, plot_px=plot_px, subtitle=subtitle)

@@ -85,9 +85,9 @@ PROJECT_TEMPLATE = go.layout.Template(
             "y": 0.01,
             "yanchor": "bottom",
             "yref": "container",
-            # printed at 64 % (report.css): 15 px is 7.2 pt on paper, never less than 7 pt
-            # (editor B2; tests/test_chart_layout.py measures it in the print layout)
-            "font": {"size": 15},
+            # printed at 64 % (report.css): 16 px is 7.7 pt on paper, never less than 7.5 pt
+            # (editor B2, ROUND7 decision 9; tests/test_chart_layout.py measures it in print)
+            "font": {"size": 16},
             "itemclick": "toggle",
             "bgcolor": "rgba(255,255,255,0)",
             "tracegroupgap": 4,
@@ -102,7 +102,8 @@ PROJECT_TEMPLATE = go.layout.Template(
             "tickcolor": PALETTE["axis"],
             "zeroline": False,
             "automargin": True,
-            "tickfont": {"size": 11},
+            # printed at 64 %: 17 px is 8.2 pt, never less than 8 pt (ROUND7 decision 9)
+            "tickfont": {"size": 17},
         },
         "yaxis": {
             "showgrid": False,
@@ -110,7 +111,7 @@ PROJECT_TEMPLATE = go.layout.Template(
             "showline": False,
             "ticks": "",
             "automargin": True,
-            "tickfont": {"size": 13},
+            "tickfont": {"size": 18},
         },
     }
 )
