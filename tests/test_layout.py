@@ -672,6 +672,33 @@ def test_a_quotation_box_never_starts_a_page(built: Path, date: str, lang: str) 
             )
 
 
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_an_entry_leaves_two_lines_on_either_page(built: Path, date: str, lang: str) -> None:
+    """Arabic editor N12, ROUND7 decision 10: the 13 December entry's last line, its sources
+    («كوردستان 24[82]؛ وكالة أنباء شينخوا[18])»), stood alone at the top of p. 12. A timeline
+    entry's paragraph split over two pages leaves at least two lines on each (widows and
+    orphans 2): no page starts with the last line of a paragraph longer than that line, and
+    none ends with the first line of one."""
+    pdf = built / date / lang / "drawdown-report.pdf"
+    html = (built / date / lang / "drawdown-report.html").read_text(encoding="utf-8")
+    own = "arabic" if lang == "ar" else "latin"
+    block = html.split('<ul class="statements">', 1)[1].split("</ul>", 1)[0]
+    texts = html_texts(block, r"<p[^>]*>(.*?)</p>")
+    paragraphs = [t for t in (letters(p, own) for p in texts) if len(t) > 40]
+    assert len(paragraphs) > 15, len(paragraphs)  # the shipped timeline: dozens of entries
+    for number in range(2, pdf_pages(pdf) + 1):
+        lines = body_lines(pdf, number)
+        if not lines:
+            continue
+        first, last = letters(lines[0], own), letters(lines[-1], own)
+        for text in paragraphs:
+            widow = len(first) >= 8 and text.endswith(first) and len(text) > len(first)
+            assert not widow, f"{date} {lang} page {number} starts with a last line: {lines[0]!r}"
+            orphan = len(last) >= 8 and text.startswith(last) and len(text) > len(last)
+            assert not orphan, f"{date} {lang} page {number} ends with a first line: {lines[-1]!r}"
+
+
 #: A source-list entry's first line as pdftotext gives it: "[12] …" (English), "…12[" or
 #: "[ ]12…" (Arabic: the number at the line's right end, its brackets mirrored).
 ENTRY_START = re.compile(r"^\[\d+\]|^\[ *\] *\d+|(?<!\d)\d+\[$")

@@ -59,12 +59,12 @@ from analysis.timeline import PhaseState, Timeline
 #: Rows are placed by their labels' heights (the y axis is in pixels from the top), so a row's
 #: label (site, the row's short name, the note beneath) never runs into the next row's (editor
 #: B1, Arabic editor S4; tests/test_chart_layout.py measures the boxes in Chromium). Plotly sets
-#: a label's lines 1.3 em apart (17-18 px type: 23 px); the glyphs of the first and last lines
+#: a label's lines 1.3 em apart (18 px type: 24 px); the glyphs of the first and last lines
 #: add a little over a line (Naskh's marks more than Latin); then a clear gap to the next label.
 #: Every line is at least 17 px: 8 pt as printed at 64 % (ROUND7 decision 9).
-_PX_PER_LABEL_LINE = 23
-_LABEL_GLYPH_PX = {"en": 24, "ar": 30}
-_ROW_GAP_PX = 12
+_PX_PER_LABEL_LINE = 24
+_LABEL_GLYPH_PX = {"en": 26, "ar": 32}
+_ROW_GAP_PX = 14
 #: Room above the first row's label and below the last one's.
 _ROW_PAD_PX = 8
 #: A row is at least this tall (its marks are 17 px).
