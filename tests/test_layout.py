@@ -321,13 +321,11 @@ def test_no_label_runs_into_the_as_of_line(layouts, view: tuple[str, str, str]) 
     for name, chart in layouts[view].items():
         x = chart["asOfX"]
         if x is None:
-            # past the information's end the deadline chart stops at its last mark and says
-            # the publication date at its edge (Arabic editor N19): that note is drawn, whole
+            # past the information's end the deadline chart stops at its last mark (Arabic
+            # editor N19), with no note of the publication date at its edge: the subtitle
+            # says it (ROUND7 decision 9: "Published … →" pointed off the axis)
             assert name == "chart-promise" and view[0] == DATES[-1], name
-            (note,) = chart["asOfLabel"]
-            svg = chart["svg"]
-            assert svg[0] - 1 <= note[0] and note[2] <= svg[2] + 1, (note, svg)
-            assert not crossings(chart["asOfLabel"], chart["title"]), name
+            assert chart["asOfLabel"] == [], chart["asOfLabel"]
             continue
         crossing = [b for b in chart["phaseLabels"] + chart["notes"] if b[0] + 1 < x < b[2] - 1]
         assert not crossing, f"{name}: {crossing}"
@@ -431,8 +429,11 @@ TEXT_BLOCK_PX = (297 - 2 * 18) / 25.4 * 96
 #: (shipped data, 2025-10-15, 2026-02-01 and 2026-11-30, both languages): 87-99 % (median
 #: 92-97 %); the round-3 print CSS on the same text left pages down to 57 %. A quotation box is
 #: never split and a heading keeps two lines under it, so a page may end short by one box's
-#: height: hence 75 %, not the 87 % measured.
-PAGE_FILL = 0.75
+#: height: hence 75 %, not the 87 % measured. Since round 7 an entry's dateline paragraph is
+#: never split either (Chromium did not keep its widows: the sources line alone at a page's
+#: top, ROUND7 decision 10), and a page may end short by such a paragraph: 30 Nov pages down
+#: to 70 % (Arabic p. 11) and 74 % (English p. 12). Hence 68 %.
+PAGE_FILL = 0.68
 #: The chart's margin above it and the caption's last line's leading, which the ink misses.
 FIT_SLACK_PX = 30
 
@@ -446,8 +447,10 @@ def page_fill(pdf: Path, page: int) -> float:
 
 
 def starts_page(lines: list[str], title: str) -> bool:
-    """The page's first lines (running header, then the body) start with ``title``."""
-    return any(line.startswith(title) for line in lines[:3])
+    """The page's first lines (running header, then the body) start with ``title`` (its
+    letters: pdftotext moves an Arabic comma, «وما آلت إليه ،حسب المسار»)."""
+    script = "arabic" if letters(title, "arabic") else "latin"
+    return any(letters(line, script).startswith(letters(title, script)) for line in lines[:3])
 
 
 def chart_pages(pdf: Path, lang: str) -> list[int]:
@@ -557,6 +560,23 @@ def test_a_chart_goes_to_the_next_page_only_when_it_does_not_fit(
             f"page {number - 1} of the {date} {lang} PDF: {blank:.0f} px blank at its foot, "
             f"and the chart on page {number} is {heights[chart]:.0f} px tall"
         )
+
+
+#: A page that starts with a chart is filled at least this far (ROUND7 decision 9, Arabic
+#: editor N11: 30 Nov Arabic p. 3, the deadline chart alone, was 43 % filled, "about 60 %
+#: blank"). With the 8 pt labels the two charts no longer share a page in either 30 Nov PDF;
+#: the deadline chart's page is 48 % (English) and 51 % (Arabic) filled.
+CHART_PAGE_FILL = 0.45
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_a_page_holding_a_chart_is_not_mostly_blank(built: Path, date: str, lang: str) -> None:
+    pdf = built / date / lang / "drawdown-report.pdf"
+    # (a chart under text on its page is not checked: that page is filled by the text)
+    fills = {n: page_fill(pdf, n) for n in chart_pages(pdf, lang)}
+    short = {n: f"{f:.0%}" for n, f in fills.items() if f < CHART_PAGE_FILL}
+    assert not short, f"{date} {lang}: chart pages filled under {CHART_PAGE_FILL:.0%}: {short}"
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
@@ -687,15 +707,18 @@ def test_an_entry_leaves_two_lines_on_either_page(built: Path, date: str, lang: 
     texts = html_texts(block, r"<p[^>]*>(.*?)</p>")
     paragraphs = [t for t in (letters(p, own) for p in texts) if len(t) > 40]
     assert len(paragraphs) > 15, len(paragraphs)  # the shipped timeline: dozens of entries
-    for number in range(2, pdf_pages(pdf) + 1):
+    (sources,) = html_texts(html, r'<section class="sources"><h2>(.*?)</h2>')
+    pages = pdf_pages(pdf)
+    end = next(n for n in range(1, pages + 1) if sources.strip() in body_lines(pdf, n))
+    for number in range(2, end + 1):  # the pages of the timeline (the source list's aside)
         lines = body_lines(pdf, number)
         if not lines:
             continue
         first, last = letters(lines[0], own), letters(lines[-1], own)
         for text in paragraphs:
-            widow = len(first) >= 8 and text.endswith(first) and len(text) > len(first)
+            widow = len(first) >= 20 and text.endswith(first) and len(text) > len(first)
             assert not widow, f"{date} {lang} page {number} starts with a last line: {lines[0]!r}"
-            orphan = len(last) >= 8 and text.startswith(last) and len(text) > len(last)
+            orphan = len(last) >= 20 and text.startswith(last) and len(text) > len(last)
             assert not orphan, f"{date} {lang} page {number} ends with a first line: {lines[-1]!r}"
 
 

@@ -74,8 +74,8 @@ def value_span(value: Any) -> tuple[dt.date, dt.date] | None:
 
 def chart_subtitle(tl: Timeline, loc: Locale) -> str:
     """The line under a chart's title: "as of 15 October 2025"; when the report date is well
-    past the data, "information to 31 March 2026 (published 30 November 2026)" (ROUND3
-    decision 1: never "as of" a date the data does not reach)."""
+    past the data, "Events to 31 March 2026 (published 30 November 2026)" (ROUND3 decision 1,
+    ROUND7 decision 8: never "as of" a date the data does not reach)."""
     as_of = format_date(tl.as_of, loc)
     if tl.coverage.beyond:
         through = format_date(tl.coverage.value, loc)

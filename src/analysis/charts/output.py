@@ -90,7 +90,7 @@ def figure_html(chart: Chart) -> str:
         default_height=f"{int(height)}px" if height else "100%",
     )
     # the title and the line under it (the date) as a reader hears them: "Deadlines and what
-    # happened — information to 31 March 2026 (…)", not run together (English editor nit 22)
+    # happened — Events to 31 March 2026 (…)", not run together (English editor nit 22)
     if chart.lang == "ar":
         plot += _ALIGN_RIGHT.replace("{id}", div_id)
     title = " — ".join(
