@@ -63,7 +63,7 @@ from analysis.timeline import PhaseState, Timeline
 #: add a little over a line (Naskh's marks more than Latin); then a clear gap to the next label.
 #: Every line is at least 17 px: 8 pt as printed at 64 % (ROUND7 decision 9).
 _PX_PER_LABEL_LINE = 24
-_LABEL_GLYPH_PX = {"en": 26, "ar": 32}
+_LABEL_GLYPH_PX = {"en": 26, "ar": 34}
 _ROW_GAP_PX = 14
 #: Room above the first row's label and below the last one's.
 _ROW_PAD_PX = 8
