@@ -39,7 +39,7 @@ from analysis.narrative import (
     render_markdown_safe,
 )
 from analysis.timeline import compare, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, TESTS_DIR, copy_dataset, text_nodes
+from conftest import DATA_DIR, MINIMAL_DIR, TESTS_DIR, copy_dataset, set_cell, text_nodes
 
 GOLDEN_DIR = TESTS_DIR / "golden"
 GOLDEN_DATES = ("2025-08-01", "2025-10-15", "2026-01-20", "2026-11-29")
@@ -723,6 +723,33 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     assert '<blockquote lang="ar" dir="rtl"><p>«هذا الاتفاق الذي حصل بين العراق' in ar
     assert "Original" not in ar and "الأصل بالعربية" not in ar  # an Arabic original, as said
     assert "In English" not in ar and "مستشار رئيس الوزراء حسين علاوي" in ar
+
+
+def test_a_citation_in_a_summary_is_a_footnote_in_the_text_and_stripped_elsewhere(
+    minimal_data: Path,
+) -> None:
+    """``[@source-id]`` in an event's summary (ROUND7 decision 3): the report's numbered
+    marker where the summary is printed (timeline entry), the source in the list; the
+    plain summary (hovers, alt text, analyst tables) has no citation at all."""
+    events = minimal_data / "events.csv"
+    set_cell(events, "statement-1", "summary_en", "The date was given [@src-a], then moved.")
+    set_cell(events, "statement-1", "summary_ar", "أُعلن الموعد [@src-a] ثم تغيّر.")
+    dataset = load_dataset(minimal_data)
+    row = dataset.event("statement-1")
+    assert row.summary("en") == "The date was given, then moved."
+    assert row.summary("ar") == "أُعلن الموعد ثم تغيّر."
+    assert "[@src-a]" in str(row.summary("en", cited=True))
+    for lang in ("en", "ar"):
+        text = narrative(dataset, timeline(dataset, "2025-09-02"), make_locale(lang))
+        html = str(text.statements)
+        assert "[@" not in all_html(text) and "src-a" in text.cited
+        number = str(text.cited.index("src-a") + 1)
+        marker = re.search(r'\u2060<sup class="ref"><a href="#src-src-a">\[(.*?)\]</a></sup>', html)
+        assert marker, html
+        if lang == "en":
+            assert marker[1] == number
+            assert "given\u2060<sup" in html  # glued to the word before it
+        assert 'id="src-src-a"' in str(text.sources)
 
 
 def quoted_statement(**cells: object) -> Dataset:

@@ -107,22 +107,35 @@ class _Phrasing:
         if unknown:
             raise unknown[0]
         clusters: list[Markup] = []
-
-        def cluster(match: re.Match[str]) -> str:
-            ids = [i.strip().lstrip("@") for i in match["ids"].split(";")]
-            for source_id in ids:
-                self.citations.number(source_id)
-            ids = sorted(dict.fromkeys(ids), key=self.citations.number)
-            clusters.append(Markup("").join(self.marker(i) for i in ids))
-            return _CITE_SLOT
-
         pieces = [
-            piece if piece.startswith("<") else CITATION.sub(cluster, piece)
+            piece if piece.startswith("<") else self._slot_citations(piece, clusters)
             for piece in re.split(r"(<[^>]*>)", str(note.html))
         ]
         slots = iter(clusters)
         html = str(self.rich(Markup("".join(pieces))))
         return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), html))
+
+    def _slot_citations(self, text: str, clusters: list[Markup], *, later: bool = True) -> str:
+        """``text`` with each ``[@a; @b]`` replaced by a slot character, its markers
+        (numbered now, in reading order; printed ascending) appended to ``clusters``.
+        Without ``later``, a source published after the report's date is left out
+        (a report never cites a later article), unless it is the only one."""
+
+        def cluster(match: re.Match[str]) -> str:
+            ids = list(dict.fromkeys(i.strip().lstrip("@") for i in match["ids"].split(";")))
+            if not later and self.as_of is not None:
+                ids = [i for i in ids if not self._published_after(i)] or ids
+            for source_id in ids:
+                self.citations.number(source_id)
+            ids.sort(key=self.citations.number)
+            clusters.append(Markup("").join(self.marker(i) for i in ids))
+            return _CITE_SLOT
+
+        return CITATION.sub(cluster, text)
+
+    def _published_after(self, source_id: str) -> bool:
+        source = self.dataset.sources.get(source_id)
+        return bool(source and source.published and source.published.first_day() > self.as_of)
 
     def rich(self, fragment: Markup) -> Markup:
         """Sanitised HTML (commentary) with the report's digits and isolation; in English,

@@ -139,7 +139,7 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
             publisher = source.publisher(lang) if source else source_id
             outlets.setdefault(publisher, []).append(source_id)
         actor = writer.actor(event.actor)
-        summary = event.summary(lang)
+        summary = event.summary(lang, cited=True)
         speaker = None
         if actor is not None and not _is_body(actor) and not _names_speaker(summary, actor, lang):
             # With a summary (which says who they are) the byline is the name alone.
@@ -234,7 +234,7 @@ def last_word(
 
 def first_sentence(event: Event, writer: _Writer) -> Markup:
     """The first sentence of a row's summary, in the report's voice, without its full stop."""
-    summary = str(event.summary(writer.loc.lang)).strip()
+    summary = str(event.summary(writer.loc.lang, cited=True)).strip()
     if writer.arabic:
         first = re.split(r"(?<=[.؛])\s", summary, maxsplit=1)[0].rstrip(".")
     else:

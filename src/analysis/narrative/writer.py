@@ -31,7 +31,7 @@ from analysis.narrative.names import (
     _role_case,
     _sentence_case,
 )
-from analysis.narrative.phrasing import _Phrasing
+from analysis.narrative.phrasing import _CITE_SLOT, _Phrasing
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT
 from analysis.narrative.text import _arabic_inline, _isolates_to_html
 from analysis.timeline import (
@@ -330,11 +330,20 @@ class _Writer(_Phrasing):
     # ---------------------------------------------------------------- text
 
     def text(self, value: str | None) -> Markup:
-        """Text from the data in the report's voice: house style, escaped, isolated in Arabic."""
+        """Text from the data in the report's voice: house style, escaped, isolated in
+        Arabic; a ``[@source-id]`` in it (an event's summary) becomes this report's
+        footnote marker, the source joining the list (ROUND7 decision 3)."""
         if value is None:
             return Markup()
+        clusters: list[Markup] = []
+        if "[@" in value:
+            value = self._slot_citations(value, clusters, later=False)
         styled = house_text(value, self.loc.lang)
-        return _arabic_inline(styled, self.loc) if self.arabic else escape(styled)
+        html = _arabic_inline(styled, self.loc) if self.arabic else escape(styled)
+        if not clusters:
+            return html
+        slots = iter(clusters)
+        return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), str(html)))
 
     def quoted(self, value: str, lang: str) -> Markup:
         """A quotation as its author wrote it: escaped (isolated when Arabic), never restyled."""
