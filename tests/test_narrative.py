@@ -278,10 +278,12 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert "was moved" not in february and "revised" not in february
     assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
     november = html_to_text(report(shipped, "2026-11-30", "en").headline)
-    assert november.startswith(  # ROUND6 decision 2
-        "This report’s information ends on 31 March 2026, eight months before publication, so "
-        "it cannot say whether the second phase ended by its conditional target date, "
-        "September 2026. On 18 January 2026, the Higher Military Commission (HMC) declared that "
+    assert november.startswith(  # ROUND7 decision 1: the news, then the cut-off
+        "On 18 January 2026, the Higher Military Commission (HMC) declared that coalition "
+        "advisers had left all military bases and headquarters in federal Iraq, completing the "
+        "first phase[1]–[4] 110 days after the end-September 2025 deadline[5]–[8]; whether the "
+        "second phase ended by its conditional target date, September 2026, is beyond this "
+        "report, whose information ends on 31 March 2026, eight months before publication. "
     ), november
     assert "was met" not in november and "By 31 March 2026" not in november
     assert "Since then" not in november and "By then" not in november
@@ -291,10 +293,13 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     )  # ROUND5 decision 1
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، فلا يمكنه أن "
-        "يبيّن ما إذا كانت المرحلة الثانية قد انتهت في موعدها المستهدف المشروط، أيلول 2026. "
-        "أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن "
+        "أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن مستشاري التحالف الدولي غادروا "
+        "جميع القواعد العسكرية والمقرات في العراق الاتحادي، لتكتمل بذلك المرحلة الأولى[1]–[4] "
+        "بعد 110 أيام من موعدها النهائي (نهاية أيلول 2025)[5]–[8]، ولا يستطيع هذا التقرير، الذي "
+        "تقف معلوماته عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، أن يبيّن ما إذا كانت "
+        "المرحلة الثانية قد انتهت في موعدها، أيلول 2026، وهو موعد مشروط بالظروف الميدانية. "
     ), ar
+    assert "المستهدف المشروط" not in ar
     assert "احتُرم" not in ar and "وحتى 31 آذار 2026" not in ar
     assert "ومنذ ذلك الحين" not in ar
     assert "وفق التقارير" not in ar and "عُدِّل" not in ar and "إن كان" not in ar

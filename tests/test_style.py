@@ -384,26 +384,32 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
 
 
 def test_past_the_data_the_lede_says_it_once_plainly() -> None:
-    """ROUND5 decision 5, ROUND6 decision 2: the lede's first sentence names the gap and its
-    consequence (a conditional target date is never "met"); then "On 18 January 2026, the HMC
-    declared that …" (no "By 31 March 2026, … had said on 18 January"); no closing
-    "Since then …" sentence (it could read as "since 31 December 2025"). The Erbil section
-    says it in a short clause at most."""
+    """ROUND5 decision 5, ROUND6 decision 2, ROUND7 decision 1: the lede's first sentence is
+    the news ("On 18 January 2026, the HMC declared that …", no "By 31 March 2026, … had
+    said on 18 January"), closed by the gap and its consequence (a conditional target date
+    is never "met"); no closing "Since then …" sentence (it could read as "since 31
+    December 2025"). The Erbil section says it in a short clause at most."""
     for lang, first, by, gone in (
         (
             "en",
-            "This report’s information ends on 31 March 2026, eight months before publication, "
-            "so it cannot say whether the second phase ended by its conditional target date, "
-            "September 2026.",
-            " On 18 January 2026, the Higher Military Commission (HMC) declared that",
+            "On 18 January 2026, the Higher Military Commission (HMC) declared that coalition "
+            "advisers had left all military bases and headquarters in federal Iraq, completing "
+            "the first phase 110 days after the end-September 2025 deadline; whether the second "
+            "phase ended by its conditional target date, September 2026, is beyond this report, "
+            "whose information ends on 31 March 2026, eight months before publication.",
+            " ",
             ("Since then", "By then", "By 31 March 2026", "was met", "deadline was"),
         ),
         (
             "ar",
-            "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، فلا يمكنه "
-            "أن يبيّن ما إذا كانت المرحلة الثانية قد انتهت في موعدها المستهدف المشروط، أيلول 2026.",
-            " أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن",
-            ("ومنذ ذلك الحين", "وحتى ذلك التاريخ", "احتُرم", "وحتى 31 آذار 2026"),
+            "أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن مستشاري التحالف الدولي "
+            "غادروا جميع القواعد العسكرية والمقرات في العراق الاتحادي، لتكتمل بذلك المرحلة "
+            "الأولى بعد 110 أيام من موعدها النهائي (نهاية أيلول 2025)، ولا يستطيع هذا التقرير، "
+            "الذي تقف معلوماته عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، أن يبيّن ما إذا "
+            "كانت المرحلة الثانية قد انتهت في موعدها، أيلول 2026، وهو موعد مشروط بالظروف "
+            "الميدانية.",
+            " و",
+            ("ومنذ ذلك الحين", "وحتى ذلك التاريخ", "احتُرم", "وحتى 31 آذار 2026", "المستهدف"),
         ),
     ):
         n = written("2026-11-30", lang, "western")
@@ -527,6 +533,9 @@ def test_the_cut_off_is_never_told_as_information_ending(
     if lede.startswith("This report’s information ends on "):
         assert text.count("information ends") == 1
         text = text.replace("This report’s information ends on ", "", 1)
+    elif "whose information ends on " in lede.split(". ")[0]:  # ROUND7 decision 1
+        assert text.count("information ends") == 1
+        text = text.replace("whose information ends on ", "", 1)
     for phrase in (
         "information ends",
         "information runs to",
