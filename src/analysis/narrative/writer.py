@@ -126,7 +126,7 @@ class _Writer(_Phrasing):
 
     def timetable_again(self, d: Any) -> bool:
         """Whether an earlier section gave the same timetable date (then the frame changes:
-        "Iraqi officials set the same date, …"); remembers this one."""
+        "Iraqi officials gave the same date, …"); remembers this one."""
         again = str(d) in self.timetables
         self.timetables.add(str(d))
         return again
