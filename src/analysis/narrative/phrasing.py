@@ -99,6 +99,32 @@ class _Phrasing:
         words = _house_style().get("announced_as", {}).get(event.id, {}).get(self.loc.lang)
         return self.text(words) if words else None
 
+    def announced_frame(
+        self, event: Event, who: Markup, on: Markup, words: Markup, fem: bool = False
+    ) -> Markup | None:
+        """The sentence part that tells a date given in the speaker's own terms
+        (``announced_as.<id>.frame`` in house_style.json): "the handover date given by
+        {who}, who said {on} that the base would be handed over {words}" (ROUND7 d. 2)."""
+        entry = _house_style().get("announced_as", {}).get(event.id, {})
+        frame = entry.get("frame", {}).get(self.loc.lang)
+        if not frame:
+            return None
+        parts = {
+            "{who}": who,
+            "{on}": on,
+            "{words}": words,
+            "{gave}": Markup("ذكرته" if fem else "ذكره"),
+            "{said}": Markup("قالت" if fem else "قال"),
+        }
+        slots = {name: chr(0xE001 + i) for i, name in enumerate(parts)}  # private use
+        for name, slot in slots.items():
+            frame = frame.replace(name, slot)
+        html = str(self.text(frame))
+        for name, slot in slots.items():
+            html = html.replace(slot, str(parts[name]))
+        # "{who}" may end with its role's comma ("…, deputy commander of …,"): said once
+        return Markup(re.sub(r"([,،])(\s*)[,،]", r"\1\2", html))
+
     def note(self, note: Commentary) -> Markup:
         """An analyst note's HTML with each ``[@source-id]`` as this report's footnote
         markers (numbered with the rest; the source joins the list). An id the data do

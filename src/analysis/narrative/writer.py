@@ -189,11 +189,7 @@ class _Writer(_Phrasing):
         return Markup("{} {}").format(word, self.date(value))
 
     def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
-        if (
-            not compact
-            and not self.arabic
-            and not (low.year == high.year and low.month == high.month and low.precision == "day")
-        ):
+        if not compact and not self.arabic:
             return self._range_text(low, high, compact=False)  # "between" + two dates
         return nowrap(self._range_text(low, high, compact=compact))
 
@@ -210,9 +206,10 @@ class _Writer(_Phrasing):
             else:
                 first = self.date(low)
             return Markup("بين {} و{}").format(first, self.date(high))
-        if same_month:
-            text = f"{low.day}–{self._plain_date(high)}"
-            return Markup("{}{}").format("" if compact else "on ", text)
+        if same_month and compact:
+            return Markup(f"{low.day}–{self._plain_date(high)}")
+        if same_month:  # "between 16 and 18 January 2026" (ROUND7 decision 2, EN S2)
+            return Markup("between {} and {}").format(low.day, nowrap(self._plain_date(high)))
         if same_year and low.precision == "day":
             first = self._day_month(low)
         elif same_year:
