@@ -1058,7 +1058,8 @@ def staged_end(end: str = "2021-07-01/2021-07-02", **cells: str) -> Dataset:
         (
             "en",
             # the deadline was named in the paragraph already: "that deadline"
-            ". It ended between 1 and 2 July 2021[1], between one and two days after that deadline.",
+            ". It ended between 1 and 2 July 2021[1], between one and two days after that "
+            "deadline.",
         ),
         (
             "ar",
