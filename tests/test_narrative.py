@@ -758,6 +758,23 @@ def test_a_citation_in_a_summary_is_a_footnote_in_the_text_and_stripped_elsewher
         assert 'id="src-src-a"' in str(text.sources)
 
 
+def test_an_end_between_two_days_cites_the_sources_of_both_ends(shipped: Dataset) -> None:
+    """ROUND7 decision 2 (EN S2): "completed between 16 and 18 January 2026" cites the 16 and
+    17 January reports and the phase row's own sources of those days (the HMC's of 18
+    January), not a later article."""
+    for lang, words in (("en", "between 16 and 18 January 2026"), ("ar", "بين 16 و18 كانون")):
+        n = report(shipped, "2026-11-30", lang)
+        text = html_to_text(n.headline).replace("\xa0", " ")
+        clause = text.split(words, 1)[1].split("،" if lang == "ar" else ",", 1)[0]
+        cited: set[int] = set()
+        for low, high in re.findall(r"\[(\d+)\](?:–\[(\d+)\])?", clause):
+            cited.update(range(int(low), int(high or low) + 1))
+        for source in ("themedialine-173518", "shafaq-2026-01-18", "alsumaria-553452"):
+            assert n.cited.index(source) + 1 in cited, (source, clause)
+        later = "airforcetimes-2026-01-20"  # the phase row's, but of 20 January
+        assert later not in n.cited or n.cited.index(later) + 1 not in cited, clause
+
+
 def quoted_statement(**cells: object) -> Dataset:
     actors = {
         "lg": Actor(

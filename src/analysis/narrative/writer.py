@@ -356,6 +356,15 @@ class _Writer(_Phrasing):
         rows = p.end_rows
         start = p.end.first_day() if p.end is not None else None
         ids = list(dict.fromkeys(_source_ids(rows, self.dataset, self.as_of)))
+        if _is_range(p.end) and getattr(p, "state", None) is not None:
+            # "between 16 and 18 January 2026": the phase row's own sources of those days
+            # cover the span's far end too (the HMC's of 18 January; ROUND7 decision 2)
+            low, high = p.end.first_day(), p.end.last_day()
+            for source_id in _source_ids([p.state.phase], self.dataset, self.as_of):
+                source = self.dataset.sources.get(source_id)
+                published = source.published if source else None
+                if published and low <= published.first_day() and published.last_day() <= high:
+                    ids.append(source_id) if source_id not in ids else None
 
         def early(source_id: str) -> bool:
             source = self.dataset.sources.get(source_id)
