@@ -454,7 +454,7 @@ def plain(html: object) -> str:
     """Reader text without footnote markers, tags or no-break spaces."""
     text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(html)))
     text = re.sub(r"\u2060?\[[0-9٠-٩]+\](?:–\[[0-9٠-٩]+\])?", "", text)
-    return text.replace("\xa0", " ")
+    return text.replace("\xa0", " ").replace("\u200b", "")  # (the break between markers)
 
 
 def words(text: str) -> list[str]:
@@ -805,15 +805,35 @@ def test_site_prose_is_not_one_frame(as_of: str, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_baghdad_is_declared_complete_by_the_commission_on_the_same_day(lang: str) -> None:
-    """ROUND5 decision 1: no 26 November lower bound, no day count range for Baghdad."""
+    """ROUND5 decision 1: no 26 November lower bound, no day count range for Baghdad.
+    ROUND7 decisions 1 and 5: the HMC's statement names the Joint Operations Command
+    headquarters, not Baghdad: the lede says it is the report's reading, and the section
+    says where the headquarters is, with the source that places it (Rudaw)."""
     for as_of in ("2026-02-01", "2026-11-30"):
-        lede = plain(str(written(as_of, lang, "western").headline))
+        n = written(as_of, lang, "western")
+        lede = plain(str(n.headline))
         same = (
-            "The HMC declared the coalition advisers’ exit from Baghdad complete on the same day"
+            "By this report’s reading, that declaration covers the coalition advisers’ exit "
+            "from Baghdad (the Joint Operations Command headquarters)."
             if lang == "en"
-            else "وأعلنت اللجنة العسكرية العليا في اليوم نفسه اكتمال خروج مستشاري التحالف من بغداد"
+            else "وبحسب قراءة هذا التقرير، يشمل هذا الإعلانُ خروج مستشاري التحالف من بغداد "
+            "(مقر قيادة العمليات المشتركة)."
         )
         assert same in lede, lede
+        assert "exit from Baghdad complete" not in lede and "اكتمال خروج مستشاري" not in lede
+        baghdad = next(str(s.html) for s in n.sites if s.site_id == "baghdad")
+        said = (
+            "declared on 18 January 2026 that the last advisers had left the Joint Operations "
+            "Command headquarters in Baghdad"
+            if lang == "en"
+            else "في 18 كانون الثاني 2026 أن آخر المستشارين غادروا مقر قيادة العمليات المشتركة "
+            "في بغداد"
+        )
+        assert said in plain(baghdad), plain(baghdad)
+        # "in Baghdad" is Rudaw's (26 November 2025): its footnote closes the clause
+        rudaw = f"[{n.cited.index('rudaw-261120252') + 1}]"
+        after = html_to_text(baghdad).split("in Baghdad" if lang == "en" else "في بغداد")[1]
+        assert rudaw in re.match(r"(?:\[\d+\])+", after).group(), after[:40]
         assert "26 November" not in lede and "26 تشرين الثاني" not in lede
         assert "57" not in lede
 

@@ -34,6 +34,7 @@ __all__ = [
     "Commentary",
     "CommentaryError",
     "check_citations",
+    "cited_ids",
     "citations",
     "load_commentary",
     "read_notes",

@@ -12,7 +12,13 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from analysis.commentary import CITATION, Commentary, check_citations
+from analysis.commentary import (
+    CITATION,
+    Commentary,
+    check_citations,
+    cited_ids,
+    strip_citations,
+)
 from analysis.dataset import Event
 from analysis.narrative.house import _house_style, curl_apostrophes
 from analysis.narrative.text import _localize_html
@@ -73,6 +79,15 @@ class _Phrasing:
         declared federal Iraq's bases clear, completing the FIRST phase."""
         phrase = _house_style().get("declared_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return self.text(phrase) if phrase else None
+
+    def cited_phrase(self, key: str, phase_id: str) -> tuple[Markup, tuple[str, ...]] | None:
+        """A house phrase by phase id whose ``[@source-id]`` citations join the sentence's
+        own footnote cluster: the text without them, and their ids (``declared_readings``:
+        "By this report’s reading, that declaration covers …"; ``declared_in_section``)."""
+        phrase = _house_style().get(key, {}).get(phase_id, {}).get(self.loc.lang)
+        if not phrase:
+            return None
+        return self.text(strip_citations(phrase)), tuple(cited_ids(phrase))
 
     def ended_phrase(self, phase_id: str) -> Markup | None:
         """How the lead tells an end when the phase's name would make it awkward ("the

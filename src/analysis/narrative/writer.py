@@ -349,7 +349,7 @@ class _Writer(_Phrasing):
             return _arabic_inline(value, self.loc)
         return escape(value)
 
-    def cite_end(self, p: Any) -> Markup:
+    def cite_end(self, p: Any, extra: Iterable[str] = ()) -> Markup:
         """The markers of an end claim: the end rows' sources, without those published
         before the end began (the timetable's articles cannot show that it happened),
         unless nothing else is left."""
@@ -373,6 +373,7 @@ class _Writer(_Phrasing):
             )
 
         kept = [i for i in ids if not early(i)] or ids
+        kept += [i for i in extra if i not in kept]  # a house phrase's own sources
         for source_id in kept:
             self.citations.number(source_id)
         kept.sort(key=self.citations.number)
