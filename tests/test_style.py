@@ -949,3 +949,30 @@ def test_a_marker_run_breaks_only_between_markers_in_chromium(lang: str, tmp_pat
     assert not found["detached"], found["detached"][:5]
     assert not found["split"], found["split"][:5]
     assert found["between"] > 0, found  # some run does end a line between two markers
+
+
+def test_a_site_section_lists_its_key_statements_once_they_are_known() -> None:
+    """ROUND7 decisions 2, 4, 5: Ain al-Asad gives al-Sudani's 250–350 advisers and the 31
+    December "next week"; Erbil the HMC's air base in Erbil and al-Sudani's 3 November plan;
+    Baghdad the "four or five personnel" and the Victoria Base caveat. A statement made after
+    the report's date is not shown."""
+    expected = {
+        "en": {
+            "ain-al-asad": ["between 250 and 350 US advisers", "handed over to Iraqi forces “next"],
+            "erbil": ["continue from an air base in Erbil", "still stood"],
+            "baghdad": ["four or five coalition personnel", "The sources do not say whether"],
+        },
+        "ar": {
+            "ain-al-asad": ["من 250 إلى 350 مستشارًا", "«الأسبوع المقبل»"],
+            "erbil": ["عبر قاعدة جوية في أربيل", "ما زالت قائمة"],
+            "baghdad": ["أربعة أو خمسة أفراد", "ولا توضّح المصادر ما إذا كان هذا المركز"],
+        },
+    }
+    for lang, sites in expected.items():
+        n = written("2026-11-30", lang, "western")
+        for site_id, phrases in sites.items():
+            text = plain(next(str(s.html) for s in n.sites if s.site_id == site_id))
+            assert all(p in text for p in phrases), (site_id, text)
+    october = written("2025-10-15", "en", "western")
+    ain = plain(next(str(s.html) for s in october.sites if s.site_id == "ain-al-asad"))
+    assert "next week" not in ain and "250" not in ain  # both said after 15 October 2025
