@@ -217,7 +217,11 @@ def staged(tmp_path: Path) -> Dataset:
 @pytest.mark.parametrize(
     ("lang", "dates", "days"),
     [
-        ("en", "1–2 July 2021", re.compile(r"\b(1|one) (to|and|–) (2|two) days|1–2 days")),
+        (
+            "en",
+            "between 1 and 2 July 2021",
+            re.compile(r"\b(1|one) (to|and|–) (2|two) days|1–2 days"),
+        ),
         ("ar", "بين 1 و2 تموز 2021", re.compile(r"بين (يوم واحد|1) و(يومين|2)|يوم واحد ويومين")),
     ],
 )

@@ -39,7 +39,7 @@ from analysis.narrative import (
     render_markdown_safe,
 )
 from analysis.timeline import compare, timeline
-from conftest import DATA_DIR, MINIMAL_DIR, TESTS_DIR, copy_dataset, text_nodes
+from conftest import DATA_DIR, MINIMAL_DIR, TESTS_DIR, copy_dataset, set_cell, text_nodes
 
 GOLDEN_DIR = TESTS_DIR / "golden"
 GOLDEN_DATES = ("2025-08-01", "2025-10-15", "2026-01-20", "2026-11-29")
@@ -266,35 +266,41 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     )
     assert "], 110 days after the end-September 2025 deadline[" in february
     assert february.count("end-September 2025 deadline") == 1
-    assert (  # ROUND4 decision 3
-        "The withdrawal from Ain al-Asad Air Base was completed on 16–18 January 2026["
+    assert (  # ROUND4 decision 3, ROUND7 decision 2: whose exit; a handover date
+        "The exit of coalition forces from Ain al-Asad Air Base was completed between 16 and "
+        "18 January 2026["
     ) in february.replace("\xa0", " ")
     assert (
-        "108–110 days after that deadline and about a week later than Lt Gen Qais "
-        "al-Muhammadawi, deputy commander of the Joint Operations Command, had said on "
-        "31 December 2025 it would be (“next week”, which this report takes to mean "
-        "4–10 January)["
+        "108–110 days after that deadline and about a week after the handover date given by "
+        "Lt Gen Qais al-Muhammadawi, deputy commander of the Joint Operations Command, who "
+        "said on 31 December 2025 that the base would be handed over “next week” (taken here "
+        "as 4–10 January)["
     ) in february.replace("\xa0", " ")
     assert "was moved" not in february and "revised" not in february
     assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
     november = html_to_text(report(shipped, "2026-11-30", "en").headline)
-    assert november.startswith(  # ROUND6 decision 2
-        "This report’s information ends on 31 March 2026, eight months before publication, so "
-        "it cannot say whether the second phase ended by its conditional target date, "
-        "September 2026. On 18 January 2026, the Higher Military Commission (HMC) declared that "
+    assert november.startswith(  # ROUND7 decision 1: the news, then the cut-off
+        "On 18 January 2026, the Higher Military Commission (HMC) declared that coalition "
+        "advisers had left all military bases and headquarters in federal Iraq, completing the "
+        "first phase[1]–[4] 110 days after the end-September 2025 deadline[5]–[8]; whether the "
+        "second phase ended by its conditional target date, September 2026, is beyond this "
+        "report, whose information ends on 31 March 2026, eight months before publication. "
     ), november
     assert "was met" not in november and "By 31 March 2026" not in november
     assert "Since then" not in november and "By then" not in november
-    assert (
-        "The HMC declared the coalition advisers’ exit from Baghdad complete on the same day["
-        in (november)
-    )  # ROUND5 decision 1
+    assert (  # ROUND5 decision 1, ROUND7 decisions 1 and 5: the report's reading
+        "By this report’s reading, that declaration covers the coalition advisers’ exit from "
+        "Baghdad (the Joint Operations Command headquarters)["
+    ) in november
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "تقف معلومات هذا التقرير عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، فلا يمكنه أن "
-        "يبيّن ما إذا كانت المرحلة الثانية قد انتهت في موعدها المستهدف المشروط، أيلول 2026. "
-        "أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن "
+        "أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن مستشاري التحالف الدولي غادروا "
+        "جميع القواعد العسكرية والمقرات في العراق الاتحادي، لتكتمل بذلك المرحلة الأولى[1]–[4] "
+        "بعد 110 أيام من موعدها النهائي (نهاية أيلول 2025)[5]–[8]، ولا يستطيع هذا التقرير، الذي "
+        "تقف معلوماته عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، أن يبيّن ما إذا كانت "
+        "المرحلة الثانية قد انتهت في موعدها، أيلول 2026، وهو موعد مشروط بالظروف الميدانية. "
     ), ar
+    assert "المستهدف المشروط" not in ar
     assert "احتُرم" not in ar and "وحتى 31 آذار 2026" not in ar
     assert "ومنذ ذلك الحين" not in ar
     assert "وفق التقارير" not in ar and "عُدِّل" not in ar and "إن كان" not in ar
@@ -725,6 +731,50 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     assert "In English" not in ar and "مستشار رئيس الوزراء حسين علاوي" in ar
 
 
+def test_a_citation_in_a_summary_is_a_footnote_in_the_text_and_stripped_elsewhere(
+    minimal_data: Path,
+) -> None:
+    """``[@source-id]`` in an event's summary (ROUND7 decision 3): the report's numbered
+    marker where the summary is printed (timeline entry), the source in the list; the
+    plain summary (hovers, alt text, analyst tables) has no citation at all."""
+    events = minimal_data / "events.csv"
+    set_cell(events, "statement-1", "summary_en", "The date was given [@src-a], then moved.")
+    set_cell(events, "statement-1", "summary_ar", "أُعلن الموعد [@src-a] ثم تغيّر.")
+    dataset = load_dataset(minimal_data)
+    row = dataset.event("statement-1")
+    assert row.summary("en") == "The date was given, then moved."
+    assert row.summary("ar") == "أُعلن الموعد ثم تغيّر."
+    assert "[@src-a]" in str(row.summary("en", cited=True))
+    for lang in ("en", "ar"):
+        text = narrative(dataset, timeline(dataset, "2025-09-02"), make_locale(lang))
+        html = str(text.statements)
+        assert "[@" not in all_html(text) and "src-a" in text.cited
+        number = str(text.cited.index("src-a") + 1)
+        marker = re.search(r'\u2060<sup class="ref"><a href="#src-src-a">\[(.*?)\]</a></sup>', html)
+        assert marker, html
+        if lang == "en":
+            assert marker[1] == number
+            assert "given\u2060<sup" in html  # glued to the word before it
+        assert 'id="src-src-a"' in str(text.sources)
+
+
+def test_an_end_between_two_days_cites_the_sources_of_both_ends(shipped: Dataset) -> None:
+    """ROUND7 decision 2 (EN S2): "completed between 16 and 18 January 2026" cites the 16 and
+    17 January reports and the phase row's own sources of those days (the HMC's of 18
+    January), not a later article."""
+    for lang, words in (("en", "between 16 and 18 January 2026"), ("ar", "بين 16 و18 كانون")):
+        n = report(shipped, "2026-11-30", lang)
+        text = html_to_text(n.headline).replace("\xa0", " ")
+        clause = text.split(words, 1)[1].split("،" if lang == "ar" else ",", 1)[0]
+        cited: set[int] = set()
+        for low, high in re.findall(r"\[(\d+)\](?:–\[(\d+)\])?", clause):
+            cited.update(range(int(low), int(high or low) + 1))
+        for source in ("themedialine-173518", "shafaq-2026-01-18", "alsumaria-553452"):
+            assert n.cited.index(source) + 1 in cited, (source, clause)
+        later = "airforcetimes-2026-01-20"  # the phase row's, but of 20 January
+        assert later not in n.cited or n.cited.index(later) + 1 not in cited, clause
+
+
 def quoted_statement(**cells: object) -> Dataset:
     actors = {
         "lg": Actor(
@@ -860,7 +910,7 @@ def test_site_paragraph_tells_the_deadline_history_in_one_sentence() -> None:
     )
     assert text == (
         "The mission at Alpha began on 1 January 2024[1]. It was due to end by the end of "
-        "September 2025. It ended on 17 January 2026[1], 109 days after that deadline."
+        "September 2025. It ended on 17 January 2026[1], 109 days late."
     )
     ar_n = narrative(data, tl, make_locale("ar"))
     ar = html_to_text(ar_n.sites[0].html)
@@ -1025,7 +1075,8 @@ def staged_end(end: str = "2021-07-01/2021-07-02", **cells: str) -> Dataset:
         (
             "en",
             # the deadline was named in the paragraph already: "that deadline"
-            ". It ended on 1–2 July 2021[1], between one and two days after that deadline.",
+            ". It ended between 1 and 2 July 2021[1], between one and two days after that "
+            "deadline.",
         ),
         (
             "ar",

@@ -287,13 +287,16 @@ def test_past_the_data_the_subtitle_says_how_far_the_information_runs() -> None:
     """ROUND3 decision 1 (editor 2, Arabic desk 36): eight months past the data, never
     "as of 30 November 2026"; an edition within the data keeps "as of"."""
     november = str(Report.from_parameters(as_of="2026-11-30", lang="en").title_block().html)
-    assert (
-        "Promised deadlines and what actually happened, with information to 31 March 2026 "
+    assert (  # ROUND7 decision 8 (EN nit 1)
+        "Promised deadlines and what happened, covering events to 31 March 2026 "
         "(published 30 November 2026)"
     ) in november.replace("\xa0", " ")  # one formula, "<subtitle>, <when> (…)" (EN nit 13)
-    assert "as of" not in november
+    assert "as of" not in november and "actually" not in november
     arabic = str(Report.from_parameters(as_of="2026-11-30", lang="ar").title_block().html)
-    assert "، بمعلومات حتى" in arabic and "نُشر في" in arabic
+    assert (  # ROUND7 decision 8 (AR nit 1)
+        "المواعيد المعلنة وما جرى فعلًا (المعلومات حتى 31 آذار 2026؛ نُشر في 30 تشرين الثاني 2026)"
+    ) in re.sub(r"<[^>]+>|[\u2066-\u2069]", "", arabic).replace("\xa0", " "), arabic
+    assert "بمعلومات حتى" not in arabic
     october = str(Report.from_parameters(as_of="2025-10-15", lang="en").title_block().html)
     assert "as of 15" in october and "information to" not in october
     # "material published by 30 November 2026" is never said past the data's end.
@@ -318,7 +321,7 @@ def test_a_back_dated_edition_says_when_it_was_compiled(lang: str) -> None:
     notes = text(report.data_notes(built=built).html)
     if lang == "en":
         assert (
-            "Promised deadlines and what actually happened, as of 15 October 2025 "
+            "Promised deadlines and what happened, as of 15 October 2025 "
             "(edition compiled 30 November 2026)"
         ) in title, title
         assert (

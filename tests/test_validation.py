@@ -424,6 +424,18 @@ CASES: dict[str, tuple[Breaker, Problem]] = {
             6,
         ),
     ),
+    "summary cites a source sources.csv lacks": (
+        edit("events.csv", "statement-1", "summary_ar", "قال ذلك [@src-a; @no-such-source]."),
+        Problem(
+            "events.csv",
+            5,
+            "summary_ar",
+            "no-such-source",
+            "cites [@no-such-source], but sources.csv has no source with the id "
+            "'no-such-source': add the source or fix the id",
+            15,
+        ),
+    ),
     "missing table": (
         lambda d: (d / "sources.csv").unlink(),
         Problem("sources.csv", None, None, None, "missing: the 'sources' table is required"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,10 +35,13 @@ __all__ = [
     "CommentaryError",
     "check_citations",
     "citations",
+    "cited_ids",
     "load_commentary",
     "read_notes",
     "render_markdown_safe",
     "select_notes",
+    "strip_citations",
+    "summary_citation_problems",
 ]
 
 #: The languages a note may be written in (the report's languages).
@@ -221,6 +224,40 @@ def check_citations(
         )
         for note in notes
         for line, source_id in citations(note)
+        if source_id not in known
+    ]
+
+
+def cited_ids(text: str) -> list[str]:
+    """The source ids of every ``[@source-id]`` in a text, in reading order."""
+    return [
+        i.strip().lstrip("@") for match in CITATION.finditer(text) for i in match["ids"].split(";")
+    ]
+
+
+def strip_citations(text: str) -> str:
+    """A text (an event's summary) without its ``[@source-id]`` citations: for chart
+    hovers, alt text and analyst tables, where footnote markers mean nothing."""
+    return CITATION.sub("", text)
+
+
+def summary_citation_problems(
+    rows: Iterable[tuple[int, Mapping[str, str]]], known: Iterable[str]
+) -> list[tuple[int, str, str, str]]:
+    """``(line, column, id, message)`` for every ``[@source-id]`` in an event's
+    ``summary_en``/``summary_ar`` that names no source of ``sources.csv``."""
+    known = set(known)
+    return [
+        (
+            line,
+            column,
+            source_id,
+            f"cites [@{source_id}], but sources.csv has no source with the id "
+            f"{source_id!r}: add the source or fix the id",
+        )
+        for line, row in rows
+        for column in ("summary_en", "summary_ar")
+        for source_id in cited_ids(row.get(column) or "")
         if source_id not in known
     ]
 

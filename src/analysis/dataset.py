@@ -26,7 +26,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from analysis.commentary import Commentary, read_notes
+from analysis.commentary import (
+    Commentary,
+    read_notes,
+    strip_citations,
+    summary_citation_problems,
+)
 from analysis.dates import DateFormatError, DateInterval, DateValue, PartialDate
 from analysis.event_rules import PHASE_LINKED_KINDS, check_event_order, check_event_rules
 from analysis.method_notes import MethodNote, read_method
@@ -176,9 +181,12 @@ class Event:
         """The row's short title in ``lang``."""
         return self.title_ar if lang == "ar" else self.title_en
 
-    def summary(self, lang: str) -> str | None:
-        """The row's summary in ``lang`` (None when there is none)."""
-        return self.summary_ar if lang == "ar" else self.summary_en
+    def summary(self, lang: str, *, cited: bool = False) -> str | None:
+        """The row's summary in ``lang`` (None when there is none); its ``[@source-id]``
+        citations kept only when ``cited`` (the narrative prints them as footnotes;
+        hovers, alt text and tables get the plain text)."""
+        text = self.summary_ar if lang == "ar" else self.summary_en
+        return text if cited or text is None else strip_citations(text)
 
     def note(self, lang: str) -> str | None:
         """The curator's note in ``lang``, or in the other language when only that exists."""
@@ -520,6 +528,9 @@ def _read_commentary(
     notes, errors = read_notes(root, sources=known)
     for error in errors:
         problems.add(error.file, error.line, None, error.value, error.message)
+    if known is not None and "events" in tables:  # [@source-id] in a summary (ROUND7 d. 3)
+        for line, column, value, message in summary_citation_problems(tables["events"].rows, known):
+            problems.add(tables["events"], line, column, value, message)
     return notes
 
 

@@ -116,7 +116,9 @@ from analysis.narrative.sections import (
     POINT_KINDS,
     _source_views,
     _statements,
+    key_statements,
     last_word,
+    last_word_more,
     phase_word,
     quote_original,
 )
@@ -312,7 +314,9 @@ def narrative(
                     site=lane.site,
                     phases=phases,
                     told_in_lead=told_in_lead,
-                    last=last_word(lane.site.id, phases, tl, writer),
+                    last=(last := last_word(lane.site.id, phases, tl, writer)),
+                    more=last_word_more(last, writer),
+                    statements=key_statements(lane.site.id, tl, writer),
                 )
             ),
         )

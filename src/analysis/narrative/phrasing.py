@@ -12,7 +12,13 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from analysis.commentary import CITATION, Commentary, check_citations
+from analysis.commentary import (
+    CITATION,
+    Commentary,
+    check_citations,
+    cited_ids,
+    strip_citations,
+)
 from analysis.dataset import Event
 from analysis.narrative.house import _house_style, curl_apostrophes
 from analysis.narrative.text import _localize_html
@@ -74,6 +80,15 @@ class _Phrasing:
         phrase = _house_style().get("declared_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return self.text(phrase) if phrase else None
 
+    def cited_phrase(self, key: str, phase_id: str) -> tuple[Markup, tuple[str, ...]] | None:
+        """A house phrase by phase id whose ``[@source-id]`` citations join the sentence's
+        own footnote cluster: the text without them, and their ids (``declared_readings``:
+        "By this report’s reading, that declaration covers …"; ``declared_in_section``)."""
+        phrase = _house_style().get(key, {}).get(phase_id, {}).get(self.loc.lang)
+        if not phrase:
+            return None
+        return self.text(strip_citations(phrase)), tuple(cited_ids(phrase))
+
     def ended_phrase(self, phase_id: str) -> Markup | None:
         """How the lead tells an end when the phase's name would make it awkward ("the
         exit … ended"): "The withdrawal from Ain al-Asad Air Base was completed"
@@ -99,6 +114,32 @@ class _Phrasing:
         words = _house_style().get("announced_as", {}).get(event.id, {}).get(self.loc.lang)
         return self.text(words) if words else None
 
+    def announced_frame(
+        self, event: Event, who: Markup, on: Markup, words: Markup, fem: bool = False
+    ) -> Markup | None:
+        """The sentence part that tells a date given in the speaker's own terms
+        (``announced_as.<id>.frame`` in house_style.json): "the handover date given by
+        {who}, who said {on} that the base would be handed over {words}" (ROUND7 d. 2)."""
+        entry = _house_style().get("announced_as", {}).get(event.id, {})
+        frame = entry.get("frame", {}).get(self.loc.lang)
+        if not frame:
+            return None
+        parts = {
+            "{who}": who,
+            "{on}": on,
+            "{words}": words,
+            "{gave}": Markup("ذكرته" if fem else "ذكره"),
+            "{said}": Markup("قالت" if fem else "قال"),
+        }
+        slots = {name: chr(0xE001 + i) for i, name in enumerate(parts)}  # private use
+        for name, slot in slots.items():
+            frame = frame.replace(name, slot)
+        html = str(self.text(frame))
+        for name, slot in slots.items():
+            html = html.replace(slot, str(parts[name]))
+        # "{who}" may end with its role's comma ("…, deputy commander of …,"): said once
+        return Markup(re.sub(r"([,،])(\s*)[,،]", r"\1\2", html))
+
     def note(self, note: Commentary) -> Markup:
         """An analyst note's HTML with each ``[@source-id]`` as this report's footnote
         markers (numbered with the rest; the source joins the list). An id the data do
@@ -107,22 +148,35 @@ class _Phrasing:
         if unknown:
             raise unknown[0]
         clusters: list[Markup] = []
-
-        def cluster(match: re.Match[str]) -> str:
-            ids = [i.strip().lstrip("@") for i in match["ids"].split(";")]
-            for source_id in ids:
-                self.citations.number(source_id)
-            ids = sorted(dict.fromkeys(ids), key=self.citations.number)
-            clusters.append(Markup("").join(self.marker(i) for i in ids))
-            return _CITE_SLOT
-
         pieces = [
-            piece if piece.startswith("<") else CITATION.sub(cluster, piece)
+            piece if piece.startswith("<") else self._slot_citations(piece, clusters)
             for piece in re.split(r"(<[^>]*>)", str(note.html))
         ]
         slots = iter(clusters)
         html = str(self.rich(Markup("".join(pieces))))
         return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), html))
+
+    def _slot_citations(self, text: str, clusters: list[Markup], *, later: bool = True) -> str:
+        """``text`` with each ``[@a; @b]`` replaced by a slot character, its markers
+        (numbered now, in reading order; printed ascending) appended to ``clusters``.
+        Without ``later``, a source published after the report's date is left out
+        (a report never cites a later article), unless it is the only one."""
+
+        def cluster(match: re.Match[str]) -> str:
+            ids = list(dict.fromkeys(i.strip().lstrip("@") for i in match["ids"].split(";")))
+            if not later and self.as_of is not None:
+                ids = [i for i in ids if not self._published_after(i)] or ids
+            for source_id in ids:
+                self.citations.number(source_id)
+            ids.sort(key=self.citations.number)
+            clusters.append(Markup("").join(self.marker(i) for i in ids))
+            return _CITE_SLOT
+
+        return CITATION.sub(cluster, text)
+
+    def _published_after(self, source_id: str) -> bool:
+        source = self.dataset.sources.get(source_id)
+        return bool(source and source.published and source.published.first_day() > self.as_of)
 
     def rich(self, fragment: Markup) -> Markup:
         """Sanitised HTML (commentary) with the report's digits and isolation; in English,

@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from analysis.dataset import Actor, Dataset, Event, Source
+from analysis.narrative.house import _house_style
 from analysis.narrative.names import _ROLE_WORDS, _is_body, _proper_words, _sentence_case
 from analysis.narrative.text import _HTTP_URL
 from analysis.narrative.views import _date_key
@@ -139,7 +140,7 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
             publisher = source.publisher(lang) if source else source_id
             outlets.setdefault(publisher, []).append(source_id)
         actor = writer.actor(event.actor)
-        summary = event.summary(lang)
+        summary = event.summary(lang, cited=True)
         speaker = None
         if actor is not None and not _is_body(actor) and not _names_speaker(summary, actor, lang):
             # With a summary (which says who they are) the byline is the name alone.
@@ -232,9 +233,42 @@ def last_word(
     return LastWord(event, first_sentence(event, writer))
 
 
+@dataclass(frozen=True)
+class KeyStatement:
+    """A statement a location section lists (``site_statements`` in house_style.json,
+    ROUND7 decisions 2, 4, 5): its row, the words, and whether they carry their own
+    ``[@source-id]`` citations (else the row's sources are cited). The words are
+    rendered by the template (``f.text``), so footnotes are numbered in reading order."""
+
+    event: Event
+    words: str
+    cited: bool
+
+
+def key_statements(site_id: str, tl: Timeline, writer: _Writer) -> list[KeyStatement]:
+    """The site's key statements a report as of its date may show, oldest first."""
+    lang = writer.loc.lang
+    visible = {e.id: e for e in tl.visible}
+    out = []
+    for entry in _house_style().get("site_statements", {}).get(site_id, []):
+        event, words = visible.get(entry.get("event", "")), entry.get(lang)
+        if event is not None and words:
+            out.append(KeyStatement(event, words, "[@" in words))
+    return sorted(out, key=lambda k: _date_key(k.event))
+
+
+def last_word_more(last: LastWord | None, writer: _Writer) -> Markup | None:
+    """A sentence the section adds after its last word (``last_word_more`` in
+    house_style.json, by event id): the Victoria Base caveat (ROUND7 decision 5)."""
+    if last is None:
+        return None
+    words = _house_style().get("last_word_more", {}).get(last.event.id, {}).get(writer.loc.lang)
+    return writer.text(words) if words else None
+
+
 def first_sentence(event: Event, writer: _Writer) -> Markup:
     """The first sentence of a row's summary, in the report's voice, without its full stop."""
-    summary = str(event.summary(writer.loc.lang)).strip()
+    summary = str(event.summary(writer.loc.lang, cited=True)).strip()
     if writer.arabic:
         first = re.split(r"(?<=[.؛])\s", summary, maxsplit=1)[0].rstrip(".")
     else:

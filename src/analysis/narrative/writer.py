@@ -31,7 +31,7 @@ from analysis.narrative.names import (
     _role_case,
     _sentence_case,
 )
-from analysis.narrative.phrasing import _Phrasing
+from analysis.narrative.phrasing import _CITE_SLOT, _Phrasing
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT
 from analysis.narrative.text import _arabic_inline, _isolates_to_html
 from analysis.timeline import (
@@ -126,7 +126,7 @@ class _Writer(_Phrasing):
 
     def timetable_again(self, d: Any) -> bool:
         """Whether an earlier section gave the same timetable date (then the frame changes:
-        "Iraqi officials set the same date, …"); remembers this one."""
+        "Iraqi officials gave the same date, …"); remembers this one."""
         again = str(d) in self.timetables
         self.timetables.add(str(d))
         return again
@@ -189,11 +189,7 @@ class _Writer(_Phrasing):
         return Markup("{} {}").format(word, self.date(value))
 
     def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
-        if (
-            not compact
-            and not self.arabic
-            and not (low.year == high.year and low.month == high.month and low.precision == "day")
-        ):
+        if not compact and not self.arabic:
             return self._range_text(low, high, compact=False)  # "between" + two dates
         return nowrap(self._range_text(low, high, compact=compact))
 
@@ -210,9 +206,10 @@ class _Writer(_Phrasing):
             else:
                 first = self.date(low)
             return Markup("بين {} و{}").format(first, self.date(high))
-        if same_month:
-            text = f"{low.day}–{self._plain_date(high)}"
-            return Markup("{}{}").format("" if compact else "on ", text)
+        if same_month and compact:
+            return Markup(f"{low.day}–{self._plain_date(high)}")
+        if same_month:  # "between 16 and 18 January 2026" (ROUND7 decision 2, EN S2)
+            return Markup("between {} and {}").format(low.day, nowrap(self._plain_date(high)))
         if same_year and low.precision == "day":
             first = self._day_month(low)
         elif same_year:
@@ -330,11 +327,20 @@ class _Writer(_Phrasing):
     # ---------------------------------------------------------------- text
 
     def text(self, value: str | None) -> Markup:
-        """Text from the data in the report's voice: house style, escaped, isolated in Arabic."""
+        """Text from the data in the report's voice: house style, escaped, isolated in
+        Arabic; a ``[@source-id]`` in it (an event's summary) becomes this report's
+        footnote marker, the source joining the list (ROUND7 decision 3)."""
         if value is None:
             return Markup()
+        clusters: list[Markup] = []
+        if "[@" in value:
+            value = self._slot_citations(value, clusters, later=False)
         styled = house_text(value, self.loc.lang)
-        return _arabic_inline(styled, self.loc) if self.arabic else escape(styled)
+        html = _arabic_inline(styled, self.loc) if self.arabic else escape(styled)
+        if not clusters:
+            return html
+        slots = iter(clusters)
+        return Markup(re.sub(_CITE_SLOT, lambda _: str(next(slots)), str(html)))
 
     def quoted(self, value: str, lang: str) -> Markup:
         """A quotation as its author wrote it: escaped (isolated when Arabic), never restyled."""
@@ -343,13 +349,22 @@ class _Writer(_Phrasing):
             return _arabic_inline(value, self.loc)
         return escape(value)
 
-    def cite_end(self, p: Any) -> Markup:
+    def cite_end(self, p: Any, extra: Iterable[str] = ()) -> Markup:
         """The markers of an end claim: the end rows' sources, without those published
         before the end began (the timetable's articles cannot show that it happened),
         unless nothing else is left."""
         rows = p.end_rows
         start = p.end.first_day() if p.end is not None else None
         ids = list(dict.fromkeys(_source_ids(rows, self.dataset, self.as_of)))
+        if _is_range(p.end) and getattr(p, "state", None) is not None:
+            # "between 16 and 18 January 2026": the phase row's own sources of those days
+            # cover the span's far end too (the HMC's of 18 January; ROUND7 decision 2)
+            low, high = p.end.first_day(), p.end.last_day()
+            for source_id in _source_ids([p.state.phase], self.dataset, self.as_of):
+                source = self.dataset.sources.get(source_id)
+                published = source.published if source else None
+                if published and low <= published.first_day() and published.last_day() <= high:
+                    ids.append(source_id) if source_id not in ids else None
 
         def early(source_id: str) -> bool:
             source = self.dataset.sources.get(source_id)
@@ -358,6 +373,7 @@ class _Writer(_Phrasing):
             )
 
         kept = [i for i in ids if not early(i)] or ids
+        kept += [i for i in extra if i not in kept]  # a house phrase's own sources
         for source_id in kept:
             self.citations.number(source_id)
         kept.sort(key=self.citations.number)
