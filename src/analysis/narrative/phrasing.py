@@ -89,6 +89,18 @@ class _Phrasing:
             return None
         return self.text(strip_citations(phrase)), tuple(cited_ids(phrase))
 
+    def said_phrase(self, key: str, phase_id: str, declaration: Event | None) -> Markup | None:
+        """A house phrase by phase id with its markers where they stand (ROUND8 d. 1, 3):
+        ``[@said]`` is the declaration's own markers, ``[@source-id]`` another source
+        placing a word ("in Baghdad")."""
+        phrase = _house_style().get(key, {}).get(phase_id, {}).get(self.loc.lang)
+        if not phrase or declaration is None:
+            return None
+        said = self.cite(declaration)  # type: ignore[attr-defined]  # the writer's
+        slot = "\ue00f"  # private use, like announced_frame's slots
+        html = str(self.text(phrase.replace("[@said]", slot)))
+        return Markup(html.replace(slot, str(said)))
+
     def ended_phrase(self, phase_id: str) -> Markup | None:
         """How the lead tells an end when the phase's name would make it awkward ("the
         exit … ended"): "The withdrawal from Ain al-Asad Air Base was completed"
@@ -115,11 +127,18 @@ class _Phrasing:
         return self.text(words) if words else None
 
     def announced_frame(
-        self, event: Event, who: Markup, on: Markup, words: Markup, fem: bool = False
+        self,
+        event: Event,
+        who: Markup,
+        on: Markup,
+        words: Markup,
+        fem: bool = False,
+        taken: Markup = Markup(),
     ) -> Markup | None:
         """The sentence part that tells a date given in the speaker's own terms
         (``announced_as.<id>.frame`` in house_style.json): "the handover date given by
-        {who}, who said {on} that the base would be handed over {words}" (ROUND7 d. 2)."""
+        {who} had said {on} the base would be handed over ({words}, taken here as {taken})"
+        (ROUND7 d. 2, ROUND8 d. 2)."""
         entry = _house_style().get("announced_as", {}).get(event.id, {})
         frame = entry.get("frame", {}).get(self.loc.lang)
         if not frame:
@@ -128,6 +147,7 @@ class _Phrasing:
             "{who}": who,
             "{on}": on,
             "{words}": words,
+            "{taken}": taken,
             "{gave}": Markup("ذكرته" if fem else "ذكره"),
             "{said}": Markup("قالت" if fem else "قال"),
         }

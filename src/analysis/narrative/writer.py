@@ -95,6 +95,8 @@ def _bounds(value: Any) -> tuple[int, int] | None:
         return None
     if isinstance(value, int):
         return value, value
+    if isinstance(value, tuple):
+        return int(value[0]), int(value[1])
     return int(value.low), int(value.high)
 
 
@@ -251,6 +253,12 @@ class _Writer(_Phrasing):
         if not (0 < low < 10 and high < 10):
             return nowrap(Markup("{}–{}").format(self.num(low), self.count(high, "day")))
         return nowrap(Markup("between {} and {}").format(_EN_WORDS[low], self.count(high, "day")))
+
+    def gap(self, later: Any, earlier: Any) -> tuple[int, int]:
+        """Days from one date (or range) to a later one, as ``(fewest, most)``: 16–18
+        January after 4–10 January is 6–14 days (ROUND8 decision 2)."""
+        low = (later.first_day() - earlier.last_day()).days
+        return low, (later.last_day() - earlier.first_day()).days
 
     def span(self, value: Any, case: Case = "oblique") -> Markup:
         """A gap told roughly, for a lede: "two weeks", "about a week", "about 11 months";
