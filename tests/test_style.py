@@ -23,6 +23,7 @@ import urllib.parse
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -369,21 +370,23 @@ def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> N
             assert "completing the first phase" in text and "federal Iraq" in text
             assert "was complete[" not in text and "in Iraq was complete" not in text
             # ROUND4 decision 3: the speaker's words, then this report's reading of them
-            assert (  # ROUND7 decision 2: a handover date, the report's reading after it
-                "about a week after the handover date given by Lt Gen Qais al-Muhammadawi, "
-                "deputy commander of the Joint Operations Command, who said on 31 December 2025 "
-                "that the base would be handed over “next week” (taken here as 4–10 January)"
+            assert (  # ROUND8 decision 2: the day span computed from both ranges
+                "6–14 days later than Lt Gen Qais al-Muhammadawi, deputy commander of the "
+                "Joint Operations Command, had said on 31 December 2025 the base would be "
+                "handed over (“next week”, taken here as 4–10 January)"
             ) in text
+            assert "about a week" not in text
             assert "following week" not in text
             assert "exit from Ain al-Asad Air Base ended" not in text
             assert text.count("end-September 2025 deadline") == 1
         else:
             assert "المرحلة الأولى" in text and "العراق الاتحادي" in text
-            assert (  # ROUND7 decision 2: «موعد التسليم»
-                "وبعد نحو أسبوع من موعد التسليم الذي ذكره الفريق الركن قيس المحمداوي، نائب قائد "
-                "العمليات المشتركة، في 31 كانون الأول 2025، إذ قال إن القاعدة ستُسلَّم «الأسبوع "
-                "المقبل» (أي بين 4 و10 كانون الثاني بحسب قراءة هذا التقرير)"
+            assert (  # ROUND8 decision 2: «بعد 6 إلى 14 يومًا»، «في تقدير هذا التقرير»
+                "وبعد 6 إلى 14 يومًا من الموعد الذي ذكره الفريق الركن قيس المحمداوي، نائب قائد "
+                "العمليات المشتركة، إذ قال في 31 كانون الأول 2025 إن القاعدة ستُسلَّم «الأسبوع "
+                "المقبل» (أي بين 4 و10 كانون الثاني، في تقدير هذا التقرير)"
             ) in text
+            assert "بحسب قراءة هذا التقرير" not in text
 
 
 @pytest.mark.parametrize("as_of", DATES)
@@ -397,30 +400,28 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
 
 
 def test_past_the_data_the_lede_says_it_once_plainly() -> None:
-    """ROUND5 decision 5, ROUND6 decision 2, ROUND7 decision 1: the lede's first sentence is
-    the news ("On 18 January 2026, the HMC declared that …", no "By 31 March 2026, … had
-    said on 18 January"), closed by the gap and its consequence (a conditional target date
-    is never "met"); no closing "Since then …" sentence (it could read as "since 31
-    December 2025"). The Erbil section says it in a short clause at most."""
+    """ROUND5 decision 5, ROUND6 decision 2, ROUND8 decision 1: the lede opens with a run-in
+    dateline ("Events to 31 March 2026:"), then the news ("On 18 January 2026, the HMC
+    declared that …", no "By 31 March 2026, … had said on 18 January"); the gap and its
+    consequence close it in a sentence of their own (a conditional target date is never
+    "met"); no "Since then …" sentence (it could read as "since 31 December 2025"). The
+    Erbil section says it in a short sentence at most."""
     for lang, first, by, gone in (
         (
             "en",
-            "On 18 January 2026, the Higher Military Commission (HMC) declared that coalition "
-            "advisers had left all military bases and headquarters in federal Iraq, completing "
-            "the first phase 110 days after the end-September 2025 deadline; whether the second "
-            "phase ended by its conditional target date, September 2026, is beyond this report, "
-            "whose information ends on 31 March 2026, eight months before publication.",
+            "Events to 31 March 2026: On 18 January 2026, the Higher Military Commission (HMC) "
+            "declared that coalition advisers had left all military bases and headquarters in "
+            "federal Iraq, completing the first phase 110 days after the end-September 2025 "
+            "deadline.",
             " ",
             ("Since then", "By then", "By 31 March 2026", "was met", "deadline was"),
         ),
         (
             "ar",
-            "أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن مستشاري التحالف الدولي "
-            "غادروا جميع القواعد العسكرية والمقرات في العراق الاتحادي، لتكتمل بذلك المرحلة "
-            "الأولى بعد 110 أيام من موعدها النهائي (نهاية أيلول 2025)، ولا يستطيع هذا التقرير، "
-            "الذي تقف معلوماته عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره، أن يبيّن ما إذا "
-            "كانت المرحلة الثانية قد انتهت في موعدها، أيلول 2026، وهو موعد مشروط بالظروف "
-            "الميدانية.",
+            "المعلومات حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 "
+            "أن مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في العراق "
+            "الاتحادي، لتكتمل بذلك المرحلة الأولى بعد 110 أيام من موعدها النهائي، نهاية أيلول "
+            "2025.",
             " و",
             ("ومنذ ذلك الحين", "وحتى ذلك التاريخ", "احتُرم", "وحتى 31 آذار 2026", "المستهدف"),
         ),
@@ -429,6 +430,17 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
         text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
         text = re.sub(r"\u2060?\[\d+\](?:–\[\d+\])?", "", text)
         assert text.startswith(first + by), text
+        # ROUND8 decision 1: the caveat closes the lede in its own sentence
+        last = (
+            "This report covers events to 31 March 2026, eight months before publication; "
+            "whether the second phase ended by its conditional target date, September 2026, "
+            "falls outside that period."
+            if lang == "en"
+            else "أما المرحلة الثانية، المقرر أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، "
+            "فلا يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن معلوماته تقف "
+            "عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره."
+        )
+        assert text.rstrip().endswith(last), text
         assert not any(word in text for word in gone), text
         erbil = next(s for s in n.sites if s.site_id == "erbil")
         first_paragraph = html_lib.unescape(
@@ -803,35 +815,45 @@ def test_site_prose_is_not_one_frame(as_of: str, lang: str) -> None:
         assert completed in sites["ain-al-asad"], sites["ain-al-asad"]
 
 
+def rudaw_marker(n: Any) -> str:
+    return f"[{n.cited.index('rudaw-261120252') + 1}]"
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_baghdad_is_declared_complete_by_the_commission_on_the_same_day(lang: str) -> None:
     """ROUND5 decision 1: no 26 November lower bound, no day count range for Baghdad.
-    ROUND7 decisions 1 and 5: the HMC's statement names the Joint Operations Command
-    headquarters, not Baghdad: the lede says it is the report's reading, and the section
-    says where the headquarters is, with the source that places it (Rudaw)."""
+    ROUND8 decisions 1 and 3: the HMC's statement names Ain al-Asad and the Joint Operations
+    Command headquarters: the lede says what it said, its sources [1]–[4], and Rudaw's
+    marker (26 November 2025) only where "in Baghdad" is Rudaw's; the section says the
+    headquarters "is in Baghdad" with Rudaw's marker there, the HMC's after its words."""
     for as_of in ("2026-02-01", "2026-11-30"):
         n = written(as_of, lang, "western")
         lede = plain(str(n.headline))
         same = (
-            "By this report’s reading, that declaration covers the coalition advisers’ exit "
-            "from Baghdad (the Joint Operations Command headquarters)."
+            "It said the last advisers had left Ain al-Asad Air Base and the Joint Operations "
+            "Command headquarters in Baghdad."
             if lang == "en"
-            else "وبحسب قراءة هذا التقرير، يشمل هذا الإعلانُ خروج مستشاري التحالف من بغداد "
-            "(مقر قيادة العمليات المشتركة)."
+            else "وقالت إن آخر المستشارين غادروا قاعدة عين الأسد الجوية ومقر قيادة العمليات "
+            "المشتركة في بغداد."
         )
         assert same in lede, lede
+        assert "reading" not in lede and "قراءة" not in lede
         assert "exit from Baghdad complete" not in lede and "اكتمال خروج مستشاري" not in lede
         baghdad = next(str(s.html) for s in n.sites if s.site_id == "baghdad")
         said = (
             "declared on 18 January 2026 that the last advisers had left the Joint Operations "
-            "Command headquarters in Baghdad"
+            "Command headquarters, which is in Baghdad, 110 days after that deadline."
             if lang == "en"
-            else "في 18 كانون الثاني 2026 أن آخر المستشارين غادروا مقر قيادة العمليات المشتركة "
-            "في بغداد"
+            else "في 18 كانون الثاني 2026 أن آخر المستشارين غادروا مقر قيادة العمليات المشتركة، "
+            "الواقع في بغداد، بعد ذلك الموعد"
         )
         assert said in plain(baghdad), plain(baghdad)
+        # the HMC's own sources after its words, Rudaw's never among them
+        hmc = html_to_text(baghdad).split("headquarters" if lang == "en" else "المشتركة")[1]
+        first = re.match(r"(?:\[\d+\](?:–\[\d+\])?)+", hmc).group()
+        assert rudaw_marker(n) not in first and first.startswith("[1]"), hmc[:40]
         # "in Baghdad" is Rudaw's (26 November 2025): its footnote closes the clause
-        rudaw = f"[{n.cited.index('rudaw-261120252') + 1}]"
+        rudaw = rudaw_marker(n)
         after = html_to_text(baghdad).split("in Baghdad" if lang == "en" else "في بغداد")[1]
         assert rudaw in re.match(r"(?:\[\d+\])+", after).group(), after[:40]
         assert "26 November" not in lede and "26 تشرين الثاني" not in lede

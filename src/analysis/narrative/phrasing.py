@@ -133,7 +133,7 @@ class _Phrasing:
         on: Markup,
         words: Markup,
         fem: bool = False,
-        taken: Markup = Markup(),
+        taken: Markup | None = None,
     ) -> Markup | None:
         """The sentence part that tells a date given in the speaker's own terms
         (``announced_as.<id>.frame`` in house_style.json): "the handover date given by
@@ -147,7 +147,7 @@ class _Phrasing:
             "{who}": who,
             "{on}": on,
             "{words}": words,
-            "{taken}": taken,
+            "{taken}": taken or Markup(),
             "{gave}": Markup("ذكرته" if fem else "ذكره"),
             "{said}": Markup("قالت" if fem else "قال"),
         }
