@@ -711,8 +711,8 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     item = re.sub(r'<span class="nowrap"[^>]*>([^<]*)</span>', r"\1", item)
     assert re.search(
         r'<blockquote lang="en"><p>“This agreement reached between Iraq [^<]+”</p>'
-        r'<p class="quote-original">Original \(Arabic\): <span lang="ar" dir="rtl">«هذا الاتفاق'
-        r"[^<]+»</span></p></blockquote>",
+        r'<p class="quote-label">Original \(Arabic\):</p>'
+        r'<p class="quote-original" lang="ar" dir="rtl">«هذا الاتفاق[^<]+»</p></blockquote>',
         item,
     ), item
     assert "In English" not in html and "Translated from" not in html
@@ -810,9 +810,9 @@ def test_every_quotation_is_in_the_readers_language() -> None:
     translation = ar.split("<blockquote")[1]
     assert translation.startswith(' lang="ar" dir="rtl"><p>«جميع قوات التحالف الدولي')
     assert (
-        '<p class="quote-original">(الأصل بالإنجليزية: <span lang="en" '
-        'dir="ltr">“All global coalition forces are now in the Kurdistan Region”</span>)</p>'
-    ) in translation
+        '<p class="quote-label">الأصل بالإنجليزية:</p><p class="quote-original" lang="en" '
+        'dir="ltr">“All global coalition forces are now in the Kurdistan Region”</p>'
+    ) in translation  # ROUND8 decision 7: a label line, the original its own LTR block
     assert "ترجمة عن" not in translation
     en = str(
         narrative(

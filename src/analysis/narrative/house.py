@@ -78,14 +78,21 @@ def _glue_dates(text: str) -> str:
 _NAME_PARTICLE = re.compile(r"(?<![\w/.-])(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Aa]bu)-[A-Z][\w’']*")
 
 
+#: A day range in one month ("4–10 January") and "end-September" never break at their dash
+#: or hyphen (ROUND8 decision 8); the dates' own spaces are already no-break.
+_GLUED_RUN = re.compile(rf"\b\d{{1,2}}–\d{{1,2}}\xa0(?:{_EN_MONTHS})\b|\bend-(?:{_EN_MONTHS})\b")
+
+
 def _glue_names(text: str) -> str:
     """Names never break at their hyphen ("Ain al-/Asad", ROUND4 decision 7): the particle
     and the name after it in one unbreakable span. The text itself is unchanged (still
     "al-Asad" when copied or searched). ``text`` is the text of an HTML fragment, between
     tags; the result is HTML."""
-    return _NAME_PARTICLE.sub(
-        lambda m: f'<span class="nowrap" style="white-space:nowrap">{m.group()}</span>', text
-    )
+
+    def glued(m: re.Match[str]) -> str:
+        return f'<span class="nowrap" style="white-space:nowrap">{m.group()}</span>'
+
+    return _GLUED_RUN.sub(glued, _NAME_PARTICLE.sub(glued, text))
 
 
 def house_text(text: str, lang: str) -> str:

@@ -46,9 +46,8 @@ def _headings(lang: str) -> Any:
 def _render(section: str, loc: Locale, **context: Any) -> Markup:
     template = _environment().get_template(f"{loc.lang}/{section}.j2")
     html = ranges(_tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context)))
-    # A run of markers may break between two markers ("…2024[2][3] | [5]…"), never before
-    # its first one, nor inside a range "[1]–[4]" (ROUND7 decision 7; Arabic editor S9).
-    html = _BETWEEN_MARKERS.sub("</sup>" + MARKER_BREAK, html)
+    # A citation cluster never breaks, neither before its first marker nor between two
+    # (ROUND8 decision 8, reverting ROUND7 decision 7): each marker's word joiner holds.
     # A marker is glued to a figure before it with the word joiner too (Arabic editor
     # round 5, S6): a zero-width space there let "[1]–[9]" begin a line on its own.
     # Dates in the data's own text (summaries, quotations, commentary) never split either.
@@ -68,11 +67,6 @@ def _render(section: str, loc: Locale, **context: Any) -> Markup:
         html = f'<div lang="ar" dir="rtl">{html}</div>'
     return Markup(html)
 
-
-#: Between two markers of a run: a zero-width space (a line may end there) before the next
-#: marker's word joiner, which Chromium lets go after it (UAX #14 LB8 before LB11).
-MARKER_BREAK = "\u200b\u2060"
-_BETWEEN_MARKERS = re.compile('</sup>\u2060(?=<sup class="ref">)')
 
 #: One footnote marker as :meth:`analysis.narrative.writer._Writer.marker` writes it (the
 #: number may sit in a ``<bdi>`` and be in Arabic-Indic digits).

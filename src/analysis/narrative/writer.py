@@ -191,8 +191,9 @@ class _Writer(_Phrasing):
         return Markup("{} {}").format(word, self.date(value))
 
     def _range(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
-        if not compact and not self.arabic:
-            return self._range_text(low, high, compact=False)  # "between" + two dates
+        if not compact or self.arabic:  # «بين … و…», "between … and …": in words, a line
+            # may break between the two dates, never inside one (ROUND8 decision 8)
+            return self._range_text(low, high, compact=False)
         return nowrap(self._range_text(low, high, compact=compact))
 
     def _range_text(self, low: PartialDate, high: PartialDate, *, compact: bool) -> Markup:
@@ -542,7 +543,8 @@ class _Writer(_Phrasing):
                 last = self._day_month(high)
                 if self.arabic:
                     first = i18n.isolate_ltr(i18n.format_number(low.day or 1, self.loc), html=True)
-                    return nowrap(Markup("بين {} و{}").format(first, self._wrap_date(last)))
+                    # in words: a line may break between the two days (ROUND8 d. 8)
+                    return Markup("بين {} و{}").format(first, nowrap(self._wrap_date(last)))
                 return nowrap(escape(f"{low.day}–{last}"))
         if not _is_range(value) and getattr(value, "precision", "day") == "day":
             return nowrap(self._wrap_date(self._day_month(value)))
