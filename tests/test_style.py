@@ -904,24 +904,17 @@ def test_arabic_editor_round_4_prose_items() -> None:
     )
 
 
-#: Per footnote marker in a narrow column: a marker on another line than the word before
-#: it (never allowed), a marker on another line than the marker before it in its run
-#: (allowed), a marker split over two lines (a range "[1]–[4]" never is).
+#: Per footnote marker in a narrow column: a marker on another line than the text before it
+#: (the word, the date, or the marker before it in its cluster: never allowed), a marker
+#: split over two lines (a range "[1]–[4]" never is); and the no-break runs (dates, counts)
+#: that a line splits.
 _MARKER_LINES = r"""(() => {
   const off = (a, b) => a.top > b.bottom || a.bottom < b.top;
-  const out = {count: 0, detached: [], between: 0, split: []};
+  const out = {count: 0, detached: [], split: [], runs: 0, broken: []};
   for (const sup of document.querySelectorAll('sup.ref')) {
     const rects = sup.getClientRects(); if (!rects.length) continue;
     out.count += 1;
     if (rects.length > 1 && off(rects[0], rects[rects.length - 1])) out.split.push(sup.textContent);
-    const prev = sup.previousSibling;
-    const before = prev && prev.previousSibling;
-    if (prev && prev.nodeType === 3 && prev.textContent === '\u200b\u2060' && before
-        && before.nodeType === 1 && before.matches('sup.ref')) {
-      const b = before.getClientRects();
-      if (off(b[b.length - 1], rects[0])) out.between += 1;
-      continue;
-    }
     const walker = document.createTreeWalker(sup.closest('p, li') || document.body,
                                              NodeFilter.SHOW_TEXT);
     let last = null;
@@ -937,26 +930,54 @@ _MARKER_LINES = r"""(() => {
     if (off(p[p.length - 1], rects[0])) out.detached.push(
       last.textContent.slice(Math.max(0, end - 15), end) + ' | ' + sup.textContent);
   }
+  for (const run of document.querySelectorAll('.nowrap, bdi.date, time')) {
+    const rects = Array.from(run.getClientRects()).filter((r) => r.width > 0);
+    if (!rects.length) continue;
+    out.runs += 1;
+    if (rects.some((r) => off(r, rects[0]))) out.broken.push(run.textContent);
+  }
+  return JSON.stringify(out);
+})()"""
+
+#: Per quotation original: its direction, and its lines (by character rectangles): each
+#: line's text, left and right edges.
+_ORIGINAL_LINES = r"""(() => {
+  const out = [];
+  for (const p of document.querySelectorAll('blockquote > p.quote-original')) {
+    const lines = [];
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const t = walker.currentNode;
+      for (let i = 0; i < t.textContent.length; i++) {
+        const range = document.createRange(); range.setStart(t, i); range.setEnd(t, i + 1);
+        const r = range.getClientRects()[0]; if (!r || !r.width) continue;
+        let line = lines.find((l) => Math.abs(l.top - r.top) < r.height / 2);
+        if (!line) { line = {top: r.top, left: r.left, right: r.right, chars: []};
+                     lines.push(line); }
+        line.left = Math.min(line.left, r.left); line.right = Math.max(line.right, r.right);
+        line.chars.push([r.left, t.textContent[i]]);
+      }
+    }
+    const rtl = getComputedStyle(p).direction === 'rtl';
+    out.push({dir: p.getAttribute('dir'), lang: p.getAttribute('lang'), rtl,
+              box: [p.getBoundingClientRect().left, p.getBoundingClientRect().right],
+              lines: lines.map((l) => {
+                const chars = l.chars.sort((a, b) => rtl ? b[0] - a[0] : a[0] - b[0]);
+                return {left: l.left, right: l.right,
+                        text: chars.map((c) => c[1]).join('').trim()}; })});
+  }
   return JSON.stringify(out);
 })()"""
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_a_marker_run_breaks_only_between_markers_in_chromium(lang: str, tmp_path: Path) -> None:
-    """ROUND7 decision 7 (Arabic editor S9, EN nit): in a narrow column, in Chromium with the
-    report's stylesheet, no marker starts a line away from the word or date before it, a
-    range "[1]–[4]" never splits, and a long run ("2024[2][3][5][6][8]…") may end a line
-    between two of its markers instead of pushing the whole run (and its date) down."""
-    n = written("2026-11-30", lang, "western")
+def in_chromium(lang: str, body: str, script: str, tmp_path: Path) -> Any:
+    """``script``'s JSON result on a page of ``body`` with the report's stylesheet."""
     css = (PACKAGE_DIR / "templates" / "report.css").read_text(encoding="utf-8")
-    body = "".join(
-        f'<div style="width:{w}px">{"".join(sections(n)[:-1])}</div>' for w in (180, 230, 290)
-    )
-    page = tmp_path / "page.html"
+    page = tmp_path / f"page-{lang}.html"
+    direction = "rtl" if lang == "ar" else "ltr"
     page.write_text(
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><style>{css}</style>'
-        f"</head><body>{body}</body></html>",
+        f'<!doctype html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<style>{css}</style></head><body>{body}</body></html>",
         encoding="utf-8",
     )
     with Chromium(shutil.which("chromium") or "chromium", timeout_s=60) as browser:
@@ -975,11 +996,55 @@ def test_a_marker_run_breaks_only_between_markers_in_chromium(lang: str, tmp_pat
         while evaluate("document.readyState") != "complete":
             assert time.monotonic() < deadline, "the page did not load"
             time.sleep(0.02)  # polling the page's own state
-        found = json.loads(str(evaluate(_MARKER_LINES)))
+        return json.loads(str(evaluate(script)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_citation_cluster_and_a_date_never_break_in_chromium(lang: str, tmp_path: Path) -> None:
+    """ROUND8 decision 8 (AR S3, EN nit 33; reverting ROUND7 decision 7): in narrow columns,
+    in Chromium with the report's stylesheet, no marker starts a line away from the text
+    before it (a word, a date, or the marker before it in its cluster: a cluster never
+    breaks), a range "[1]–[4]" never splits, and no date or count run ("16 January 2026",
+    "4–10 January", "end-September 2025", "108–110 days") splits over two lines."""
+    n = written("2026-11-30", lang, "western")
+    body = "".join(
+        f'<div style="width:{w}px">{"".join(sections(n)[:-1])}</div>' for w in (180, 230, 290)
+    )
+    found = in_chromium(lang, body, _MARKER_LINES, tmp_path)
     assert found["count"] > 100, found  # three columns of the shipped report's markers
     assert not found["detached"], found["detached"][:5]
     assert not found["split"], found["split"][:5]
-    assert found["between"] > 0, found  # some run does end a line between two markers
+    assert found["runs"] > 50, found["runs"]
+    # a run wider than the column itself may overflow, but never wraps
+    assert not found["broken"], found["broken"][:5]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_original_in_the_other_script_is_its_own_block(lang: str, tmp_path: Path) -> None:
+    """ROUND8 decision 7 (AR S2, EN nit 36): under a translated quotation, a label line and
+    then the original as a block in its own direction: in the Arabic report every English
+    original's lines share one left edge (±2 px) and none begins with «(» or ends with «)»;
+    in the English report every Arabic original's lines share one right edge."""
+    n = written("2026-11-30", lang, "western")
+    body = "".join(f'<div style="width:{w}px">{n.statements}</div>' for w in (260, 420))
+    found = in_chromium(lang, body, _ORIGINAL_LINES, tmp_path)
+    other = "en" if lang == "ar" else "ar"
+    assert len(found) > 5, found  # the shipped timeline quotes translated sources
+    assert all(
+        o["lang"] == other and o["dir"] == ("ltr" if other == "en" else "rtl") for o in found
+    )
+    assert sum(len(o["lines"]) > 1 for o in found) > 3  # originals that wrap
+    for o in found:
+        edges = [line["left"] if other == "en" else line["right"] for line in o["lines"]]
+        assert max(edges) - min(edges) <= 2, (o["lines"][0]["text"], edges)
+        start = o["box"][0] if other == "en" else o["box"][1]
+        assert abs(edges[0] - start) <= 2, (o["lines"][0]["text"], edges, start)
+        if other == "en":  # no Arabic bracket wrapped around the English any more
+            for line in o["lines"]:
+                assert not line["text"].startswith("("), line["text"]
+                assert not line["text"].endswith(")"), line["text"]
 
 
 def test_a_site_section_lists_its_key_statements_once_they_are_known() -> None:
