@@ -620,28 +620,27 @@ def test_hyphenated_names_never_break_at_the_hyphen(as_of: str, lang: str) -> No
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_source_list_prints_readable_addresses_and_no_nested_guillemets(lang: str) -> None:
     """ROUND4 decision 9 (Arabic editor N10, N19): an address prints decoded (the link
-    keeps the real one); a title in «…» that has «…» of its own uses "…" inside."""
+    keeps the real one) when it reads as Latin text; ROUND8 decision 10: always in full (no
+    "…"), an Arabic path percent-encoded; a title in «…» with «…» of its own uses "…"."""
     html = str(written("2026-11-30", lang, "western").sources)
     links = re.findall(r'<a class="url"[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', html)
     assert links
-    shortened = 0
+    encoded = 0
     for href, shown in links:
-        assert "%D8" not in shown.upper() and "%D9" not in shown.upper(), shown
         full = urllib.parse.unquote(html_lib.unescape(href))
         shown = html_lib.unescape(shown)
-        # ROUND5 decision 9: never a non-Latin (bidi-reordered) address in either language;
-        # one with a non-Latin path prints up to that segment, then "/…"
-        assert shown.replace("…", "").isascii(), shown
+        # ROUND5 decision 9: never a non-Latin (bidi-reordered) address in either language
+        assert shown.isascii() and "…" not in shown, shown
         if full.isascii():
             assert shown == full
         else:
-            shortened += 1
-            assert shown.endswith("/…") and full.startswith(shown[:-1]), (shown, full)
-    assert any("%" in href for href, _ in links)  # the shipped data have encoded addresses
-    assert shortened, "the shipped data have Arabic addresses: none was shortened"
-    assert "https://www.alsumaria.tv/news/security/548278/…" in [
-        html_lib.unescape(shown) for _, shown in links
-    ]
+            encoded += 1
+            assert shown == html_lib.unescape(href), (shown, href)
+    assert encoded, "the shipped data have Arabic addresses: none was printed encoded"
+    assert any(
+        html_lib.unescape(shown).startswith("https://www.alsumaria.tv/news/security/548278/%D9")
+        for _, shown in links
+    )
     # titles in roman inside quotation marks: no <cite>/<em>/<i> (EN nit 21)
     assert not re.search(r"<(cite|em|i)\b", html), html[:200]
     for title in re.findall(r"«(.*?)»", plain(html)):

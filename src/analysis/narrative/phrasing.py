@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -38,12 +38,11 @@ class _Phrasing:
 
     @staticmethod
     def display_url(url: str) -> str:
-        """A web address as the reader can read and retype it: percent-escapes decoded;
-        a path whose decoding has non-Latin text is cut before that segment and ends in
-        "/…" ("https://www.alsumaria.tv/news/security/548278/…"), so no bidi-reordered
-        address is printed (EN nit 21); the link keeps the real address. An address
-        whose decoding would hide or add characters (spaces, controls, bidi marks,
-        invalid UTF-8) is printed as it is."""
+        """A web address as the reader can follow it in print: in full, never cut with
+        "…" (ROUND8 decision 10); percent-escapes decoded when the address reads as Latin
+        text, else kept as they are (an Arabic path would print bidi-reordered: ROUND5
+        decision 9). An address whose decoding would hide or add characters (spaces,
+        controls, bidi marks, invalid UTF-8) is printed as it is."""
         if "%" not in url and url.isascii():
             return url
         try:
@@ -52,19 +51,7 @@ class _Phrasing:
             return url
         if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
             return url
-        if decoded.isascii():
-            return decoded
-        parts = urlsplit(url)
-        if not parts.netloc.isascii():
-            return url
-        kept = f"{parts.scheme}://{parts.netloc}" if parts.scheme else parts.netloc
-        segments = parts.path.split("/")[1:]
-        for segment in segments:
-            readable = unquote(segment)
-            if not readable.isascii():
-                return kept + "/…"
-            kept += "/" + readable
-        return kept + ("?…" if parts.query else "") + ("#…" if parts.fragment else "")
+        return decoded if decoded.isascii() else url
 
     def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
         """How a phase's start is told when its date is not the phase's own beginning
