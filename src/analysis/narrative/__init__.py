@@ -121,6 +121,7 @@ from analysis.narrative.sections import (
     last_word_more,
     phase_word,
     quote_original,
+    split_statements,
 )
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT, TEMPLATE_DIR, _headings, _render
 from analysis.narrative.text import _TAG, html_to_text
@@ -316,7 +317,12 @@ def narrative(
                     told_in_lead=told_in_lead,
                     last=(last := last_word(lane.site.id, phases, tl, writer)),
                     more=last_word_more(last, writer),
-                    statements=key_statements(lane.site.id, tl, writer),
+                    statements=(
+                        said := split_statements(
+                            key_statements(lane.site.id, tl, writer), phases, last
+                        )
+                    )[0],
+                    late=said[1],
                 )
             ),
         )

@@ -200,6 +200,18 @@ class LastWord:
 
     event: Event
     text: Markup
+    #: The sentence names its own date ("…targeted twice on the morning of 1 March 2026"):
+    #: no "On 1 March 2026, " before it (ROUND8 decision 5), and it keeps its capital.
+    dated: bool = False
+
+
+def _names_its_date(event: Event, writer: _Writer) -> bool:
+    def plain(html: str) -> str:
+        text = re.sub(r"<[^>]+>", "", html).replace("\xa0", " ")
+        return re.sub("[\u2066-\u2069\u200e\u200f]", "", text)
+
+    first = re.split(r"(?<=[.؛;])\s", str(event.summary(writer.loc.lang) or ""), maxsplit=1)[0]
+    return plain(str(writer.date(event.start))) in plain(first)
 
 
 def last_word(
@@ -230,6 +242,8 @@ def last_word(
     if not rows:
         return None
     event = max(rows, key=lambda e: (e.start.last_day(), e.start.first_day()))
+    if _names_its_date(event, writer):
+        return LastWord(event, writer.cap(first_sentence(event, writer)), dated=True)
     return LastWord(event, first_sentence(event, writer))
 
 
@@ -255,6 +269,19 @@ def key_statements(site_id: str, tl: Timeline, writer: _Writer) -> list[KeyState
         if event is not None and words:
             out.append(KeyStatement(event, words, "[@" in words))
     return sorted(out, key=lambda k: _date_key(k.event))
+
+
+def split_statements(
+    statements: list[KeyStatement], phases: Sequence[Any], last: LastWord | None
+) -> tuple[list[KeyStatement], list[KeyStatement]]:
+    """A site's key statements told before its ends, and those after them, which open the
+    last word's paragraph (ROUND8 decision 9: the 2 March claim with the 4 March strike,
+    not with the 26 November head-count)."""
+    ends = [p.end.last_day() for p in phases if p.end is not None]
+    if last is None or not ends:
+        return statements, []
+    late = [k for k in statements if k.event.start.first_day() > max(ends)]
+    return [k for k in statements if k not in late], late
 
 
 def last_word_more(last: LastWord | None, writer: _Writer) -> Markup | None:
