@@ -595,6 +595,11 @@ def test_analyst_notes_are_dated_as_analysis_oldest_first(lang: str) -> None:
     months = ["January", "February"] if lang == "en" else ["كانون الثاني", "شباط"]
     order = [next(i for i, m in enumerate(months) if m in line) for line in lines]
     assert order == sorted(order), lines
+    # ROUND8 decision 9 (EN nit 28): each dateline right under its note's headline
+    for note in html.split("<article")[1:]:
+        assert re.search(r'^[^>]*>\s*<h[1-6][^>]*>.*?</h[1-6]>\s*<p class="note-date">', note), (
+            note[:200]
+        )
     for stale in ("Written on", "not updated", "كُتب هذا التعليق", "لم يُحدَّث"):
         assert stale not in plain(html)
 
