@@ -657,6 +657,12 @@ def test_round_eight_data_fixes(dataset) -> None:
         mar4.title_en == "Security source: drone hits Victoria Base, home to a US logistics centre"
     )
     assert "مطار بغداد" not in mar4.title_ar and "مركز دعم لوجستي أميركي" in mar4.title_ar
+    # Decision 6 (English editor S4): the US Embassy spokesperson is quoted in his own English (The
+    # New Region), not in our rendering of an Arabic version labelled as his original.
+    embassy = events["2025-08-29-embassy-denies-baghdad-evacuation"]
+    assert embassy.quote_original == "en" and "thenewregion-2952" in embassy.source_ids
+    assert embassy.quote_en.startswith("Reports suggesting U.S. forces will vacate Baghdad")
+    assert "“not accurate”" in embassy.title_en
     # AR nit 9: no relative day in a dated heading; AR nit 17: no straight quotes in titles.
-    assert "غدًا" not in events["2025-08-29-embassy-denies-baghdad-evacuation"].title_ar
+    assert "غدًا" not in embassy.title_ar
     assert not any('"' in (s.title or "") for s in dataset.sources.values())
