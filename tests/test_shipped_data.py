@@ -534,7 +534,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     assert "Region[@rasalkhaimahnews-2024-09-29" in erbil.summary_en
     # (round 8, English editor nit 7: what each side made of it, before the details)
     assert ". The two sides framed it differently: Iraq’s defence minister as " in erbil.summary_en
-    assert "وقد صاغ الجانبان هذا الموعد صياغتين مختلفتين: وزير الدفاع العراقي" in erbil.summary_ar
+    assert "بصورتين مختلفتين: فهو عند وزير الدفاع العراقي موعد مغادرة" in erbil.summary_ar
     # 4 March (S9, S10; Arabic S4, S5): al-Sudani's October remark cites the AP report of it;
     # the caveat says only what the HMC declared.
     victoria = events["2026-03-04-drone-strikes-victoria-base"]
