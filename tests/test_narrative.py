@@ -917,8 +917,8 @@ def test_site_paragraph_tells_the_deadline_history_in_one_sentence() -> None:
         "2025 deadline[1] — within the January 2026 date announced on 31 December 2025[2]."
     )
     assert text == (
-        "The mission at Alpha began on 1 January 2024[1]. It was due to end by the end of "
-        "September 2025. It ended on 17 January 2026[1], 109 days late."
+        "The mission at Alpha began on 1 January 2024[1]. It was due to end no later than the "
+        "end of September 2025. It ended on 17 January 2026[1], 109 days late."
     )
     ar_n = narrative(data, tl, make_locale("ar"))
     ar = html_to_text(ar_n.sites[0].html)

@@ -110,6 +110,7 @@ from analysis.narrative.house import (
     house_text,
     rank_first,
 )
+from analysis.narrative.house import short_names as _short_names
 from analysis.narrative.names import _proper_words
 from analysis.narrative.sections import (
     MAX_STATEMENTS,
@@ -308,21 +309,24 @@ def narrative(
             site_id=lane.site.id,
             heading=lane.site.name(loc.lang),
             html=first_use(
-                _render(
-                    "site",
-                    loc,
-                    **base,
-                    site=lane.site,
-                    phases=phases,
-                    told_in_lead=told_in_lead,
-                    last=(last := last_word(lane.site.id, phases, tl, writer)),
-                    more=last_word_more(last, writer),
-                    statements=(
-                        said := split_statements(
-                            key_statements(lane.site.id, tl, writer), phases, last
-                        )
-                    )[0],
-                    late=said[1],
+                _short_names(
+                    _render(
+                        "site",
+                        loc,
+                        **base,
+                        site=lane.site,
+                        phases=phases,
+                        told_in_lead=told_in_lead,
+                        last=(last := last_word(lane.site.id, phases, tl, writer)),
+                        more=last_word_more(last, writer),
+                        statements=(
+                            said := split_statements(
+                                key_statements(lane.site.id, tl, writer), phases, last
+                            )
+                        )[0],
+                        late=said[1],
+                    ),
+                    loc.lang,
                 )
             ),
         )

@@ -11,6 +11,8 @@ import re
 from functools import cache
 from typing import Any
 
+from markupsafe import Markup
+
 from analysis.paths import LABELS_DIR
 
 #: The house style's mechanical part: one spelling per name, ranks, jargon.
@@ -133,3 +135,18 @@ def rank_first(name: str, role: str | None, lang: str) -> tuple[str, str | None]
         if role == rank:
             return f"{rank} {name}", None
     return name, role
+
+
+def short_names(html: str, lang: str) -> Markup:
+    """A person's full title and name once in a section, then the short form ("al-Sudani",
+    «السوداني»; ``short_names`` in house_style.json, ROUND8 decision 9). ``html`` is a
+    rendered section: a word of the name may sit in a no-break span."""
+    html = str(html)  # plain text: a Markup slice would escape the short form's tags
+    for long, short in _house_style().get("short_names", {}).get(lang, []):
+        words = [rf"(?:<[^>]+>)?{re.escape(w)}(?:</[^>]+>)?" for w in long.split(" ")]
+        pattern = re.compile(r"(?:\s|\xa0)+".join(words))
+        found = list(pattern.finditer(html))
+        glued = _glue_names(short) if lang == "en" else short
+        for match in reversed(found[1:]):
+            html = html[: match.start()] + glued + html[match.end() :]
+    return Markup(html)
