@@ -253,7 +253,8 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     ), october
     unami = "The final mandate of the UN Assistance Mission for Iraq (UNAMI) is due to end"
     assert unami in october
-    assert "], in about three months. " in october  # words for one to nine
+    # words for one to nine; 77 days to the half month (ROUND8 decision 9, FC 5)
+    assert "], in about two and a half months. " in october
     assert (
         "is due to run for about 11 more months, until September 2026, subject to conditions "
         "on the ground"
@@ -373,7 +374,7 @@ def test_every_number_in_the_headline_comes_from_the_timeline(shipped: Dataset, 
             "had announced that any of them had ended."
         ), headline
         assert f"due to end on {format_date(due, make_locale('en'))}[" in headline
-        assert "in about three months" in headline
+        assert "in about two and a half months" in headline  # 77 days (ROUND8 d. 9, FC 5)
         assert (
             "is due to run for about 11 more months, until September 2026, subject to conditions"
             " on the ground" in headline
@@ -438,7 +439,17 @@ def test_ten_days_later_every_relative_figure_moves_by_ten(shipped: Dataset, lan
                 for p in tl.phases
                 if p.status == "ongoing" and p.days_until_deadline is not None
             ]
-            assert set(figures["months"]) == {relative_months(d) for d in pending}
+            # under six months, to the half: "about two and a half months" (ROUND8 d. 9)
+            halves = {d: round(d / 30.44 * 2) for d in pending}
+            assert set(figures["months"]) == {
+                relative_months(d) for d in pending if not (halves[d] % 2 and halves[d] < 12)
+            }
+            assert all(
+                f"about {['half a', 'one', 'two', 'three', 'four', 'five'][h // 2]}"
+                in text(early if tl is before else late)
+                for h in halves.values()
+                if h % 2 and h < 12
+            )
 
 
 # --------------------------------------------------------------------------- Arabic grammar

@@ -60,6 +60,16 @@ class _Phrasing:
         phrase = _house_style().get("start_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return tuple(self.text(part) for part in phrase) if phrase else None
 
+    def renewed(self, p: Any) -> tuple[Markup, Markup, Any] | None:
+        """How a phase told from its renewal begins (``renewed_phrases``, by phase id):
+        "UNAMI’s mandate was renewed", " for a final 19 months", and the date, the phase
+        row's ``announced`` (ROUND8 decision 9); None without both."""
+        parts = _house_style().get("renewed_phrases", {}).get(p.state.id, {}).get(self.loc.lang)
+        announced = getattr(p.state.phase, "announced", None)
+        if not parts or announced is None:
+            return None
+        return self.text(parts[0]), self.text(parts[1]), announced
+
     def declared_phrase(self, phase_id: str) -> Markup | None:
         """What a declared end said, when "X was complete" would overstate it
         (``declared_phrases`` in ``labels/house_style.json``, by phase id): the HMC

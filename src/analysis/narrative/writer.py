@@ -306,6 +306,15 @@ class _Writer(_Phrasing):
     def about_months(self, days: Any) -> Markup:
         """ "about eight months", «نحو ثمانية أشهر»: a month count in words up to ten
         (ROUND4 decision 5), figures above («نحو 11 شهرًا»)."""
+        halves = round(self.high(days) / i18n.DAYS_PER_MONTH * 2)
+        if halves % 2 and halves < 12:  # under six months, to the half (ROUND8 d. 9, FC 5)
+            whole = halves // 2
+            if self.arabic:
+                first = _AR_ABOUT_MONTHS.get(whole, "")
+                return nowrap(Markup(f"نحو {first} ونصف" if whole else "نحو نصف شهر"))
+            if not whole:
+                return nowrap(Markup("about half a month"))
+            return nowrap(Markup(f"about {_EN_WORDS[whole]} and a half months"))
         n = max(1, self.months(days))
         if self.arabic and n in _AR_ABOUT_MONTHS:
             return nowrap(Markup("نحو " + _AR_ABOUT_MONTHS[n]))
