@@ -883,8 +883,7 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     # past the data, no source says the second phase was still running (fact-checker 11)
     assert (
         "the second phase, support from Iraq for operations in Syria, had not been reported as"
-        " ended."
-        in cut_off
+        " ended." in cut_off
     )
     for lang, tl in itertools.product((EN, AR), (tl_early, feb, tl_late)):
         for build in (gantt_figure, promise_figure):
