@@ -70,7 +70,9 @@ MEASURE = r"""(() => {
       asOfLabel: named('as-of'),
       notes: Array.from(gd.querySelectorAll('.scatterlayer .trace .textpoint text')).map(box),
       points,
-      asOfX: asOf ? svg.left + fl.xaxis._offset + fl.xaxis.d2p(asOf.x0) : null,
+      // the line's x in the page: plotly's pixels are the figure's own, before the print zoom
+      asOfX: asOf ? svg.left + (fl.xaxis._offset + fl.xaxis.d2p(asOf.x0))
+        * (gd.currentCSSZoom === undefined ? 1 : gd.currentCSSZoom) : null,
     };
   }
   return JSON.stringify(charts);
