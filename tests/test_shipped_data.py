@@ -262,7 +262,8 @@ def test_round_two_data_fixes(dataset) -> None:
     assert kinds["2026-01-21-sudani-visits-ain-al-asad"] != "statement"
     # Round 7 (Arabic editor nit 9): dawn for the 4 a.m. strike, morning for the second.
     harir = dataset.event("2026-03-01-attacks-on-harir-air-base").summary_ar or ""
-    assert "فجر ذلك اليوم وصباحه، بُعيد الرابعة ثم نحو الثامنة والنصف" in harir
+    # (round 8, decision 5: the day itself, since the first sentence stands alone)
+    assert "فجر 1 آذار 2026 وصباحه، بُعيد الرابعة ثم نحو الثامنة والنصف" in harir
     for event in dataset.events:  # typographic apostrophes and quotes in English reader text
         assert "'" not in event.title_en + (event.summary_en or ""), event.id
         assert '"' not in event.title_en + (event.summary_en or "") + (event.quote_en or ""), (
@@ -362,18 +363,22 @@ def test_round_three_data_fixes(dataset) -> None:
     # "The day before" -> the date the source gives (Tuesday 13 January).
     jan14 = events["2026-01-14-ain-al-asad-withdrawal-scheduled"]
     assert "13 January" in jan14.summary_en and "13 كانون الثاني" in jan14.summary_ar
-    # Harir: one verb in both languages and no repeated date.
+    # Harir: one verb in both languages, and the day once: its first sentence stands alone in
+    # the sites section (round 8, decision 5), so it carries the day, and only there.
     harir = events["2026-03-01-attacks-on-harir-air-base"]
     assert "hit" not in harir.summary_en and "targeted twice" in harir.summary_en
-    assert "1 March" not in harir.summary_en and "1 آذار" not in harir.summary_ar
+    first_en, first_ar = harir.summary_en.split(". ")[0], harir.summary_ar.split(". ")[0]
+    assert harir.summary_en.count("1 March 2026") == 1 and "1 March 2026" in first_en
+    assert harir.summary_ar.count("1 آذار 2026") == 1 and "1 آذار 2026" in first_ar
     # 86 "states" (Reuters: participants since 2014) is explained on 3 November (round 4, English
     # editor nit 13); Syria's 90th membership says in one clause that it is a different count
     # (round 5, English editor S7); its quote is the minister's own Arabic (Lebanon24), not a
     # back-translation of Anadolu's English (round 5, Arabic editor S3).
     syria = events["2025-11-10-syria-joins-coalition"]
-    # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given.
-    assert "The sources give different counts: 90 partners" in syria.summary_en
-    assert "وتختلف الأعداد بين المصادر: 90 شريكًا" in syria.summary_ar
+    # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given;
+    # round 8 (English editor nit 23): partners and countries are different measures.
+    assert "The figures measure different things: 90 partners" in syria.summary_en
+    assert "والرقمان يقيسان أمرين مختلفين: 90 شريكًا" in syria.summary_ar
     assert "differs" not in syria.summary_en
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
@@ -433,7 +438,7 @@ def test_round_four_data_fixes(dataset) -> None:
     assert {dataset.sources[s].published.iso for s in naming} == {"2025-10-01", "2026-01-18"}
     # ... and its Iraqi vs US readings use only what was public by 27 September 2024.
     assert "until at least September 2026" in erbil.summary_en and "al-Abbasi" in erbil.summary_en
-    assert "2025" not in erbil.summary_en.split("The two governments described")[1].replace(
+    assert "2025" not in erbil.summary_en.split("The two sides framed it")[1].replace(
         "by September 2025", ""
     )
     # The launch of the detainee transfer is its own event; 13 February no longer cites it.
@@ -527,8 +532,9 @@ def test_round_seven_data_fixes(dataset) -> None:
         "hurriyetdailynews-201006",
     ]
     assert "Region[@rasalkhaimahnews-2024-09-29" in erbil.summary_en
-    assert ". The two governments described the date differently. " in erbil.summary_en
-    assert "وقد قدّم الجانبان العراقي والأميركي هذا الموعد بصيغتين مختلفتين" in erbil.summary_ar
+    # (round 8, English editor nit 7: what each side made of it, before the details)
+    assert ". The two sides framed it differently: Iraq’s defence minister as " in erbil.summary_en
+    assert "بصورتين مختلفتين: فهو عند وزير الدفاع العراقي موعد مغادرة" in erbil.summary_ar
     # 4 March (S9, S10; Arabic S4, S5): al-Sudani's October remark cites the AP report of it;
     # the caveat says only what the HMC declared.
     victoria = events["2026-03-04-drone-strikes-victoria-base"]
@@ -568,9 +574,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     )
     # Harir (S7): attributed, in its context, and no claim on damage beyond Shafaq's.
     harir = events["2026-03-01-attacks-on-harir-air-base"]
-    assert (
-        "Shafaq News reported, a day after coordinated US and Israeli strikes" in harir.summary_en
-    )
+    assert "The attacks came a day after US and Israeli strikes on Iran" in harir.summary_en
     assert "Shafaq said the extent of the damage was not yet known" in harir.summary_en
     # Victory Base Complex (August 2025) and Victoria Base (March 2026): both names, not equated.
     mar2 = events["2026-03-02-drone-attack-victoria-base"]
@@ -596,3 +600,69 @@ def test_troop_numbers_note_cites_each_figure() -> None:
         assert set(_cited(text)) == sources, lang
     english = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.en.md").read_text("utf-8")
     assert "Two count US troops only; Shafaq’s\nfigure of 29 August 2025 does not say;" in english
+
+
+def test_round_eight_data_fixes(dataset) -> None:
+    """Round 8 reviews (fact-check 1, 2, 3, 7, 10; English editor nits; Arabic editor nits)."""
+    events = {e.id: e for e in dataset.events}
+    # FC 1: «أُنجز الاتفاق» is "the agreement was concluded"; the English reports' wording beside it,
+    # and the method note says the reading is uncertain.
+    dec31 = events["2025-12-31-muhammadawi-joc-clear"]
+    assert "concluded three months earlier" in dec31.summary_en
+    assert "(English-language reports: ‘agreed upon three months ago’)" in dec31.summary_en
+    assert "«اتُّفق عليه قبل ثلاثة أشهر»" in dec31.summary_ar
+    assert "carried out" not in dec31.summary_en + dec31.quote_en
+    three_months = next(n for n in dataset.method if "three months ago" in n.en)
+    assert "uncertain" in three_months.en and "غير مؤكدة" in three_months.ar
+    # EN nit 32 / AR nit 12: the method note does not repeat the 18 January entry.
+    first_phase = next(n for n in dataset.method if "end of the first phase" in n.en)
+    assert "is at odds with earlier official accounts" not in first_phase.en
+    assert "ويخالف هذا الإعلانُ" not in first_phase.ar
+    # FC 2: al-Tanf keeps the departure's day and says when CENTCOM announced it.
+    tanf = events["2026-02-11-us-leaves-al-tanf"]
+    assert (tanf.start.iso, tanf.announced.iso) == ("2026-02-11", "2026-02-12")
+    assert "on 11 February; US Central Command announced it on 12 February" in tanf.summary_en
+    assert "في 11 شباط" in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
+    # FC 3 / decision 9: UNAMI's renewal day is sourced (announced); no derived "1 June" in text.
+    unami = events["phase-unami-mandate"]
+    assert unami.announced.iso == "2024-05-31"
+    for event in events.values():
+        assert "1 June" not in (event.summary_en or "") + event.title_en, event.id
+        assert "1 حزيران" not in (event.summary_ar or "") + event.title_ar, event.id
+    # FC 7: no «(العراقية الأميركية)» for the HMC of 18 January; AR nit 2: no «القواعد الاتحادية».
+    assert "العراقية الأميركية" not in events["2026-01-18-hmc-federal-bases-cleared"].summary_ar
+    notes = [
+        (DATA_DIR / "commentary" / name).read_text("utf-8")
+        for name in ("2026-01-18-troop-numbers.ar.md", "2026-02-23-troop-numbers-since.ar.md")
+    ]
+    for text in [e.title_ar + (e.summary_ar or "") for e in events.values()] + notes:
+        assert "القواعد الاتحادية" not in text
+    # FC 10 / EN nit 21 / AR nit 4: UNB's copy is AP's, in both languages.
+    unb = dataset.sources["unb-171016"]
+    assert unb.publisher_en == "United News of Bangladesh (AP)"
+    assert unb.publisher_ar.endswith("(نقلًا عن أسوشيتد برس)")
+    # EN nit 7: the Erbil deadline says how the two sides framed the date.
+    assert "The two sides framed it differently: " in events["deadline-erbil-2026-09"].summary_en
+    # EN nits 19, 20: "joint statement" in our translation; no [sic].
+    assert "joint statement" in events["2025-09-02-sudani-cooper-reaffirm-statement"].quote_en
+    assert not any("[sic]" in (e.quote_en or "") for e in events.values())
+    # EN nit 26: "Global Coalition" only in titles, quotes and the full name.
+    for event in events.values():
+        assert "Global Coalition" not in (event.summary_en or "").replace(
+            "Global Coalition to Defeat ISIS", ""
+        ), event.id
+    # EN nit 27: the 4 March heading is one clause shorter (it wrapped with one word left over).
+    mar4 = events["2026-03-04-drone-strikes-victoria-base"]
+    assert (
+        mar4.title_en == "Security source: drone hits Victoria Base, home to a US logistics centre"
+    )
+    assert "مطار بغداد" not in mar4.title_ar and "مركز دعم لوجستي أميركي" in mar4.title_ar
+    # Decision 6 (English editor S4): the US Embassy spokesperson is quoted in his own English (The
+    # New Region), not in our rendering of an Arabic version labelled as his original.
+    embassy = events["2025-08-29-embassy-denies-baghdad-evacuation"]
+    assert embassy.quote_original == "en" and "thenewregion-2952" in embassy.source_ids
+    assert embassy.quote_en.startswith("Reports suggesting U.S. forces will vacate Baghdad")
+    assert "“not accurate”" in embassy.title_en
+    # AR nit 9: no relative day in a dated heading; AR nit 17: no straight quotes in titles.
+    assert "غدًا" not in embassy.title_ar
+    assert not any('"' in (s.title or "") for s in dataset.sources.values())
