@@ -12,7 +12,10 @@ way the PDF is printed (the helpers are tests/test_layout.py's). Measured:
   printed (Arabic editor N11: "too small to read in print"; ROUND7 decision 9). The PDF is
   printed at scale 1 on A4 (analysis.cdp.print_params), so a CSS pixel of the print layout is
   1/96 inch on paper: a text's size on paper is its font size times its CSS zoom;
-* the chart caption's grey is at least 4.5:1 against the page (ROUND7 decision 9).
+* the chart caption's grey is at least 4.5:1 against the page (ROUND7 decision 9);
+* the timeline's phase titles above its bars (and its "Publication date" label) are at least
+  7 pt as printed (Arabic editor nit 13: about 5 pt; ROUND8 decision 12), each clear of every
+  bar.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ DATES = ("2025-10-15", "2026-02-01", "2026-11-30")
 #: 7.5 pt and 8 pt in CSS pixels (96 px to the inch, 72 pt).
 LEGEND_PT_PX = 7.5 * 96 / 72
 LABEL_PT_PX = 8 * 96 / 72
+#: 7 pt in CSS pixels: the least size of the timeline's in-bar labels as printed.
+IN_BAR_PT_PX = 7 * 96 / 72
 #: The least clear space between two row labels, in CSS pixels as laid out (before print zoom).
 MIN_GAP_PX = 4
 
@@ -59,6 +64,16 @@ ROWS = r"""(() => {
         box: box(t),
       })),
       plot: box(gd.querySelector('.main-svg')),
+      // the texts drawn in the plot (the timeline's phase titles, the report-date label), each
+      // run (a line of a title wrapped on two) at its own size, and the bars' boxes
+      annotations: Array.from(gd.querySelectorAll('.annotation-text')).map((t) => ({
+        text: t.textContent,
+        box: box(t),
+        px: Math.min(...[t, ...t.querySelectorAll('tspan')].filter((r) => r.textContent.trim())
+          .map((r) => parseFloat(getComputedStyle(r).fontSize))) * zoom(t),
+      })),
+      bars: Array.from(gd.querySelectorAll('.barlayer .point path')).map(box)
+        .filter((b) => b[2] > b[0] && b[3] > b[1]),
       // every run of text of the row labels and date ticks, at its own size (a label's lines
       // are tspans with their own font-size)
       labels: Array.from(gd.querySelectorAll('.xtick text, .ytick text')).flatMap((t) => {
@@ -213,3 +228,22 @@ def test_the_chart_caption_meets_the_contrast_minimum(measured, view) -> None:
     """Arabic editor N11: the caption was light grey. ROUND7 decision 9: at least 4.5:1."""
     colour = measured[view]["caption"]
     assert colour and contrast(colour) >= 4.5, colour
+
+
+@pytest.mark.parametrize("view", [v[:2] + v[3:] for v in VIEWS], ids=VIEW_IDS)
+def test_the_timelines_in_bar_labels_are_at_least_seven_points_in_print(measured, view) -> None:
+    """Arabic editor nit 13: the timeline's phase titles («الخروج من بغداد», «الولاية الأخيرة
+    ليونامي», «▶ المهمة العسكرية للتحالف في العراق (منذ 2014)») were about 5 pt in the PDF.
+    ROUND8 decision 12: every one (and the "Publication date" label) is at least 7 pt as
+    printed, on screen at least 15 px; the lanes grew so that none touches a bar."""
+    chart = measured[view]["chart-gantt"]
+    labels, bars = chart["annotations"], chart["bars"]
+    # the shipped data: five phases, each titled above its bar, and the report-date label
+    assert len(labels) >= 6, [lb["text"] for lb in labels]
+    assert len(bars) >= 5, bars
+    least = IN_BAR_PT_PX if view[2] == "print" else 15
+    small = [(lb["text"], round(lb["px"] * 0.75, 1)) for lb in labels if lb["px"] < least]
+    assert not small, small
+    for lb in labels:
+        for b in bars:
+            assert not overlap(lb["box"], b, slack=0), (lb["text"], lb["box"], b)

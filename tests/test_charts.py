@@ -20,6 +20,7 @@ import pytest
 
 from analysis import charts
 from analysis.charts import Chart, export_image, figure_html, gantt_figure, promise_figure
+from analysis.charts.style import plain
 from analysis.dataset import Dataset, load_dataset
 from analysis.dates import PartialDate
 from analysis.i18n import format_date, label, make_locale
@@ -313,6 +314,22 @@ def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
     assert not any(c.isascii() and c.isalpha() for n in names for c in n)
     digits = make_locale("ar", digits="arabic")
     assert "٢٠٢٥" in " ".join(gantt_figure(tl_early, shipped, digits).figure.layout.xaxis.ticktext)
+
+
+def test_chart_words_of_round_8(tl_late, shipped) -> None:
+    """ROUND8 decision 12: the Arabic deadline chart's title says what the English one says
+    (fact-check 9: no «حسب المسار»); «دعم العمليات في سوريا» on both Arabic charts (Arabic
+    editor nit 13); the blue bars' legend entry is "In progress" / «جارٍ» (English editor nit
+    10: "Time elapsed" was opaque)."""
+    promise_ar = promise_figure(tl_late, shipped, AR).figure.layout.title.text
+    assert "المواعيد النهائية وما آلت إليه" in promise_ar and "حسب المسار" not in promise_ar
+    for build in (gantt_figure, promise_figure):
+        said = " ".join(strings(build(tl_late, shipped, AR).figure.to_plotly_json()))
+        assert "دعم العمليات في سوريا" in said and "دعم عمليات سوريا" not in said, build
+    for loc, word in ((EN, "In progress"), (AR, "جارٍ")):
+        names = [plain(t.name) for t in gantt_figure(tl_late, shipped, loc).figure.data if t.name]
+        assert word in names, names
+        assert "Time elapsed" not in names and "المدة المنقضية" not in names
 
 
 def test_arabic_lines_sit_in_right_to_left_isolates(tl_early, shipped) -> None:
@@ -781,7 +798,13 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     promise = promise_figure(tl_early, shipped, EN).alt_text
     assert gantt != promise and gantt.endswith(".") and promise.endswith(".")
     # words for one to nine; a sentence, not chart labels pasted in (editor B23)
-    assert gantt.startswith("The chart shows four locations, plus events elsewhere. ")
+    # the "Elsewhere" lane is the bottom row, and the caption says so (English editor nit 11)
+    assert gantt.startswith(
+        "The chart shows four locations and, in the bottom row, events elsewhere. "
+    )
+    assert gantt_figure(tl_early, shipped, AR).alt_text.startswith(
+        "يعرض الرسم أربعة مواقع، ويعرض الصف الأخير أحداثًا في مواقع أخرى. "
+    )
     # every missed deadline, not only the worst one; deadlines, not "phases" (UNAMI is a UN
     # mission: ROUND3 decision 9)
     # what was known then: the deadlines had passed, no completion announced (fact-check 2)
@@ -834,7 +857,15 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         " September 2026, subject to conditions."
     )
     feb_promise = promise_figure(feb, shipped, EN).alt_text
-    assert feb_promise.startswith("Three deadlines were missed, by 108–110 days: ")
+    # two of the three were declared complete: what came late is an end or its declaration
+    # (ROUND8 decision 12, Arabic editor nit 13)
+    assert feb_promise.startswith(
+        "Three ends, or their declarations, came 108–110 days after the deadline: "
+    )
+    assert "deadlines were missed" not in feb_promise
+    assert feb_ar.startswith(
+        "تأخّر الانتهاء أو إعلانه عن الموعد النهائي في ثلاثة مسارات، بفارق تراوح بين 108 و110 أيام: "
+    ), feb_ar
     assert "UNAMI’s mandate ended on time" in feb_promise
     assert "6–8" not in feb_promise  # Ain al-Asad against the end-September deadline
     # after the data end: a finding at the cut-off and what the grey area means, not a bare
@@ -851,8 +882,8 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     assert "By 31 March 2026, UNAMI’s mandate" in cut_off
     # past the data, no source says the second phase was still running (fact-checker 11)
     assert (
-        "the second phase, support from Iraq for operations in Syria, had not been reported ended."
-        in cut_off
+        "the second phase, support from Iraq for operations in Syria, had not been reported as"
+        " ended." in cut_off
     )
     for lang, tl in itertools.product((EN, AR), (tl_early, feb, tl_late)):
         for build in (gantt_figure, promise_figure):

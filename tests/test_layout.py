@@ -70,7 +70,9 @@ MEASURE = r"""(() => {
       asOfLabel: named('as-of'),
       notes: Array.from(gd.querySelectorAll('.scatterlayer .trace .textpoint text')).map(box),
       points,
-      asOfX: asOf ? svg.left + fl.xaxis._offset + fl.xaxis.d2p(asOf.x0) : null,
+      // the line's x in the page: plotly's pixels are the figure's own, before the print zoom
+      asOfX: asOf ? svg.left + (fl.xaxis._offset + fl.xaxis.d2p(asOf.x0))
+        * (gd.currentCSSZoom === undefined ? 1 : gd.currentCSSZoom) : null,
     };
   }
   return JSON.stringify(charts);
@@ -448,7 +450,7 @@ def page_fill(pdf: Path, page: int) -> float:
 
 def starts_page(lines: list[str], title: str) -> bool:
     """The page's first lines (running header, then the body) start with ``title`` (its
-    letters: pdftotext moves an Arabic comma, «وما آلت إليه ،حسب المسار»)."""
+    letters: pdftotext moves an Arabic comma, «تأخّر الانتهاء ،بفارق»)."""
     script = "arabic" if letters(title, "arabic") else "latin"
     return any(letters(line, script).startswith(letters(title, script)) for line in lines[:3])
 
@@ -535,7 +537,7 @@ def test_the_running_header_and_footer_have_no_straight_apostrophe(
 
 CHART_TITLES = {
     "en": ("Deadlines and what happened", "Timeline of the drawdown, by location"),
-    "ar": ("المواعيد النهائية وما آلت إليه، حسب المسار", "الخط الزمني للانسحاب حسب الموقع"),
+    "ar": ("المواعيد النهائية وما آلت إليه", "الخط الزمني للانسحاب حسب الموقع"),
 }
 
 

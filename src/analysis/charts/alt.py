@@ -236,7 +236,7 @@ def standing(tl: Timeline, loc: Locale) -> str:
     the name: «انتهت ولاية يونامي», «لا يزال كلٌّ من … قيد التنفيذ», the clauses apart by «؛ و»
     (round-4 Arabic editor S3, S4: counted rows, «انتهى مساران», could not be decoded; «تجاوز
     الموعد النهائي ثلاثة مسارات» read backwards). At the information cut-off, a row with no end
-    recorded by then "had not been reported ended" / «لم تكن المصادر قد أفادت بانتهاء …»: no
+    recorded by then "had not been reported as ended" / «لم تكن المصادر قد أفادت بانتهاء …»: no
     source says it was still running (fact-checker 11, round-5 Arabic editor S2)."""
     states = list(tl.phases)
     known = tl.coverage.known_through

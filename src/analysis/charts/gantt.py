@@ -75,10 +75,12 @@ from analysis.timeline import PhaseState, Timeline
 _PX_PER_UNIT = 37
 _STRIP_DY = 0.32  # first level of point events below the lane's top edge
 _LEVEL_DY = 0.3  # between stacked levels of point events
-_STRIP_TO_ROW = 1.0  # from the last level of point events to the first bar
-_ROW_STEP = 1.25  # between phase rows of one lane
+# (the phase titles are 15 px, 7.2 pt as printed at 64 %: the lanes were grown for them,
+# ROUND8 decision 12; at 11 px they were about 5 pt, Arabic editor nit 13)
+_STRIP_TO_ROW = 1.2  # from the last level of point events to the first bar
+_ROW_STEP = 1.6  # between phase rows of one lane (room for a title wrapped on two lines)
 _BAR_WIDTH = 0.4
-_LABEL_DY = -0.44  # phase title above its bar
+_LABEL_DY = -0.62  # phase title above its bar (its line box, Naskh's 1.7 em, clear of the bar)
 _LINK_DY = 0.34  # revision bracket below the bar
 _LANE_BOTTOM_DY = 0.55  # lane's bottom edge below its last row
 #: Site names on the lanes wrap at this many characters on at most this many lines.
@@ -239,8 +241,12 @@ def segments(
     return [p for p in pieces if p[2] > p[1]]
 
 
-#: Pixels a character of an 11 px phase title takes (Noto Sans, Noto Naskh Arabic), measured.
-_LABEL_CHAR_PX = {"en": 5.7, "ar": 4.6}
+#: A phase title's type size: printed at 64 % (report.css), 15 px is 7.2 pt on paper, never
+#: less than 7 pt (ROUND8 decision 12; tests/test_chart_layout.py measures it in print).
+PHASE_LABEL_PX = 15
+#: Pixels a character of a phase title takes (Noto Sans, Noto Naskh Arabic): measured at
+#: 11 px (5.7 and 4.6), scaled to the title's size.
+_LABEL_CHAR_PX = {"en": 5.7 * PHASE_LABEL_PX / 11, "ar": 4.6 * PHASE_LABEL_PX / 11}
 
 
 def phase_name(state: PhaseState, loc: Locale) -> str:
@@ -286,7 +292,7 @@ def phase_label(
         parts = [title + suffix]
     else:  # no room on one line: two lines above the bar (the rows leave room), never cut
         parts = wrapped(title + suffix, max(chars + len(plain(suffix)), 16), 2)
-        label_y, anchor = round(y - _BAR_WIDTH / 2 - 0.04, 3), "bottom"
+        label_y, anchor = round(y - _BAR_WIDTH / 2 - 0.06, 3), "bottom"
     texts = [line(esc(part), loc) for part in parts]
     if clipped:  # the arrow points out of the window, towards the phase's start
         texts[0] = f"{texts[0]} ▶" if reverse else f"◀ {texts[0]}"
@@ -302,7 +308,7 @@ def phase_label(
         "xanchor": "right" if reverse == forward else "left",
         "yanchor": anchor,
         "name": "phase-label",
-        "font": {"size": 11, "color": PALETTE["muted"]},
+        "font": {"size": PHASE_LABEL_PX, "color": PALETTE["muted"]},
     }
 
 

@@ -88,7 +88,9 @@ def as_of_marker(
             "name": "as-of",
             "text": line(text("as_of_line.published" if published else "as_of_line", loc), loc),
             "showarrow": False,
-            "font": {"size": 12, "color": PALETTE["as_of"]},
+            # 15 px: 7.2 pt as printed at 64 % (the timeline), like its phase titles (ROUND8
+            # decision 12: no chart text under 7 pt on paper)
+            "font": {"size": 15, "color": PALETTE["as_of"]},
         }
     )
 
