@@ -79,8 +79,7 @@ class _Phrasing:
 
     def cited_phrase(self, key: str, phase_id: str) -> tuple[Markup, tuple[str, ...]] | None:
         """A house phrase by phase id whose ``[@source-id]`` citations join the sentence's
-        own footnote cluster: the text without them, and their ids (``declared_readings``:
-        "By this report’s reading, that declaration covers …"; ``declared_in_section``)."""
+        own footnote cluster: the text without them, and their ids (``runs_phrases``)."""
         phrase = _house_style().get(key, {}).get(phase_id, {}).get(self.loc.lang)
         if not phrase:
             return None
