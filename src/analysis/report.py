@@ -295,7 +295,12 @@ class Report:
         if coverage is not None and getattr(coverage, "beyond", False):
             # Well past the data's end, "as of 30 November 2026" would claim a currency
             # the report lacks: say how far the information runs (ROUND3 decision 1).
-            subtitle = label("subtitle_past_data", loc).format(
+            # The lede's run-in dateline already names the cut-off: the subtitle gives
+            # only the publication date (ROUND9 decision 1; EN nit 2, AR nit 1).
+            dateline = 'class="dateline"' in str(self.narrative.headline)
+            subtitle = label(
+                "subtitle_published" if dateline else "subtitle_past_data", loc
+            ).format(
                 subtitle=self.subtitle,
                 through=format_date(coverage.value, loc).replace(" ", "\u00a0"),
                 date=as_of,
@@ -412,6 +417,15 @@ class Report:
         paragraphs = [
             Markup(label("data_notes_text", loc)).format(date=date.format(format_date(cutoff, loc)))
         ]
+        if coverage is not None and getattr(coverage, "beyond", False):
+            # Why the cut-off, and what it leaves out (ROUND9 decision 2, EN S2).
+            whether = _passed_whether(coverage.deadlines_passed_since, loc)
+            past = Markup(label("data_notes_past" if whether else "data_notes_past_none", loc))
+            paragraphs = [
+                past.format(date=date.format(format_date(cutoff, loc)), whether=whether)
+                + Markup(" ")
+                + Markup(label("data_notes_rule", loc))
+            ]
         built = built or build_date()
         if built > tl.as_of:
             compiled = Markup(label("data_notes_reconstructed", loc)).format(
@@ -448,6 +462,41 @@ class Report:
             if isinstance(part, ChartView):
                 update_display(part.placeholder(), raw=True, display_id=part.display_id)
             update_display(part._repr_mimebundle_(), raw=True, display_id=part.display_id)
+
+
+def _passed_whether(states: Any, loc: Locale) -> Markup | None:
+    """"whether the second phase ended in September 2026" / «ما إذا كانت المرحلة الثانية
+    قد انتهت في أيلول 2026»: the phases whose deadlines passed after the data's end, for
+    About the data (ROUND9 decision 2); several: whether they ended on time."""
+    from analysis.narrative.names import _arabic_feminine
+
+    states = [s for s in states or () if s.deadline is not None]
+    if not states:
+        return None
+    arabic = loc.lang == "ar"
+    if len(states) > 1:
+        return Markup(
+            "ما إذا كانت المراحل التي حلّت مواعيدها بعد ذلك التاريخ قد انتهت في موعدها"
+            if arabic
+            else "whether the phases due to end after that date ended on time"
+        )
+    s = states[0]
+    when = Markup('<span class="nowrap" style="white-space:nowrap">{}</span>').format(
+        format_date(s.deadline.event.start, loc)
+    )
+    if arabic:
+        title = str(s.phase.title_ar)
+        name = "المرحلة الثانية" if "(المرحلة الثانية)" in title else title
+        fem = name == "المرحلة الثانية" or _arabic_feminine(title)
+        verb = ("كانت", "انتهت") if fem else ("كان", "انتهى")
+        return Markup("ما إذا {} {} قد {} في {}").format(verb[0], name, verb[1], when)
+    title = str(s.phase.title_en).replace("'", "’")
+    if "(second phase)" in title:
+        name = "the second phase"
+    else:
+        name = title if title.startswith("The ") else "the " + title[:1].lower() + title[1:]
+        name = name[:1].lower() + name[1:]
+    return Markup("whether {} ended in {}").format(name, when)
 
 
 def glued_title(title: str, lang: str) -> Markup:
