@@ -283,14 +283,14 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert november.startswith(  # ROUND8 decision 1: a dateline, then the news
         "Events to 31 March 2026: On 18 January 2026, the Higher Military Commission (HMC) "
         "declared that coalition advisers had left all military bases and headquarters in "
-        "federal Iraq, completing the first phase[1]–[4] 110 days after the end-September 2025 "
+        "federal Iraq, completing the first phase[1]–[4], 110 days after the end-September 2025 "
         "deadline[5]–[8]. It said the last advisers had left Ain al-Asad Air Base and the "
-        "Joint Operations Command headquarters in Baghdad[1]–[4][9]. "
+        "Joint Operations Command headquarters in Baghdad[1]–[4], [9]. "  # ROUND9 d. 1, 11
     ), november
-    assert november.endswith(  # … and the caveat in its own closing sentence
-        "This report covers events to 31 March 2026, eight months before publication; whether "
-        "the second phase ended by its conditional target date, September 2026, falls outside "
-        "that period."
+    assert november.endswith(  # … and the caveat in its own closing sentence (ROUND9 d. 1)
+        "This report covers events to 31 March 2026, eight months before publication, so it "
+        "cannot say whether the second phase ended by its conditional target date of "
+        "September 2026."
     ), november
     assert "was met" not in november and "By 31 March 2026" not in november
     assert "Since then" not in november and "By then" not in november
@@ -298,10 +298,10 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
         "المعلومات حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن "
-        "مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في العراق الاتحادي، "
-        "لتكتمل بذلك المرحلة الأولى[1]–[4] بعد 110 أيام من موعدها النهائي، نهاية أيلول "
-        "2025[5]–[8]. وقالت إن آخر المستشارين غادروا قاعدة عين الأسد الجوية ومقر قيادة "
-        "العمليات المشتركة في بغداد[1]–[4][9]. "
+        "مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق الاتحادية "
+        "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى[1]–[4] بعد 110 أيام من موعدها "
+        "النهائي، نهاية أيلول 2025[5]–[8]. وقالت إن آخر المستشارين غادروا قاعدة عين الأسد "
+        "الجوية ومقر قيادة العمليات المشتركة في بغداد[1]–[4]، [9]. "  # ROUND9 d. 4, 11
     ), ar
     assert ar.endswith(
         "أما المرحلة الثانية، المقرر أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، فلا "
@@ -315,8 +315,9 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert "وفق التقارير" not in ar and "عُدِّل" not in ar and "إن كان" not in ar
     ar_october = html_to_text(report(shipped, "2025-10-15", "ar").headline)
     assert ar_october.startswith(
-        "كان من المقرر أن تنتهي المهمة العسكرية للتحالف الدولي في العراق الاتحادي (المرحلة "
-        "الأولى)، وأن يكتمل خروج مستشاري التحالف من بغداد ومن قاعدة عين الأسد الجوية، بحلول "
+        "كان من المقرر أن تنتهي المهمة العسكرية للتحالف الدولي في المناطق الاتحادية، أي خارج "
+        "إقليم كردستان (المرحلة الأولى)، وأن يكتمل خروج مستشاري التحالف من بغداد ومن قاعدة "
+        "عين الأسد الجوية، بحلول "
         "نهاية أيلول 2025[1]–[9]. وبعد أسبوعين من ذلك الموعد، لم تكن أيٌّ من الحكومتين قد "
         "أعلنت انتهاء أيٍّ من هذه المسارات الثلاثة."
     ), ar_october
@@ -664,9 +665,16 @@ def test_every_marker_resolves_and_numbers_run_in_order(
         return int(html_to_text(label).translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")))
 
     markers: list[tuple[str, str]] = []
-    for sup in re.findall(r'<sup class="ref">(.*?)</sup>', body):
-        links = re.findall(r'<a href="#src-([a-z0-9-]+)">\[(.*?)\]</a>', sup)
-        if "–" in sup:  # "[3]–[6]": three or more consecutive numbers, each end a link
+    # a cluster holding a range is one marker, its groups set apart by a comma
+    # ("[1]–[3], [10]–[15]", ROUND9 decision 11)
+    groups = [
+        group
+        for sup in re.findall(r'<sup class="ref">(.*?)</sup>', body)
+        for group in re.split("[,\u060c]\xa0", sup)
+    ]
+    for group in groups:
+        links = re.findall(r'<a href="#src-([a-z0-9-]+)">\[(.*?)\]</a>', group)
+        if "–" in group:  # "[3]–[6]": three or more consecutive numbers, each end a link
             (first, low), (last, high) = links
             low_n, high_n = number(low), number(high)
             assert high_n >= low_n + 2 and n.cited[low_n - 1] == first
@@ -784,7 +792,8 @@ def test_an_end_between_two_days_cites_the_sources_of_both_ends(shipped: Dataset
     for lang, words in (("en", "between 16 and 18 January 2026"), ("ar", "بين 16 و18 كانون")):
         n = report(shipped, "2026-11-30", lang)
         text = html_to_text(n.headline).replace("\xa0", " ")
-        clause = text.split(words, 1)[1].split("،" if lang == "ar" else ",", 1)[0]
+        # the clause's cluster, "[1]–[3], [10]–[15]" (its groups set apart by a comma)
+        clause = re.split(r"[،,] (?!\[)", text.split(words, 1)[1], maxsplit=1)[0]
         cited: set[int] = set()
         for low, high in re.findall(r"\[(\d+)\](?:–\[(\d+)\])?", clause):
             cited.update(range(int(low), int(high or low) + 1))

@@ -271,9 +271,21 @@ def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     for leak in ("March 2026", "March\xa02026", " / ", "hash", "Events used"):
         assert leak not in october, leak
     november = str(Report.from_parameters(as_of="2026-11-30", lang="en").data_notes().html)
-    assert "covers events to 31 March 2026;" in re.sub(r"<[^>]+>", "", november).replace(
-        "\xa0", " "
-    )
+    # ROUND9 decision 2 (EN S2): past the data, why the cut-off and what it leaves out
+    assert (
+        "The sources behind this edition were reviewed for completeness up to 31 March 2026 "
+        "and have not been updated since; events after that date, including whether the "
+        "second phase ended in September 2026, are not covered. Each claim is marked"
+    ) in re.sub(r"<[^>]+>", "", november).replace("\xa0", " ")
+    arabic_november = str(Report.from_parameters(as_of="2026-11-30", lang="ar").data_notes().html)
+    assert (
+        "رُوجعت مصادر هذه النسخة للتحقق من اكتمالها حتى 31 آذار 2026 ولم تُحدَّث بعد ذلك؛ ولا "
+        "تشمل النسخة ما جرى بعد هذا التاريخ، ومنه ما إذا كانت المرحلة الثانية قد انتهت في "
+        "أيلول 2026."
+    ) in re.sub(r"<[^>]+>", "", arabic_november).replace("\xa0", " ")
+    # an edition within the data keeps its one sentence
+    february = str(Report.from_parameters(as_of="2026-02-01", lang="en").data_notes().html)
+    assert "reviewed for completeness" not in february
     arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes(built=built).html)
     arabic_text = re.sub(r"<[^>]+>", "", arabic).replace("\xa0", " ")
     assert "ملاحظة منهجية" in arabic_text and "عن البيانات" not in arabic_text

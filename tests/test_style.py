@@ -171,7 +171,7 @@ def test_the_confidence_marks_are_explained_right_after_the_headline(as_of: str,
     note = html_to_text(n.confidence)
     paragraphs = n.to_text().split("\n\n")
     assert paragraphs[1] == note  # the headline, then the note, before anything else
-    mark = {"en": "“reported”", "ar": "«وفق تقارير صحفية»"}[lang]
+    mark = {"en": "“(reported)”", "ar": "«وفق تقارير صحفية»"}[lang]  # ROUND9 d. 11 (EN nit 3)
     assert mark.lower() in note.lower()
     if as_of in ("2026-02-01", "2026-11-30"):  # marks used in the text (Erbil's location)
         assert mark.strip("“”«»") in reader_text(n, lang).replace(note, "")
@@ -326,9 +326,10 @@ def test_no_site_deadline_is_attributed_to_the_27_september_2024_timetable(
     text += html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline)))
     assert not [frame for frame in TIMETABLE_FRAMES if frame in text]
     if as_of != "2025-08-01":
-        assert ("Iraqi officials gave" if lang == "en" else "ذكر مسؤولون عراقيون") in text
-        # ROUND7 decision 6 (EN nit): the officials gave the date, they did not set it
-        assert "officials set" not in text and "حدّد مسؤولون" not in text
+        assert ("Iraqi officials gave" if lang == "en" else "حدّد مسؤولون عراقيون") in text
+        # ROUND7 decision 6 (EN nit): the officials gave the date, they did not set it;
+        # Arabic «حدّد … موعدًا» (ROUND9 decision 11, AR nit 11), never the stiff «ذكر»
+        assert "officials set" not in text and "ذكر مسؤولون" not in text
 
 
 @pytest.mark.parametrize("as_of", ["2026-02-01", "2026-11-30"])
@@ -391,7 +392,9 @@ def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> N
             assert "exit from Ain al-Asad Air Base ended" not in text
             assert text.count("end-September 2025 deadline") == 1
         else:
-            assert "المرحلة الأولى" in text and "العراق الاتحادي" in text
+            # ROUND9 decision 4: «المناطق الاتحادية», glossed at its first use
+            assert "المرحلة الأولى" in text and "العراق الاتحادي" not in text
+            assert "في المناطق الاتحادية (أي خارج إقليم كردستان)" in text
             assert (  # ROUND8 decision 2: «بعد 6 إلى 14 يومًا»، «في تقدير هذا التقرير»
                 "وبعد 6 إلى 14 يومًا من الموعد الذي ذكره الفريق الركن قيس المحمداوي، نائب قائد "
                 "العمليات المشتركة، إذ قال في 31 كانون الأول 2025 إن القاعدة ستُسلَّم «الأسبوع "
@@ -411,8 +414,8 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
 
 
 def test_past_the_data_the_lede_says_it_once_plainly() -> None:
-    """ROUND5 decision 5, ROUND6 decision 2, ROUND8 decision 1: the lede opens with a run-in
-    dateline ("Events to 31 March 2026:"), then the news ("On 18 January 2026, the HMC
+    """ROUND5 decision 5, ROUND6 decision 2, ROUND8 decision 1, ROUND9 decision 1: the lede
+    opens with a run-in dateline ("Events to 31 March 2026:"), then the news ("On 18 January 2026, the HMC
     declared that …", no "By 31 March 2026, … had said on 18 January"); the gap and its
     consequence close it in a sentence of their own (a conditional target date is never
     "met"); no "Since then …" sentence (it could read as "since 31 December 2025"). The
@@ -422,30 +425,29 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
             "en",
             "Events to 31 March 2026: On 18 January 2026, the Higher Military Commission (HMC) "
             "declared that coalition advisers had left all military bases and headquarters in "
-            "federal Iraq, completing the first phase 110 days after the end-September 2025 "
-            "deadline.",
+            "federal Iraq, completing the first phase, 110 days after the end-September 2025 "
+            "deadline.",  # the comma before the time frame (ROUND9 decision 1, EN nit 1)
             " ",
             ("Since then", "By then", "By 31 March 2026", "was met", "deadline was"),
         ),
         (
             "ar",
             "المعلومات حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 "
-            "أن مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في العراق "
-            "الاتحادي، لتكتمل بذلك المرحلة الأولى بعد 110 أيام من موعدها النهائي، نهاية أيلول "
-            "2025.",
+            "أن مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق "
+            "الاتحادية (أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى بعد 110 أيام من "
+            "موعدها النهائي، نهاية أيلول 2025.",  # ROUND9 decision 4: the term glossed once
             " و",
             ("ومنذ ذلك الحين", "وحتى ذلك التاريخ", "احتُرم", "وحتى 31 آذار 2026", "المستهدف"),
         ),
     ):
         n = written("2026-11-30", lang, "western")
-        text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(n.headline))).replace("\xa0", " ")
-        text = re.sub(r"\u2060?\[\d+\](?:–\[\d+\])?", "", text)
+        text = plain(n.headline)
         assert text.startswith(first + by), text
         # ROUND8 decision 1: the caveat closes the lede in its own sentence
         last = (
-            "This report covers events to 31 March 2026, eight months before publication; "
-            "whether the second phase ended by its conditional target date, September 2026, "
-            "falls outside that period."
+            "This report covers events to 31 March 2026, eight months before publication, so "
+            "it cannot say whether the second phase ended by its conditional target date of "
+            "September 2026."  # ROUND9 decision 1 (EN S1)
             if lang == "en"
             else "أما المرحلة الثانية، المقرر أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، "
             "فلا يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن معلوماته تقف "
@@ -475,7 +477,8 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
 
 def plain(html: object) -> str:
     """Reader text without footnote markers, tags or no-break spaces."""
-    text = html_lib.unescape(re.sub(r"<[^>]+>", "", str(html)))
+    html = re.sub(r'\u2060?<sup class="ref">.*?</sup>', "", str(html))
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", html))
     text = re.sub(r"\u2060?\[[0-9٠-٩]+\](?:–\[[0-9٠-٩]+\])?", "", text)
     return text.replace("\xa0", " ").replace("\u200b", "")  # (the break between markers)
 
@@ -767,6 +770,25 @@ def test_consecutive_footnotes_print_as_a_range(as_of: str, lang: str, digits: s
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
+def test_groups_in_a_cluster_with_a_range_are_set_apart_by_a_comma(lang: str) -> None:
+    """ROUND9 decision 11 (EN nit 8): "[1]–[3], [10]–[15]", not "[1]–[3][10]–[15]"; the
+    comma and a no-break space inside the one marker, so the cluster never splits and
+    never starts a line; a cluster of single markers ("[20][21]") is left as it is."""
+    n = written("2026-11-30", lang, "western")
+    comma = "," if lang == "en" else "،"
+    text = html_to_text(str(n.headline)).replace("\xa0", " ")
+    assert f"[1]–[3]{comma} [10]–[15]" in text, text
+    assert f"[1]–[4]{comma} [9]" in text and "]–[4][9]" not in text, text
+    html = " ".join(sections(n))
+    assert f"</a>{comma}\xa0<a href" in html  # one marker: no break at the comma
+    for sup in re.findall(r'<sup class="ref">(.*?)</sup>', html):
+        if comma + "\xa0" in sup:
+            assert "–" in sup, sup  # only a cluster holding a range
+    # "[20][21]" unchanged (Arabic numbers sit in a <bdi>)
+    assert re.search(r"\[(?:<[^>]+>)*20(?:</[^>]+>)*\]</a></sup>\u2060<sup", html)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
 def test_the_october_lede_says_the_absence_without_footnotes(lang: str) -> None:
     """ROUND5 decision 6: the deadline carries its sources; the absence is its own sentence
     with no marker; then the last official word on the phase (the Pentagon, 30 September)."""
@@ -841,8 +863,8 @@ def test_baghdad_is_declared_complete_by_the_commission_on_the_same_day(lang: st
     """ROUND5 decision 1: no 26 November lower bound, no day count range for Baghdad.
     ROUND8 decisions 1 and 3: the HMC's statement names Ain al-Asad and the Joint Operations
     Command headquarters: the lede says what it said, its sources [1]–[4], and Rudaw's
-    marker (26 November 2025) only where "in Baghdad" is Rudaw's; the section says the
-    headquarters "is in Baghdad" with Rudaw's marker there, the HMC's after its words."""
+    marker (26 November 2025) only where "in Baghdad" is Rudaw's; the section (ROUND9
+    decision 3) fronts the time frame and closes with the HMC's markers, then Rudaw's."""
     for as_of in ("2026-02-01", "2026-11-30"):
         n = written(as_of, lang, "western")
         lede = plain(str(n.headline))
@@ -857,22 +879,21 @@ def test_baghdad_is_declared_complete_by_the_commission_on_the_same_day(lang: st
         assert "reading" not in lede and "قراءة" not in lede
         assert "exit from Baghdad complete" not in lede and "اكتمال خروج مستشاري" not in lede
         baghdad = next(str(s.html) for s in n.sites if s.site_id == "baghdad")
-        said = (
-            "declared on 18 January 2026 that the last advisers had left the Joint Operations "
-            "Command headquarters, which is in Baghdad, 110 days after that deadline."
+        said = (  # ROUND9 decision 3 (EN S5): the time frame next to the date it counts to
+            "On 18 January 2026, 110 days after that deadline, the HMC declared that the last "
+            "advisers had left the Joint Operations Command headquarters in Baghdad."
             if lang == "en"
-            else "في 18 كانون الثاني 2026 أن آخر المستشارين غادروا مقر قيادة العمليات المشتركة، "
-            "الواقع في بغداد، بعد ذلك الموعد"
+            else "وفي 18 كانون الثاني 2026، بعد 110 أيام من ذلك الموعد، أعلنت اللجنة العسكرية "
+            "العليا أن آخر المستشارين غادروا مقر قيادة العمليات المشتركة في بغداد."
         )
         assert said in plain(baghdad), plain(baghdad)
-        # the HMC's own sources after its words, Rudaw's never among them
-        hmc = html_to_text(baghdad).split("headquarters" if lang == "en" else "المشتركة")[1]
-        first = re.match(r"(?:\[\d+\](?:–\[\d+\])?)+", hmc).group()
-        assert rudaw_marker(n) not in first and first.startswith("[1]"), hmc[:40]
-        # "in Baghdad" is Rudaw's (26 November 2025): its footnote closes the clause
+        # the HMC's own sources first, then Rudaw's (26 November 2025), which places the
+        # headquarters in Baghdad: "[1]–[4], [9]"
         rudaw = rudaw_marker(n)
-        after = html_to_text(baghdad).split("in Baghdad" if lang == "en" else "في بغداد")[1]
-        assert rudaw in re.match(r"(?:\[\d+\])+", after).group(), after[:40]
+        where = "headquarters in Baghdad" if lang == "en" else "المشتركة في بغداد"
+        after = html_to_text(baghdad).split(where)[1]
+        cluster = re.match(r"(?:\[\d+\](?:–\[\d+\])?(?:[,،]\s)?)+", after).group()
+        assert cluster.startswith("[1]") and cluster.endswith(rudaw), after[:40]
         assert "26 November" not in lede and "26 تشرين الثاني" not in lede
         assert "57" not in lede
 

@@ -465,7 +465,7 @@ class Report:
 
 
 def _passed_whether(states: Any, loc: Locale) -> Markup | None:
-    """"whether the second phase ended in September 2026" / «ما إذا كانت المرحلة الثانية
+    """ "whether the second phase ended in September 2026" / «ما إذا كانت المرحلة الثانية
     قد انتهت في أيلول 2026»: the phases whose deadlines passed after the data's end, for
     About the data (ROUND9 decision 2); several: whether they ended on time."""
     from analysis.narrative.names import _arabic_feminine

@@ -45,7 +45,7 @@ def _headings(lang: str) -> Any:
 
 def _render(section: str, loc: Locale, **context: Any) -> Markup:
     template = _environment().get_template(f"{loc.lang}/{section}.j2")
-    html = ranges(_tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context)))
+    html = ranges(_tidy(template.render(limit=RELATIVE_DAYS_LIMIT, **context)), loc.lang)
     # A citation cluster never breaks, neither before its first marker nor between two
     # (ROUND8 decision 8, reverting ROUND7 decision 7): each marker's word joiner holds.
     # A marker is glued to a figure before it with the word joiner too (Arabic editor
@@ -77,24 +77,34 @@ _MARKER = re.compile(
 _MARKERS = re.compile(f"(?:{_MARKER.pattern}){{3,}}")
 
 
-def ranges(html: str) -> str:
+def ranges(html: str, lang: str = "en") -> str:
     """Three or more consecutive footnote numbers as a range, "[1]–[9]" (EN nit 20),
-    each end still a link to its source; "[1][2]" and "[2][5][6]" stay as they are."""
+    each end still a link to its source; "[1][2]" and "[2][5][6]" stay as they are.
+
+    A cluster holding a range sets its groups apart with a comma glued to the group
+    before and a no-break space, "[1]–[3], [10]–[15]" (ROUND9 decision 11, EN nit 8):
+    one ``sup.ref``, which never breaks (report.css)."""
+    sep = "، " if lang == "ar" else ", "
+    head, tail = '⁠<sup class="ref">', "</sup>"
 
     def collapse(match: re.Match[str]) -> str:
         marks = list(_MARKER.finditer(match.group()))
         out: list[str] = []
         run: list[re.Match[str]] = []
+        spans: list[bool] = []
 
         def flush() -> None:
             if len(run) >= 3:
                 first, last = run[0], run[-1]
                 out.append(
-                    '\u2060<sup class="ref"><a href="#src-{}">[{}{}{}]</a>–<a href="#src-{}">'
-                    "[{}{}{}]</a></sup>".format(*first.groups(), *last.groups())
+                    '<a href="#src-{}">[{}{}{}]</a>–<a href="#src-{}">[{}{}{}]</a>'.format(
+                        *first.groups(), *last.groups()
+                    )
                 )
+                spans.append(True)
             else:
-                out.extend(m.group() for m in run)
+                out.extend(m.group()[len(head) : -len(tail)] for m in run)
+                spans.extend(False for _ in run)
             run.clear()
 
         for mark in marks:
@@ -102,7 +112,9 @@ def ranges(html: str) -> str:
                 flush()
             run.append(mark)
         flush()
-        return "".join(out)
+        if any(spans) and len(out) > 1:
+            return head + sep.join(out) + tail
+        return "".join(head + group + tail for group in out)
 
     return _MARKERS.sub(collapse, html)
 
