@@ -415,10 +415,10 @@ def test_english_prose_uses_typographic_apostrophes_and_lower_case_roles(as_of: 
 
 def test_past_the_data_the_lede_says_it_once_plainly() -> None:
     """ROUND5 decision 5, ROUND6 decision 2, ROUND8 decision 1, ROUND9 decision 1: the lede
-    opens with a run-in dateline ("Events to 31 March 2026:"), then the news ("On 18 January 2026, the HMC
-    declared that …", no "By 31 March 2026, … had said on 18 January"); the gap and its
-    consequence close it in a sentence of their own (a conditional target date is never
-    "met"); no "Since then …" sentence (it could read as "since 31 December 2025"). The
+    opens with a run-in dateline ("Events to 31 March 2026:"), then the news ("On 18 January
+    2026, the HMC declared that …", no "By 31 March 2026, … had said on 18 January"); the
+    gap and its consequence close it in a sentence of their own (a conditional target date
+    is never "met"); no "Since then …" sentence (it could read as "since 31 December 2025"). The
     Erbil section says it in a short sentence at most."""
     for lang, first, by, gone in (
         (
