@@ -657,6 +657,16 @@ def test_source_list_prints_readable_addresses_and_no_nested_guillemets(lang: st
         assert "«" not in title, title
 
 
+def test_an_english_title_in_the_arabic_source_list_is_an_ltr_isolate_in_guillemets() -> None:
+    """ROUND9 decision 11 (AR nit 12): the guillemets outside, in the Arabic line's
+    direction; the English title inside its own left-to-right isolate (report.css)."""
+    html = str(written("2026-11-30", "ar", "western").sources)
+    titles = re.findall(r'(.)<span class="source-title" lang="en" dir="ltr">[^<]*</span>(.)', html)
+    assert titles and all(pair == ("«", "»") for pair in titles), titles[:3]
+    css = (PACKAGE_DIR / "templates" / "report.css").read_text()
+    assert ".source-title[dir] { unicode-bidi: isolate; }" in css
+
+
 def test_a_quotation_in_someone_elses_rendering_says_whose() -> None:
     """Fact-checker 7: Muhammadawi's words of 26 November 2025 reached Arabic through
     Alsumaria's rendering of Rudaw's English: never labelled "Original (Arabic)"."""
