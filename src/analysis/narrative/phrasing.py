@@ -23,6 +23,13 @@ from analysis.dataset import Event
 from analysis.narrative.house import _house_style, curl_apostrophes
 from analysis.narrative.text import _localize_html
 
+#: A decoded address whose only non-Latin part is its last segment, in Arabic words:
+#: ``https://www.kurdistan24.net/ar/story/887928/قاعدة-عين-الأسد-…-رسميا``.
+_ARABIC_TAIL = re.compile(
+    r"(?P<head>[!-~]+/)(?P<tail>[\u0621-\u064a][\u0621-\u0652\u0660-\u0669\u06af0-9-]*"
+    r"[\u0621-\u0652])(?P<end>/?)"
+)
+
 #: Where a note's citation goes while its text is localised (a private-use character).
 _CITE_SLOT = "\ue000"
 
@@ -37,7 +44,7 @@ class _Phrasing:
         return title.replace("«", '"').replace("»", '"')
 
     @staticmethod
-    def display_url(url: str) -> str:
+    def display_url(url: str) -> str | Markup:
         """A web address as the reader can follow it in print: in full, never cut with
         "…" (ROUND8 decision 10); percent-escapes decoded when the address reads as Latin
         text, else kept as they are (an Arabic path would print bidi-reordered: ROUND5
@@ -51,7 +58,18 @@ class _Phrasing:
             return url
         if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
             return url
-        return decoded if decoded.isascii() else url
+        if decoded.isascii():
+            return decoded
+        # An Arabic last segment alone (words and figures joined by hyphens, Arabic at
+        # both ends) prints decoded as its own right-to-left run after the Latin part
+        # (ROUND9 decision 11, EN nit 31): the reading order stays whole. Arabic between
+        # Latin segments, or followed by figures, would print reordered: kept encoded.
+        tail = _ARABIC_TAIL.fullmatch(decoded)
+        if tail is None:
+            return url
+        return Markup('{}<span class="url-tail" dir="rtl" lang="ar">{}</span>{}').format(
+            tail["head"], tail["tail"], tail["end"]
+        )
 
     def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
         """How a phase's start is told when its date is not the phase's own beginning
