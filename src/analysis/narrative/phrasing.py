@@ -27,7 +27,7 @@ from analysis.narrative.text import _localize_html
 #: ``https://www.kurdistan24.net/ar/story/887928/قاعدة-عين-الأسد-…-رسميا``.
 _ARABIC_TAIL = re.compile(
     r"(?P<head>[!-~]+/)(?P<tail>[\u0621-\u064a][\u0621-\u0652\u0660-\u0669\u06af0-9-]*"
-    r"[\u0621-\u0652])(?P<end>/?)"
+    r"[\u0621-\u0652])"
 )
 
 #: Where a note's citation goes while its text is localised (a private-use character).
@@ -63,12 +63,13 @@ class _Phrasing:
         # An Arabic last segment alone (words and figures joined by hyphens, Arabic at
         # both ends) prints decoded as its own right-to-left run after the Latin part
         # (ROUND9 decision 11, EN nit 31): the reading order stays whole. Arabic between
-        # Latin segments, or followed by figures, would print reordered: kept encoded.
+        # Latin segments, or followed by figures or a slash, would print reordered: kept
+        # encoded.
         tail = _ARABIC_TAIL.fullmatch(decoded)
         if tail is None:
             return url
-        return Markup('{}<span class="url-tail" dir="rtl" lang="ar">{}</span>{}').format(
-            tail["head"], tail["tail"], tail["end"]
+        return Markup('{}<span class="url-tail" dir="rtl" lang="ar">{}</span>').format(
+            tail["head"], tail["tail"]
         )
 
     def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
