@@ -438,9 +438,18 @@ def test_round_four_data_fixes(dataset) -> None:
     assert {dataset.sources[s].published.iso for s in naming} == {"2025-10-01", "2026-01-18"}
     # ... and its Iraqi vs US readings use only what was public by 27 September 2024.
     assert "until at least September 2026" in erbil.summary_en and "al-Abbasi" in erbil.summary_en
-    assert "2025" not in erbil.summary_en.split("The two sides framed it")[1].replace(
-        "by September 2025", ""
+    # Round 9 (d. 7): in time order, the minister named, "before the statement was issued".
+    readings = erbil.summary_en.split("The two sides have described that date differently.")[1]
+    assert "2025" not in readings.replace("by September 2025", "")
+    assert readings.index("8 September 2024, before the statement") < readings.index(
+        "27 September 2024"
     )
+    assert "Iraq’s defence minister, Thabet al-Abbasi," in readings
+    assert "ثابت العباسي في 8 أيلول 2024، قبل صدور البيان" in erbil.summary_ar
+    # The 20 October entry keeps al-Sudani's words apart from the plan's background.
+    sudani = events["2025-10-20-sudani-advisers-stay-ain-al-asad"]
+    said, background = sudani.summary_en.split(". The plan had called for")
+    assert "although" not in said and "September 2025" in background
     # The launch of the detainee transfer is its own event; 13 February no longer cites it.
     launch = events["2026-01-21-detainee-transfer-begins"]
     assert launch.source_id == "anews-2026-01-21" and "CJTF-OIR" not in launch.summary_en
