@@ -466,7 +466,7 @@ def test_round_four_data_fixes(dataset) -> None:
     assert "it said" in events["2026-03-02-drone-attack-victoria-base"].summary_en
     # N1, N3, N9, N10.
     assert (
-        "The reports give no new date for a full pullout"
+        "the reports give no new date for one"
         in events["2025-10-20-sudani-advisers-stay-ain-al-asad"].summary_en
     )
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"].summary_en
@@ -542,8 +542,9 @@ def test_round_seven_data_fixes(dataset) -> None:
     ]
     assert "Region[@rasalkhaimahnews-2024-09-29" in erbil.summary_en
     # (round 8, English editor nit 7: what each side made of it, before the details)
-    assert ". The two sides framed it differently: Iraq’s defence minister as " in erbil.summary_en
-    assert "بصورتين مختلفتين: فهو عند وزير الدفاع العراقي موعد مغادرة" in erbil.summary_ar
+    # (round 9, decision 7: the editor's three sentences)
+    assert ". The two sides have described that date differently. Iraq’s" in erbil.summary_en
+    assert "بصورتين مختلفتين. فقد قال وزير الدفاع العراقي" in erbil.summary_ar
     # 4 March (S9, S10; Arabic S4, S5): al-Sudani's October remark cites the AP report of it;
     # the caveat says only what the HMC declared.
     victoria = events["2026-03-04-drone-strikes-victoria-base"]
@@ -651,7 +652,7 @@ def test_round_eight_data_fixes(dataset) -> None:
     assert unb.publisher_en == "United News of Bangladesh (AP)"
     assert unb.publisher_ar.endswith("(نقلًا عن أسوشيتد برس)")
     # EN nit 7: the Erbil deadline says how the two sides framed the date.
-    assert "The two sides framed it differently: " in events["deadline-erbil-2026-09"].summary_en
+    assert "The two sides have described that date" in events["deadline-erbil-2026-09"].summary_en
     # EN nits 19, 20: "joint statement" in our translation; no [sic].
     assert "joint statement" in events["2025-09-02-sudani-cooper-reaffirm-statement"].quote_en
     assert not any("[sic]" in (e.quote_en or "") for e in events.values())
