@@ -240,7 +240,7 @@ def test_site_deadlines_cite_the_officials_who_named_the_sites(dataset) -> None:
 def test_round_two_data_fixes(dataset) -> None:
     iraq = dataset.event("phase-iraq-coalition-mission")
     assert iraq.title_en == "The coalition’s military mission in federal Iraq (first phase)"
-    assert iraq.title_ar == "المهمة العسكرية للتحالف الدولي في العراق الاتحادي (المرحلة الأولى)"
+    assert iraq.title_ar == "المهمة العسكرية للتحالف الدولي في المناطق الاتحادية (المرحلة الأولى)"
     withdrawal = dataset.event("2026-01-16-us-completes-ain-al-asad-withdrawal")
     # Round 7: unnamed sources via Fox News and The Media Line, so reported; the Ministry of
     # Defence's page (Kurdistan24 Arabic) does not carry that account and is not a source here.
@@ -676,3 +676,32 @@ def test_round_eight_data_fixes(dataset) -> None:
     # AR nit 9: no relative day in a dated heading; AR nit 17: no straight quotes in titles.
     assert "غدًا" not in embassy.title_ar
     assert not any('"' in (s.title or "") for s in dataset.sources.values())
+
+
+def test_round_nine_arabic_house_forms(dataset) -> None:
+    """Round 9 (decisions 4, 5, 6, 2): the Arabic own voice says «المناطق الاتحادية», never
+    «العراق الاتحادي»/«المواقع الاتحادية» (quotes and cited titles keep their words); no «بعثة»
+    before يونامي; the 29 August embassy quote is our translation; the method note says so."""
+    import json
+
+    own = []
+    for event in dataset.events:
+        own += [event.title_ar, event.summary_ar or "", event.note_ar or ""]
+    for path in sorted((DATA_DIR / "commentary").glob("*.ar.md")):
+        own.append(path.read_text(encoding="utf-8"))
+    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    own += [note["ar"] for note in package["method"]]
+    for text in own:
+        for variant in ("العراق الاتحادي", "المواقع الاتحادية", "القواعد الاتحادية"):
+            assert variant not in text, (variant, text[:80])
+        # an old title quoted in a note («…») is the one exception
+        assert not re.search(r"(?<!«تسليم مقر )بعثة يونامي", text), text[:80]
+    embassy = dataset.event("2025-08-29-embassy-denies-baghdad-evacuation")
+    assert embassy.quote_original == "en"
+    assert embassy.quote_ar.startswith("التقارير التي تفيد بأن القوات الأميركية ستخلي بغداد")
+    assert "الأمريكية" not in embassy.quote_ar and "تشير بأن" not in embassy.quote_ar
+    assert any(
+        note["en"].startswith("Translations of quotations are this report’s own")
+        and note["ar"].startswith("ترجمات الاقتباسات من إعداد هذا التقرير")
+        for note in package["method"]
+    )
