@@ -717,3 +717,19 @@ def test_round_nine_arabic_house_forms(dataset) -> None:
         and note["ar"].startswith("ترجمات الاقتباسات من إعداد هذا التقرير")
         for note in package["method"]
     )
+
+
+def test_round_nine_fact_check_fixes(dataset) -> None:
+    """FC 1: the Qasrak move "reported to have begun between 21 and 23 February 2026" (TASS
+    of 21 February cited); FC 4: al-Mustafa's later AP interview, no agreement signed."""
+    commentary = DATA_DIR / "commentary"
+    en = (commentary / "2026-02-23-troop-numbers-since.en.md").read_text(encoding="utf-8")
+    ar = (commentary / "2026-02-23-troop-numbers-since.ar.md").read_text(encoding="utf-8")
+    assert "reported to have begun\nbetween 21 and 23 February 2026 [@tass-2090119" in en
+    assert "بدأ بين 21\nو23 شباط 2026 [@tass-2090119" in ar
+    assert "began on 22–23 February" not in en
+    assert dataset.sources["tass-2090119"].published.iso == "2026-02-21"
+    syria = dataset.event("2025-11-10-syria-joins-coalition")
+    assert "masrawy-2888964" in syria.source_ids
+    assert "Associated Press he said no agreement had been signed. " in syria.summary_en
+    assert "مع أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
