@@ -463,7 +463,11 @@ def test_round_four_data_fixes(dataset) -> None:
     # Fact-check S3: 1-2 March in the context the sources give; the claim attributed.
     assert "rising tensions" not in events["2026-03-01-attacks-on-harir-air-base"].summary_en
     assert "Khamenei" in events["2026-03-02-drone-attack-victoria-base"].summary_en
-    assert "it said" in events["2026-03-02-drone-attack-victoria-base"].summary_en
+    # (round 9, EN nit 27: the faction's claim attributed; the death itself sourced, not hedged)
+    victoria2 = events["2026-03-02-drone-attack-victoria-base"]
+    assert "which it described as retaliation" in victoria2.summary_en
+    assert "Iranian state media had confirmed" in victoria2.summary_en
+    assert "menafn-1110807720" in victoria2.source_ids
     # N1, N3, N9, N10.
     assert (
         "the reports give no new date for one"
