@@ -671,6 +671,21 @@ def test_source_list_prints_readable_addresses_and_no_nested_guillemets(lang: st
         assert "«" not in title, title
 
 
+def test_the_security_council_extended_unamis_mandate_in_arabic() -> None:
+    """ROUND9 decision 5 (AR S2, nit 5): «ومدّد مجلس الأمن ولاية يونامي … لفترة أخيرة مدتها 19
+    شهرًا»; no «بعثة» before يونامي; the name spelled out once, where a reader first meets it."""
+    n = written("2026-11-30", "ar", "western")
+    iraq = plain(next(str(s.html) for s in n.sites if s.site_id == "iraq"))
+    assert (
+        "ومدّد مجلس الأمن ولاية يونامي في 31 أيار 2024 لفترة أخيرة مدتها 19 شهرًا، وانتهت في "
+        "موعدها المقرر في 31 كانون الأول 2025"
+    ) in iraq, iraq
+    text = reader_text(n, "ar", keep_quotes=False)
+    assert "بعثة يونامي" not in text and "لمدة 19 شهرًا أخيرة" not in text
+    assert "لبعثة الأمم المتحدة لمساعدة العراق (يونامي)" in plain(n.headline)
+    assert text.count("بعثة الأمم المتحدة لمساعدة العراق (يونامي)") == 1
+
+
 def test_an_english_title_in_the_arabic_source_list_is_an_ltr_isolate_in_guillemets() -> None:
     """ROUND9 decision 11 (AR nit 12): the guillemets outside, in the Arabic line's
     direction; the English title inside its own left-to-right isolate (report.css)."""
