@@ -60,10 +60,11 @@ from analysis.timeline import PhaseState, Timeline
 #: label (site, the row's short name, the note beneath) never runs into the next row's (editor
 #: B1, Arabic editor S4; tests/test_chart_layout.py measures the boxes in Chromium). Plotly sets
 #: a label's lines 1.3 em apart (18 px type: 24 px); the glyphs of the first and last lines
-#: add a little over a line (Naskh's marks more than Latin); then a clear gap to the next label.
+#: add a little over a line (Naskh's marks more than Latin; a four-line English label, "Forces
+#: left 16–18 January 2026, / 108–110 days late", needs 30 px); then a clear gap to the next label.
 #: Every line is at least 17 px: 8 pt as printed at 64 % (ROUND7 decision 9).
 _PX_PER_LABEL_LINE = 24
-_LABEL_GLYPH_PX = {"en": 26, "ar": 34}
+_LABEL_GLYPH_PX = {"en": 30, "ar": 34}
 _ROW_GAP_PX = 14
 #: Room above the first row's label and below the last one's.
 _ROW_PAD_PX = 8
