@@ -240,7 +240,7 @@ def test_site_deadlines_cite_the_officials_who_named_the_sites(dataset) -> None:
 def test_round_two_data_fixes(dataset) -> None:
     iraq = dataset.event("phase-iraq-coalition-mission")
     assert iraq.title_en == "The coalition’s military mission in federal Iraq (first phase)"
-    assert iraq.title_ar == "المهمة العسكرية للتحالف الدولي في العراق الاتحادي (المرحلة الأولى)"
+    assert iraq.title_ar == "المهمة العسكرية للتحالف الدولي في المناطق الاتحادية (المرحلة الأولى)"
     withdrawal = dataset.event("2026-01-16-us-completes-ain-al-asad-withdrawal")
     # Round 7: unnamed sources via Fox News and The Media Line, so reported; the Ministry of
     # Defence's page (Kurdistan24 Arabic) does not carry that account and is not a source here.
@@ -263,7 +263,7 @@ def test_round_two_data_fixes(dataset) -> None:
     # Round 7 (Arabic editor nit 9): dawn for the 4 a.m. strike, morning for the second.
     harir = dataset.event("2026-03-01-attacks-on-harir-air-base").summary_ar or ""
     # (round 8, decision 5: the day itself, since the first sentence stands alone)
-    assert "فجر 1 آذار 2026 وصباحه، بُعيد الرابعة ثم نحو الثامنة والنصف" in harir
+    assert "صباح 1 آذار 2026، الأولى بُعيد الرابعة فجرًا والثانية نحو الثامنة والنصف" in harir
     for event in dataset.events:  # typographic apostrophes and quotes in English reader text
         assert "'" not in event.title_en + (event.summary_en or ""), event.id
         assert '"' not in event.title_en + (event.summary_en or "") + (event.quote_en or ""), (
@@ -342,7 +342,7 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 6 (fact-checker): Air Force Times credits the Iraqi ministry, not Fox/CENTCOM; the
     # Fox account is The Media Line's (and NewsFinale's).
     # Round 7 (English editor S8): the heading leads with whose sources they are.
-    assert jan16.title_en.startswith("Fox News sources: US forces out of Ain al-Asad")
+    assert jan16.title_en.endswith("by 16 January, Fox News reports")
     assert "Air Force Times" not in jan16.summary_en
     assert "Ministry of Defence" not in jan16.summary_en
     assert jan16.source_id == "themedialine-173518"
@@ -438,9 +438,18 @@ def test_round_four_data_fixes(dataset) -> None:
     assert {dataset.sources[s].published.iso for s in naming} == {"2025-10-01", "2026-01-18"}
     # ... and its Iraqi vs US readings use only what was public by 27 September 2024.
     assert "until at least September 2026" in erbil.summary_en and "al-Abbasi" in erbil.summary_en
-    assert "2025" not in erbil.summary_en.split("The two sides framed it")[1].replace(
-        "by September 2025", ""
+    # Round 9 (d. 7): in time order, the minister named, "before the statement was issued".
+    readings = erbil.summary_en.split("The two sides have described that date differently.")[1]
+    assert "2025" not in readings.replace("by September 2025", "")
+    assert readings.index("8 September 2024, before the statement") < readings.index(
+        "27 September 2024"
     )
+    assert "Iraq’s defence minister, Thabet al-Abbasi," in readings
+    assert "ثابت العباسي في 8 أيلول 2024، قبل صدور البيان" in erbil.summary_ar
+    # The 20 October entry keeps al-Sudani's words apart from the plan's background.
+    sudani = events["2025-10-20-sudani-advisers-stay-ain-al-asad"]
+    said, background = sudani.summary_en.split(". The plan had called for")
+    assert "although" not in said and "September 2025" in background
     # The launch of the detainee transfer is its own event; 13 February no longer cites it.
     launch = events["2026-01-21-detainee-transfer-begins"]
     assert launch.source_id == "anews-2026-01-21" and "CJTF-OIR" not in launch.summary_en
@@ -454,10 +463,14 @@ def test_round_four_data_fixes(dataset) -> None:
     # Fact-check S3: 1-2 March in the context the sources give; the claim attributed.
     assert "rising tensions" not in events["2026-03-01-attacks-on-harir-air-base"].summary_en
     assert "Khamenei" in events["2026-03-02-drone-attack-victoria-base"].summary_en
-    assert "it said" in events["2026-03-02-drone-attack-victoria-base"].summary_en
+    # (round 9, EN nit 27: the faction's claim attributed; the death itself sourced, not hedged)
+    victoria2 = events["2026-03-02-drone-attack-victoria-base"]
+    assert "which it described as retaliation" in victoria2.summary_en
+    assert "Iranian state media had confirmed" in victoria2.summary_en
+    assert "menafn-1110807720" in victoria2.source_ids
     # N1, N3, N9, N10.
     assert (
-        "The reports give no new date for a full pullout"
+        "the reports give no new date for one"
         in events["2025-10-20-sudani-advisers-stay-ain-al-asad"].summary_en
     )
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"].summary_en
@@ -533,8 +546,9 @@ def test_round_seven_data_fixes(dataset) -> None:
     ]
     assert "Region[@rasalkhaimahnews-2024-09-29" in erbil.summary_en
     # (round 8, English editor nit 7: what each side made of it, before the details)
-    assert ". The two sides framed it differently: Iraq’s defence minister as " in erbil.summary_en
-    assert "بصورتين مختلفتين: فهو عند وزير الدفاع العراقي موعد مغادرة" in erbil.summary_ar
+    # (round 9, decision 7: the editor's three sentences)
+    assert ". The two sides have described that date differently. Iraq’s" in erbil.summary_en
+    assert "بصورتين مختلفتين. فقد قال وزير الدفاع العراقي" in erbil.summary_ar
     # 4 March (S9, S10; Arabic S4, S5): al-Sudani's October remark cites the AP report of it;
     # the caveat says only what the HMC declared.
     victoria = events["2026-03-04-drone-strikes-victoria-base"]
@@ -562,9 +576,15 @@ def test_round_seven_data_fixes(dataset) -> None:
     for event in events.values():
         for text in (event.title_en, event.summary_en or ""):
             assert not re.search(r"\b(HMC|JOC)\b", text), event.id
+    # (round 9, EN nits 4, 12: the headline names him, as the Arabic does; his full title is
+    # spelled out once, in the first entry, then "al-Muhammadawi")
     assert events["2025-11-26-muhammadawi-federal-mission-complete"].title_en.startswith(
-        "Joint Operations Command deputy:"
+        "Al-Muhammadawi:"
     )
+    full = "Lt Gen Qais al-Muhammadawi, deputy commander of the Joint Operations Command"
+    assert [e.id for e in events.values() if full in (e.summary_en or "")] == [
+        "2025-11-26-muhammadawi-federal-mission-complete"
+    ]
     # 3 November: the 86 is Reuters' count, in parentheses after his question.
     nov3 = events["2025-11-03-sudani-reuters-interview"].summary_en
     assert "(Reuters said 86 countries had taken part in the coalition since 2014)" in nov3
@@ -575,7 +595,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     # Harir (S7): attributed, in its context, and no claim on damage beyond Shafaq's.
     harir = events["2026-03-01-attacks-on-harir-air-base"]
     assert "The attacks came a day after US and Israeli strikes on Iran" in harir.summary_en
-    assert "Shafaq said the extent of the damage was not yet known" in harir.summary_en
+    assert "8.30 a.m.; the extent of the damage was not yet known." in harir.summary_en
     # Victory Base Complex (August 2025) and Victoria Base (March 2026): both names, not equated.
     mar2 = events["2026-03-02-drone-attack-victoria-base"]
     assert (
@@ -609,7 +629,10 @@ def test_round_eight_data_fixes(dataset) -> None:
     # and the method note says the reading is uncertain.
     dec31 = events["2025-12-31-muhammadawi-joc-clear"]
     assert "concluded three months earlier" in dec31.summary_en
-    assert "(English-language reports: ‘agreed upon three months ago’)" in dec31.summary_en
+    assert (
+        "(English-language reports quote him as saying it was ‘agreed upon three months ago’)"
+        in dec31.summary_en
+    )
     assert "«اتُّفق عليه قبل ثلاثة أشهر»" in dec31.summary_ar
     assert "carried out" not in dec31.summary_en + dec31.quote_en
     three_months = next(n for n in dataset.method if "three months ago" in n.en)
@@ -621,7 +644,10 @@ def test_round_eight_data_fixes(dataset) -> None:
     # FC 2: al-Tanf keeps the departure's day and says when CENTCOM announced it.
     tanf = events["2026-02-11-us-leaves-al-tanf"]
     assert (tanf.start.iso, tanf.announced.iso) == ("2026-02-11", "2026-02-12")
-    assert "on 11 February; US Central Command announced it on 12 February" in tanf.summary_en
+    assert (
+        "on 11 February. US Central Command, announcing what it called an orderly departure on 12"
+        in tanf.summary_en
+    )
     assert "في 11 شباط" in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
     # FC 3 / decision 9: UNAMI's renewal day is sourced (announced); no derived "1 June" in text.
     unami = events["phase-unami-mandate"]
@@ -640,9 +666,9 @@ def test_round_eight_data_fixes(dataset) -> None:
     # FC 10 / EN nit 21 / AR nit 4: UNB's copy is AP's, in both languages.
     unb = dataset.sources["unb-171016"]
     assert unb.publisher_en == "United News of Bangladesh (AP)"
-    assert unb.publisher_ar.endswith("(نقلًا عن أسوشيتد برس)")
+    assert unb.publisher_ar.endswith("، نقلًا عن أسوشيتد برس")
     # EN nit 7: the Erbil deadline says how the two sides framed the date.
-    assert "The two sides framed it differently: " in events["deadline-erbil-2026-09"].summary_en
+    assert "The two sides have described that date" in events["deadline-erbil-2026-09"].summary_en
     # EN nits 19, 20: "joint statement" in our translation; no [sic].
     assert "joint statement" in events["2025-09-02-sudani-cooper-reaffirm-statement"].quote_en
     assert not any("[sic]" in (e.quote_en or "") for e in events.values())
@@ -666,3 +692,48 @@ def test_round_eight_data_fixes(dataset) -> None:
     # AR nit 9: no relative day in a dated heading; AR nit 17: no straight quotes in titles.
     assert "غدًا" not in embassy.title_ar
     assert not any('"' in (s.title or "") for s in dataset.sources.values())
+
+
+def test_round_nine_arabic_house_forms(dataset) -> None:
+    """Round 9 (decisions 4, 5, 6, 2): the Arabic own voice says «المناطق الاتحادية», never
+    «العراق الاتحادي»/«المواقع الاتحادية» (quotes and cited titles keep their words); no «بعثة»
+    before يونامي; the 29 August embassy quote is our translation; the method note says so."""
+    import json
+
+    own = []
+    for event in dataset.events:
+        own += [event.title_ar, event.summary_ar or "", event.note_ar or ""]
+    for path in sorted((DATA_DIR / "commentary").glob("*.ar.md")):
+        own.append(path.read_text(encoding="utf-8"))
+    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    own += [note["ar"] for note in package["method"]]
+    for text in own:
+        for variant in ("العراق الاتحادي", "المواقع الاتحادية", "القواعد الاتحادية"):
+            assert variant not in text, (variant, text[:80])
+        # an old title quoted in a note («…») is the one exception
+        assert not re.search(r"(?<!«تسليم مقر )بعثة يونامي", text), text[:80]
+    embassy = dataset.event("2025-08-29-embassy-denies-baghdad-evacuation")
+    assert embassy.quote_original == "en"
+    assert embassy.quote_ar.startswith("التقارير التي تفيد بأن القوات الأميركية ستخلي بغداد")
+    assert "الأمريكية" not in embassy.quote_ar and "تشير بأن" not in embassy.quote_ar
+    assert any(
+        note["en"].startswith("Translations of quotations are this report’s own")
+        and note["ar"].startswith("ترجمات الاقتباسات من إعداد هذا التقرير")
+        for note in package["method"]
+    )
+
+
+def test_round_nine_fact_check_fixes(dataset) -> None:
+    """FC 1: the Qasrak move "reported to have begun between 21 and 23 February 2026" (TASS
+    of 21 February cited); FC 4: al-Mustafa's later AP interview, no agreement signed."""
+    commentary = DATA_DIR / "commentary"
+    en = (commentary / "2026-02-23-troop-numbers-since.en.md").read_text(encoding="utf-8")
+    ar = (commentary / "2026-02-23-troop-numbers-since.ar.md").read_text(encoding="utf-8")
+    assert "reported to have begun\nbetween 21 and 23 February 2026 [@tass-2090119" in en
+    assert "بدأ بين 21\nو23 شباط 2026 [@tass-2090119" in ar
+    assert "began on 22–23 February" not in en
+    assert dataset.sources["tass-2090119"].published.iso == "2026-02-21"
+    syria = dataset.event("2025-11-10-syria-joins-coalition")
+    assert "masrawy-2888964" in syria.source_ids
+    assert "Associated Press he said no agreement had been signed. " in syria.summary_en
+    assert "مع أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
