@@ -1434,6 +1434,7 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
     Baghdad, dated by a declaration, followed by the later entry at the same site that the data
     holds (fact-checker 2: Victoria Base, 4 March 2026); Arabic «المناطق الاتحادية» in every
     chart string (Arabic editor S1, decision 4) and «التحالف بمجمله» (nit 9)."""
+    victoria = next(e for e in shipped.events if e.id == "2026-03-04-drone-strikes-victoria-base")
     en = promise_figure(tl_late, shipped, EN).alt_text
     assert en == (
         "The end of the mission in federal Iraq and the exits from Baghdad and Ain al-Asad were"
@@ -1441,12 +1442,12 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
         " UNAMI’s mandate ended on time. The second phase, support from Iraq for operations in"
         " Syria, had a September 2026 target, after the period this report covers. The exit from"
         " Baghdad is dated by its declaration; a later entry in the timeline, of 4 March 2026,"
-        " reads “Security source: drone hits Victoria Base, home to a US logistics centre”."
+        f" reads “{victoria.title('en')}”."
     ), en
     ar = promise_figure(tl_late, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
     assert "أما الموعد المستهدف الخاص بالمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من" in ar
     assert "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله؛" in ar
-    assert "«مصدر أمني: مسيّرة تصيب قاعدة فيكتوريا، وفيها مركز دعم لوجستي أميركي»" in ar
+    assert f"وعنوان مدخل لاحق في الخط الزمني، بتاريخ 4 آذار 2026: «{victoria.title('ar')}»" in ar
     said = ""
     for build in (gantt_figure, promise_figure):
         chart = build(tl_late, shipped, AR)
