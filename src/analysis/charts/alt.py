@@ -225,7 +225,7 @@ def _done(late: Sequence[PhaseState], loc: Locale) -> str:
 
 def _declared_then(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> list[str]:
     """An exit dated by a declaration, when the timeline records a later event at the same
-    site (within the information): the latest such entry's title, so that "declared
+    site (within the information): the latest such entry's date, so that "declared
     complete" is not read as a full exit (fact-checker 2: the Victoria Base report of 4 March
     2026 after the HMC's declaration of 18 January). Nothing when the data has none."""
     known = tl.coverage.known_through
@@ -247,7 +247,6 @@ def _declared_then(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> l
                 loc,
                 phase=caption_name(s, loc),
                 date=format_date(last.start, loc),
-                title=last.title(loc.lang),
             )
         )
     return said
