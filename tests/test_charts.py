@@ -375,7 +375,7 @@ def test_chart_dates_are_written_in_full(tl_late, shipped) -> None:
         found = [t for t in strings(chart.figure.to_plotly_json()) if abbreviated.search(t)]
         assert not found, found[:3]
     notes = " | ".join(notes_of(promise_figure(tl_late, shipped, EN)))
-    assert "Left 16–18 January 2026" in notes
+    assert "Forces left 16–18 January 2026" in notes
 
 
 def test_no_time_left_after_the_coverage_end_when_the_report_is_past_it(tl_late, shipped) -> None:
@@ -479,7 +479,7 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     # Baghdad: ended between 26 November 2025 and 18 January 2026 (short: editor B1)
     assert "Baghdad Exit from Baghdad Declared complete 110 days late" in text
     # Ain al-Asad: measured against the original deadline, not the date announced on 31 Dec
-    assert "Left 16–18 January 2026, 108–110 days late" in text
+    assert "Forces left 16–18 January 2026, 108–110 days late" in text
     assert "6–8" not in text
     # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
     # (the row's site is Erbil: its short name does not say it again, English editor nit 4)
@@ -496,7 +496,7 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     ar_text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in ar_text
     # item 53: one frame, joined by a conjunction
-    assert "الخروج بين 16 و18 كانون الثاني 2026، بعد الموعد بـ108 إلى 110 أيام" in ar_text
+    assert "خروج القوات بين 16 و18 كانون الثاني 2026، بعد الموعد بـ108 إلى 110 أيام" in ar_text
 
 
 def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
@@ -836,14 +836,14 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     # مساران، وأُعلن اكتمال مسارين» could not be decoded)
     assert gantt_figure(feb, shipped, AR).alt_text.endswith(
         "وحتى 1 شباط 2026: انتهت ولاية يونامي واكتمل الخروج من عين الأسد؛ وأُعلن اكتمال"
-        " المهمة في العراق الاتحادي والخروج من بغداد؛ ولا تزال المرحلة الثانية لدعم العمليات في"
+        " المهمة في المناطق الاتحادية والخروج من بغداد؛ ولا تزال المرحلة الثانية لدعم العمليات في"
         " سوريا انطلاقًا من العراق قيد التنفيذ. والأحداث التي سبقت آذار 2024 مذكورة أدناه ولا"
         " يعرضها الرسم."
     )
     # the deadlines passed are the subject, never the object of «تجاوز» (Arabic editor S4)
     october = gantt_figure(tl_early, shipped, AR).alt_text
     assert (
-        "وحتى 15 تشرين الأول 2025: تجاوز كلٌّ من المهمة في العراق الاتحادي والخروج من بغداد"
+        "وحتى 15 تشرين الأول 2025: تجاوز كلٌّ من المهمة في المناطق الاتحادية والخروج من بغداد"
         " والخروج من عين الأسد موعده النهائي من دون أن يُعلَن انتهاؤه؛ ولا يزال كلٌّ من ولاية"
         " يونامي والمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من العراق قيد التنفيذ."
     ) in october
@@ -853,19 +853,25 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     assert "بفارق تراوح بين 108 و110 أيام" in feb_ar, feb_ar
     # no day count to a conditional deadline known to the month (ROUND4 decision 5)
     assert promise_figure(feb, shipped, EN).alt_text.endswith(
-        "the next deadline, for the second phase, support from Iraq for operations in Syria, is"
+        "The next deadline, for the second phase, support from Iraq for operations in Syria, is"
         " September 2026, subject to conditions."
     )
     feb_promise = promise_figure(feb, shipped, EN).alt_text
-    # two of the three were declared complete: what came late is an end or its declaration
-    # (ROUND8 decision 12, Arabic editor nit 13)
+    # one sentence per finding, each with its subject (English editor S4, ROUND9 decision
+    # 10); the verb follows the data: two of the three ends were declared, one observed
     assert feb_promise.startswith(
-        "Three ends, or their declarations, came 108–110 days after the deadline: "
-    )
+        "The end of the mission in federal Iraq and the exits from Baghdad and Ain al-Asad were"
+        " completed or declared complete 108–110 days after the September 2025 deadline. UNAMI’s"
+        " mandate ended on time. The next deadline, for the second phase"
+    ), feb_promise
     assert "deadlines were missed" not in feb_promise
     assert feb_ar.startswith(
-        "تأخّر الانتهاء أو إعلانه عن الموعد النهائي في ثلاثة مسارات، بفارق تراوح بين 108 و110 أيام: "
+        "اكتمل كلٌّ من المهمة في المناطق الاتحادية والخروج من بغداد ومن عين الأسد أو أُعلن"
+        " اكتماله بعد الموعد النهائي في أيلول 2025 بفارق تراوح بين 108 و110 أيام. وانتهت ولاية"
+        " يونامي في موعدها."
     ), feb_ar
+    # no exit declared before 1 February 2026 has a later entry at its site yet
+    assert "dated by its declaration" not in feb_promise
     assert "UNAMI’s mandate ended on time" in feb_promise
     assert "6–8" not in feb_promise  # Ain al-Asad against the end-September deadline
     # after the data end: a finding at the cut-off and what the grey area means, not a bare
@@ -1255,7 +1261,7 @@ def test_ain_al_asad_overrun_starts_at_the_original_deadline(shipped: Dataset) -
         assert_visible_announced(announced)
         assert "2026-01-10" not in one(gantt, "deadline").x
     en = " ".join(notes_of(promise_figure(tl, shipped, EN)))
-    assert "Left 16–18 January 2026, 108–110 days late" in en
+    assert "Forces left 16–18 January 2026, 108–110 days late" in en
 
 
 @pytest.mark.parametrize("as_of", ["2025-10-15", "2026-02-01", "2026-11-30"])
@@ -1420,3 +1426,36 @@ def test_deadline_hover_shows_the_announcement_date_of_the_data(shipped) -> None
             day = re.sub("[\u2066-\u2069]", "", format_date(event.announced, loc))
             announced = f"{label('announced', loc)}: {day}"
             assert mine and all(announced in h for h in mine), (title, mine[:1])
+
+
+def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) -> None:
+    """ROUND9 decision 10: the caption of the November 2026 edition in sentences (English
+    editor S4), the September 2026 target "after the period this report covers"; the exit from
+    Baghdad, dated by a declaration, followed by the later entry at the same site that the data
+    holds (fact-checker 2: Victoria Base, 4 March 2026); Arabic «المناطق الاتحادية» in every
+    chart string (Arabic editor S1, decision 4) and «التحالف بمجمله» (nit 9)."""
+    victoria = next(e for e in shipped.events if e.id == "2026-03-04-drone-strikes-victoria-base")
+    en = promise_figure(tl_late, shipped, EN).alt_text
+    assert en == (
+        "The end of the mission in federal Iraq and the exits from Baghdad and Ain al-Asad were"
+        " completed or declared complete 108–110 days after the September 2025 deadline."
+        " UNAMI’s mandate ended on time. The second phase, support from Iraq for operations in"
+        " Syria, had a September 2026 target, after the period this report covers. The exit from"
+        " Baghdad is dated by its declaration; the timeline records a later report from the same"
+        f" site, of {format_date(victoria.start.first_day(), EN)}."
+    ), en
+    ar = promise_figure(tl_late, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
+    assert "أما الموعد المستهدف الخاص بالمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من" in ar
+    assert "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله؛" in ar
+    assert "ويورد الخط الزمني تقريرًا لاحقًا من الموقع نفسه بتاريخ 4 آذار 2026" in ar
+    said = ""
+    for build in (gantt_figure, promise_figure):
+        chart = build(tl_late, shipped, AR)
+        shown = chart.figure.to_plotly_json()
+        # what prints: labels, notes, legend and caption (hover text quotes the data's titles)
+        for trace in shown["data"]:
+            trace.pop("hovertext", None)
+        said += chart.alt_text + " ".join(strings(shown))
+    assert "المناطق الاتحادية" in said
+    assert not re.search("العراق الاتحادي|المواقع الاتحادية|ككل", said)
+    assert "التحالف بمجمله" in said

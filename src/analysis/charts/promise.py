@@ -64,9 +64,12 @@ from analysis.timeline import PhaseState, Timeline
 #: Every line is at least 17 px: 8 pt as printed at 64 % (ROUND7 decision 9).
 _PX_PER_LABEL_LINE = 24
 _LABEL_GLYPH_PX = {"en": 26, "ar": 34}
+#: …and this much more for a label of four lines or more (English: "Forces left 16–18 January
+#: 2026, / 108–110 days late" under its site and name came 0.4 px short of the gap).
+_TALL_LABEL_PX = 4
 _ROW_GAP_PX = 14
 #: Room above the first row's label and below the last one's.
-_ROW_PAD_PX = 8
+_ROW_PAD_PX = 6
 #: A row is at least this tall (its marks are 17 px).
 _MIN_ROW_PX = 40
 #: The later announced date's diamond sits this far above its row line (px).
@@ -313,7 +316,12 @@ def row_positions(labels: Sequence[str], lang: str) -> tuple[list[float], float]
     """Each row's place (px from the plot's top) and the plot's height: a label's half-height
     above and below its row line, a clear gap between labels."""
     heights = [
-        max(_MIN_ROW_PX, _PX_PER_LABEL_LINE * label.count("<br>") + _LABEL_GLYPH_PX[lang])
+        max(
+            _MIN_ROW_PX,
+            _PX_PER_LABEL_LINE * label.count("<br>")
+            + _LABEL_GLYPH_PX[lang]
+            + (_TALL_LABEL_PX if label.count("<br>") >= 3 else 0),
+        )
         for label in labels
     ]
     ys, y = [], float(_ROW_PAD_PX)
