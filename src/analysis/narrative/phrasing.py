@@ -163,7 +163,7 @@ class _Phrasing:
             "{on}": on,
             "{words}": words,
             "{taken}": taken or Markup(),
-            "{gave}": Markup("ذكرته" if fem else "ذكره"),
+            "{gave}": Markup("حدّدته" if fem else "حدّده"),
             "{said}": Markup("قالت" if fem else "قال"),
         }
         slots = {name: chr(0xE001 + i) for i, name in enumerate(parts)}  # private use
