@@ -267,15 +267,16 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     )
     assert "], 110 days after the end-September 2025 deadline[" in february
     assert february.count("end-September 2025 deadline") == 1
-    assert (  # ROUND4 decision 3, ROUND7 decision 2: whose exit; a handover date
-        "The exit of coalition forces from Ain al-Asad Air Base was completed between 16 and "
+    assert (  # ROUND4 d. 3, ROUND7 d. 2, ROUND10 d. 2: whose exit; a handover date
+        "Coalition forces completed their exit from Ain al-Asad Air Base between 16 and "
         "18 January 2026["
     ) in february.replace("\xa0", " ")
-    assert (  # ROUND8 decision 2: 16–18 January is 6–14 days after 4–10 January
-        "108–110 days after that deadline and 6–14 days later than Lt Gen Qais "
-        "al-Muhammadawi, deputy commander of the Joint Operations Command, had said on 31 "
-        "December 2025 the base would be handed over (“next week”, taken here as 4–10 "
-        "January)["
+    assert (  # ROUND8 decision 2: 16–18 January is 6–14 days after 4–10 January; in a
+        # sentence of its own (ROUND10 decision 2, EN S1)
+        "108–110 days after that deadline. That was 6–14 days later than promised: on 31 "
+        "December 2025 Lt Gen Qais al-Muhammadawi, deputy commander of the Joint Operations "
+        "Command, had said that the base would be handed over “next week” (taken here as "
+        "4–10 January)["
     ) in february.replace("\xa0", " ")
     assert "was moved" not in february and "revised" not in february
     assert len(re.split(r"(?<=[.\]])\s+(?=[A-Z])", february)) >= 4  # short sentences
@@ -285,26 +286,26 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
         "declared that coalition advisers had left all military bases and headquarters in "
         "federal Iraq, completing the first phase[1]–[4], 110 days after the end-September 2025 "
         "deadline[5]–[8]. It said the last advisers had left Ain al-Asad Air Base and the "
-        "Joint Operations Command headquarters in Baghdad[1]–[4], [9]. "  # ROUND9 d. 1, 11
+        "Joint Operations Command headquarters[1]–[4]. "  # ROUND10 d. 2 (FC 3)
     ), november
-    assert november.endswith(  # … and the caveat in its own closing sentence (ROUND9 d. 1)
-        "This report covers events to 31 March 2026, eight months before publication, so it "
-        "cannot say whether the second phase ended by its conditional target date of "
-        "September 2026."
+    assert november.endswith(  # … and the caveat in its own closing sentence (ROUND10 d. 2)
+        "This report cannot say whether the second phase ended by its conditional target "
+        "date of September 2026: its information ends eight months before publication."
     ), november
     assert "was met" not in november and "By 31 March 2026" not in november
     assert "Since then" not in november and "By then" not in november
     assert "reading" not in november  # ROUND8 decision 1: what the HMC said, flatly
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "المعلومات حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 أن "
+        "تغطي هذه النسخة الأحداث حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا "
+        "في 18 كانون الثاني 2026 أن "
         "مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق الاتحادية "
         "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى[1]–[4] بعد 110 أيام من موعدها "
         "النهائي، نهاية أيلول 2025[5]–[8]. وقالت إن آخر المستشارين غادروا قاعدة عين الأسد "
-        "الجوية ومقر قيادة العمليات المشتركة في بغداد[1]–[4]، [9]. "  # ROUND9 d. 4, 11
+        "الجوية ومقر قيادة العمليات المشتركة[1]–[4]. "  # ROUND10 d. 2 (FC 3, AR N2)
     ), ar
     assert ar.endswith(
-        "أما المرحلة الثانية، المقرر أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، فلا "
+        "أما المرحلة الثانية، التي كان مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، فلا "
         "يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن معلوماته تقف عند 31 "
         "آذار 2026، أي قبل ثمانية أشهر من نشره."
     ), ar

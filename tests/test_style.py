@@ -382,10 +382,12 @@ def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> N
             assert "completing the first phase" in text and "federal Iraq" in text
             assert "was complete[" not in text and "in Iraq was complete" not in text
             # ROUND4 decision 3: the speaker's words, then this report's reading of them
-            assert (  # ROUND8 decision 2: the day span computed from both ranges
-                "6–14 days later than Lt Gen Qais al-Muhammadawi, deputy commander of the "
-                "Joint Operations Command, had said on 31 December 2025 the base would be "
-                "handed over (“next week”, taken here as 4–10 January)"
+            assert (  # ROUND8 decision 2: the day span computed from both ranges; its own
+                # sentence (ROUND10 decision 2, EN S1)
+                "108–110 days after that deadline. That was 6–14 days later than promised: on "
+                "31 December 2025 Lt Gen Qais al-Muhammadawi, deputy commander of the Joint "
+                "Operations Command, had said that the base would be handed over “next week” "
+                "(taken here as 4–10 January)"
             ) in text
             assert "about a week" not in text
             assert "following week" not in text
@@ -396,7 +398,8 @@ def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> N
             assert "المرحلة الأولى" in text and "العراق الاتحادي" not in text
             assert "في المناطق الاتحادية (أي خارج إقليم كردستان)" in text
             assert (  # ROUND8 decision 2: «بعد 6 إلى 14 يومًا»، «في تقدير هذا التقرير»
-                "وبعد 6 إلى 14 يومًا من الموعد الذي ذكره الفريق الركن قيس المحمداوي، نائب قائد "
+                "أي بعد ما بين 108 و110 أيام من الموعد النهائي، "  # ROUND10 d. 2, AR N4
+                "وبعد 6 إلى 14 يومًا من التاريخ الذي حدّده الفريق الركن قيس المحمداوي، نائب قائد "
                 "العمليات المشتركة، إذ قال في 31 كانون الأول 2025 إن القاعدة ستُسلَّم «الأسبوع "
                 "المقبل» (أي بين 4 و10 كانون الثاني، في تقدير هذا التقرير)"
             ) in text
@@ -432,7 +435,8 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
         ),
         (
             "ar",
-            "المعلومات حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا في 18 كانون الثاني 2026 "
+            "تغطي هذه النسخة الأحداث حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا "
+            "في 18 كانون الثاني 2026 "
             "أن مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق "
             "الاتحادية (أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى بعد 110 أيام من "
             "موعدها النهائي، نهاية أيلول 2025.",  # ROUND9 decision 4: the term glossed once
@@ -444,14 +448,13 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
         text = plain(n.headline)
         assert text.startswith(first + by), text
         # ROUND8 decision 1: the caveat closes the lede in its own sentence
-        last = (
-            "This report covers events to 31 March 2026, eight months before publication, so "
-            "it cannot say whether the second phase ended by its conditional target date of "
-            "September 2026."  # ROUND9 decision 1 (EN S1)
+        last = (  # ROUND10 decision 2: the closing sentence (EN), AR N3
+            "This report cannot say whether the second phase ended by its conditional target "
+            "date of September 2026: its information ends eight months before publication."
             if lang == "en"
-            else "أما المرحلة الثانية، المقرر أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، "
-            "فلا يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن معلوماته تقف "
-            "عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره."
+            else "أما المرحلة الثانية، التي كان مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف "
+            "الميدانية، فلا يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن "
+            "معلوماته تقف عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره."
         )
         assert text.rstrip().endswith(last), text
         assert not any(word in text for word in gone), text
@@ -462,9 +465,11 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
         # the cut-off at most once in the Erbil section, in a short sentence
         said = [x for x in re.split(r"(?<=\.)\s", first_paragraph) if "2026" in x and "31" in x]
         assert len(said) <= 1 and all(len(x.split()) <= 25 for x in said), said
-        # it names the phase and the month, and says the report cannot know (Arabic
-        # editor round 5, S1)
-        assert said and ("September 2026" if lang == "en" else "أيلول 2026") in said[0], said
+        if lang == "en":  # ROUND10 decision 2 (EN nit 1): the lede has said it; not again
+            assert not said and "cut-off" not in first_paragraph, said
+        else:  # it names the phase and the month, and says the report cannot know
+            # (Arabic editor round 5, S1)
+            assert said and "أيلول 2026" in said[0], said
         assert "لا يتناول" not in first_paragraph
         # the last word is still told
         assert ("Victoria Base" if lang == "en" else "فيكتوريا") in " ".join(
@@ -565,7 +570,9 @@ def test_the_cut_off_is_never_told_as_information_ending(
     """ROUND4 decision 2 (English editor C1, Arabic editor S8): not "this report’s
     information ends/runs to", never «انتهاء معلومات»/«تنتهي معلومات» — except the lede's
     own first sentence past the data, which ROUND6 decision 2 words "This report’s
-    information ends on 31 March 2026, eight months before publication, …"."""
+    information ends on 31 March 2026, eight months before publication, …", and the
+    lede's closing caveat after a dateline (ROUND10 decision 2): "…: its information
+    ends eight months before publication."."""
     n = written(as_of, lang, digits)
     text = plain(" ".join(sections(n)))
     lede = plain(n.headline)
@@ -575,6 +582,9 @@ def test_the_cut_off_is_never_told_as_information_ending(
     elif "whose information ends on " in lede.split(". ")[0]:  # ROUND7 decision 1
         assert text.count("information ends") == 1
         text = text.replace("whose information ends on ", "", 1)
+    elif ": its information ends " in lede:  # ROUND10 decision 2: the closing caveat
+        assert lede.endswith(" before publication.") and text.count("information ends") == 1
+        text = text.replace(": its information ends ", "", 1)
     for phrase in (
         "information ends",
         "information runs to",
@@ -812,19 +822,19 @@ def test_consecutive_footnotes_print_as_a_range(as_of: str, lang: str, digits: s
 def test_groups_in_a_cluster_with_a_range_are_set_apart_by_a_comma(lang: str) -> None:
     """ROUND9 decision 11 (EN nit 8): "[1]–[3], [10]–[15]", not "[1]–[3][10]–[15]"; the
     comma and a no-break space inside the one marker, so the cluster never splits and
-    never starts a line; a cluster of single markers ("[20][21]") is left as it is."""
+    never starts a line; a cluster of single markers ("[19][20]") is left as it is."""
     n = written("2026-11-30", lang, "western")
     comma = "," if lang == "en" else "،"
     text = html_to_text(str(n.headline)).replace("\xa0", " ")
-    assert f"[1]–[3]{comma} [10]–[15]" in text, text
-    assert f"[1]–[4]{comma} [9]" in text and "]–[4][9]" not in text, text
+    assert f"[1]–[3]{comma} [9]–[14]" in text, text
+    assert "]–[4][9]" not in text and "]–[4][10]" not in text, text
     html = " ".join(sections(n))
     assert f"</a>{comma}\xa0<a href" in html  # one marker: no break at the comma
     for sup in re.findall(r'<sup class="ref">(.*?)</sup>', html):
         if comma + "\xa0" in sup:
             assert "–" in sup, sup  # only a cluster holding a range
-    # "[20][21]" unchanged (Arabic numbers sit in a <bdi>)
-    assert re.search(r"\[(?:<[^>]+>)*20(?:</[^>]+>)*\]</a></sup>\u2060<sup", html)
+    # "[19][20]" unchanged (Arabic numbers sit in a <bdi>)
+    assert re.search(r"\[(?:<[^>]+>)*19(?:</[^>]+>)*\]</a></sup>\u2060<sup", html)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -889,7 +899,8 @@ def test_site_prose_is_not_one_frame(as_of: str, lang: str) -> None:
     else:
         assert "حدّد مسؤولون عراقيون نهاية أيلول" not in text
     if as_of != "2025-10-15":
-        completed = "It was completed between" if lang == "en" else "واكتمل الخروج بين"
+        # ROUND10 decision 5 (EN nit 5): "The exit was completed", not a loose "It"
+        completed = "The exit was completed between" if lang == "en" else "واكتمل الخروج بين"
         assert completed in sites["ain-al-asad"], sites["ain-al-asad"]
 
 
@@ -909,10 +920,10 @@ def test_baghdad_is_declared_complete_by_the_commission_on_the_same_day(lang: st
         lede = plain(str(n.headline))
         same = (
             "It said the last advisers had left Ain al-Asad Air Base and the Joint Operations "
-            "Command headquarters in Baghdad."
+            "Command headquarters."  # ROUND10 decision 2 (FC 3): no "in Baghdad", no Rudaw
             if lang == "en"
             else "وقالت إن آخر المستشارين غادروا قاعدة عين الأسد الجوية ومقر قيادة العمليات "
-            "المشتركة في بغداد."
+            "المشتركة."
         )
         assert same in lede, lede
         assert "reading" not in lede and "قراءة" not in lede
@@ -920,19 +931,21 @@ def test_baghdad_is_declared_complete_by_the_commission_on_the_same_day(lang: st
         baghdad = next(str(s.html) for s in n.sites if s.site_id == "baghdad")
         said = (  # ROUND9 decision 3 (EN S5): the time frame next to the date it counts to
             "On 18 January 2026, 110 days after that deadline, the HMC declared that the last "
-            "advisers had left the Joint Operations Command headquarters in Baghdad."
+            "advisers had left the Joint Operations Command headquarters, which is in Baghdad."
             if lang == "en"
             else "وفي 18 كانون الثاني 2026، بعد 110 أيام من ذلك الموعد، أعلنت اللجنة العسكرية "
-            "العليا أن آخر المستشارين غادروا مقر قيادة العمليات المشتركة في بغداد."
+            "العليا أن آخر المستشارين غادروا مقر قيادة العمليات المشتركة، الواقع في بغداد."
         )
         assert said in plain(baghdad), plain(baghdad)
-        # the HMC's own sources first, then Rudaw's (26 November 2025), which places the
-        # headquarters in Baghdad: "[1]–[4], [9]"
+        # the HMC's own sources after the headquarters, Rudaw's (26 November 2025) after
+        # "in Baghdad" (ROUND10 decision 2, FC 3): "headquarters[1]–[4], which is in Baghdad[9]"
         rudaw = rudaw_marker(n)
-        where = "headquarters in Baghdad" if lang == "en" else "المشتركة في بغداد"
-        after = html_to_text(baghdad).split(where)[1]
-        cluster = re.match(r"(?:\[\d+\](?:–\[\d+\])?(?:[,،]\s)?)+", after).group()
-        assert cluster.startswith("[1]") and cluster.endswith(rudaw), after[:40]
+        section = html_to_text(baghdad)
+        hq = "Command headquarters" if lang == "en" else "العمليات المشتركة"
+        assert re.search(re.escape(hq) + r"\[1\]–\[4\][,،] ", section), section
+        where = "which is in Baghdad" if lang == "en" else "الواقع في بغداد"
+        assert section.split(where)[1].startswith(rudaw + "."), section
+        assert rudaw not in html_to_text(str(n.headline)), rudaw
         assert "26 November" not in lede and "26 تشرين الثاني" not in lede
         assert "57" not in lede
 
