@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from analysis.commentary import (
     CITATION,
@@ -34,6 +34,17 @@ _ARABIC_TAIL = re.compile(
 _CITE_SLOT = "\ue000"
 
 
+def _breakable(url: str) -> Markup:
+    """An address that breaks only after "/", ".", "-" or "?" (ROUND10 decision 3, EN nit
+    27): a ``<wbr>`` after each, none inside the scheme ("https://") or at the end; the
+    stylesheet allows no other break."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    parts = re.split(r"(?<=[/.?-])(?=.)", rest)
+    return escape(scheme + sep) + Markup("<wbr>").join(parts)
+
+
 class _Phrasing:
     """House-style phrases, source-list rendering and analyst notes (a mixin)."""
 
@@ -44,22 +55,22 @@ class _Phrasing:
         return title.replace("«", '"').replace("»", '"')
 
     @staticmethod
-    def display_url(url: str) -> str | Markup:
+    def display_url(url: str) -> Markup:
         """A web address as the reader can follow it in print: in full, never cut with
         "…" (ROUND8 decision 10); percent-escapes decoded when the address reads as Latin
         text, else kept as they are (an Arabic path would print bidi-reordered: ROUND5
         decision 9). An address whose decoding would hide or add characters (spaces,
         controls, bidi marks, invalid UTF-8) is printed as it is."""
         if "%" not in url and url.isascii():
-            return url
+            return _breakable(url)
         try:
             decoded = unquote(url, errors="strict")
         except UnicodeDecodeError:
-            return url
+            return _breakable(url)
         if any(c.isspace() or not c.isprintable() or c in "\u200e\u200f" for c in decoded):
-            return url
+            return _breakable(url)
         if decoded.isascii():
-            return decoded
+            return _breakable(decoded)
         # An Arabic last segment alone (words and figures joined by hyphens, Arabic at
         # both ends) prints decoded as its own right-to-left run after the Latin part
         # (ROUND9 decision 11, EN nit 31): the reading order stays whole. Arabic between
@@ -67,9 +78,9 @@ class _Phrasing:
         # encoded.
         tail = _ARABIC_TAIL.fullmatch(decoded)
         if tail is None:
-            return url
+            return _breakable(url)
         return Markup('{}<span class="url-tail" dir="rtl" lang="ar">{}</span>').format(
-            tail["head"], tail["tail"]
+            _breakable(tail["head"]), tail["tail"]
         )
 
     def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
