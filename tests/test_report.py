@@ -279,7 +279,8 @@ def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     ) in re.sub(r"<[^>]+>", "", november).replace("\xa0", " ")
     arabic_november = str(Report.from_parameters(as_of="2026-11-30", lang="ar").data_notes().html)
     assert (
-        "رُوجعت مصادر هذه النسخة للتحقق من اكتمالها حتى 31 آذار 2026 ولم تُحدَّث بعد ذلك؛ ولا "
+        # ROUND10 decision 5 (AR N17): no calque of "checked for completeness"
+        "استُكملت مراجعة المصادر حتى 31 آذار 2026، ولم تُحدَّث بعد ذلك؛ ولا "
         "تشمل النسخة ما جرى بعد هذا التاريخ، ومنه ما إذا كانت المرحلة الثانية قد انتهت في "
         "أيلول 2026."
     ) in re.sub(r"<[^>]+>", "", arabic_november).replace("\xa0", " ")

@@ -254,8 +254,9 @@ def test_footnote_clusters_are_in_ascending_order(as_of: str, lang: str, digits:
 @pytest.mark.parametrize(("as_of", "lang"), [(d, lang) for d in DATES for lang in ("en", "ar")])
 def test_ranges_stay_on_one_line(as_of: str, lang: str) -> None:
     """In the report's own sentences, a date range ("16–18 January 2026") and a day range
-    ("57–110 days") sit whole inside one no-break span; a range in words («بين 16 و18
-    كانون الثاني 2026») may break between its two dates, never inside one (ROUND8 d. 8)."""
+    ("57–110 days") sit whole inside one no-break span; so does a range in words within one
+    month («بين 16 و18 كانون الثاني 2026»: ROUND10 decision 5, AR N19; it was allowed to
+    break between its dates by ROUND8 d. 8)."""
     n = written(as_of, lang, "western")
     found = 0
     for html in [str(n.headline), *(str(s.html) for s in n.sites)]:
@@ -271,8 +272,8 @@ def test_ranges_stay_on_one_line(as_of: str, lang: str) -> None:
             nowrap = any("nowrap" in (attrs.get("class") or "") for _, attrs in stack)
             if text.endswith("ما بين "):  # a count (nowrap) or the data's «ما بين 250 و350»
                 continue
-            # «بين 16 و18 كانون الثاني 2026» is dates in words: it may break between them
-            assert nowrap if lang == "en" else not nowrap, text
+            # «بين 16 و18 كانون الثاني 2026», one month: never split (ROUND10 d. 5, AR N19)
+            assert nowrap, text
     if lang == "ar":
         text = plain(n.headline)
         for date in re.findall(r"\d{1,2}\xa0[^\s\d]+(?:\xa0[^\s\d]+)?\xa0\d{4}", str(n.headline)):
@@ -1200,3 +1201,18 @@ def test_round_eight_site_sections(lang: str) -> None:
     date = "1 March 2026" if lang == "en" else "1 آذار 2026"
     assert len(re.findall(rf"(?<!\d){date}", erbil)) == 1, erbil  # not "31 March 2026"
     assert ("On 1 March 2026, Harir" if lang == "en" else "وفي 1 آذار 2026، أفادت") not in erbil
+
+
+def test_round10_prose_nits_keep_phrases_whole_and_name_the_sections() -> None:
+    """ROUND10 decision 5: «بين 16 و18 كانون الثاني 2026» never splits (AR N19); "in
+    about two and a half months" kept together (EN nit 30); the Arabic heading of the
+    location sections is «المستجدات في كل موقع», not «بحسب الموقع» (AR N1)."""
+    nowrap = r'<span class="nowrap" style="white-space:nowrap">'
+    ar = str(written("2026-11-30", "ar", "western").headline)
+    assert re.search(nowrap + r"بين <bdi[^>]*>16</bdi> و<bdi>18\xa0كانون", ar), ar[:400]
+    assert re.search(nowrap + r"بين <bdi[^>]*>4</bdi> و<bdi>10\xa0كانون", ar), ar[:400]
+    october = str(written("2025-10-15", "en", "western").headline)
+    assert re.search(nowrap + r"in " + nowrap + r"about two and a half months<", october)
+    labels = json.loads((PACKAGE_DIR / "labels" / "labels.json").read_text(encoding="utf-8"))
+    assert labels["sites"]["ar"] == "المستجدات في كل موقع"
+    assert "بحسب الموقع" not in plain(" ".join(sections(written("2026-11-30", "ar", "western"))))

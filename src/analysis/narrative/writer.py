@@ -200,8 +200,9 @@ class _Writer(_Phrasing):
         same_year = low.year == high.year and low.precision == high.precision != "year"
         same_month = same_year and low.month == high.month and low.precision == "day"
         if self.arabic:
-            if same_month:
+            if same_month:  # «بين 16 و18 كانون الثاني 2026» never splits (ROUND10 d. 5, N19)
                 first = i18n.isolate_ltr(i18n.format_number(low.day or 1, self.loc), html=True)
+                return nowrap(Markup("بين {} و{}").format(first, self.date(high)))
             elif same_year and low.precision == "day":
                 first = self._wrap_date(self._day_month(low))
             elif same_year:
@@ -552,8 +553,8 @@ class _Writer(_Phrasing):
                 last = self._day_month(high)
                 if self.arabic:
                     first = i18n.isolate_ltr(i18n.format_number(low.day or 1, self.loc), html=True)
-                    # in words: a line may break between the two days (ROUND8 d. 8)
-                    return Markup("بين {} و{}").format(first, nowrap(self._wrap_date(last)))
+                    # one month: never split (ROUND10 decision 5, AR N19)
+                    return nowrap(Markup("بين {} و{}").format(first, self._wrap_date(last)))
                 return nowrap(escape(f"{low.day}–{last}"))
         if not _is_range(value) and getattr(value, "precision", "day") == "day":
             return nowrap(self._wrap_date(self._day_month(value)))
