@@ -376,9 +376,10 @@ def test_round_three_data_fixes(dataset) -> None:
     # back-translation of Anadolu's English (round 5, Arabic editor S3).
     syria = events["2025-11-10-syria-joins-coalition"]
     # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given;
-    # round 8 (English editor nit 23): partners and countries are different measures.
-    assert "The figures measure different things: 90 partners" in syria.summary_en
-    assert "والرقمان يقيسان أمرين مختلفين: 90 شريكًا" in syria.summary_ar
+    # round 8 (English editor nit 23): partners and countries are different measures; round 10
+    # (EN S4): which says what each counts (see test_round_ten_data_fixes).
+    assert "the US Embassy counts partners" in syria.summary_en
+    assert "فالسفارة الأميركية تعدّ الشركاء" in syria.summary_ar
     assert "differs" not in syria.summary_en
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
@@ -465,9 +466,9 @@ def test_round_four_data_fixes(dataset) -> None:
     assert "Khamenei" in events["2026-03-02-drone-attack-victoria-base"].summary_en
     # (round 9, EN nit 27: the faction's claim attributed; the death itself sourced, not hedged)
     victoria2 = events["2026-03-02-drone-attack-victoria-base"]
-    assert "which it described as retaliation" in victoria2.summary_en
+    # (round 10, EN S3 / FC 2: the death its own sentence, its MENAFN marker inline on it)
+    assert "with a drone in retaliation for" in victoria2.summary_en
     assert "Iranian state media had confirmed" in victoria2.summary_en
-    assert "menafn-1110807720" in victoria2.source_ids
     # N1, N3, N9, N10.
     assert (
         "the reports give no new date for one"
@@ -628,12 +629,11 @@ def test_round_eight_data_fixes(dataset) -> None:
     # FC 1: «أُنجز الاتفاق» is "the agreement was concluded"; the English reports' wording beside it,
     # and the method note says the reading is uncertain.
     dec31 = events["2025-12-31-muhammadawi-joc-clear"]
-    assert "concluded three months earlier" in dec31.summary_en
-    assert (
-        "(English-language reports quote him as saying it was ‘agreed upon three months ago’)"
-        in dec31.summary_en
-    )
-    assert "«اتُّفق عليه قبل ثلاثة أشهر»" in dec31.summary_ar
+    # Round 10 (EN S5, AR S2): «أُنجز» is "completed"; the English reports' wording beside it,
+    # and in Arabic a paraphrase, not a back-translation in guillemets.
+    assert "completed three months earlier" in dec31.summary_en
+    assert "(English-language reports have “agreed upon three months ago”)" in dec31.summary_en
+    assert "(وتنقل عنه التقارير الإنجليزية أن الاتفاق عُقد قبل ثلاثة أشهر)" in dec31.summary_ar
     assert "carried out" not in dec31.summary_en + dec31.quote_en
     three_months = next(n for n in dataset.method if "three months ago" in n.en)
     assert "uncertain" in three_months.en and "غير مؤكدة" in three_months.ar
@@ -737,3 +737,57 @@ def test_round_nine_fact_check_fixes(dataset) -> None:
     assert "masrawy-2888964" in syria.source_ids
     assert "Associated Press he said no agreement had been signed. " in syria.summary_en
     assert "مع أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
+
+
+def test_round_ten_data_fixes(dataset) -> None:
+    """Round 10 reviews (EN S3-S6, FC 2, AR S2, S3, N10, N12, N17; EN nits 22, 23)."""
+    events = {e.id: e for e in dataset.events}
+    # EN S3 / FC 2: Khamenei's death is its own sentence; MENAFN is cited on that sentence only,
+    # not among the entry's own sources (it says nothing of Victoria Base).
+    victoria = events["2026-03-02-drone-attack-victoria-base"]
+    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. A security source"
+    assert death_en in victoria.summary("en", cited=True)
+    assert "whose death" not in victoria.summary_en
+    assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقال مصدر أمني" in (
+        victoria.summary("ar", cited=True)
+    )
+    assert "المرشد الأعلى الإيراني علي خامنئي" in victoria.summary_ar  # AR N12
+    assert "menafn-1110807720" not in victoria.source_ids
+    assert "[@" not in victoria.summary("en")  # hovers and tables get the plain text
+    # EN S4 / AR N10: the headline is attributed; the two counts say what each counts.
+    syria = events["2025-11-10-syria-joins-coalition"]
+    assert syria.title_en == "US says Syria has joined the Global Coalition to Defeat ISIS"
+    assert syria.title_ar == "السفارة الأميركية: سوريا الشريك التسعون في التحالف الدولي ضد داعش"
+    assert (
+        "The two figures are not comparable: the US Embassy counts partners, Reuters the "
+        "countries that had taken part since 2014." in syria.summary_en
+    )
+    assert "غير أنه قال في مقابلة لاحقة مع أسوشيتد برس" in syria.summary_ar
+    # EN S5 / AR S2: "completed"; the method note says why the reading matters.
+    dec31 = events["2025-12-31-muhammadawi-joc-clear"]
+    assert dec31.quote_en.endswith("mission was completed three months ago")
+    assert "concluded" not in dec31.summary_en + dec31.quote_en
+    assert "«اتُّفق عليه" not in dec31.summary_ar
+    note = next(n for n in dataset.method if "three months ago" in n.en)
+    assert "“completed three months ago”" in note.en
+    assert "reaching the agreement rather than carrying it out" in note.en
+    assert "التوصل إلى الاتفاق لا تنفيذه" in note.ar and "«اتُّفق عليه" not in note.ar
+    # AR S3 / EN nit 13: no "قال … قائلًا", no chain of participles; paraphrase, no guillemets
+    # (the stored English-only Reuters copy has no Arabic words to quote).
+    nov3 = events["2025-11-03-sudani-reuters-interview"]
+    assert "قائلًا" not in nov3.summary_ar and "مؤكدًا" not in nov3.summary_ar
+    assert "«لم يعد موجودًا»" not in nov3.summary_ar and "لم يعد موجودًا" in nov3.summary_ar
+    assert "There was no ISIS any more, he said, asking what" in nov3.summary_en
+    # EN S6: the second phase is support from Iraq for operations in Syria.
+    joint = events["2024-09-27-joint-statement"]
+    assert "would continue to support operations in Syria from Iraq until September 2026" in (
+        joint.summary_en
+    )
+    assert "mission in Syria would continue" not in joint.summary_en
+    assert "يواصل التحالف دعم العمليات في سوريا انطلاقًا من العراق" in joint.summary_ar
+    # EN nits 22-23, AR N17: method wording.
+    texts = [(n.en, n.ar) for n in dataset.method]
+    assert any(en.endswith("printed beneath each translation.") for en, _ in texts)
+    assert any("ويُورَد النص الأصلي" in ar for _, ar in texts)
+    assert not any("ويُطبع" in ar or "يُقرأ تعبير" in ar for _, ar in texts)
+    assert not any("therefore uses the later date" in en for en, _ in texts)
