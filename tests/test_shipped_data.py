@@ -342,12 +342,13 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 6 (fact-checker): Air Force Times credits the Iraqi ministry, not Fox/CENTCOM; the
     # Fox account is The Media Line's (and NewsFinale's).
     # Round 7 (English editor S8): the heading leads with whose sources they are.
-    assert jan16.title_en.endswith("by 16 January, Fox News reports")
+    # Round 10 (EN nit 16): the outlet cited is The Media Line, relaying Fox News.
+    assert jan16.title_en.endswith("by 16 January, The Media Line reports, citing Fox News")
     assert "Air Force Times" not in jan16.summary_en
     assert "Ministry of Defence" not in jan16.summary_en
     assert jan16.source_id == "themedialine-173518"
     assert (
-        "Ministry of Defence announced"
+        "Iraq’s Defence Ministry announced"
         in events["2026-01-17-iraqi-army-takes-ain-al-asad"].summary_en
     )
     # Round 7 (English editor S9, Arabic editor S4): the heading names the source first.
@@ -471,7 +472,7 @@ def test_round_four_data_fixes(dataset) -> None:
     assert "Iranian state media had confirmed" in victoria2.summary_en
     # N1, N3, N9, N10.
     assert (
-        "the reports give no new date for one"
+        "the reports give no new date for it"
         in events["2025-10-20-sudani-advisers-stay-ain-al-asad"].summary_en
     )
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"].summary_en
@@ -620,7 +621,9 @@ def test_troop_numbers_note_cites_each_figure() -> None:
         text = (DATA_DIR / "commentary" / f"2026-01-18-troop-numbers.{lang}.md").read_text("utf-8")
         assert set(_cited(text)) == sources, lang
     english = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.en.md").read_text("utf-8")
-    assert "Two count US troops only; Shafaq’s\nfigure of 29 August 2025 does not say;" in english
+    assert (
+        "Two count US troops only; Shafaq News’s\nfigure of 29 August 2025 does not say;" in english
+    )
 
 
 def test_round_eight_data_fixes(dataset) -> None:
@@ -645,7 +648,7 @@ def test_round_eight_data_fixes(dataset) -> None:
     tanf = events["2026-02-11-us-leaves-al-tanf"]
     assert (tanf.start.iso, tanf.announced.iso) == ("2026-02-11", "2026-02-12")
     assert (
-        "on 11 February. US Central Command, announcing what it called an orderly departure on 12"
+        "on 11 February. US Central Command, announcing on 12 February what it called an orderly"
         in tanf.summary_en
     )
     assert "في 11 شباط" in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
@@ -791,3 +794,38 @@ def test_round_ten_data_fixes(dataset) -> None:
     assert any("ويُورَد النص الأصلي" in ar for _, ar in texts)
     assert not any("ويُطبع" in ar or "يُقرأ تعبير" in ar for _, ar in texts)
     assert not any("therefore uses the later date" in en for en, _ in texts)
+
+
+def test_round_ten_editor_nits(dataset) -> None:
+    """Round 10 editors' nits on the data (EN 7-21, 27; AR N7, N11, N13-N16, N18, N19)."""
+    events = {e.id: e for e in dataset.events}
+    en = {e.id: e.summary_en for e in dataset.events}
+    ar = {e.id: e.summary_ar for e in dataset.events}
+    assert "US combat operations (“kinetic operations”)" in en["2014-08-08-strikes-begin"]
+    assert "a final round of dialogue" in en["2021-12-09-combat-mission-ends"]
+    assert "would end the coalition’s" in en["2024-09-27-us-background-briefing"]
+    assert "support personnel" in en["2025-11-26-muhammadawi-federal-mission-complete"]
+    assert (
+        "and which was due to be completed on 15 January. The withdrawal"
+        in (en["2026-01-14-ain-al-asad-withdrawal-scheduled"])
+    )
+    assert en["2026-01-17-iraqi-army-takes-ain-al-asad"].startswith("Iraq’s Defence Ministry")
+    assert "official federal" not in events["2026-01-18-hmc-federal-bases-cleared"].quote_en
+    dec31 = events["2025-12-31-muhammadawi-joc-clear"]
+    assert (
+        dec31.title_en
+        == "Al-Muhammadawi: no coalition staff at the command; Ain al-Asad handover next week"
+    )
+    assert "ويُسمّى هنا" not in ar["2024-09-30-blinken-d-isis-ministerial"]
+    unami = events["2025-12-13-unami-closing-ceremony"]
+    assert "يرعيان مراسم" in unami.title_ar and "احتفال" not in unami.summary_ar
+    tanf = ar["2026-02-11-us-leaves-al-tanf"]
+    assert "رهنًا بالظروف الميدانية" in tanf and "التي كانت تعمل" not in tanf
+    assert "بحلول أيلول 2025" in events["2025-08-29-pentagon-official-reaffirms-timeline"].title_ar
+    assert "تقارير 21 و23 شباط" in ar["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
+    assert "وكالة واع" not in "".join(ar.values())
+    assert dataset.sources["arabkhabar-1760444"].publisher_en.endswith(
+        "(citing the Iraqi News Agency, INA)"
+    )
+    note = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.ar.md").read_text("utf-8")
+    assert "ولا يعتمد أيًّا منها رقمًا حاليًا للقوات" in note
