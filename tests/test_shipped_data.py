@@ -565,7 +565,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     )
     # 16 January (S8; Arabic S3; fact-check 3, 4): reported, attributed, no undated-page dates.
     jan16 = events["2026-01-16-us-completes-ain-al-asad-withdrawal"]
-    assert "The Media Line, which said US Central Command" in jan16.summary_en
+    assert "The Media Line, which said CENTCOM" in jan16.summary_en
     assert "(see 17 January)" in jan16.summary_en and "Kurdistan24" not in jan16.summary_en
     assert dataset.sources["themedialine-173518"].published is None
     # The Ain al-Asad lane lists the sources of both ends of 16-18 January, the HMC's included.
@@ -648,7 +648,7 @@ def test_round_eight_data_fixes(dataset) -> None:
     tanf = events["2026-02-11-us-leaves-al-tanf"]
     assert (tanf.start.iso, tanf.announced.iso) == ("2026-02-11", "2026-02-12")
     assert (
-        "on 11 February. US Central Command, announcing on 12 February what it called an orderly"
+        "on 11 February. CENTCOM, announcing on 12 February what it called an orderly"
         in tanf.summary_en
     )
     assert "في 11 شباط" in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
@@ -829,3 +829,7 @@ def test_round_ten_editor_nits(dataset) -> None:
     )
     note = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.ar.md").read_text("utf-8")
     assert "ولا يعتمد أيًّا منها رقمًا حاليًا للقوات" in note
+    # EN nit 20: after its first use (2 September 2025), "CENTCOM" and "Cooper".
+    later = [e for e in dataset.events if e.start.iso > "2025-09-02"]
+    assert not any("US Central Command" in e.title_en + (e.summary_en or "") for e in later)
+    assert not any("Admiral Brad Cooper" in (e.summary_en or "") for e in later)
