@@ -1457,6 +1457,10 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
         " أميركيًا (انظر الخط الزمني)."
     ), ar
     assert "الموقع نفسه" not in ar
+    # the HTML caption's dates never break (English editor nit 28)
+    html_caption = figure_html(promise_figure(tl_late, shipped, EN))
+    assert "on 4\u00a0March\u00a02026 a security source" in html_caption
+    assert "of 18\u00a0January\u00a02026;" in html_caption
     said = ""
     for build in (gantt_figure, promise_figure):
         chart = build(tl_late, shipped, AR)
@@ -1468,3 +1472,36 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
     assert "المناطق الاتحادية" in said
     assert not re.search("العراق الاتحادي|المواقع الاتحادية|ككل", said)
     assert "التحالف بمجمله" in said
+
+
+def test_deadline_caption_without_an_event_keyed_sentence(
+    tl_late: Timeline, shipped: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ROUND10 decision 1: a later event with no ``chart.caption.later.<event-id>`` sentence
+    gets the generic one, naming its site ("a later report from {site}"), never "the same
+    site" (English editor S2, Arabic editor S1)."""
+    from analysis.charts import alt
+
+    real = alt.label
+
+    def without_later(key: str, loc: Any) -> str:
+        if key.startswith("chart.caption.later."):
+            raise KeyError(key)
+        return real(key, loc)
+
+    monkeypatch.setattr(alt, "label", without_later)
+    victoria = next(e for e in shipped.events if e.id == "2026-03-04-drone-strikes-victoria-base")
+    site = shipped.sites[victoria.site]
+    en = promise_figure(tl_late, shipped, EN).alt_text
+    assert en.endswith(
+        "The exit from Baghdad is dated by its declaration of 18 January 2026; the timeline"
+        f" records a later report from {site.name('en')}, of 4 March 2026."
+    ), en
+    ar = promise_figure(tl_late, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
+    assert ar.endswith(
+        "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله في 18 كانون الثاني 2026؛ ويورد الخط"
+        f" الزمني تقريرًا لاحقًا من {site.name('ar')} بتاريخ 4 آذار 2026."
+    ), ar
+    for caption in (en, ar):
+        assert "same site" not in caption and "الموقع نفسه" not in caption
+        assert "Victoria" not in caption and "فيكتوريا" not in caption
