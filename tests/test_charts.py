@@ -1457,6 +1457,9 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
         " أميركيًا (انظر الخط الزمني)."
     ), ar
     assert "الموقع نفسه" not in ar
+    # «في كل موقع», not «بحسب الموقع» ("according to the website": Arabic editor N1)
+    title = gantt_figure(tl_late, shipped, AR).figure.layout.title.text
+    assert "الخط الزمني للانسحاب في كل موقع" in title and "بحسب" not in title, title
     # the HTML caption's dates never break (English editor nit 28)
     html_caption = figure_html(promise_figure(tl_late, shipped, EN))
     assert "on 4\u00a0March\u00a02026 a security source" in html_caption
