@@ -803,7 +803,8 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         "The chart shows four locations and, in the bottom row, events elsewhere. "
     )
     assert gantt_figure(tl_early, shipped, AR).alt_text.startswith(
-        "يعرض الرسم أربعة مواقع، ويعرض الصف الأخير أحداثًا في مواقع أخرى. "
+        # «أحداثًا أخرى», not «في مواقع أخرى»: coalition-wide and UN are not places (AR N6)
+        "يعرض الرسم أربعة مواقع، ويعرض الصف الأخير أحداثًا أخرى. "
     )
     # every missed deadline, not only the worst one; deadlines, not "phases" (UNAMI is a UN
     # mission: ROUND3 decision 9)
@@ -848,9 +849,9 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         " يونامي والمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من العراق قيد التنفيذ."
     ) in october
     assert "تجاوز الموعد النهائي" not in october
-    # «بفارق تراوح بين 108 و110 أيام», not «بفارق 108 إلى 110 أيام» (Arabic editor N22)
+    # «بما بين 108 و110 أيام», not «بفارق 108 إلى 110 أيام» (Arabic editor N22, round-10 N5)
     feb_ar = promise_figure(feb, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
-    assert "بفارق تراوح بين 108 و110 أيام" in feb_ar, feb_ar
+    assert "بما بين 108 و110 أيام" in feb_ar, feb_ar
     # no day count to a conditional deadline known to the month (ROUND4 decision 5)
     assert promise_figure(feb, shipped, EN).alt_text.endswith(
         "The next deadline, for the second phase, support from Iraq for operations in Syria, is"
@@ -865,10 +866,12 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
         " mandate ended on time. The next deadline, for the second phase"
     ), feb_promise
     assert "deadlines were missed" not in feb_promise
+    # Arabic: the observed end and the declared ones in a clause each, not «… أو أُعلن
+    # اكتماله» (Arabic editor N5, ROUND10 decision 1)
     assert feb_ar.startswith(
-        "اكتمل كلٌّ من المهمة في المناطق الاتحادية والخروج من بغداد ومن عين الأسد أو أُعلن"
-        " اكتماله بعد الموعد النهائي في أيلول 2025 بفارق تراوح بين 108 و110 أيام. وانتهت ولاية"
-        " يونامي في موعدها."
+        "اكتمل الخروج من عين الأسد، وأُعلن اكتمال المهمة في المناطق الاتحادية والخروج من بغداد،"
+        " بعد الموعد النهائي (نهاية أيلول 2025) بما بين 108 و110 أيام. وانتهت ولاية يونامي في"
+        " موعدها."
     ), feb_ar
     # no exit declared before 1 February 2026 has a later entry at its site yet
     assert "dated by its declaration" not in feb_promise
@@ -1441,13 +1444,26 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
         " completed or declared complete 108–110 days after the September 2025 deadline."
         " UNAMI’s mandate ended on time. The second phase, support from Iraq for operations in"
         " Syria, had a September 2026 target, after the period this report covers. The exit from"
-        " Baghdad is dated by its declaration; the timeline records a later report from the same"
-        f" site, of {format_date(victoria.start.first_day(), EN)}."
+        " Baghdad is dated by the HMC’s declaration of 18 January 2026; on"
+        f" {format_date(victoria.start.first_day(), EN)} a security source said Victoria Base,"
+        " at Baghdad airport, hosts a US logistics centre (see the timeline)."
     ), en
+    assert "same site" not in en
     ar = promise_figure(tl_late, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
     assert "أما الموعد المستهدف الخاص بالمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من" in ar
-    assert "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله؛" in ar
-    assert "ويورد الخط الزمني تقريرًا لاحقًا من الموقع نفسه بتاريخ 4 آذار 2026" in ar
+    assert ar.endswith(
+        "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله في 18 كانون الثاني 2026، غير أن مصدرًا"
+        " أمنيًا أفاد في 4 آذار 2026 بأن قاعدة فيكتوريا في مطار بغداد تضم مركز دعم لوجستي"
+        " أميركيًا (انظر الخط الزمني)."
+    ), ar
+    assert "الموقع نفسه" not in ar
+    # «في كل موقع», not «بحسب الموقع» ("according to the website": Arabic editor N1)
+    title = gantt_figure(tl_late, shipped, AR).figure.layout.title.text
+    assert "الخط الزمني للانسحاب في كل موقع" in title and "بحسب" not in title, title
+    # the HTML caption's dates never break (English editor nit 28)
+    html_caption = figure_html(promise_figure(tl_late, shipped, EN))
+    assert "on 4\u00a0March\u00a02026 a security source" in html_caption
+    assert "of 18\u00a0January\u00a02026;" in html_caption
     said = ""
     for build in (gantt_figure, promise_figure):
         chart = build(tl_late, shipped, AR)
@@ -1459,3 +1475,36 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
     assert "المناطق الاتحادية" in said
     assert not re.search("العراق الاتحادي|المواقع الاتحادية|ككل", said)
     assert "التحالف بمجمله" in said
+
+
+def test_deadline_caption_without_an_event_keyed_sentence(
+    tl_late: Timeline, shipped: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ROUND10 decision 1: a later event with no ``chart.caption.later.<event-id>`` sentence
+    gets the generic one, naming its site ("a later report from {site}"), never "the same
+    site" (English editor S2, Arabic editor S1)."""
+    from analysis.charts import alt
+
+    real = alt.label
+
+    def without_later(key: str, loc: Any) -> str:
+        if key.startswith("chart.caption.later."):
+            raise KeyError(key)
+        return real(key, loc)
+
+    monkeypatch.setattr(alt, "label", without_later)
+    victoria = next(e for e in shipped.events if e.id == "2026-03-04-drone-strikes-victoria-base")
+    site = shipped.sites[victoria.site]
+    en = promise_figure(tl_late, shipped, EN).alt_text
+    assert en.endswith(
+        "The exit from Baghdad is dated by its declaration of 18 January 2026; the timeline"
+        f" records a later report from {site.name('en')}, of 4 March 2026."
+    ), en
+    ar = promise_figure(tl_late, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
+    assert ar.endswith(
+        "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله في 18 كانون الثاني 2026؛ ويورد الخط"
+        f" الزمني تقريرًا لاحقًا من {site.name('ar')} بتاريخ 4 آذار 2026."
+    ), ar
+    for caption in (en, ar):
+        assert "same site" not in caption and "الموقع نفسه" not in caption
+        assert "Victoria" not in caption and "فيكتوريا" not in caption

@@ -537,7 +537,7 @@ def test_the_running_header_and_footer_have_no_straight_apostrophe(
 
 CHART_TITLES = {
     "en": ("Deadlines and what happened", "Timeline of the drawdown, by location"),
-    "ar": ("المواعيد النهائية وما آلت إليه", "الخط الزمني للانسحاب بحسب الموقع"),
+    "ar": ("المواعيد النهائية وما آلت إليه", "الخط الزمني للانسحاب في كل موقع"),
 }
 
 

@@ -342,12 +342,13 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 6 (fact-checker): Air Force Times credits the Iraqi ministry, not Fox/CENTCOM; the
     # Fox account is The Media Line's (and NewsFinale's).
     # Round 7 (English editor S8): the heading leads with whose sources they are.
-    assert jan16.title_en.endswith("by 16 January, Fox News reports")
+    # Round 10 (EN nit 16): the outlet cited is The Media Line, relaying Fox News.
+    assert jan16.title_en.endswith("by 16 January, The Media Line reports, citing Fox News")
     assert "Air Force Times" not in jan16.summary_en
     assert "Ministry of Defence" not in jan16.summary_en
     assert jan16.source_id == "themedialine-173518"
     assert (
-        "Ministry of Defence announced"
+        "Iraq’s Defence Ministry announced"
         in events["2026-01-17-iraqi-army-takes-ain-al-asad"].summary_en
     )
     # Round 7 (English editor S9, Arabic editor S4): the heading names the source first.
@@ -376,9 +377,10 @@ def test_round_three_data_fixes(dataset) -> None:
     # back-translation of Anadolu's English (round 5, Arabic editor S3).
     syria = events["2025-11-10-syria-joins-coalition"]
     # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given;
-    # round 8 (English editor nit 23): partners and countries are different measures.
-    assert "The figures measure different things: 90 partners" in syria.summary_en
-    assert "والرقمان يقيسان أمرين مختلفين: 90 شريكًا" in syria.summary_ar
+    # round 8 (English editor nit 23): partners and countries are different measures; round 10
+    # (EN S4): which says what each counts (see test_round_ten_data_fixes).
+    assert "the US Embassy counts partners" in syria.summary_en
+    assert "فالسفارة الأميركية تعدّ الشركاء" in syria.summary_ar
     assert "differs" not in syria.summary_en
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
@@ -465,12 +467,12 @@ def test_round_four_data_fixes(dataset) -> None:
     assert "Khamenei" in events["2026-03-02-drone-attack-victoria-base"].summary_en
     # (round 9, EN nit 27: the faction's claim attributed; the death itself sourced, not hedged)
     victoria2 = events["2026-03-02-drone-attack-victoria-base"]
-    assert "which it described as retaliation" in victoria2.summary_en
+    # (round 10, EN S3 / FC 2: the death its own sentence, its MENAFN marker inline on it)
+    assert "with a drone in retaliation for" in victoria2.summary_en
     assert "Iranian state media had confirmed" in victoria2.summary_en
-    assert "menafn-1110807720" in victoria2.source_ids
     # N1, N3, N9, N10.
     assert (
-        "the reports give no new date for one"
+        "the reports give no new date for it"
         in events["2025-10-20-sudani-advisers-stay-ain-al-asad"].summary_en
     )
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"].summary_en
@@ -563,7 +565,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     )
     # 16 January (S8; Arabic S3; fact-check 3, 4): reported, attributed, no undated-page dates.
     jan16 = events["2026-01-16-us-completes-ain-al-asad-withdrawal"]
-    assert "The Media Line, which said US Central Command" in jan16.summary_en
+    assert "The Media Line, which said CENTCOM" in jan16.summary_en
     assert "(see 17 January)" in jan16.summary_en and "Kurdistan24" not in jan16.summary_en
     assert dataset.sources["themedialine-173518"].published is None
     # The Ain al-Asad lane lists the sources of both ends of 16-18 January, the HMC's included.
@@ -619,7 +621,9 @@ def test_troop_numbers_note_cites_each_figure() -> None:
         text = (DATA_DIR / "commentary" / f"2026-01-18-troop-numbers.{lang}.md").read_text("utf-8")
         assert set(_cited(text)) == sources, lang
     english = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.en.md").read_text("utf-8")
-    assert "Two count US troops only; Shafaq’s\nfigure of 29 August 2025 does not say;" in english
+    assert (
+        "Two count US troops only; Shafaq News’s\nfigure of 29 August 2025 does not say;" in english
+    )
 
 
 def test_round_eight_data_fixes(dataset) -> None:
@@ -628,12 +632,11 @@ def test_round_eight_data_fixes(dataset) -> None:
     # FC 1: «أُنجز الاتفاق» is "the agreement was concluded"; the English reports' wording beside it,
     # and the method note says the reading is uncertain.
     dec31 = events["2025-12-31-muhammadawi-joc-clear"]
-    assert "concluded three months earlier" in dec31.summary_en
-    assert (
-        "(English-language reports quote him as saying it was ‘agreed upon three months ago’)"
-        in dec31.summary_en
-    )
-    assert "«اتُّفق عليه قبل ثلاثة أشهر»" in dec31.summary_ar
+    # Round 10 (EN S5, AR S2): «أُنجز» is "completed"; the English reports' wording beside it,
+    # and in Arabic a paraphrase, not a back-translation in guillemets.
+    assert "completed three months earlier" in dec31.summary_en
+    assert "(English-language reports have “agreed upon three months ago”)" in dec31.summary_en
+    assert "(وتنقل عنه التقارير الإنجليزية أن الاتفاق عُقد قبل ثلاثة أشهر)" in dec31.summary_ar
     assert "carried out" not in dec31.summary_en + dec31.quote_en
     three_months = next(n for n in dataset.method if "three months ago" in n.en)
     assert "uncertain" in three_months.en and "غير مؤكدة" in three_months.ar
@@ -645,7 +648,7 @@ def test_round_eight_data_fixes(dataset) -> None:
     tanf = events["2026-02-11-us-leaves-al-tanf"]
     assert (tanf.start.iso, tanf.announced.iso) == ("2026-02-11", "2026-02-12")
     assert (
-        "on 11 February. US Central Command, announcing what it called an orderly departure on 12"
+        "on 11 February. CENTCOM, announcing on 12 February what it called an orderly"
         in tanf.summary_en
     )
     assert "في 11 شباط" in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
@@ -737,3 +740,96 @@ def test_round_nine_fact_check_fixes(dataset) -> None:
     assert "masrawy-2888964" in syria.source_ids
     assert "Associated Press he said no agreement had been signed. " in syria.summary_en
     assert "مع أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
+
+
+def test_round_ten_data_fixes(dataset) -> None:
+    """Round 10 reviews (EN S3-S6, FC 2, AR S2, S3, N10, N12, N17; EN nits 22, 23)."""
+    events = {e.id: e for e in dataset.events}
+    # EN S3 / FC 2: Khamenei's death is its own sentence; MENAFN is cited on that sentence only,
+    # not among the entry's own sources (it says nothing of Victoria Base).
+    victoria = events["2026-03-02-drone-attack-victoria-base"]
+    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. A security source"
+    assert death_en in victoria.summary("en", cited=True)
+    assert "whose death" not in victoria.summary_en
+    assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقال مصدر أمني" in (
+        victoria.summary("ar", cited=True)
+    )
+    assert "المرشد الأعلى الإيراني علي خامنئي" in victoria.summary_ar  # AR N12
+    assert "menafn-1110807720" not in victoria.source_ids
+    assert "[@" not in victoria.summary("en")  # hovers and tables get the plain text
+    # EN S4 / AR N10: the headline is attributed; the two counts say what each counts.
+    syria = events["2025-11-10-syria-joins-coalition"]
+    assert syria.title_en == "US says Syria has joined the Global Coalition to Defeat ISIS"
+    assert syria.title_ar == "السفارة الأميركية: سوريا الشريك التسعون في التحالف الدولي ضد داعش"
+    assert (
+        "The two figures are not comparable: the US Embassy counts partners, Reuters the "
+        "countries that had taken part since 2014." in syria.summary_en
+    )
+    assert "غير أنه قال في مقابلة لاحقة مع أسوشيتد برس" in syria.summary_ar
+    # EN S5 / AR S2: "completed"; the method note says why the reading matters.
+    dec31 = events["2025-12-31-muhammadawi-joc-clear"]
+    assert dec31.quote_en.endswith("mission was completed three months ago")
+    assert "concluded" not in dec31.summary_en + dec31.quote_en
+    assert "«اتُّفق عليه" not in dec31.summary_ar
+    note = next(n for n in dataset.method if "three months ago" in n.en)
+    assert "“completed three months ago”" in note.en
+    assert "reaching the agreement rather than carrying it out" in note.en
+    assert "التوصل إلى الاتفاق لا تنفيذه" in note.ar and "«اتُّفق عليه" not in note.ar
+    # AR S3 / EN nit 13: no "قال … قائلًا", no chain of participles; paraphrase, no guillemets
+    # (the stored English-only Reuters copy has no Arabic words to quote).
+    nov3 = events["2025-11-03-sudani-reuters-interview"]
+    assert "قائلًا" not in nov3.summary_ar and "مؤكدًا" not in nov3.summary_ar
+    assert "«لم يعد موجودًا»" not in nov3.summary_ar and "لم يعد موجودًا" in nov3.summary_ar
+    assert "There was no ISIS any more, he said, asking what" in nov3.summary_en
+    # EN S6: the second phase is support from Iraq for operations in Syria.
+    joint = events["2024-09-27-joint-statement"]
+    assert "would continue to support operations in Syria from Iraq until September 2026" in (
+        joint.summary_en
+    )
+    assert "mission in Syria would continue" not in joint.summary_en
+    assert "يواصل التحالف دعم العمليات في سوريا انطلاقًا من العراق" in joint.summary_ar
+    # EN nits 22-23, AR N17: method wording.
+    texts = [(n.en, n.ar) for n in dataset.method]
+    assert any(en.endswith("printed beneath each translation.") for en, _ in texts)
+    assert any("ويُورَد النص الأصلي" in ar for _, ar in texts)
+    assert not any("ويُطبع" in ar or "يُقرأ تعبير" in ar for _, ar in texts)
+    assert not any("therefore uses the later date" in en for en, _ in texts)
+
+
+def test_round_ten_editor_nits(dataset) -> None:
+    """Round 10 editors' nits on the data (EN 7-21, 27; AR N7, N11, N13-N16, N18, N19)."""
+    events = {e.id: e for e in dataset.events}
+    en = {e.id: e.summary_en for e in dataset.events}
+    ar = {e.id: e.summary_ar for e in dataset.events}
+    assert "US combat operations (“kinetic operations”)" in en["2014-08-08-strikes-begin"]
+    assert "a final round of dialogue" in en["2021-12-09-combat-mission-ends"]
+    assert "would end the coalition’s" in en["2024-09-27-us-background-briefing"]
+    assert "support personnel" in en["2025-11-26-muhammadawi-federal-mission-complete"]
+    assert (
+        "and which was due to be completed on 15 January. The withdrawal"
+        in (en["2026-01-14-ain-al-asad-withdrawal-scheduled"])
+    )
+    assert en["2026-01-17-iraqi-army-takes-ain-al-asad"].startswith("Iraq’s Defence Ministry")
+    assert "official federal" not in events["2026-01-18-hmc-federal-bases-cleared"].quote_en
+    dec31 = events["2025-12-31-muhammadawi-joc-clear"]
+    assert (
+        dec31.title_en
+        == "Al-Muhammadawi: no coalition staff at the command; Ain al-Asad handover next week"
+    )
+    assert "ويُسمّى هنا" not in ar["2024-09-30-blinken-d-isis-ministerial"]
+    unami = events["2025-12-13-unami-closing-ceremony"]
+    assert "يرعيان مراسم" in unami.title_ar and "احتفال" not in unami.summary_ar
+    tanf = ar["2026-02-11-us-leaves-al-tanf"]
+    assert "رهنًا بالظروف الميدانية" in tanf and "التي كانت تعمل" not in tanf
+    assert "بحلول أيلول 2025" in events["2025-08-29-pentagon-official-reaffirms-timeline"].title_ar
+    assert "تقارير 21 و23 شباط" in ar["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
+    assert "وكالة واع" not in "".join(ar.values())
+    assert dataset.sources["arabkhabar-1760444"].publisher_en.endswith(
+        "(citing the Iraqi News Agency, INA)"
+    )
+    note = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.ar.md").read_text("utf-8")
+    assert "ولا يعتمد أيًّا منها رقمًا حاليًا للقوات" in note
+    # EN nit 20: after its first use (2 September 2025), "CENTCOM" and "Cooper".
+    later = [e for e in dataset.events if e.start.iso > "2025-09-02"]
+    assert not any("US Central Command" in e.title_en + (e.summary_en or "") for e in later)
+    assert not any("Admiral Brad Cooper" in (e.summary_en or "") for e in later)

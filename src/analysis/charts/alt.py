@@ -16,6 +16,7 @@ Counts from one to nine are words («ثلاثة مسارات»).
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -159,7 +160,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
     if late:
         lows = [max(0, int(getattr(_late_days(s), "low", _late_days(s)))) for s in late]
         highs = [_high(_late_days(s)) for s in late]
-        dues = {due(s) for s in late}
+        dues = {_month_end(due(s), s, loc) for s in late}
         parts.append(
             text(
                 "caption.late_after" if len(dues) == 1 else "caption.late_after_each",
@@ -201,7 +202,30 @@ def _end_name(state: PhaseState, loc: Locale) -> str:
         return caption_name(state, loc)
 
 
+def _month_end(date: str, state: PhaseState, loc: Locale) -> str:
+    """A deadline known to the month, as the Arabic caption names it: «نهاية أيلول 2025»
+    (Arabic editor N5); English "the September 2025 deadline" as before."""
+    first = state.history[0] if state.slipped else state.deadline
+    start = first.event.start if first is not None else None
+    if isinstance(start, PartialDate) and start.month is not None and start.day is None:
+        return text("month_end", loc, date=date)
+    return date
+
+
 def _done(late: Sequence[PhaseState], loc: Locale) -> str:
+    """The late rows and their verb. Arabic with ends both observed and declared: one clause
+    each, the observed first, «اكتمل الخروج من عين الأسد، وأُعلن اكتمال المهمة في المناطق
+    الاتحادية والخروج من بغداد،» (Arabic editor N5: «… أو أُعلن اكتماله» blurred which was
+    which)."""
+    kinds = {s.end_basis == "declared" for s in late}
+    if loc.lang == "ar" and len(kinds) > 1:
+        done = [s for s in late if s.end_basis != "declared"]
+        declared = [s for s in late if s.end_basis == "declared"]
+        return f"{_done_one_kind(done, loc)}، و{_done_one_kind(declared, loc)}،"
+    return _done_one_kind(late, loc)
+
+
+def _done_one_kind(late: Sequence[PhaseState], loc: Locale) -> str:
     """The late rows and their verb: exits from sites grouped ("the exits from Baghdad and
     Ain al-Asad", «الخروج من بغداد ومن عين الأسد»), "was/were completed", "declared complete"
     or both, as the data dates the ends (observed or declared)."""
@@ -225,10 +249,15 @@ def _done(late: Sequence[PhaseState], loc: Locale) -> str:
 
 def _declared_then(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> list[str]:
     """An exit dated by a declaration, when the timeline records a later event at the same
-    site (within the information): the latest such entry's date, so that "declared
-    complete" is not read as a full exit (fact-checker 2: the Victoria Base report of 4 March
-    2026 after the HMC's declaration of 18 January). Nothing when the data has none."""
+    site (within the information), so that "declared complete" is not read as a full exit
+    (fact-checker 2: the Victoria Base report of 4 March 2026 after the HMC's declaration of
+    18 January). The latest such entry may have its own sentence, keyed by its id
+    (``chart.caption.later.<event-id>``: what the report said, ROUND10 decision 1); else "…;
+    the timeline records a later report from {site}, of {date}" (never "the same site": a
+    declaration about a headquarters and a report from an airport base are not one site).
+    Nothing when the data has none."""
     known = tl.coverage.known_through
+    sites = {lane.site.id: lane.site for lane in tl.lanes}
     said = []
     for s in states:
         if s.end is None or s.end_basis != "declared" or not _is_exit(s):
@@ -241,14 +270,20 @@ def _declared_then(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> l
         if not later:
             continue
         last = max(later, key=lambda e: (_first_day(e.start), e.id))
-        said.append(
-            text(
-                "caption.declared_then",
-                loc,
-                phase=caption_name(s, loc),
-                date=format_date(last.start, loc),
-            )
-        )
+        site = sites.get(last.site)
+        fields = {
+            "phase": caption_name(s, loc),
+            "declared": format_date(s.end, loc),
+            "date": format_date(last.start, loc),
+            "site": site.name(loc.lang) if site is not None else last.site,
+        }
+        key = f"caption.later.{last.id}"
+        try:
+            template = label(f"chart.{key}", loc)
+        except KeyError:
+            key, template = "caption.declared_then", label("chart.caption.declared_then", loc)
+        used = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+        said.append(text(key, loc, **{k: v for k, v in fields.items() if k in used}))
     return said
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from analysis.charts.style import CONFIG, Chart, plain
-from analysis.narrative.house import _glue_names
+from analysis.narrative.house import _glue_dates, _glue_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the browser is imported when needed
     from analysis.browser import Browser
@@ -100,13 +100,15 @@ def figure_html(chart: Chart) -> str:
     )
     direction = "rtl" if chart.lang == "ar" else "ltr"
     name = html.escape(chart.name)
+    caption = _glue_names(html.escape(_glue_dates(chart.alt_text)))
     return (
         f'<figure class="chart chart-{name}" id="figure-{name}"'
         f' lang="{html.escape(chart.lang)}" dir="{direction}"'
         f' aria-label="{html.escape(title)}" aria-describedby="{caption_id}">\n'
         f"{plot}\n"
-        # a name never breaks at its hyphen ("Ain al-/Asad"), as in the narrative
-        f'<figcaption id="{caption_id}">{_glue_names(html.escape(chart.alt_text))}</figcaption>\n'
+        # a name never breaks at its hyphen ("Ain al-/Asad"), nor a date at its spaces ("of 4 /
+        # March 2026", English editor nit 28), as in the narrative
+        f'<figcaption id="{caption_id}">{caption}</figcaption>\n'
         "</figure>\n"
     )
 

@@ -296,11 +296,12 @@ def duration(days: Any, loc: Locale) -> str:
 
 
 def duration_ranging(days: Any, loc: Locale) -> str:
-    """A day count after «بفارق» in a caption: a range as «تراوح بين 57 و110 أيام», not «57
-    إلى 110 أيام» (round-4 Arabic editor N22); English "57–110 days", as :func:`duration`."""
+    """A day count after «ب» in a caption: a range as «ما بين 57 و110 أيام», not «57 إلى 110
+    أيام» (round-4 Arabic editor N22, round-10 N5); English "57–110 days", as :func:`duration`."""
     low, high = _bounds(days)
     if low == high:
-        return duration(days, loc)
+        # «بـ15 يومًا»: the caption's «ب» is joined to a figure by a tatweel
+        return ("ـ" if loc.lang == "ar" else "") + duration(days, loc)
     number = format_number(low, loc)
     if loc.lang == "ar":
         number = isolate_ltr(number, html=False)
