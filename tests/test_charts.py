@@ -845,9 +845,10 @@ def test_captions_state_the_finding_once_and_differ(tl_early, tl_late, shipped) 
     october = gantt_figure(tl_early, shipped, AR).alt_text
     assert (
         "وحتى 15 تشرين الأول 2025: تجاوز كلٌّ من المهمة في المناطق الاتحادية والخروج من بغداد"
-        " والخروج من عين الأسد موعده النهائي من دون أن يُعلَن انتهاؤه؛ ولا يزال كلٌّ من ولاية"
-        " يونامي والمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من العراق قيد التنفيذ."
-    ) in october
+        " والخروج من عين الأسد موعده النهائي من دون أن يُعلَن انتهاؤه؛ ولا تزال ولاية يونامي"
+        " سارية، والمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من العراق قيد التنفيذ."
+    ) in october  # a mandate is in force, not «قيد التنفيذ» (ROUND10 decision 5, AR N20)
+    assert "ولا يزال كلٌّ من ولاية" not in october
     assert "تجاوز الموعد النهائي" not in october
     # «بما بين 108 و110 أيام», not «بفارق 108 إلى 110 أيام» (Arabic editor N22, round-10 N5)
     feb_ar = promise_figure(feb, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")

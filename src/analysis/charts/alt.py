@@ -317,6 +317,12 @@ def _feminine(state: PhaseState, loc: Locale) -> bool:
     return head.endswith("ة")
 
 
+def _is_mandate(state: PhaseState, loc: Locale) -> bool:
+    """An Arabic row that is a mandate («ولاية يونامي»): it is in force («سارية»), not
+    under way; English keeps "under way" for every row."""
+    return loc.lang == "ar" and caption_name(state, loc).startswith("ولاية")
+
+
 def standing(tl: Timeline, loc: Locale) -> str:
     """Where the rows stand, ended and declared kept apart (as the deadline chart's legend does:
     editor D40, fact-check 11). English names the rows: "By 1 February 2026, UNAMI’s mandate had
@@ -356,6 +362,19 @@ def standing(tl: Timeline, loc: Locale) -> str:
         # past the information cut-off, a row with no end recorded is not "under way" /
         # «لا تزال قيد التنفيذ» (fact-checker 11, Arabic editor S2): no source says so
         state = "unreported" if key == "running" and cut_off else key
+        mandates = [x for x in group if _is_mandate(x, loc)] if state == "running" else []
+        if mandates and len(mandates) < n:
+            # «ولا تزال ولاية يونامي سارية، والمرحلة الثانية … قيد التنفيذ»: a mandate is in
+            # force, not «قيد التنفيذ» (ROUND10 decision 5, Arabic editor N20)
+            rest = [x for x in group if x not in mandates]
+            others = _closed(_listed([caption_name(x, loc) for x in rest], loc), loc)
+            in_force = _listed([caption_name(x, loc) for x in mandates], loc)
+            key_ = "state.in_force_and_running" + ("" if len(rest) > 1 else ".one")
+            parts.append(text(key_, loc, in_force=in_force, phases=others))
+            continue
+        if mandates and n == 1:  # «ولا تزال ولاية يونامي سارية»
+            parts.append(text("state.in_force.one", loc, phases=phases))
+            continue
         parts.append(text(f"state.{state}{form}", loc, phases=phases))
     if groups["ended"] and groups["completed"]:
         # "UNAMI’s mandate had ended and the exit from Ain al-Asad was complete" (EN nit 5)
