@@ -129,12 +129,13 @@ DROPPED_FROM_COMMENTARY = [
     "evil.example/frame",
     "display: none",
 ]
-#: Tags a report may contain: the page skeleton, nbconvert's output wrappers, the narrative,
-#: sanitised commentary, and plotly's SVG. A tag from the data (iframe, img, object, form,
-#: input, details, math, base, link, x-y …) is not among them.
+#: Tags a report may contain: the page skeleton, nbconvert's output wrappers, the narrative
+#: (with the source list's <wbr> break points), sanitised commentary, and plotly's SVG. A tag
+#: from the data (iframe, img, object, form, input, details, math, base, link, x-y …) is not
+#: among them.
 REPORT_TAGS = frozenset(
     "html head meta title style script body main header footer section article figure "
-    "figcaption div p span a h1 h2 h3 h4 ul ol li blockquote cite code strong em small br sup bdi "
+    "figcaption div p span a h1 h2 h3 h4 ul ol li blockquote cite code strong em small br wbr sup bdi "
     "table tbody thead tr th td time button svg g defs clippath rect path text tspan pattern "
     "line circle polygon polyline image".split()
 )
