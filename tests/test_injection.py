@@ -136,8 +136,8 @@ DROPPED_FROM_COMMENTARY = [
 REPORT_TAGS = frozenset(
     "html head meta title style script body main header footer section article figure "
     "figcaption div p span a h1 h2 h3 h4 ul ol li blockquote cite code strong em small br wbr "
-    "sup bdi table tbody thead tr th td time button svg g defs clippath rect path text tspan pattern "
-    "line circle polygon polyline image".split()
+    "sup bdi table tbody thead tr th td time button svg g defs clippath rect path text tspan "
+    "pattern line circle polygon polyline image".split()
 )
 
 
