@@ -1446,16 +1446,17 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
         " UNAMI’s mandate ended on time. The second phase, support from Iraq for operations in"
         " Syria, had a September 2026 target, after the period this report covers. The exit from"
         " Baghdad is dated by the HMC’s declaration of 18 January 2026; on"
-        f" {format_date(victoria.start.first_day(), EN)} a security source said Victoria Base,"
-        " at Baghdad airport, hosts a US logistics centre (see the timeline)."
+        f" {format_date(victoria.start.first_day(), EN)} Shafaq News reported a drone strike on"
+        " Victoria Base, at Baghdad airport, which it said hosts a US logistics centre (see the"
+        " timeline)."
     ), en
     assert "same site" not in en
     ar = promise_figure(tl_late, shipped, AR).alt_text.replace("\u2066", "").replace("\u2069", "")
     assert "أما الموعد المستهدف الخاص بالمرحلة الثانية لدعم العمليات في سوريا انطلاقًا من" in ar
     assert ar.endswith(
-        "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله في 18 كانون الثاني 2026، غير أن مصدرًا"
-        " أمنيًا أفاد في 4 آذار 2026 بأن قاعدة فيكتوريا في مطار بغداد تضم مركز دعم لوجستي"
-        " أميركيًا (انظر الخط الزمني)."
+        "ويستند تاريخ الخروج من بغداد إلى إعلان اكتماله في 18 كانون الثاني 2026، غير أن شفق نيوز"
+        " أفادت في 4 آذار 2026 بأن مسيّرة أصابت قاعدة فيكتوريا في مطار بغداد، وقالت إن القاعدة"
+        " تضم مركز دعم لوجستي أميركيًا (انظر الخط الزمني)."
     ), ar
     assert "الموقع نفسه" not in ar
     # «في كل موقع», not «بحسب الموقع» ("according to the website": Arabic editor N1)
@@ -1463,7 +1464,7 @@ def test_deadline_caption_past_the_cut_off(tl_late: Timeline, shipped: Dataset) 
     assert "الخط الزمني للانسحاب في كل موقع" in title and "بحسب" not in title, title
     # the HTML caption's dates never break (English editor nit 28)
     html_caption = figure_html(promise_figure(tl_late, shipped, EN))
-    assert "on 4\u00a0March\u00a02026 a security source" in html_caption
+    assert "on 4\u00a0March\u00a02026 Shafaq News" in html_caption
     assert "of 18\u00a0January\u00a02026;" in html_caption
     said = ""
     for build in (gantt_figure, promise_figure):

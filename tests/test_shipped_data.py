@@ -636,7 +636,11 @@ def test_round_eight_data_fixes(dataset) -> None:
     # and in Arabic a paraphrase, not a back-translation in guillemets.
     assert "completed three months earlier" in dec31.summary_en
     assert "(English-language reports have “agreed upon three months ago”)" in dec31.summary_en
-    assert "(وتنقل عنه التقارير الإنجليزية أن الاتفاق عُقد قبل ثلاثة أشهر)" in dec31.summary_ar
+    # Round 11 (AR S1): «عُقد» was «أُنجز» again; the English reports' wording is "reached"
+    assert (
+        "(وتنقل عنه التقارير الإنجليزية أن الاتفاق جرى التوصّل إليه قبل ثلاثة أشهر)"
+        in dec31.summary_ar
+    )
     assert "carried out" not in dec31.summary_en + dec31.quote_en
     three_months = next(n for n in dataset.method if "three months ago" in n.en)
     assert "uncertain" in three_months.en and "غير مؤكدة" in three_months.ar
@@ -682,10 +686,11 @@ def test_round_eight_data_fixes(dataset) -> None:
         ), event.id
     # EN nit 27: the 4 March heading is one clause shorter (it wrapped with one word left over).
     mar4 = events["2026-03-04-drone-strikes-victoria-base"]
-    assert (
-        mar4.title_en == "Security source: drone hits Victoria Base, home to a US logistics centre"
-    )
-    assert "مطار بغداد" not in mar4.title_ar and "مركز دعم لوجستي أميركي" in mar4.title_ar
+    # Round 11 (fact-check 1): the logistics centre is Shafaq's own description, not the source's
+    assert mar4.title_en == "Security source: drone hits Victoria Base at Baghdad airport"
+    assert "مركز دعم لوجستي" not in mar4.title_ar
+    assert "which described the base as hosting a US logistics support centre" in mar4.summary_en
+    assert "فيما وصفت شفق نيوز القاعدة بأنها تضم مركز دعم لوجستي أميركيًا" in mar4.summary_ar
     # Decision 6 (English editor S4): the US Embassy spokesperson is quoted in his own English (The
     # New Region), not in our rendering of an Arabic version labelled as his original.
     embassy = events["2025-08-29-embassy-denies-baghdad-evacuation"]
@@ -759,8 +764,14 @@ def test_round_ten_data_fixes(dataset) -> None:
     assert "[@" not in victoria.summary("en")  # hovers and tables get the plain text
     # EN S4 / AR N10: the headline is attributed; the two counts say what each counts.
     syria = events["2025-11-10-syria-joins-coalition"]
-    assert syria.title_en == "US says Syria has joined the Global Coalition to Defeat ISIS"
-    assert syria.title_ar == "السفارة الأميركية: سوريا الشريك التسعون في التحالف الدولي ضد داعش"
+    # Round 11 (fact-check 2): the entry's day is the minister's, so is its headline
+    assert syria.title_en == (
+        "Syrian minister announces political declaration with the Global Coalition to Defeat ISIS"
+    )
+    assert (
+        syria.title_ar
+        == "وزير الإعلام السوري يعلن توقيع إعلان تعاون سياسي مع التحالف الدولي ضد داعش"
+    )
     assert (
         "The two figures are not comparable: the US Embassy counts partners, Reuters the "
         "countries that had taken part since 2014." in syria.summary_en
@@ -774,7 +785,7 @@ def test_round_ten_data_fixes(dataset) -> None:
     note = next(n for n in dataset.method if "three months ago" in n.en)
     assert "“completed three months ago”" in note.en
     assert "reaching the agreement rather than carrying it out" in note.en
-    assert "التوصل إلى الاتفاق لا تنفيذه" in note.ar and "«اتُّفق عليه" not in note.ar
+    assert "إبرام الاتفاق لا تنفيذه" in note.ar and "«اتُّفق عليه" not in note.ar
     # AR S3 / EN nit 13: no "قال … قائلًا", no chain of participles; paraphrase, no guillemets
     # (the stored English-only Reuters copy has no Arabic words to quote).
     nov3 = events["2025-11-03-sudani-reuters-interview"]
@@ -806,7 +817,7 @@ def test_round_ten_editor_nits(dataset) -> None:
     assert "would end the coalition’s" in en["2024-09-27-us-background-briefing"]
     assert "support personnel" in en["2025-11-26-muhammadawi-federal-mission-complete"]
     assert (
-        "and which was due to be completed on 15 January. The withdrawal"
+        "the official withdrawal scheduled for 15 January, which US-led coalition forces"
         in (en["2026-01-14-ain-al-asad-withdrawal-scheduled"])
     )
     assert en["2026-01-17-iraqi-army-takes-ain-al-asad"].startswith("Iraq’s Defence Ministry")
