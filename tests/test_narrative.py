@@ -263,7 +263,7 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert february.startswith(
         "The Higher Military Commission (HMC) said on 18 January 2026 that coalition advisers "
         "had left all military bases and headquarters in federal Iraq, completing the first "
-        "phase["
+        "phase (the end of the coalition’s military mission in federal Iraq)["  # ROUND11 EN S2
     )
     assert "], 110 days after the end-September 2025 deadline[" in february
     assert february.count("end-September 2025 deadline") == 1
@@ -284,12 +284,14 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert november.startswith(  # ROUND8 decision 1: a dateline, then the news
         "Events to 31 March 2026: On 18 January 2026, the Higher Military Commission (HMC) "
         "declared that coalition advisers had left all military bases and headquarters in "
-        "federal Iraq, completing the first phase[1]–[4], 110 days after the end-September 2025 "
+        "federal Iraq, completing the first phase (the end of the coalition’s military mission in "
+        "federal Iraq)[1]–[4], 110 days after the end-September 2025 "
         "deadline[5]–[8]. It said the last advisers had left Ain al-Asad Air Base and the "
         "Joint Operations Command headquarters[1]–[4]. "  # ROUND10 d. 2 (FC 3)
     ), november
     assert november.endswith(  # … and the caveat in its own closing sentence (ROUND10 d. 2)
-        "This report cannot say whether the second phase ended by its conditional target "
+        "This report cannot say whether the second phase (the coalition’s mission supporting "
+        "operations in Syria from Iraq) ended by its conditional target "  # ROUND11 EN S2
         "date of September 2026: its information ends eight months before publication."
     ), november
     assert "was met" not in november and "By 31 March 2026" not in november
@@ -300,12 +302,14 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
         "تغطي هذه النسخة الأحداث حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا "
         "في 18 كانون الثاني 2026 أن "
         "مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق الاتحادية "
-        "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى[1]–[4] بعد 110 أيام من موعدها "
+        "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى (إنهاء المهمة العسكرية للتحالف في "
+        "المناطق الاتحادية)[1]–[4] بعد 110 أيام من موعدها "
         "النهائي، نهاية أيلول 2025[5]–[8]. وقالت إن آخر المستشارين غادروا قاعدة عين الأسد "
         "الجوية ومقر قيادة العمليات المشتركة[1]–[4]. "  # ROUND10 d. 2 (FC 3, AR N2)
     ), ar
     assert ar.endswith(
-        "أما المرحلة الثانية، التي كان مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، فلا "
+        "أما المرحلة الثانية (مهمة التحالف لدعم العمليات في سوريا انطلاقًا من العراق)، التي كان "
+        "مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، فلا "
         "يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن معلوماته تقف عند 31 "
         "آذار 2026، أي قبل ثمانية أشهر من نشره."
     ), ar
