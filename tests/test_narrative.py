@@ -727,7 +727,7 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     allawi = text.split("Allawi: coalition to leave Baghdad and Ain al-Asad")[1]
     # A dateline, then the summary (which names the speaker: no second opener), then outlets.
     assert "\n  17 August 2025 — The prime minister’s adviser, Hussein Allawi, told" in allawi
-    assert "(Al Ittihad[" in allawi and "Hussein Allawi, adviser" not in allawi
+    assert "(Al Ittihad[" in allawi and "Hussein Allawi, adviser" not in allawi.split("> ")[0]
     # An Arabic original: the English translation large, the original beneath it, smaller.
     html = html.replace("\xa0", " ")  # dates are glued by no-break spaces
     item = html.split("Allawi: coalition to leave")[1].split("</li>")[0]
@@ -735,6 +735,7 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     item = re.sub(r'<span class="nowrap"[^>]*>([^<]*)</span>', r"\1", item)
     assert re.search(
         r'<blockquote lang="en"><p>“This agreement reached between Iraq [^<]+”</p>'
+        r'<p class="quote-by">— Hussein Allawi, adviser to the prime minister of Iraq</p>'
         r'<p class="quote-label">Original \(Arabic\):</p>'
         r'<p class="quote-original" lang="ar" dir="rtl">«هذا الاتفاق[^<]+»</p></blockquote>',
         item,
@@ -761,6 +762,37 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     assert '<blockquote lang="ar" dir="rtl"><p>«هذا الاتفاق الذي حصل بين العراق' in ar
     assert "Original" not in ar and "الأصل بالعربية" not in ar  # an Arabic original, as said
     assert "In English" not in ar and "مستشار رئيس الوزراء حسين علاوي" in ar
+
+
+def test_a_quotation_names_its_speaker_when_the_entry_has_an_actor(shipped: Dataset) -> None:
+    """ROUND11 (final read EN S3): a line under each quotation says who is quoted: a person
+    with their role as the report prints them, a body by its name; no line without an actor
+    (10 November 2025, Syria joins the coalition)."""
+    for lang, parnell, body, syria in (
+        (
+            "en",
+            "— Sean Parnell, chief Pentagon spokesman",
+            "— CENTCOM<",
+            "Syria",
+        ),
+        ("ar", "— شون بارنيل، ", "— القيادة المركزية الأميركية", "سوريا"),
+    ):
+        html = str(report(shipped, "2026-11-30", lang).statements).replace("\xa0", " ")
+        items = html.split("<li>")[1:]
+        quoted = [i for i in items if "<blockquote" in i]
+        assert quoted and all(i.count('class="quote-by"') <= 1 for i in quoted)
+        pentagon = next(
+            i
+            for i in quoted
+            if "2025-09-30" in i or "30 September 2025" in i or "30 أيلول 2025" in i
+        )
+        assert parnell in html_to_text(pentagon).replace("\xa0", " "), pentagon
+        assert body in html, lang
+        # the line sits inside the quotation block, right under the quoted words
+        assert re.search(r'</p><p class="quote-by">— [^<]+</p>', pentagon), pentagon
+        unattributed = [i for i in quoted if 'class="quote-by"' not in i]
+        assert len(unattributed) == 1 and syria in unattributed[0], unattributed
+        assert all("<blockquote" in i for i in items if 'class="quote-by"' in i)
 
 
 def test_a_citation_in_a_summary_is_a_footnote_in_the_text_and_stripped_elsewhere(
