@@ -379,8 +379,8 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given;
     # round 8 (English editor nit 23): partners and countries are different measures; round 10
     # (EN S4): which says what each counts (see test_round_ten_data_fixes).
-    assert "the US Embassy counts partners" in syria.summary_en
-    assert "فالسفارة الأميركية تعدّ الشركاء" in syria.summary_ar
+    assert "the US Embassy’s 90 counts partners" in syria.summary_en
+    assert "الذي أوردته السفارة الأميركية يعدّ الشركاء" in syria.summary_ar
     assert "differs" not in syria.summary_en
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
@@ -773,8 +773,9 @@ def test_round_ten_data_fixes(dataset) -> None:
         == "وزير الإعلام السوري يعلن توقيع إعلان تعاون سياسي مع التحالف الدولي ضد داعش"
     )
     assert (
-        "The two figures are not comparable: the US Embassy counts partners, Reuters the "
-        "countries that had taken part since 2014." in syria.summary_en
+        "The two figures are not comparable: the US Embassy’s 90 counts partners; the 86 that "
+        "Reuters gave on 3 November counted the countries that had taken part since 2014."
+        in syria.summary_en
     )
     assert "غير أنه قال في مقابلة لاحقة مع أسوشيتد برس" in syria.summary_ar
     # EN S5 / AR S2: "completed"; the method note says why the reading matters.
