@@ -766,16 +766,16 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
 
 def test_a_quotation_names_its_speaker_when_the_entry_has_an_actor(shipped: Dataset) -> None:
     """ROUND11 (final read EN S3): a line under each quotation says who is quoted: a person
-    with their role as the report prints them, a body by its name; no line without an actor
-    (10 November 2025, Syria joins the coalition)."""
-    for lang, parnell, body, syria in (
+    with their role as the report prints them, a body by its name; where the entry's actor
+    did not say the words (or there is none), house_style ``quote_by`` names who did."""
+    for lang, parnell, body, _syria in (
         (
             "en",
             "— Sean Parnell, chief Pentagon spokesman",
-            "— CENTCOM<",
+            "— HMC<",
             "Syria",
         ),
-        ("ar", "— شون بارنيل، ", "— القيادة المركزية الأميركية", "سوريا"),
+        ("ar", "— شون بارنيل، ", "— اللجنة العسكرية العليا", "سوريا"),
     ):
         html = str(report(shipped, "2026-11-30", lang).statements).replace("\xa0", " ")
         items = html.split("<li>")[1:]
@@ -790,9 +790,20 @@ def test_a_quotation_names_its_speaker_when_the_entry_has_an_actor(shipped: Data
         assert body in html, lang
         # the line sits inside the quotation block, right under the quoted words
         assert re.search(r'</p><p class="quote-by">— [^<]+</p>', pentagon), pentagon
-        unattributed = [i for i in quoted if 'class="quote-by"' not in i]
-        assert len(unattributed) == 1 and syria in unattributed[0], unattributed
         assert all("<blockquote" in i for i in items if 'class="quote-by"' in i)
+        # Round 14 (fact-checker): every quotation has its line; where the entry's actor is not
+        # who said the words, house_style ``quote_by`` names the speaker (Syria's minister,
+        # the commander of CENTCOM, the prime minister's media office)
+        assert all('class="quote-by"' in i for i in quoted)
+        heads = ("Syrian minister announces", "وزير الإعلام السوري يعلن")
+        by_syria = next(i for i in quoted if any(h in i for h in heads))
+        assert minister[lang] in html_to_text(by_syria).replace("\xa0", " "), by_syria
+        assert cooper[lang] in html and office[lang] in html
+
+
+minister = {"en": "— Hamza al-Mustafa, Syria’s information minister", "ar": "— حمزة المصطفى"}
+cooper = {"en": "— Admiral Brad Cooper, commander of CENTCOM", "ar": "— الأدميرال براد كوبر"}
+office = {"en": "— Media office of the prime minister of Iraq", "ar": "— المكتب الإعلامي"}
 
 
 def test_a_citation_in_a_summary_is_a_footnote_in_the_text_and_stripped_elsewhere(

@@ -179,7 +179,7 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
                     for name, ids in outlets.items()
                 ),
                 quote=quote,
-                quoted=_quoted(actor, writer) if quote else None,
+                quoted=(writer.quote_by(event) or _quoted(actor, writer)) if quote else None,
             )
         )
     return out, omitted
