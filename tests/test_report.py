@@ -255,14 +255,18 @@ def test_the_confidence_note_sits_directly_under_the_headline(lang: str) -> None
     assert headline_end < note and html[headline_end:note].count("<p") == 1
 
 
+def _notes(as_of: str, lang: str, built: dt.date | None = None) -> tuple[str, str]:
+    """About the data of an edition: its HTML, and its text without tags or no-break spaces."""
+    report = Report.from_parameters(as_of=as_of, lang=lang)
+    html = str((report.data_notes(built=built) if built else report.data_notes()).html)
+    return html, re.sub(r"<[^>]+>", "", html).replace("\xa0", " ")
+
+
 def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     """One sentence for the cut-off and the rule (ROUND4 decision 9), one definition of the
     cut-off in both languages (ROUND5 decision 4), then the method notes."""
     built = dt.date(2025, 10, 15)  # built on its date: no "compiled on" sentence
-    october = str(
-        Report.from_parameters(as_of="2025-10-15", lang="en").data_notes(built=built).html
-    )
-    text = re.sub(r"<[^>]+>", "", october).replace("\xa0", " ")
+    october, text = _notes("2025-10-15", "en", built)
     assert "This report covers events to 15 October 2025; each claim is marked" in text
     assert "Information cut-off" not in text and "This edition uses only" not in text
     first = re.findall(r"<p>(.*?)</p>", october)
@@ -270,25 +274,21 @@ def test_about_the_data_says_the_editions_cut_off_and_no_bookkeeping() -> None:
     # Never the dataset's later coverage, row counts or hashes on an earlier edition.
     for leak in ("March 2026", "March\xa02026", " / ", "hash", "Events used"):
         assert leak not in october, leak
-    november = str(Report.from_parameters(as_of="2026-11-30", lang="en").data_notes().html)
     # ROUND9 decision 2 (EN S2): past the data, why the cut-off and what it leaves out
     assert (
         "The sources behind this edition were reviewed for completeness up to 31 March 2026 "
         "and have not been updated since; events after that date, including whether the "
         "second phase ended in September 2026, are not covered. Each claim is marked"
-    ) in re.sub(r"<[^>]+>", "", november).replace("\xa0", " ")
-    arabic_november = str(Report.from_parameters(as_of="2026-11-30", lang="ar").data_notes().html)
+    ) in _notes("2026-11-30", "en")[1]
     assert (
         # ROUND10 decision 5 (AR N17): no calque of "checked for completeness"
         "استُكملت مراجعة المصادر حتى 31 آذار 2026، ولم تُحدَّث بعد ذلك؛ ولا "
         "تشمل النسخة ما جرى بعد هذا التاريخ، ومنه ما إذا كانت المرحلة الثانية قد انتهت في "
         "أيلول 2026."
-    ) in re.sub(r"<[^>]+>", "", arabic_november).replace("\xa0", " ")
+    ) in _notes("2026-11-30", "ar")[1]
     # an edition within the data keeps its one sentence
-    february = str(Report.from_parameters(as_of="2026-02-01", lang="en").data_notes().html)
-    assert "reviewed for completeness" not in february
-    arabic = str(Report.from_parameters(as_of="2025-10-15", lang="ar").data_notes(built=built).html)
-    arabic_text = re.sub(r"<[^>]+>", "", arabic).replace("\xa0", " ")
+    assert "reviewed for completeness" not in _notes("2026-02-01", "en")[0]
+    arabic, arabic_text = _notes("2025-10-15", "ar", built)
     assert "ملاحظة منهجية" in arabic_text and "عن البيانات" not in arabic_text
     assert "يغطي هذا التقرير الأحداث حتى" in arabic_text and "بصمة" not in arabic
     assert "ما نُشر حتى 15" not in arabic_text  # one cut-off definition: events, as in English
