@@ -280,3 +280,37 @@ def test_a_deadline_chart_without_deadlines_still_frames_the_cut_off(
     bounds = chart.figure.layout.xaxis.autorangeoptions
     lo, hi = _day(bounds.clipmin), _day(bounds.clipmax)
     assert lo is not None and hi is not None and lo <= CUT_OFF <= hi, bounds
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_phases_late_against_different_deadlines_share_one_caption_sentence(
+    tmp_path: Path, lang: str
+) -> None:
+    """Found by the fuzz test: two phases ended late, each against a deadline in its own
+    month, so the caption's "late after each deadline" sentence names no single date."""
+    dataset = dataset_of(
+        tmp_path,
+        [
+            row("alpha-mission", "phase", "2024-01-01", end="2024-09-20", status="completed"),
+            row(
+                "alpha-deadline",
+                "deadline",
+                "2024-06-30",
+                phase="alpha-mission",
+                announced="2024-01-01",
+            ),
+            row("beta-mission", "phase", "2024-01-01", end="2024-12-10", status="completed"),
+            row(
+                "beta-deadline",
+                "deadline",
+                "2024-10-31",
+                phase="beta-mission",
+                announced="2024-01-01",
+            ),
+        ],
+    )
+    tl = timeline(dataset, "2025-01-15")
+    assert {tl.phase(p).status for p in ("alpha-mission", "beta-mission")} == {"ended_late"}
+    chart = promise_figure(tl, dataset, make_locale(lang))
+    after = {"en": "after their deadlines", "ar": "بعد الموعد النهائي ب"}[lang]
+    assert after in chart.alt_text, chart.alt_text

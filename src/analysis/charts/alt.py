@@ -161,15 +161,21 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
         lows = [max(0, int(getattr(_late_days(s), "low", _late_days(s)))) for s in late]
         highs = [_high(_late_days(s)) for s in late]
         dues = {_month_end(due(s), s, loc) for s in late}
-        parts.append(
-            text(
-                "caption.late_after" if len(dues) == 1 else "caption.late_after_each",
-                loc,
-                done=_done(late, loc),
-                date=next(iter(dues)),
-                duration=duration_ranging(_Span(min(lows), max(highs)), loc),
+        span = duration_ranging(_Span(min(lows), max(highs)), loc)
+        if len(dues) == 1:
+            parts.append(
+                text(
+                    "caption.late_after",
+                    loc,
+                    done=_done(late, loc),
+                    date=next(iter(dues)),
+                    duration=span,
+                )
             )
-        )
+        else:  # each its own deadline: no one date to name
+            parts.append(
+                text("caption.late_after_each", loc, done=_done(late, loc), duration=span)
+            )
     on_time = [s for s in states if s.status in ("ended_on_time", "ended_early")]
     if on_time:
         names = _closed(_listed([caption_name(s, loc) for s in on_time], loc), loc)
