@@ -173,9 +173,7 @@ def notable(states: Sequence[PhaseState], loc: Locale, tl: Timeline) -> str:
                 )
             )
         else:  # each its own deadline: no one date to name
-            parts.append(
-                text("caption.late_after_each", loc, done=_done(late, loc), duration=span)
-            )
+            parts.append(text("caption.late_after_each", loc, done=_done(late, loc), duration=span))
     on_time = [s for s in states if s.status in ("ended_on_time", "ended_early")]
     if on_time:
         names = _closed(_listed([caption_name(s, loc) for s in on_time], loc), loc)
