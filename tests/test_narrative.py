@@ -263,7 +263,7 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert february.startswith(
         "The Higher Military Commission (HMC) said on 18 January 2026 that coalition advisers "
         "had left all military bases and headquarters in federal Iraq, completing the first "
-        "phase["
+        "phase (the end of the coalition’s military mission in federal Iraq)["  # ROUND11 EN S2
     )
     assert "], 110 days after the end-September 2025 deadline[" in february
     assert february.count("end-September 2025 deadline") == 1
@@ -284,12 +284,14 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert november.startswith(  # ROUND8 decision 1: a dateline, then the news
         "Events to 31 March 2026: On 18 January 2026, the Higher Military Commission (HMC) "
         "declared that coalition advisers had left all military bases and headquarters in "
-        "federal Iraq, completing the first phase[1]–[4], 110 days after the end-September 2025 "
+        "federal Iraq, completing the first phase (the end of the coalition’s military mission in "
+        "federal Iraq)[1]–[4], 110 days after the end-September 2025 "
         "deadline[5]–[8]. It said the last advisers had left Ain al-Asad Air Base and the "
         "Joint Operations Command headquarters[1]–[4]. "  # ROUND10 d. 2 (FC 3)
     ), november
     assert november.endswith(  # … and the caveat in its own closing sentence (ROUND10 d. 2)
-        "This report cannot say whether the second phase ended by its conditional target "
+        "This report cannot say whether the second phase (the coalition’s mission supporting "
+        "operations in Syria from Iraq) ended by its conditional target "  # ROUND11 EN S2
         "date of September 2026: its information ends eight months before publication."
     ), november
     assert "was met" not in november and "By 31 March 2026" not in november
@@ -300,12 +302,14 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
         "تغطي هذه النسخة الأحداث حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا "
         "في 18 كانون الثاني 2026 أن "
         "مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق الاتحادية "
-        "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى[1]–[4] بعد 110 أيام من موعدها "
+        "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى (إنهاء المهمة العسكرية للتحالف في "
+        "المناطق الاتحادية)[1]–[4] بعد 110 أيام من موعدها "
         "النهائي، نهاية أيلول 2025[5]–[8]. وقالت إن آخر المستشارين غادروا قاعدة عين الأسد "
         "الجوية ومقر قيادة العمليات المشتركة[1]–[4]. "  # ROUND10 d. 2 (FC 3, AR N2)
     ), ar
     assert ar.endswith(
-        "أما المرحلة الثانية، التي كان مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، فلا "
+        "أما المرحلة الثانية (مهمة التحالف لدعم العمليات في سوريا انطلاقًا من العراق)، التي كان "
+        "مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف الميدانية، فلا "
         "يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن معلوماته تقف عند 31 "
         "آذار 2026، أي قبل ثمانية أشهر من نشره."
     ), ar
@@ -723,7 +727,7 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     allawi = text.split("Allawi: coalition to leave Baghdad and Ain al-Asad")[1]
     # A dateline, then the summary (which names the speaker: no second opener), then outlets.
     assert "\n  17 August 2025 — The prime minister’s adviser, Hussein Allawi, told" in allawi
-    assert "(Al Ittihad[" in allawi and "Hussein Allawi, adviser" not in allawi
+    assert "(Al Ittihad[" in allawi and "Hussein Allawi, adviser" not in allawi.split("> ")[0]
     # An Arabic original: the English translation large, the original beneath it, smaller.
     html = html.replace("\xa0", " ")  # dates are glued by no-break spaces
     item = html.split("Allawi: coalition to leave")[1].split("</li>")[0]
@@ -731,6 +735,7 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     item = re.sub(r'<span class="nowrap"[^>]*>([^<]*)</span>', r"\1", item)
     assert re.search(
         r'<blockquote lang="en"><p>“This agreement reached between Iraq [^<]+”</p>'
+        r'<p class="quote-by">— Hussein Allawi, adviser to the prime minister of Iraq</p>'
         r'<p class="quote-label">Original \(Arabic\):</p>'
         r'<p class="quote-original" lang="ar" dir="rtl">«هذا الاتفاق[^<]+»</p></blockquote>',
         item,
@@ -757,6 +762,48 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     assert '<blockquote lang="ar" dir="rtl"><p>«هذا الاتفاق الذي حصل بين العراق' in ar
     assert "Original" not in ar and "الأصل بالعربية" not in ar  # an Arabic original, as said
     assert "In English" not in ar and "مستشار رئيس الوزراء حسين علاوي" in ar
+
+
+def test_a_quotation_names_its_speaker_when_the_entry_has_an_actor(shipped: Dataset) -> None:
+    """ROUND11 (final read EN S3): a line under each quotation says who is quoted: a person
+    with their role as the report prints them, a body by its name; where the entry's actor
+    did not say the words (or there is none), house_style ``quote_by`` names who did."""
+    for lang, parnell, body, _syria in (
+        (
+            "en",
+            "— Sean Parnell, chief Pentagon spokesman",
+            "— HMC<",
+            "Syria",
+        ),
+        ("ar", "— شون بارنيل، ", "— اللجنة العسكرية العليا", "سوريا"),
+    ):
+        html = str(report(shipped, "2026-11-30", lang).statements).replace("\xa0", " ")
+        items = html.split("<li>")[1:]
+        quoted = [i for i in items if "<blockquote" in i]
+        assert quoted and all(i.count('class="quote-by"') <= 1 for i in quoted)
+        pentagon = next(
+            i
+            for i in quoted
+            if "2025-09-30" in i or "30 September 2025" in i or "30 أيلول 2025" in i
+        )
+        assert parnell in html_to_text(pentagon).replace("\xa0", " "), pentagon
+        assert body in html, lang
+        # the line sits inside the quotation block, right under the quoted words
+        assert re.search(r'</p><p class="quote-by">— [^<]+</p>', pentagon), pentagon
+        assert all("<blockquote" in i for i in items if 'class="quote-by"' in i)
+        # Round 14 (fact-checker): every quotation has its line; where the entry's actor is not
+        # who said the words, house_style ``quote_by`` names the speaker (Syria's minister,
+        # the commander of CENTCOM, the prime minister's media office)
+        assert all('class="quote-by"' in i for i in quoted)
+        heads = ("Syrian minister announces", "وزير الإعلام السوري يعلن")
+        by_syria = next(i for i in quoted if any(h in i for h in heads))
+        assert minister[lang] in html_to_text(by_syria).replace("\xa0", " "), by_syria
+        assert cooper[lang] in html and office[lang] in html
+
+
+minister = {"en": "— Hamza al-Mustafa, Syria’s information minister", "ar": "— حمزة المصطفى"}
+cooper = {"en": "— Admiral Brad Cooper, commander of CENTCOM", "ar": "— الأدميرال براد كوبر"}
+office = {"en": "— Media office of the prime minister of Iraq", "ar": "— المكتب الإعلامي"}
 
 
 def test_a_citation_in_a_summary_is_a_footnote_in_the_text_and_stripped_elsewhere(

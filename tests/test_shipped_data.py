@@ -379,8 +379,8 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given;
     # round 8 (English editor nit 23): partners and countries are different measures; round 10
     # (EN S4): which says what each counts (see test_round_ten_data_fixes).
-    assert "the US Embassy counts partners" in syria.summary_en
-    assert "فالسفارة الأميركية تعدّ الشركاء" in syria.summary_ar
+    assert "the US Embassy’s 90 counts partners" in syria.summary_en
+    assert "الذي أوردته السفارة الأميركية يعدّ الشركاء" in syria.summary_ar
     assert "differs" not in syria.summary_en
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
@@ -773,8 +773,9 @@ def test_round_ten_data_fixes(dataset) -> None:
         == "وزير الإعلام السوري يعلن توقيع إعلان تعاون سياسي مع التحالف الدولي ضد داعش"
     )
     assert (
-        "The two figures are not comparable: the US Embassy counts partners, Reuters the "
-        "countries that had taken part since 2014." in syria.summary_en
+        "The two figures are not comparable: the US Embassy’s 90 counts partners; the 86 that "
+        "Reuters gave on 3 November counted the countries that had taken part since 2014."
+        in syria.summary_en
     )
     assert "غير أنه قال في مقابلة لاحقة مع أسوشيتد برس" in syria.summary_ar
     # EN S5 / AR S2: "completed"; the method note says why the reading matters.
@@ -844,3 +845,22 @@ def test_round_ten_editor_nits(dataset) -> None:
     later = [e for e in dataset.events if e.start.iso > "2025-09-02"]
     assert not any("US Central Command" in e.title_en + (e.summary_en or "") for e in later)
     assert not any("Admiral Brad Cooper" in (e.summary_en or "") for e in later)
+
+
+def test_round_eleven_data_fixes(dataset) -> None:
+    """Final read (round 11): EN S4, EN S5 / FC 7, FC 9, AR nits 10 and 12."""
+    events = {e.id: e for e in dataset.events}
+    # EN S5: the hover no longer cites Air Force Times, which no printed text cites.
+    assert "airforcetimes-2026-01-20" not in events["phase-ain-al-asad-mission"].source_ids
+    syria = events["2025-11-10-syria-joins-coalition"]
+    assert "the 86 that Reuters gave on 3 November" in syria.summary_en
+    assert "ولا تصحّ المقارنة بين الرقمين" in syria.summary_ar
+    assert "يُقارن الرقمان" not in syria.summary_ar
+    for jscd in ("2023-08-first-jscd", "2024-07-second-jscd"):
+        assert events[jscd].kind == "statement"
+    mar4 = events["2026-03-04-drone-strikes-victoria-base"]
+    assert "another drone late on 1 March, before it reached" in mar4.summary_en
+    assert "في وقت متأخر من يوم 1 آذار" in mar4.summary_ar
+    assert "لطلب الدعم الذي قدّمه العراق عام 2014" in "".join(
+        e.quote_ar or "" for e in dataset.events
+    )

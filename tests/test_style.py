@@ -429,7 +429,8 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
             "en",
             "Events to 31 March 2026: On 18 January 2026, the Higher Military Commission (HMC) "
             "declared that coalition advisers had left all military bases and headquarters in "
-            "federal Iraq, completing the first phase, 110 days after the end-September 2025 "
+            "federal Iraq, completing the first phase (the end of the coalition’s military "
+            "mission in federal Iraq), 110 days after the end-September 2025 "
             "deadline.",  # the comma before the time frame (ROUND9 decision 1, EN nit 1)
             " ",
             ("Since then", "By then", "By 31 March 2026", "was met", "deadline was"),
@@ -439,7 +440,8 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
             "تغطي هذه النسخة الأحداث حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا "
             "في 18 كانون الثاني 2026 "
             "أن مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق "
-            "الاتحادية (أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى بعد 110 أيام من "
+            "الاتحادية (أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى (إنهاء المهمة العسكرية "
+            "للتحالف في المناطق الاتحادية) بعد 110 أيام من "
             "موعدها النهائي، نهاية أيلول 2025.",  # ROUND9 decision 4: the term glossed once
             " و",
             ("ومنذ ذلك الحين", "وحتى ذلك التاريخ", "احتُرم", "وحتى 31 آذار 2026", "المستهدف"),
@@ -450,10 +452,12 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
         assert text.startswith(first + by), text
         # ROUND8 decision 1: the caveat closes the lede in its own sentence
         last = (  # ROUND10 decision 2: the closing sentence (EN), AR N3
-            "This report cannot say whether the second phase ended by its conditional target "
+            "This report cannot say whether the second phase (the coalition’s mission supporting "
+            "operations in Syria from Iraq) ended by its conditional target "
             "date of September 2026: its information ends eight months before publication."
             if lang == "en"
-            else "أما المرحلة الثانية، التي كان مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف "
+            else "أما المرحلة الثانية (مهمة التحالف لدعم العمليات في سوريا انطلاقًا من العراق)، "
+            "التي كان مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف "
             "الميدانية، فلا يستطيع هذا التقرير أن يبيّن ما إذا كانت قد انتهت في موعدها، لأن "
             "معلوماته تقف عند 31 آذار 2026، أي قبل ثمانية أشهر من نشره."
         )

@@ -146,6 +146,12 @@ class _Phrasing:
         words = _house_style().get("quote_via", {}).get(event.id, {}).get(self.loc.lang)
         return self.text(words) if words else None
 
+    def quote_by(self, event: Event) -> Markup | None:
+        """Who said a quotation, when that is not the entry's actor as such (``quote_by`` in
+        house_style.json, by event id): the commander, the office or the official."""
+        words = _house_style().get("quote_by", {}).get(event.id, {}).get(self.loc.lang)
+        return self.text(words) if words else None
+
     def announced_as(self, event: Event) -> Markup | None:
         """A later date in the speaker's own terms (``announced_as`` in house_style.json,
         by event id): the “following week”, which the desk reads as 4–10 January 2026."""

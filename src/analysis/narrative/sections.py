@@ -55,6 +55,10 @@ class _Statement:
     summary: Markup | None
     outlets: tuple[_Outlet, ...]
     quote: _Quote | None
+    #: Who is quoted, for the line under a quotation ("— Sean Parnell, chief Pentagon
+    #: spokesman"; a body by its name): the entry's actor as the report prints it, or
+    #: None without an actor or a quotation (ROUND11, EN S3).
+    quoted: Markup | None = None
 
 
 #: The kinds the events-and-statements section lists: every point event a reader
@@ -126,6 +130,19 @@ def _names_speaker(summary: str | None, actor: Actor, lang: str) -> bool:
     return last.lower() in summary.lower()
 
 
+def _quoted(actor: Actor | None, writer: _Writer) -> Markup | None:
+    """The speaker line's words: a person with their role, a body by its name."""
+    if actor is None or not actor.name(writer.loc.lang).strip():
+        return None
+    if _is_body(actor):  # "CENTCOM", "HMC": the short form, spelled out where first used
+        name = actor.name(writer.loc.lang)
+        short = re.search(r"\(([^()]+)\)\s*$", name)
+        if short and writer.loc.lang == "en":
+            return writer.text(short.group(1))
+        return writer.text(re.sub(r"\s*\([^()]*\)\s*$", "", name))
+    return writer.speaker(actor)
+
+
 def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
     """The newest statements, and how many older ones are left out."""
     rows = sorted((e for e in tl.visible if _is_statement(e)), key=_date_key, reverse=True)
@@ -145,6 +162,7 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
         if actor is not None and not _is_body(actor) and not _names_speaker(summary, actor, lang):
             # With a summary (which says who they are) the byline is the name alone.
             speaker = writer.speaker(actor, with_role=not summary)
+        quote = _quote(event, writer)
         out.append(
             _Statement(
                 event=event,
@@ -160,7 +178,8 @@ def _statements(tl: Timeline, writer: _Writer) -> tuple[list[_Statement], int]:
                     )
                     for name, ids in outlets.items()
                 ),
-                quote=_quote(event, writer),
+                quote=quote,
+                quoted=(writer.quote_by(event) or _quoted(actor, writer)) if quote else None,
             )
         )
     return out, omitted
