@@ -118,8 +118,16 @@ ENTRIES = r"""JSON.stringify(Array.from(document.querySelectorAll('ul.statements
   const ps = li.querySelectorAll(':scope > p');
   return {heading: ps[0] ? ps[0].textContent : '', text: ps[1] ? ps[1].textContent : '',
           quotes: Array.from(li.querySelectorAll(':scope > blockquote')).map((b) => b.textContent),
-          paragraphs: Array.from(li.querySelectorAll(':scope > blockquote')).map((b) =>
-            Array.from(b.querySelectorAll('p')).map((p) => p.textContent))};
+          paragraphs: Array.from(li.querySelectorAll(':scope > blockquote')).map((b) => {
+            // the box's unbreakable groups: the translation with its speaker line; the
+            // "Original (…):" label with the original
+            const groups = [];
+            for (const p of b.querySelectorAll('p')) {
+              if (!groups.length || p.classList.contains('quote-label')) groups.push([]);
+              groups[groups.length - 1].push(p.textContent);
+            }
+            return groups;
+          })};
 }))"""
 
 #: The title's lines (width of each), and the space between the first chart's caption and the
@@ -616,8 +624,10 @@ def test_timeline_entries_break_only_where_allowed(
     built: Path, chromium: Chromium, date: str, lang: str
 ) -> None:
     """An entry may run over a page (ROUND4 decision 7), but its heading line is on the page
-    where its text starts, and a quotation box is never split. Matched on each page's
-    letters (pdftotext's spacing, Arabic presentation forms and run order aside)."""
+    where its text starts, and a quotation box splits only between its blocks: never inside
+    a paragraph, never between the translation and its speaker line, nor between the
+    "Original (…):" label and the original. Matched on each page's letters (pdftotext's
+    spacing, Arabic presentation forms and run order aside)."""
     pdf = built / date / lang / "drawdown-report.pdf"
     page = built / date / lang / "drawdown-report.html"
     entries = measure(chromium, page, width=PRINT_WIDTH_PX, media="print", script=ENTRIES)
@@ -641,22 +651,25 @@ def test_timeline_entries_break_only_where_allowed(
         assert any(first_line[i : i + 15] in after for i in (0, 5, 10)), (
             f"{date} {lang} page {at + 1}: the heading {entry['heading']!r} is apart from its text"
         )
-        for quote, paragraphs in zip(entry["quotes"], entry["paragraphs"], strict=True):
+        for groups in entry["paragraphs"]:
             quotes += 1
-            rest = Counter(letters(quote, other))
-            texts = [t for t in (letters(p, own) for p in paragraphs) if t]
+            page = at
+            for group in groups:
+                rest = Counter(letters(" ".join(group), other))
+                texts = [t for t in (letters(p, own) for p in group) if t]
 
-            def on(page: str, text: str) -> bool:
-                # the paragraph whole; or, where pdftotext reorders a line's runs (a date amid
-                # Arabic: «… في 27 أيلول 2024، ستقلّص …»), its first and last words
-                return text in page or (text[:20] in page and text[-20:] in page)
+                def on(page: str, text: str) -> bool:
+                    # the paragraph whole; or, where pdftotext reorders a line's runs (a date
+                    # amid Arabic: «… في 27 أيلول 2024، ستقلّص …»), its first and last words
+                    return text in page or (text[:20] in page and text[-20:] in page)
 
-            whole = [
-                n
-                for n in range(at, len(mine))
-                if all(on(mine[n], t) for t in texts) and rest <= theirs[n]
-            ]
-            assert whole, f"{date} {lang}: a quotation box is split: {quote[:80]!r}"
+                whole = [
+                    n
+                    for n in range(page, min(page + 2, len(mine)))
+                    if all(on(mine[n], t) for t in texts) and rest <= theirs[n]
+                ]
+                assert whole, f"{date} {lang}: a quotation box is split mid-block: {group!r}"
+                page = whole[0]
     assert quotes > 5, quotes
 
 
