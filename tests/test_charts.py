@@ -319,17 +319,18 @@ def test_arabic_figure_is_arabic_throughout(tl_early, shipped) -> None:
 def test_chart_words_of_round_8(tl_late, shipped) -> None:
     """ROUND8 decision 12: the Arabic deadline chart's title says what the English one says
     (fact-check 9: no «حسب المسار»); «دعم العمليات في سوريا» on both Arabic charts (Arabic
-    editor nit 13); the blue bars' legend entry is "In progress" / «جارٍ» (English editor nit
-    10: "Time elapsed" was opaque)."""
+    editor nit 13); the blue bars' legend entry is "In progress" (English editor nit 10: "Time
+    elapsed" was opaque) / «فترة التنفيذ» (Arabic editor, read 11: «جارٍ» labelled bars that
+    had ended)."""
     promise_ar = promise_figure(tl_late, shipped, AR).figure.layout.title.text
     assert "المواعيد النهائية وما آلت إليه" in promise_ar and "حسب المسار" not in promise_ar
     for build in (gantt_figure, promise_figure):
         said = " ".join(strings(build(tl_late, shipped, AR).figure.to_plotly_json()))
         assert "دعم العمليات في سوريا" in said and "دعم عمليات سوريا" not in said, build
-    for loc, word in ((EN, "In progress"), (AR, "جارٍ")):
+    for loc, word in ((EN, "In progress"), (AR, "فترة التنفيذ")):
         names = [plain(t.name) for t in gantt_figure(tl_late, shipped, loc).figure.data if t.name]
         assert word in names, names
-        assert "Time elapsed" not in names and "المدة المنقضية" not in names
+        assert "Time elapsed" not in names and "المدة المنقضية" not in names and "جارٍ" not in names
 
 
 def test_arabic_lines_sit_in_right_to_left_isolates(tl_early, shipped) -> None:
