@@ -772,7 +772,7 @@ def test_a_quotation_names_its_speaker_when_the_entry_has_an_actor(shipped: Data
         (
             "en",
             "— Sean Parnell, chief Pentagon spokesman",
-            "— HMC<",
+            "— Higher Military Commission<",
             "Syria",
         ),
         ("ar", "— شون بارنيل، ", "— اللجنة العسكرية العليا", "سوريا"),
@@ -799,10 +799,27 @@ def test_a_quotation_names_its_speaker_when_the_entry_has_an_actor(shipped: Data
         by_syria = next(i for i in quoted if any(h in i for h in heads))
         assert minister[lang] in html_to_text(by_syria).replace("\xa0", " "), by_syria
         assert cooper[lang] in html and office[lang] in html
+        # Read 14 (EN nits 1–2): a body by its full name, never its acronym; the background
+        # briefing's line without the date the entry already gives; Cooper alike everywhere
+        bylines = {
+            html_to_text(b).replace("\xa0", " ")
+            for b in re.findall(r'<p class="quote-by">(.*?)</p>', html)
+        }
+        assert not bylines & {"— HMC", "— Pentagon", "— CENTCOM"}, bylines
+        assert briefing[lang] in bylines and not any("2024" in b for b in bylines)
+        coopers = {b for b in bylines if "Cooper" in b or "كوبر" in b}
+        assert coopers == {cooper[lang]}, coopers
 
 
 minister = {"en": "— Hamza al-Mustafa, Syria’s information minister", "ar": "— حمزة المصطفى"}
-cooper = {"en": "— Admiral Brad Cooper, commander of CENTCOM", "ar": "— الأدميرال براد كوبر"}
+cooper = {
+    "en": "— Adm. Brad Cooper, commander of US Central Command",
+    "ar": "— الأدميرال براد كوبر، قائد القيادة المركزية الأميركية",
+}
+briefing = {
+    "en": "— Senior US administration official, briefing reporters on background",
+    "ar": "— مسؤول رفيع في الإدارة الأميركية، تحدث إلى الصحفيين من دون ذكر اسمه",
+}
 office = {"en": "— Media office of the prime minister of Iraq", "ar": "— المكتب الإعلامي"}
 
 

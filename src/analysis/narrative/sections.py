@@ -134,11 +134,10 @@ def _quoted(actor: Actor | None, writer: _Writer) -> Markup | None:
     """The speaker line's words: a person with their role, a body by its name."""
     if actor is None or not actor.name(writer.loc.lang).strip():
         return None
-    if _is_body(actor):  # "CENTCOM", "HMC": the short form, spelled out where first used
+    if _is_body(actor):
+        # A body by its full name, never its acronym: "— Higher Military Commission",
+        # "— US Department of Defense" (not "— HMC", "— Pentagon"; EN nits 1–2 of read 14).
         name = actor.name(writer.loc.lang)
-        short = re.search(r"\(([^()]+)\)\s*$", name)
-        if short and writer.loc.lang == "en":
-            return writer.text(short.group(1))
         return writer.text(re.sub(r"\s*\([^()]*\)\s*$", "", name))
     return writer.speaker(actor)
 
