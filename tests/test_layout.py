@@ -516,7 +516,7 @@ def test_no_page_holds_only_the_footer(built: Path, date: str, lang: str) -> Non
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
 @pytest.mark.parametrize(("date", "lang"), PDFS)
 def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str) -> None:
-    """ROUND3 decision 7: the PDF says only "Produced 30 November 2026"; the build hash and
+    """ROUND3 decision 7: the PDF says only "Published 30 November 2026"; the build hash and
     code version stay in the HTML footer (DESIGN.md)."""
     pdf = built / date / lang / "drawdown-report.pdf"
     html = (built / date / lang / "drawdown-report.html").read_text(encoding="utf-8")
@@ -525,7 +525,7 @@ def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str)
     assert data_hash and data_hash[1] in html.split('<footer class="report-footer">')[1]
     last = page_text(pdf, pdf_pages(pdf))
     text = " ".join(last)
-    assert ("Produced" if lang == "en" else "الإعداد") in text, last
+    assert ("Published" if lang == "en" else "نُشر في") in text, last
     assert data_hash[1] not in text and "Build" not in text and "البناء" not in text, last
     assert not re.search(r"\d+\.\d+\.\d+\+g", text), last
 
@@ -775,7 +775,7 @@ def test_no_source_entry_is_split_across_pages(built: Path, date: str, lang: str
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_the_html_footer_is_a_colophon_in_words(built: Path, lang: str) -> None:
     """English editor S2, Arabic editor N26: the screen footer read "Build 4fa57db704d9 ·
-    0.1.0+g66b5cbdc89" («البناء», a calque). Now "Produced 30 November 2026 · Data version
+    0.1.0+g66b5cbdc89" («البناء», a calque). Now "Published 30 November 2026 · Data version
     4fa57db704d9 · software 0.1.0+g66b5cbd" (DESIGN.md: the data hash and code version stay);
     in print only the date (the test above)."""
     html = (built / DATES[-1] / lang / "drawdown-report.html").read_text(encoding="utf-8")
@@ -791,11 +791,9 @@ def test_the_html_footer_is_a_colophon_in_words(built: Path, lang: str) -> None:
     assert data_hash and version
     short = re.sub(r"(\+g[0-9a-f]{7})[0-9a-f]*", r"\1", htmllib.unescape(version[1]))
     if lang == "en":
-        expected = rf"^Produced \d+ \w+ \d{{4}} · Data version {data_hash[0]} · software "
+        expected = rf"^Published \d+ \w+ \d{{4}} · Data version {data_hash[0]} · software "
     else:
-        expected = (
-            rf"^تاريخ الإعداد: \d+ [\w ]+ \d{{4}} · رقم إصدار البيانات {data_hash[0]} · البرنامج "
-        )
+        expected = rf"^نُشر في \d+ [\w ]+ \d{{4}} · رقم إصدار البيانات {data_hash[0]} · البرنامج "
     assert re.match(expected + re.escape(short) + "$", words), words
     assert "Build" not in words and "البناء" not in words, words
 

@@ -248,8 +248,8 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
         "advisers’ exit from Baghdad and from Ain al-Asad Air Base were due to end by the end "
         "of September 2025[1]–[9]. Two weeks after that deadline, the sources reviewed "
         "for this edition contain no announcement that any of them had ended. On 30 September "
-        "2025, chief Pentagon spokesman Sean Parnell said the United States and coalition partners would reduce the military "
-        "mission in Iraq"
+        "2025, chief Pentagon spokesman Sean Parnell said the United States and coalition "
+        "partners would reduce the military mission in Iraq"
     ), october
     unami = "The final mandate of the UN Assistance Mission for Iraq (UNAMI) is due to end"
     assert unami in october
@@ -1477,3 +1477,41 @@ def test_statements_are_capped_and_the_rest_counted(tmp_path: Path) -> None:
         omitted = 151 - MAX_STATEMENTS  # the fixture's own statement, plus the 150
         expected = {"en": f"not shown here: {omitted} events", "ar": "حدثًا أقدم لم تُعرض هنا"}
         assert expected[lang] in html, html[-400:]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_location_paragraph_that_goes_back_in_time_says_earlier(
+    shipped: Dataset, lang: str
+) -> None:
+    """ROUND12 item 4: a paragraph whose first date precedes the latest date the one before
+    it told opens with "Earlier, " / «وقبل ذلك، » (Baghdad's 26 November 2025 after the
+    declaration of 18 January 2026; Ain al-Asad's 20 October 2025); one that moves on in
+    time does not (Baghdad's 2 March 2026), nor does a deadline to come or the edition's
+    date count as a date told (Erbil, 1 February 2026: "about eight months after 1 February
+    2026", then 3 November 2025)."""
+    earlier = "Earlier, on " if lang == "en" else "وقبل ذلك، في "
+    on = "On " if lang == "en" else "وفي "
+    for as_of, backwards, onwards in (
+        ("2026-11-30", {"Baghdad": "26", "Ain al-Asad Air Base": "20"}, {"Baghdad": "2"}),
+        ("2026-02-01", {"Baghdad": "26"}, {"Erbil": "3"}),
+    ):
+        text = report(shipped, as_of, lang)
+        by_id = {s.site_id: s for s in text.sites}
+        english = {s.heading: s.site_id for s in report(shipped, as_of, "en").sites}
+        for heading, day in backwards.items():
+            paragraphs = [
+                html_to_text(p).replace("\xa0", " ")
+                for p in re.findall(r"<p\b.*?</p>", str(by_id[english[heading]].html), re.S)
+            ]
+            assert any(p.startswith(f"{earlier}{day} ") for p in paragraphs), paragraphs
+        for heading, day in onwards.items():
+            paragraphs = [
+                html_to_text(p).replace("\xa0", " ")
+                for p in re.findall(r"<p\b.*?</p>", str(by_id[english[heading]].html), re.S)
+            ]
+            assert any(p.startswith(f"{on}{day} ") for p in paragraphs), paragraphs
+            assert not any(p.startswith(f"{earlier}{day} ") for p in paragraphs), paragraphs
+        # the lede, the statements and the other sections never say it
+        assert "Earlier, on" not in str(text.headline) and "وقبل ذلك، في" not in str(
+            text.statements
+        )

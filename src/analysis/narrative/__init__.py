@@ -104,6 +104,7 @@ from analysis.narrative.house import (
     NBSP,
     WORD_JOINER,
     _house_style,
+    earlier,
     house_jargon,
     house_names,
     house_ranks,
@@ -309,24 +310,29 @@ def narrative(
             site_id=lane.site.id,
             heading=lane.site.name(loc.lang),
             html=first_use(
-                _short_names(
-                    _render(
-                        "site",
-                        loc,
-                        **base,
-                        site=lane.site,
-                        phases=phases,
-                        told_in_lead=told_in_lead,
-                        last=(last := last_word(lane.site.id, phases, tl, writer)),
-                        more=last_word_more(last, writer),
-                        statements=(
-                            said := split_statements(
-                                key_statements(lane.site.id, tl, writer), phases, last
-                            )
-                        )[0],
-                        late=said[1],
+                earlier(
+                    _short_names(
+                        _render(
+                            "site",
+                            loc,
+                            **base,
+                            site=lane.site,
+                            phases=phases,
+                            told_in_lead=told_in_lead,
+                            last=(last := last_word(lane.site.id, phases, tl, writer)),
+                            more=last_word_more(last, writer),
+                            statements=(
+                                said := split_statements(
+                                    key_statements(lane.site.id, tl, writer), phases, last
+                                )
+                            )[0],
+                            late=said[1],
+                        ),
+                        loc.lang,
                     ),
-                    loc.lang,
+                    loc,
+                    tl.as_of,
+                    cov.known_through,
                 )
             ),
         )
