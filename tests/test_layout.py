@@ -525,7 +525,9 @@ def test_the_print_footer_has_no_build_string(built: Path, date: str, lang: str)
     assert data_hash and data_hash[1] in html.split('<footer class="report-footer">')[1]
     last = page_text(pdf, pdf_pages(pdf))
     text = " ".join(last)
-    assert ("Published" if lang == "en" else "نُشر في") in text, last
+    # pdftotext sets the Arabic damma apart ("ُن شر في"): compare without marks or spaces
+    bare = re.sub(r"[\u064b-\u0652\s]", "", text)
+    assert ("Published" in text) if lang == "en" else ("نشرفي" in bare), last
     assert data_hash[1] not in text and "Build" not in text and "البناء" not in text, last
     assert not re.search(r"\d+\.\d+\.\d+\+g", text), last
 
