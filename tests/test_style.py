@@ -1196,6 +1196,12 @@ def test_round_eight_site_sections(lang: str) -> None:
         assert text.count(full) <= 1, (site.site_id, text)
     ain = plain(next(str(s.html) for s in n.sites if s.site_id == "ain-al-asad"))
     assert ain.count(full) == 1 and ain.count(short) >= 2, ain
+    # AR N9 of read 14: in Arabic the full form once across the location sections (Erbil,
+    # after Ain al-Asad, says «السوداني»); in English once per section
+    everywhere = plain(" ".join(str(s.html) for s in n.sites))
+    assert everywhere.count(full) == (1 if lang == "ar" else 2), everywhere
+    erbil_text = plain(next(str(s.html) for s in n.sites if s.site_id == "erbil"))
+    assert short in erbil_text
     baghdad = next(str(s.html) for s in n.sites if s.site_id == "baghdad")
     paragraphs = [plain(p) for p in baghdad.split("</p>") if plain(p).strip()]
     claim = "Saraya Awliya al-Dam" if lang == "en" else "سرايا أولياء الدم"

@@ -305,6 +305,9 @@ def narrative(
     # (ROUND4 decision 4: the lead and the body never repeat a sentence).
     told_in_lead = frozenset(v.state.id for v in lead_context["ended"])
 
+    # In Arabic a person's full title and name once across the location sections, read
+    # one after another (Arabic editor N9 of read 14); in English once in each section.
+    named: set[str] | None = set() if loc.lang == "ar" else None
     sites = tuple(
         SiteParagraph(
             site_id=lane.site.id,
@@ -329,6 +332,7 @@ def narrative(
                             late=said[1],
                         ),
                         loc.lang,
+                        named,
                     ),
                     loc,
                     tl.as_of,

@@ -141,18 +141,23 @@ def rank_first(name: str, role: str | None, lang: str) -> tuple[str, str | None]
     return name, role
 
 
-def short_names(html: str, lang: str) -> Markup:
+def short_names(html: str, lang: str, seen: set[str] | None = None) -> Markup:
     """A person's full title and name once in a section, then the short form ("al-Sudani",
     «السوداني»; ``short_names`` in house_style.json, ROUND8 decision 9). ``html`` is a
-    rendered section: a word of the name may sit in a no-break span."""
+    rendered section: a word of the name may sit in a no-break span. With ``seen`` (the
+    long forms already given in earlier sections, updated here) the full form is given
+    once across those sections, not once in each (Arabic editor N9 of read 14)."""
     html = str(html)  # plain text: a Markup slice would escape the short form's tags
     for long, short in _house_style().get("short_names", {}).get(lang, []):
         words = [rf"(?:<[^>]+>)?{re.escape(w)}(?:</[^>]+>)?" for w in long.split(" ")]
         pattern = re.compile(r"(?:\s|\xa0)+".join(words))
         found = list(pattern.finditer(html))
         glued = _glue_names(short) if lang == "en" else short
-        for match in reversed(found[1:]):
+        keep = 0 if seen is not None and long in seen else 1
+        for match in reversed(found[keep:]):
             html = html[: match.start()] + glued + html[match.end() :]
+        if found and seen is not None:
+            seen.add(long)
     return Markup(html)
 
 
