@@ -815,7 +815,7 @@ def test_a_quotation_names_its_speaker_when_the_entry_has_an_actor(shipped: Data
 
 minister = {"en": "— Hamza al-Mustafa, Syria’s information minister", "ar": "— حمزة المصطفى"}
 cooper = {
-    "en": "— Adm. Brad Cooper, commander of US Central Command",
+    "en": "— Adm Brad Cooper, commander of US Central Command",  # like "Lt Gen" (read 15)
     "ar": "— الأدميرال براد كوبر، قائد القيادة المركزية الأميركية",
 }
 briefing = {

@@ -555,7 +555,7 @@ def test_no_day_count_to_a_month_precision_or_conditional_deadline() -> None:
     )
     for as_of, months in (
         ("2026-02-01", "نحو ثمانية أشهر أخرى"),
-        ("2025-10-15", "نحو 11 شهرًا آخر"),
+        ("2025-10-15", "نحو 11 شهرًا إضافيًا"),  # AR nit 17 of read 15
     ):
         assert f"{months}، حتى أيلول 2026" in plain(written(as_of, "ar", "western").headline)
     en, ar = make_locale("en"), make_locale("ar")

@@ -324,11 +324,12 @@ class _Writer(_Phrasing):
 
     def more_months(self, days: Any) -> Markup:
         """ "about eight more months", «نحو ثمانية أشهر أخرى»: the adjective agrees with the
-        count (شهر آخر، شهرين آخرين، ثمانية أشهر أخرى، 11 شهرًا آخر)."""
+        count (شهر آخر، شهرين آخرين، ثمانية أشهر أخرى)؛ from 11, «11 شهرًا إضافيًا» (AR
+        nit 17 of read 15: «شهرًا آخر» after a number reads awkwardly)."""
         if not self.arabic:
             return Markup(str(self.about_months(days)).replace(" month", " more month"))
         n = max(1, self.months(days))
-        other = "أخرى" if 3 <= n <= 10 else "آخرين" if n == 2 else "آخر"
+        other = "أخرى" if 3 <= n <= 10 else "آخرين" if n == 2 else "إضافيًا" if n > 10 else "آخر"
         return nowrap(Markup("{} {}").format(self.about_months(days), other))
 
     def imprecise(self, p: Any) -> bool:
