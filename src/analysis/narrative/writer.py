@@ -314,13 +314,17 @@ class _Writer(_Phrasing):
                 first = _AR_ABOUT_MONTHS.get(whole, "")
                 return nowrap(Markup(f"نحو {first} ونصف" if whole else "نحو نصف شهر"))
             if not whole:
-                return nowrap(Markup("about half a month"))
-            return nowrap(Markup(f"about {_EN_WORDS[whole]} and a half months"))
+                return Markup("about ") + nowrap(Markup("half a month"))
+            # only the count and its unit are unbreakable, not "about" or "in" before
+            # them: a long unbreakable run left lines far short (EN S2 of read 15)
+            return Markup("about ") + nowrap(Markup(f"{_EN_WORDS[whole]} and a half months"))
         n = max(1, self.months(days))
         if self.arabic and n in _AR_ABOUT_MONTHS:
             return nowrap(Markup("نحو " + _AR_ABOUT_MONTHS[n]))
         counted = self.count(n, "month", "oblique")
-        return nowrap(Markup("{} {}").format("نحو" if self.arabic else "about", counted))
+        if not self.arabic:
+            return Markup("about ") + nowrap(counted)
+        return nowrap(Markup("{} {}").format("نحو", counted))
 
     def more_months(self, days: Any) -> Markup:
         """ "about eight more months", «نحو ثمانية أشهر أخرى»: the adjective agrees with the
