@@ -1230,3 +1230,18 @@ def test_round10_prose_nits_keep_phrases_whole_and_name_the_sections() -> None:
     labels = json.loads((PACKAGE_DIR / "labels" / "labels.json").read_text(encoding="utf-8"))
     assert labels["sites"]["ar"] == "المستجدات في كل موقع"
     assert "بحسب الموقع" not in plain(" ".join(sections(written("2026-11-30", "ar", "western"))))
+
+
+def test_a_rank_and_an_al_name_never_break_inside() -> None:
+    """Read 15 (EN nits 21–22): "Lt / Gen Qais" and "Al / Jazeera" broke across lines: the
+    rank's abbreviation, the name after it and an outlet's "Al" are held by no-break
+    spaces (the words unchanged); Arabic untouched."""
+    n = written("2026-11-30", "en", "western")
+    html = " ".join(str(s) for s in sections(n))
+    assert "Lt\xa0Gen\xa0Qais" in html and "Lt Gen" not in html
+    assert "Adm\xa0Brad" in html and "Al\xa0Jazeera" in html
+    # outside the spans already unbreakable (an outlet's name in a citation)
+    loose = re.sub(r'<span class="nowrap"[^>]*>[^<]*</span>', "", html)
+    assert not re.search(r"(?<![\w-])(?:Al Jazeera|Lt Gen|Adm Brad)", loose)
+    lede = str(written("2026-02-01", "en", "western").headline)
+    assert "Lt\xa0Gen\xa0Qais" in lede, lede

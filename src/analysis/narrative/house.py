@@ -89,6 +89,12 @@ _NAME_PARTICLE = re.compile(r"(?<![\w/.-])(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Aa]bu)-[
 _GLUED_RUN = re.compile(rf"\b\d{{1,2}}–\d{{1,2}}\xa0(?:{_EN_MONTHS})\b|\bend-(?:{_EN_MONTHS})\b")
 
 
+#: A rank's abbreviation and the name after it ("Lt Gen Qais", "Adm Brad"), and an outlet's
+#: "Al" and the word after it ("Al Jazeera", "Al Arabiya") never break (EN nits 21–22 of
+#: read 15): no-break spaces, the words unchanged.
+_GLUED_WORDS = re.compile(r"(?<![\w-])(?:(?:Lt|Maj|Brig) Gen|Gen|Adm|Col|Al) (?=[A-Z])")
+
+
 def _glue_names(text: str) -> str:
     """Names never break at their hyphen ("Ain al-/Asad", ROUND4 decision 7): the particle
     and the name after it in one unbreakable span. The text itself is unchanged (still
@@ -98,6 +104,7 @@ def _glue_names(text: str) -> str:
     def glued(m: re.Match[str]) -> str:
         return f'<span class="nowrap" style="white-space:nowrap">{m.group()}</span>'
 
+    text = _GLUED_WORDS.sub(lambda m: m.group().replace(" ", NBSP), text)
     return _GLUED_RUN.sub(glued, _NAME_PARTICLE.sub(glued, text))
 
 
