@@ -299,7 +299,7 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert "reading" not in november  # ROUND8 decision 1: what the HMC said, flatly
     ar = html_to_text(report(shipped, "2026-11-30", "ar").headline)
     assert ar.startswith(
-        "تغطي هذه النسخة الأحداث حتى 31 آذار 2026: أعلنت اللجنة العسكرية العليا "
+        "تغطي هذه النسخة الأحداث حتى 31 آذار 2026. وقد أعلنت اللجنة العسكرية العليا "
         "في 18 كانون الثاني 2026 أن "
         "مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق الاتحادية "
         "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى (إنهاء المهمة العسكرية للتحالف في "
