@@ -1245,3 +1245,6 @@ def test_a_rank_and_an_al_name_never_break_inside() -> None:
     assert not re.search(r"(?<![\w-])(?:Al Jazeera|Lt Gen|Adm Brad)", loose)
     lede = str(written("2026-02-01", "en", "western").headline)
     assert "Lt\xa0Gen\xa0Qais" in lede, lede
+    # EN nit 6 (read 15): a title used descriptively in lower case, entry and speaker line alike
+    said = plain(str(n.statements))
+    assert "Commander-in-Chief" not in said and said.count("commander-in-chief") >= 2, said
