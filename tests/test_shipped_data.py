@@ -597,7 +597,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     # Harir (S7): attributed, in its context, and no claim on damage beyond Shafaq's.
     harir = events["2026-03-01-attacks-on-harir-air-base"]
     assert "The attacks came a day after US and Israeli strikes on Iran" in harir.summary_en
-    assert "8.30 a.m.; the extent of the damage was not yet known." in harir.summary_en
+    assert "8.30 a.m.; the extent of the damage was not known at the time." in harir.summary_en
     # Victory Base Complex (August 2025) and Victoria Base (March 2026): both names, not equated.
     mar2 = events["2026-03-02-drone-attack-victoria-base"]
     assert (
@@ -859,8 +859,28 @@ def test_round_eleven_data_fixes(dataset) -> None:
     for jscd in ("2023-08-first-jscd", "2024-07-second-jscd"):
         assert events[jscd].kind == "statement"
     mar4 = events["2026-03-04-drone-strikes-victoria-base"]
-    assert "another drone late on 1 March, before it reached" in mar4.summary_en
+    assert "a drone late on 1 March, before it reached" in mar4.summary_en
     assert "في وقت متأخر من يوم 1 آذار" in mar4.summary_ar
     assert "لطلب الدعم الذي قدّمه العراق عام 2014" in "".join(
         e.quote_ar or "" for e in dataset.events
     )
+
+
+def test_round_twelve_data_fixes(dataset) -> None:
+    """Read 14 (round 12): one drone or two, reported speech, damage 'at the time'."""
+    events = {e.id: e for e in dataset.events}
+    mar4 = events["2026-03-04-drone-strikes-victoria-base"]
+    # EN S3 / AR N7: the 1 March drone is not "another" one; the sources do not link them.
+    assert "another drone" not in mar4.summary_en
+    assert "whether this is the drone claimed on 2 March" in mar4.summary_en
+    assert "مسيّرة أخرى" not in mar4.summary_ar
+    assert "ما إذا كانت هي المسيّرة" in mar4.summary_ar
+    # The damage was unknown when Shafaq reported, not "yet" from today's point of view.
+    for e in dataset.events:
+        assert "not yet known" not in (e.summary_en or "")
+        assert "لم يتضح بعد" not in (e.summary_ar or "")
+    harir = events["2026-03-01-attacks-on-harir-air-base"]
+    assert "لم يكن قد اتضح حينها" in harir.summary_ar
+    # Reported speech: "might keep supporting".
+    sep27 = events["2024-09-27-us-background-briefing"].summary_en
+    assert "the coalition might keep supporting" in sep27 and "may keep" not in sep27
