@@ -610,12 +610,14 @@ def test_round_seven_data_fixes(dataset) -> None:
 
 
 def test_troop_numbers_note_cites_each_figure() -> None:
-    """Round 7 (English editor nit): each of the four figures cites its source, both languages."""
+    """Round 7 (English editor nit): each of the four figures cites its source, both languages;
+    round 12: so does al-Sudani's figure for Ain al-Asad alone (AP via UNB)."""
     sources = {
         "shafaq-2025-08-29",
         "arabnews-pk-2617370",
         "rudaw-261120252",
         "shafaq-2026-01-18",
+        "unb-171016",
     }
     for lang in ("en", "ar"):
         text = (DATA_DIR / "commentary" / f"2026-01-18-troop-numbers.{lang}.md").read_text("utf-8")
@@ -884,3 +886,13 @@ def test_round_twelve_data_fixes(dataset) -> None:
     # Reported speech: "might keep supporting".
     sep27 = events["2024-09-27-us-background-briefing"].summary_en
     assert "the coalition might keep supporting" in sep27 and "may keep" not in sep27
+    # Troop-numbers note: al-Sudani's Ain al-Asad figure is named as site-specific, with its
+    # source, and the note says why it is not one of the four totals.
+    note_en = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.en.md").read_text("utf-8")
+    note_ar = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.ar.md").read_text("utf-8")
+    assert "250–350 US\nadvisers and support personnel would stay at Ain al-Asad [@unb-171016]" in (
+        note_en
+    )
+    assert "because it counts one base only" in note_en
+    assert "سيبقون في قاعدة عين الأسد [@unb-171016]" in note_ar
+    assert "لأنه يقتصر على قاعدة واحدة" in note_ar
