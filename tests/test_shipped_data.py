@@ -468,7 +468,7 @@ def test_round_four_data_fixes(dataset) -> None:
     # (round 9, EN nit 27: the faction's claim attributed; the death itself sourced, not hedged)
     victoria2 = events["2026-03-02-drone-attack-victoria-base"]
     # (round 10, EN S3 / FC 2: the death its own sentence, its MENAFN marker inline on it)
-    assert "with a drone in retaliation for" in victoria2.summary_en
+    assert "in retaliation for the killing" in victoria2.summary_en
     assert "Iranian state media had confirmed" in victoria2.summary_en
     # N1, N3, N9, N10.
     assert (
@@ -755,10 +755,10 @@ def test_round_ten_data_fixes(dataset) -> None:
     # EN S3 / FC 2: Khamenei's death is its own sentence; MENAFN is cited on that sentence only,
     # not among the entry's own sources (it says nothing of Victoria Base).
     victoria = events["2026-03-02-drone-attack-victoria-base"]
-    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. A security source"
+    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. Hours earlier, a security"
     assert death_en in victoria.summary("en", cited=True)
     assert "whose death" not in victoria.summary_en
-    assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقال مصدر أمني" in (
+    assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقبل إعلان الجماعة بساعات" in (
         victoria.summary("ar", cited=True)
     )
     assert "المرشد الأعلى الإيراني علي خامنئي" in victoria.summary_ar  # AR N12
@@ -874,9 +874,19 @@ def test_round_twelve_data_fixes(dataset) -> None:
     mar4 = events["2026-03-04-drone-strikes-victoria-base"]
     # EN S3 / AR N7: the 1 March drone is not "another" one; the sources do not link them.
     assert "another drone" not in mar4.summary_en
-    assert "whether this is the drone claimed on 2 March" in mar4.summary_en
+    assert (
+        "it may be the interception reported on 2 March, but Shafaq News does not link the two"
+        in (mar4.summary_en)
+    )
     assert "مسيّرة أخرى" not in mar4.summary_ar
-    assert "ما إذا كانت هي المسيّرة" in mar4.summary_ar
+    assert "وقد يكون هذا هو الإسقاط الذي أُفيد به في 2 آذار" in mar4.summary_ar
+    # FC 1 (read 15): Shafaq's Arabic report of 2 March has the claim as a swarm of drones, and
+    # the interception reported hours before the claim.
+    mar2 = events["2026-03-02-drone-attack-victoria-base"]
+    assert "with a swarm of drones[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_en
+    assert "بسرب من الطائرات المسيّرة[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_ar
+    assert "Hours earlier, a security source had said" in mar2.summary_en
+    assert dataset.sources["shafaq-ar-2026-03-02-victoria"].published.iso == "2026-03-02"
     # The damage was unknown when Shafaq reported, not "yet" from today's point of view.
     for e in dataset.events:
         assert "not yet known" not in (e.summary_en or "")
