@@ -379,8 +379,8 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given;
     # round 8 (English editor nit 23): partners and countries are different measures; round 10
     # (EN S4): which says what each counts (see test_round_ten_data_fixes).
-    assert "the US Embassy’s 90 counts partners" in syria.summary_en
-    assert "الذي أوردته السفارة الأميركية يعدّ الشركاء" in syria.summary_ar
+    assert "the US Embassy’s 90 counted partners" in syria.summary_en  # EN nit 8 of read 15
+    assert "الذي أوردته السفارة الأميركية هو عدد الشركاء" in syria.summary_ar
     assert "differs" not in syria.summary_en
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
@@ -653,11 +653,12 @@ def test_round_eight_data_fixes(dataset) -> None:
     # FC 2: al-Tanf keeps the departure's day and says when CENTCOM announced it.
     tanf = events["2026-02-11-us-leaves-al-tanf"]
     assert (tanf.start.iso, tanf.announced.iso) == ("2026-02-11", "2026-02-12")
+    # (read 15, EN nit 14 / read 14 AR: the day is the dateline's, not repeated in the text)
     assert (
-        "on 11 February. CENTCOM, announcing on 12 February what it called an orderly"
-        in tanf.summary_en
+        "US forces left al-Tanf, a CJTF-OIR garrison in Syria. CENTCOM, announcing on"
+        " 12 February what it called an orderly" in tanf.summary_en
     )
-    assert "في 11 شباط" in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
+    assert "في 11 شباط" not in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
     # FC 3 / decision 9: UNAMI's renewal day is sourced (announced); no derived "1 June" in text.
     unami = events["phase-unami-mandate"]
     assert unami.announced.iso == "2024-05-31"
@@ -746,7 +747,7 @@ def test_round_nine_fact_check_fixes(dataset) -> None:
     syria = dataset.event("2025-11-10-syria-joins-coalition")
     assert "masrawy-2888964" in syria.source_ids
     assert "Associated Press he said no agreement had been signed. " in syria.summary_en
-    assert "مع أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
+    assert "مع وكالة أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
 
 
 def test_round_ten_data_fixes(dataset) -> None:
@@ -775,11 +776,11 @@ def test_round_ten_data_fixes(dataset) -> None:
         == "وزير الإعلام السوري يعلن توقيع إعلان تعاون سياسي مع التحالف الدولي ضد داعش"
     )
     assert (
-        "The two figures are not comparable: the US Embassy’s 90 counts partners; the 86 that "
-        "Reuters gave on 3 November counted the countries that had taken part since 2014."
+        "The two figures are not comparable: the US Embassy’s 90 counted partners; the 86 that "
+        "Reuters gave on 3 November counted countries that had taken part since 2014."
         in syria.summary_en
     )
-    assert "غير أنه قال في مقابلة لاحقة مع أسوشيتد برس" in syria.summary_ar
+    assert "غير أنه قال في مقابلة لاحقة مع وكالة أسوشيتد برس" in syria.summary_ar
     # EN S5 / AR S2: "completed"; the method note says why the reading matters.
     dec31 = events["2025-12-31-muhammadawi-joc-clear"]
     assert dec31.quote_en.endswith("mission was completed three months ago")
@@ -893,9 +894,9 @@ def test_round_twelve_data_fixes(dataset) -> None:
         assert "لم يتضح بعد" not in (e.summary_ar or "")
     harir = events["2026-03-01-attacks-on-harir-air-base"]
     assert "لم يكن قد اتضح حينها" in harir.summary_ar
-    # Reported speech: "might keep supporting".
+    # Reported speech: "could keep supporting" (EN nit 2 of read 15).
     sep27 = events["2024-09-27-us-background-briefing"].summary_en
-    assert "the coalition might keep supporting" in sep27 and "may keep" not in sep27
+    assert "the coalition could keep supporting" in sep27 and "may keep" not in sep27
     # Troop-numbers note: al-Sudani's Ain al-Asad figure is named as site-specific, with its
     # source, and the note says why it is not one of the four totals.
     note_en = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.en.md").read_text("utf-8")
@@ -906,3 +907,21 @@ def test_round_twelve_data_fixes(dataset) -> None:
     assert "because it counts one base only" in note_en
     assert "سيبقون في قاعدة عين الأسد [@unb-171016]" in note_ar
     assert "لأنه يقتصر على قاعدة واحدة" in note_ar
+    # Read 14 AR nits / read 15 EN nits 3, 4, 7: INA spelled out, one form for Rudaw and AP at
+    # first mention; Cooper's rank as "Adm", full name once, then "Cooper"; 8 August 2014's
+    # headline says what the body says (combat operations) and the body does not repeat the date.
+    numan = events["2025-08-18-numan-government-achievement"].summary_ar
+    assert "في تصريح لوكالة الأنباء العراقية (واع)" in numan and "لواع" not in numan
+    for e in dataset.events:
+        assert "شبكة روداو" not in (e.summary_ar or ""), e.id
+        assert "Admiral" not in (e.summary_en or ""), e.id
+    assert "لوكالة أسوشيتد برس" in events["2026-02-23-us-moves-from-qasrak-to-kurdistan"].summary_ar
+    assert "Adm Brad Cooper, CENTCOM’s commander, said" in (
+        events["2026-01-21-detainee-transfer-begins"].summary_en
+    )
+    assert "Cooper said US forces" in events["2026-02-11-us-leaves-al-tanf"].summary_en
+    assert "Cooper thanked Iraq" in events["2026-02-13-detainee-transfer-completed"].summary_en
+    aug8 = events["2014-08-08-strikes-begin"]
+    assert aug8.title_en == "US combat operations against ISIS begin in Iraq"
+    assert "العمليات القتالية" in aug8.title_ar and "العمليات القتالية" in aug8.summary_ar
+    assert "8 August 2014" not in aug8.summary_en
