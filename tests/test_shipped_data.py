@@ -925,3 +925,7 @@ def test_round_twelve_data_fixes(dataset) -> None:
     assert aug8.title_en == "US combat operations against ISIS begin in Iraq"
     assert "العمليات القتالية" in aug8.title_ar and "العمليات القتالية" in aug8.summary_ar
     assert "8 August 2014" not in aug8.summary_en
+    # FC 2 (read 15): Al Jazeera's 900 beside AFP's "about 1,000" (Hürriyet, 23 February 2026).
+    qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
+    assert "Al Jazeera reported (AFP: about 1,000[@hurriyetdailynews-219230])" in qasrak.summary_en
+    assert "ونحو ألف بحسب وكالة فرانس برس[@hurriyetdailynews-219230]" in qasrak.summary_ar
