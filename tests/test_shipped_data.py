@@ -556,7 +556,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     victoria = events["2026-03-04-drone-strikes-victoria-base"]
     assert victoria.summary_en.endswith("near Baghdad airport[@unb-171016].")
     assert "coalition advisers had left all federal bases" in victoria.summary_en
-    assert "ولم تُسفر عن إصابات بشرية" in victoria.summary_ar
+    assert "من دون أن يُسفر الهجوم عن إصابات" in victoria.summary_ar  # AR nit 7 of read 15
     assert "the coalition presence" not in victoria.summary_en
     # 20 October: the Baghdad-airport clause is al-Sudani's too (UNB/AP: "Al-Sudani said").
     oct20 = events["2025-10-20-sudani-advisers-stay-ain-al-asad"]
@@ -596,7 +596,9 @@ def test_round_seven_data_fixes(dataset) -> None:
     )
     # Harir (S7): attributed, in its context, and no claim on damage beyond Shafaq's.
     harir = events["2026-03-01-attacks-on-harir-air-base"]
-    assert "The attacks came a day after US and Israeli strikes on Iran" in harir.summary_en
+    assert "The attacks came, Shafaq News reported, a day after US and Israeli strikes" in (
+        harir.summary_en
+    )
     assert "8.30 a.m.; the extent of the damage was not known at the time." in harir.summary_en
     # Victory Base Complex (August 2025) and Victoria Base (March 2026): both names, not equated.
     mar2 = events["2026-03-02-drone-attack-victoria-base"]
@@ -637,7 +639,7 @@ def test_round_eight_data_fixes(dataset) -> None:
     # Round 10 (EN S5, AR S2): «أُنجز» is "completed"; the English reports' wording beside it,
     # and in Arabic a paraphrase, not a back-translation in guillemets.
     assert "completed three months earlier" in dec31.summary_en
-    assert "(English-language reports have “agreed upon three months ago”)" in dec31.summary_en
+    assert "render the first as “agreed upon three months ago”" in dec31.summary_en  # EN nit 12
     # Round 11 (AR S1): «عُقد» was «أُنجز» again; the English reports' wording is "reached"
     assert (
         "(وتنقل عنه التقارير الإنجليزية أن الاتفاق جرى التوصّل إليه قبل ثلاثة أشهر)"
@@ -747,7 +749,7 @@ def test_round_nine_fact_check_fixes(dataset) -> None:
     syria = dataset.event("2025-11-10-syria-joins-coalition")
     assert "masrawy-2888964" in syria.source_ids
     assert "Associated Press he said no agreement had been signed. " in syria.summary_en
-    assert "مع وكالة أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
+    assert "مع وكالة أسوشيتد برس بأنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
 
 
 def test_round_ten_data_fixes(dataset) -> None:
@@ -780,7 +782,7 @@ def test_round_ten_data_fixes(dataset) -> None:
         "Reuters gave on 3 November counted countries that had taken part since 2014."
         in syria.summary_en
     )
-    assert "غير أنه قال في مقابلة لاحقة مع وكالة أسوشيتد برس" in syria.summary_ar
+    assert "غير أنه صرّح في مقابلة لاحقة مع وكالة أسوشيتد برس" in syria.summary_ar
     # EN S5 / AR S2: "completed"; the method note says why the reading matters.
     dec31 = events["2025-12-31-muhammadawi-joc-clear"]
     assert dec31.quote_en.endswith("mission was completed three months ago")
@@ -835,7 +837,7 @@ def test_round_ten_editor_nits(dataset) -> None:
     unami = events["2025-12-13-unami-closing-ceremony"]
     assert "يرعيان مراسم" in unami.title_ar and "احتفال" not in unami.summary_ar
     tanf = ar["2026-02-11-us-leaves-al-tanf"]
-    assert "رهنًا بالظروف الميدانية" in tanf and "التي كانت تعمل" not in tanf
+    assert "بأنه انتقال مدروس مرهون بالظروف الميدانية" in tanf and "التي كانت تعمل" not in tanf
     assert "بحلول أيلول 2025" in events["2025-08-29-pentagon-official-reaffirms-timeline"].title_ar
     assert "تقارير 21 و23 شباط" in ar["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
     assert "وكالة واع" not in "".join(ar.values())
@@ -929,3 +931,9 @@ def test_round_twelve_data_fixes(dataset) -> None:
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
     assert "Al Jazeera reported (AFP: about 1,000[@hurriyetdailynews-219230])" in qasrak.summary_en
     assert "ونحو ألف بحسب وكالة فرانس برس[@hurriyetdailynews-219230]" in qasrak.summary_ar
+    # Read 15 AR nits 1, 8, 9: the Iran context is Shafaq's; plainer Arabic.
+    assert "وجاءت الهجمات، بحسب شفق نيوز، غداة" in harir.summary_ar
+    assert "تحدّد سجلات وزارة الدفاع الأميركية هذا اليوم تاريخًا لبدء" in aug8.summary_ar
+    assert (
+        "باشرت اللجنة أعمالها بثلاث مجموعات عمل" in events["2024-01-27-hmc-starts-work"].summary_ar
+    )
