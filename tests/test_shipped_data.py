@@ -937,3 +937,5 @@ def test_round_twelve_data_fixes(dataset) -> None:
     assert (
         "باشرت اللجنة أعمالها بثلاث مجموعات عمل" in events["2024-01-27-hmc-starts-work"].summary_ar
     )
+    # EN nit 17 / AR nit 13 (read 15): dated from the URL only where it carries the full date.
+    assert dataset.sources["aljazeera-net-2021-12-09"].published.iso == "2021-12-09"
