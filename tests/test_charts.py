@@ -484,7 +484,7 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     assert "6–8" not in text
     # Erbil: due 30 September 2026, after the data end (31 March 2026): not known, not overdue
     # (the row's site is Erbil: its short name does not say it again, English editor nit 4)
-    assert "Erbil Support to Syria operations Outcome unknown" in text
+    assert "Erbil Support for operations in Syria Outcome unknown" in text
     assert "(Erbil)" not in " ".join(en.figure.layout.yaxis.ticktext)
     assert "Overdue" not in text and "overdue" not in text
     assert "2026-01-10" in one(en, "superseded").x and "2025-09-30" in one(en, "deadline").x
