@@ -760,7 +760,7 @@ def test_round_ten_data_fixes(dataset) -> None:
     # EN S3 / FC 2: Khamenei's death is its own sentence; MENAFN is cited on that sentence only,
     # not among the entry's own sources (it says nothing of Victoria Base).
     victoria = events["2026-03-02-drone-attack-victoria-base"]
-    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. Hours earlier, a security"
+    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. Hours before the claim"
     assert death_en in victoria.summary("en", cited=True)
     assert "whose death" not in victoria.summary_en
     assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقبل إعلان الجماعة بساعات" in (
@@ -880,7 +880,7 @@ def test_round_twelve_data_fixes(dataset) -> None:
     # EN S3 / AR N7: the 1 March drone is not "another" one; the sources do not link them.
     assert "another drone" not in mar4.summary_en
     assert (
-        "it may be the interception reported on 2 March, but Shafaq News does not link the two"
+        "it may be the interception reported on 2 March, but the report does not link the two"
         in (mar4.summary_en)
     )
     assert "مسيّرة أخرى" not in mar4.summary_ar
@@ -890,7 +890,7 @@ def test_round_twelve_data_fixes(dataset) -> None:
     mar2 = events["2026-03-02-drone-attack-victoria-base"]
     assert "with a swarm of drones[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_en
     assert "بسرب من الطائرات المسيّرة[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_ar
-    assert "Hours earlier, a security source had said" in mar2.summary_en
+    assert "Hours before the claim, a security source had said" in mar2.summary_en
     assert dataset.sources["shafaq-ar-2026-03-02-victoria"].published.iso == "2026-03-02"
     # The damage was unknown when Shafaq reported, not "yet" from today's point of view.
     for e in dataset.events:
