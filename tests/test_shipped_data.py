@@ -379,8 +379,8 @@ def test_round_three_data_fixes(dataset) -> None:
     # Round 7 (English editor S12, fact-check 2): the two counts side by side, no reason given;
     # round 8 (English editor nit 23): partners and countries are different measures; round 10
     # (EN S4): which says what each counts (see test_round_ten_data_fixes).
-    assert "the US Embassy’s 90 counts partners" in syria.summary_en
-    assert "الذي أوردته السفارة الأميركية يعدّ الشركاء" in syria.summary_ar
+    assert "the US Embassy’s 90 counted partners" in syria.summary_en  # EN nit 8 of read 15
+    assert "الذي أوردته السفارة الأميركية هو عدد الشركاء" in syria.summary_ar
     assert "differs" not in syria.summary_en
     assert syria.quote_original == "ar" and syria.source_id == "lebanon24-1440747"
     assert "lebanon24-1440747" in syria.source_ids
@@ -468,7 +468,7 @@ def test_round_four_data_fixes(dataset) -> None:
     # (round 9, EN nit 27: the faction's claim attributed; the death itself sourced, not hedged)
     victoria2 = events["2026-03-02-drone-attack-victoria-base"]
     # (round 10, EN S3 / FC 2: the death its own sentence, its MENAFN marker inline on it)
-    assert "with a drone in retaliation for" in victoria2.summary_en
+    assert "in retaliation for the killing" in victoria2.summary_en
     assert "Iranian state media had confirmed" in victoria2.summary_en
     # N1, N3, N9, N10.
     assert (
@@ -556,7 +556,7 @@ def test_round_seven_data_fixes(dataset) -> None:
     victoria = events["2026-03-04-drone-strikes-victoria-base"]
     assert victoria.summary_en.endswith("near Baghdad airport[@unb-171016].")
     assert "coalition advisers had left all federal bases" in victoria.summary_en
-    assert "ولم تُسفر عن إصابات بشرية" in victoria.summary_ar
+    assert "من دون أن يُسفر الهجوم عن إصابات" in victoria.summary_ar  # AR nit 7 of read 15
     assert "the coalition presence" not in victoria.summary_en
     # 20 October: the Baghdad-airport clause is al-Sudani's too (UNB/AP: "Al-Sudani said").
     oct20 = events["2025-10-20-sudani-advisers-stay-ain-al-asad"]
@@ -596,8 +596,10 @@ def test_round_seven_data_fixes(dataset) -> None:
     )
     # Harir (S7): attributed, in its context, and no claim on damage beyond Shafaq's.
     harir = events["2026-03-01-attacks-on-harir-air-base"]
-    assert "The attacks came a day after US and Israeli strikes on Iran" in harir.summary_en
-    assert "8.30 a.m.; the extent of the damage was not yet known." in harir.summary_en
+    assert "The attacks came, Shafaq News reported, a day after US and Israeli strikes" in (
+        harir.summary_en
+    )
+    assert "8.30 a.m.; the extent of the damage was not known at the time." in harir.summary_en
     # Victory Base Complex (August 2025) and Victoria Base (March 2026): both names, not equated.
     mar2 = events["2026-03-02-drone-attack-victoria-base"]
     assert (
@@ -610,12 +612,14 @@ def test_round_seven_data_fixes(dataset) -> None:
 
 
 def test_troop_numbers_note_cites_each_figure() -> None:
-    """Round 7 (English editor nit): each of the four figures cites its source, both languages."""
+    """Round 7 (English editor nit): each of the four figures cites its source, both languages;
+    round 12: so does al-Sudani's figure for Ain al-Asad alone (AP via UNB)."""
     sources = {
         "shafaq-2025-08-29",
         "arabnews-pk-2617370",
         "rudaw-261120252",
         "shafaq-2026-01-18",
+        "unb-171016",
     }
     for lang in ("en", "ar"):
         text = (DATA_DIR / "commentary" / f"2026-01-18-troop-numbers.{lang}.md").read_text("utf-8")
@@ -635,7 +639,7 @@ def test_round_eight_data_fixes(dataset) -> None:
     # Round 10 (EN S5, AR S2): «أُنجز» is "completed"; the English reports' wording beside it,
     # and in Arabic a paraphrase, not a back-translation in guillemets.
     assert "completed three months earlier" in dec31.summary_en
-    assert "(English-language reports have “agreed upon three months ago”)" in dec31.summary_en
+    assert "render the first as “agreed upon three months ago”" in dec31.summary_en  # EN nit 12
     # Round 11 (AR S1): «عُقد» was «أُنجز» again; the English reports' wording is "reached"
     assert (
         "(وتنقل عنه التقارير الإنجليزية أن الاتفاق جرى التوصّل إليه قبل ثلاثة أشهر)"
@@ -651,11 +655,12 @@ def test_round_eight_data_fixes(dataset) -> None:
     # FC 2: al-Tanf keeps the departure's day and says when CENTCOM announced it.
     tanf = events["2026-02-11-us-leaves-al-tanf"]
     assert (tanf.start.iso, tanf.announced.iso) == ("2026-02-11", "2026-02-12")
+    # (read 15, EN nit 14 / read 14 AR: the day is the dateline's, not repeated in the text)
     assert (
-        "on 11 February. CENTCOM, announcing on 12 February what it called an orderly"
-        in tanf.summary_en
+        "US forces left al-Tanf, a CJTF-OIR garrison in Syria. CENTCOM, announcing on"
+        " 12 February what it called an orderly" in tanf.summary_en
     )
-    assert "في 11 شباط" in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
+    assert "في 11 شباط" not in tanf.summary_ar and "في 12 شباط" in tanf.summary_ar
     # FC 3 / decision 9: UNAMI's renewal day is sourced (announced); no derived "1 June" in text.
     unami = events["phase-unami-mandate"]
     assert unami.announced.iso == "2024-05-31"
@@ -676,9 +681,11 @@ def test_round_eight_data_fixes(dataset) -> None:
     assert unb.publisher_ar.endswith("، نقلًا عن أسوشيتد برس")
     # EN nit 7: the Erbil deadline says how the two sides framed the date.
     assert "The two sides have described that date" in events["deadline-erbil-2026-09"].summary_en
-    # EN nits 19, 20: "joint statement" in our translation; no [sic].
+    # EN nits 19, 20: "joint statement" in our translation; [sic] only on Parnell's verbatim "its"
+    # (round 12: checked on the stored page), nowhere else.
     assert "joint statement" in events["2025-09-02-sudani-cooper-reaffirm-statement"].quote_en
-    assert not any("[sic]" in (e.quote_en or "") for e in events.values())
+    sics = [e.id for e in events.values() if "[sic]" in (e.quote_en or "")]
+    assert sics == ["2025-09-30-pentagon-reduce-mission"]
     # EN nit 26: "Global Coalition" only in titles, quotes and the full name.
     for event in events.values():
         assert "Global Coalition" not in (event.summary_en or "").replace(
@@ -744,7 +751,7 @@ def test_round_nine_fact_check_fixes(dataset) -> None:
     syria = dataset.event("2025-11-10-syria-joins-coalition")
     assert "masrawy-2888964" in syria.source_ids
     assert "Associated Press he said no agreement had been signed. " in syria.summary_en
-    assert "مع أسوشيتد برس إنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
+    assert "مع وكالة أسوشيتد برس بأنه لم يُوقَّع أي اتفاق. " in syria.summary_ar
 
 
 def test_round_ten_data_fixes(dataset) -> None:
@@ -753,10 +760,10 @@ def test_round_ten_data_fixes(dataset) -> None:
     # EN S3 / FC 2: Khamenei's death is its own sentence; MENAFN is cited on that sentence only,
     # not among the entry's own sources (it says nothing of Victoria Base).
     victoria = events["2026-03-02-drone-attack-victoria-base"]
-    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. A security source"
+    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. Hours before the claim"
     assert death_en in victoria.summary("en", cited=True)
     assert "whose death" not in victoria.summary_en
-    assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقال مصدر أمني" in (
+    assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقبل إعلان الجماعة بساعات" in (
         victoria.summary("ar", cited=True)
     )
     assert "المرشد الأعلى الإيراني علي خامنئي" in victoria.summary_ar  # AR N12
@@ -773,11 +780,11 @@ def test_round_ten_data_fixes(dataset) -> None:
         == "وزير الإعلام السوري يعلن توقيع إعلان تعاون سياسي مع التحالف الدولي ضد داعش"
     )
     assert (
-        "The two figures are not comparable: the US Embassy’s 90 counts partners; the 86 that "
-        "Reuters gave on 3 November counted the countries that had taken part since 2014."
+        "The two figures are not comparable: the US Embassy’s 90 counted partners; the 86 that "
+        "Reuters gave on 3 November counted countries that had taken part since 2014."
         in syria.summary_en
     )
-    assert "غير أنه قال في مقابلة لاحقة مع أسوشيتد برس" in syria.summary_ar
+    assert "غير أنه صرّح في مقابلة لاحقة مع وكالة أسوشيتد برس" in syria.summary_ar
     # EN S5 / AR S2: "completed"; the method note says why the reading matters.
     dec31 = events["2025-12-31-muhammadawi-joc-clear"]
     assert dec31.quote_en.endswith("mission was completed three months ago")
@@ -832,7 +839,7 @@ def test_round_ten_editor_nits(dataset) -> None:
     unami = events["2025-12-13-unami-closing-ceremony"]
     assert "يرعيان مراسم" in unami.title_ar and "احتفال" not in unami.summary_ar
     tanf = ar["2026-02-11-us-leaves-al-tanf"]
-    assert "رهنًا بالظروف الميدانية" in tanf and "التي كانت تعمل" not in tanf
+    assert "بأنه انتقال مدروس مرهون بالظروف الميدانية" in tanf and "التي كانت تعمل" not in tanf
     assert "بحلول أيلول 2025" in events["2025-08-29-pentagon-official-reaffirms-timeline"].title_ar
     assert "تقارير 21 و23 شباط" in ar["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
     assert "وكالة واع" not in "".join(ar.values())
@@ -859,8 +866,81 @@ def test_round_eleven_data_fixes(dataset) -> None:
     for jscd in ("2023-08-first-jscd", "2024-07-second-jscd"):
         assert events[jscd].kind == "statement"
     mar4 = events["2026-03-04-drone-strikes-victoria-base"]
-    assert "another drone late on 1 March, before it reached" in mar4.summary_en
+    assert "a drone late on 1 March, before it reached" in mar4.summary_en
     assert "في وقت متأخر من يوم 1 آذار" in mar4.summary_ar
     assert "لطلب الدعم الذي قدّمه العراق عام 2014" in "".join(
         e.quote_ar or "" for e in dataset.events
     )
+
+
+def test_round_twelve_data_fixes(dataset) -> None:
+    """Read 14 (round 12): one drone or two, reported speech, damage 'at the time'."""
+    events = {e.id: e for e in dataset.events}
+    mar4 = events["2026-03-04-drone-strikes-victoria-base"]
+    # EN S3 / AR N7: the 1 March drone is not "another" one; the sources do not link them.
+    assert "another drone" not in mar4.summary_en
+    assert (
+        "it may be the interception reported on 2 March, but the report does not link the two"
+        in (mar4.summary_en)
+    )
+    assert "مسيّرة أخرى" not in mar4.summary_ar
+    assert "وقد يكون هذا هو الإسقاط الذي أُفيد به في 2 آذار" in mar4.summary_ar
+    # FC 1 (read 15): Shafaq's Arabic report of 2 March has the claim as a swarm of drones, and
+    # the interception reported hours before the claim.
+    mar2 = events["2026-03-02-drone-attack-victoria-base"]
+    assert "with a swarm of drones[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_en
+    assert "بسرب من الطائرات المسيّرة[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_ar
+    assert "Hours before the claim, a security source had said" in mar2.summary_en
+    assert dataset.sources["shafaq-ar-2026-03-02-victoria"].published.iso == "2026-03-02"
+    # The damage was unknown when Shafaq reported, not "yet" from today's point of view.
+    for e in dataset.events:
+        assert "not yet known" not in (e.summary_en or "")
+        assert "لم يتضح بعد" not in (e.summary_ar or "")
+    harir = events["2026-03-01-attacks-on-harir-air-base"]
+    assert "لم يكن قد اتضح حينها" in harir.summary_ar
+    # Reported speech: "could keep supporting" (EN nit 2 of read 15).
+    sep27 = events["2024-09-27-us-background-briefing"].summary_en
+    assert "the coalition could keep supporting" in sep27 and "may keep" not in sep27
+    # Troop-numbers note: al-Sudani's Ain al-Asad figure is named as site-specific, with its
+    # source, and the note says why it is not one of the four totals.
+    note_en = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.en.md").read_text("utf-8")
+    note_ar = (DATA_DIR / "commentary" / "2026-01-18-troop-numbers.ar.md").read_text("utf-8")
+    assert "250–350 US\nadvisers and support personnel would stay at Ain al-Asad [@unb-171016]" in (
+        note_en
+    )
+    assert "because it counts one base only" in note_en
+    assert "سيبقون في قاعدة عين الأسد [@unb-171016]" in note_ar
+    assert "لأنه يقتصر على قاعدة واحدة" in note_ar
+    # Read 14 AR nits / read 15 EN nits 3, 4, 7: INA spelled out, one form for Rudaw and AP at
+    # first mention; Cooper's rank as "Adm", full name once, then "Cooper"; 8 August 2014's
+    # headline says what the body says (combat operations) and the body does not repeat the date.
+    numan = events["2025-08-18-numan-government-achievement"].summary_ar
+    assert "في تصريح لوكالة الأنباء العراقية (واع)" in numan and "لواع" not in numan
+    for e in dataset.events:
+        assert "شبكة روداو" not in (e.summary_ar or ""), e.id
+        assert "Admiral" not in (e.summary_en or ""), e.id
+    assert "لوكالة أسوشيتد برس" in events["2026-02-23-us-moves-from-qasrak-to-kurdistan"].summary_ar
+    assert "Adm Brad Cooper, CENTCOM’s commander, said" in (
+        events["2026-01-21-detainee-transfer-begins"].summary_en
+    )
+    assert "Cooper said US forces" in events["2026-02-11-us-leaves-al-tanf"].summary_en
+    assert "Cooper thanked Iraq" in events["2026-02-13-detainee-transfer-completed"].summary_en
+    aug8 = events["2014-08-08-strikes-begin"]
+    assert aug8.title_en == "US combat operations against ISIS begin in Iraq"
+    assert "العمليات القتالية" in aug8.title_ar and "العمليات القتالية" in aug8.summary_ar
+    assert "8 August 2014" not in aug8.summary_en
+    # FC 2 (read 15): Al Jazeera's 900 beside AFP's "about 1,000" (Hürriyet, 23 February 2026).
+    qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
+    assert "Al Jazeera reported (AFP: about 1,000[@hurriyetdailynews-219230])" in qasrak.summary_en
+    assert "ونحو ألف بحسب وكالة فرانس برس[@hurriyetdailynews-219230]" in qasrak.summary_ar
+    # Read 15 AR nits 1, 8, 9: the Iran context is Shafaq's; plainer Arabic.
+    assert "وجاءت الهجمات، بحسب شفق نيوز، غداة" in harir.summary_ar
+    assert "تحدّد سجلات وزارة الدفاع الأميركية هذا اليوم تاريخًا لبدء" in aug8.summary_ar
+    assert (
+        "باشرت اللجنة أعمالها بثلاث مجموعات عمل" in events["2024-01-27-hmc-starts-work"].summary_ar
+    )
+    # EN nit 17 / AR nit 13 (read 15): dated from the URL only where it carries the full date.
+    assert dataset.sources["aljazeera-net-2021-12-09"].published.iso == "2021-12-09"
+    # EN nit 11 (read 15) / item 4: Parnell's "its" is verbatim (TRT World), so [sic].
+    parnell = events["2025-09-30-pentagon-reduce-mission"]
+    assert "Coalition partners will reduce its [sic] military mission in Iraq" in parnell.quote_en
