@@ -745,7 +745,7 @@ def test_statements_are_attributed_with_date_outlet_quote_and_confidence(
     assert "In English" not in html and "Translated from" not in html
     titles = re.findall(r"<strong>(.*?)</strong>", html)
     # Every point event, oldest first: agreements, handovers and incidents too.
-    assert titles[0].startswith("US strikes") and titles[-1].startswith("Pentagon")
+    assert titles[0].startswith("US combat operations") and titles[-1].startswith("Pentagon")
     assert any(t.startswith("US–Iraq joint statement") for t in titles)
     datelines = [
         dt.datetime.strptime(d, "%d %B %Y").date()

@@ -7,6 +7,7 @@ the texts from the data that the report writes in its own voice.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import json
 import re
 from functools import cache
@@ -209,6 +210,13 @@ _EARLIER = {
 }
 
 
+def _plain(fragment: str) -> str:
+    """A paragraph's words: tags dropped, entities decoded, word joiners removed (the
+    narrative's ``html_to_text`` would import this module back)."""
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", fragment))
+    return text.replace(WORD_JOINER, "").replace("\u200b", "")
+
+
 def earlier(html: str, loc: Locale, as_of: dt.date, through: dt.date | None = None) -> Markup:
     """Open with "Earlier, " / «وقبل ذلك، » a paragraph whose first date precedes the
     latest date the paragraph before it has told (a location section's statements after
@@ -217,8 +225,6 @@ def earlier(html: str, loc: Locale, as_of: dt.date, through: dt.date | None = No
     something told, nor is the edition's date ("about eight months after 1 February
     2026") or its cut-off («تقف عند 31 آذار 2026»); a paragraph that does not open with its date
     ("On …", «وفي …») is left as it is."""
-    from analysis.narrative.text import html_to_text
-
     html = str(html)
     months = _month_names(loc)
     limit = min(as_of, through) if through else as_of
@@ -228,7 +234,7 @@ def earlier(html: str, loc: Locale, as_of: dt.date, through: dt.date | None = No
         paragraph = match.group(0)
         head = re.match(r"<p\b[^>]*>", paragraph)
         assert head is not None
-        dates = [d for d in _day_dates(html_to_text(paragraph), months) if d < limit]
+        dates = [d for d in _day_dates(_plain(paragraph), months) if d < limit]
         if dates and latest is not None and dates[0] < latest:
             body = paragraph[head.end() :]
             paragraph = head.group(0) + pattern.sub(opening, body, count=1)
