@@ -23,12 +23,15 @@ from analysis.dataset import Event
 from analysis.narrative.house import _house_style, curl_apostrophes
 from analysis.narrative.text import _localize_html
 
-#: A decoded address whose only non-Latin part is its last segment, in Arabic words:
+#: A run of Arabic words in a decoded address, joined by hyphens (figures may stand between
+#: them), Arabic at both ends: ``قاعدة-عين-الأسد-…-رسميا`` in
 #: ``https://www.kurdistan24.net/ar/story/887928/قاعدة-عين-الأسد-…-رسميا``.
-_ARABIC_TAIL = re.compile(
-    r"(?P<head>[!-~]+/)(?P<tail>[\u0621-\u064a][\u0621-\u0652\u0660-\u0669\u06af0-9-]*"
-    r"[\u0621-\u0652])"
+_ARABIC_RUN = re.compile(
+    r"[\u0621-\u064a](?:[\u0621-\u0652\u0640\u0660-\u0669\u06af0-9-]*[\u0621-\u0652])?"
 )
+#: What a decoded address may hold to print decoded: printable ASCII and Arabic letters,
+#: marks, tatweel and Arabic-Indic figures.
+_LATIN_AND_ARABIC = re.compile(r"[!-~\u0621-\u0652\u0640\u0660-\u0669\u06af]+")
 
 #: Where a note's citation goes while its text is localised (a private-use character).
 _CITE_SLOT = "\ue000"
@@ -71,17 +74,25 @@ class _Phrasing:
             return _breakable(url)
         if decoded.isascii():
             return _breakable(decoded)
-        # An Arabic last segment alone (words and figures joined by hyphens, Arabic at
-        # both ends) prints decoded as its own right-to-left run after the Latin part
-        # (ROUND9 decision 11, EN nit 31): the reading order stays whole. Arabic between
-        # Latin segments, or followed by figures or a slash, would print reordered: kept
-        # encoded.
-        tail = _ARABIC_TAIL.fullmatch(decoded)
-        if tail is None:
+        if not _LATIN_AND_ARABIC.fullmatch(decoded):
             return _breakable(url)
-        return Markup('{}<span class="url-tail" dir="rtl" lang="ar">{}</span>').format(
-            _breakable(tail["head"]), tail["tail"]
-        )
+        # Each run of Arabic words prints decoded as its own right-to-left isolate
+        # (ROUND9 decision 11, EN nit 31): the address reads left to right, segment by
+        # segment, and each Arabic run right to left, whole; isolated, a run cannot pull
+        # the figures or slashes beside it into its order (what made ROUND5 decision 9 keep
+        # such addresses encoded, which printed four to six lines of "%D8%A7…": English
+        # editor S2 and Arabic editor nit 13 of reads 15–16).
+        out, last = Markup(), 0
+        for run in _ARABIC_RUN.finditer(decoded):
+            if run.start() > last:
+                out += _breakable(decoded[last : run.start()])
+            out += Markup('<span class="url-tail" dir="rtl" lang="ar">{}</span>').format(
+                run.group()
+            )
+            last = run.end()
+        if last < len(decoded):
+            out += _breakable(decoded[last:])
+        return out
 
     def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
         """How a phase's start is told when its date is not the phase's own beginning
