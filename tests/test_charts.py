@@ -497,7 +497,7 @@ def test_promise_chart_writes_the_slip(tl_late, shipped) -> None:
     ar_text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in ar_text
     # item 53: one frame, joined by a conjunction
-    assert "خروج القوات بين 16 و18 كانون الثاني 2026، بعد الموعد بـ108 إلى 110 أيام" in ar_text
+    assert "خروج القوات بين 16 و18 كانون الثاني 2026، بعد الموعد بما بين 108 و110 أيام" in ar_text
 
 
 def test_promise_chart_before_the_deadlines(tl_early, shipped) -> None:
@@ -725,7 +725,7 @@ def test_arabic_status_labels_are_verbal_nouns(tl_late, shipped) -> None:
     assert label("chart.status.ended_on_time", AR) == "الانتهاء في الموعد"
     text = " ".join(notes_of(promise_figure(tl_late, shipped, AR)))
     assert "إعلان الاكتمال بعد الموعد بـ110 أيام" in text
-    assert "بعد الموعد بـ108 إلى 110 أيام" in text
+    assert "بعد الموعد بما بين 108 و110 أيام" in text
     for word in ("متأخر", "انتهى في موعده", "انتهى متأخرًا", "لم تنتهِ"):
         assert word not in text, word
 

@@ -292,7 +292,8 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     assert november.endswith(  # … and the caveat in its own closing sentence (ROUND10 d. 2)
         "This report cannot say whether the second phase (the coalition’s mission supporting "
         "operations in Syria from Iraq) ended by its conditional target "  # ROUND11 EN S2
-        "date of September 2026: its information ends eight months before publication."
+        "date of September 2026: its information stops at 31 March 2026, eight months before "
+        "publication."
     ), november
     assert "was met" not in november and "By 31 March 2026" not in november
     assert "Since then" not in november and "By then" not in november
@@ -304,7 +305,7 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
         "مستشاري التحالف الدولي غادروا جميع القواعد العسكرية والمقرات في المناطق الاتحادية "
         "(أي خارج إقليم كردستان)، لتكتمل بذلك المرحلة الأولى (إنهاء المهمة العسكرية للتحالف في "
         "المناطق الاتحادية)[1]–[4]. وجاء ذلك بعد 110 أيام من الموعد "  # AR N8 (read 14)
-        "النهائي، نهاية أيلول 2025[5]–[8]. وقالت إن آخر المستشارين غادروا قاعدة عين الأسد "
+        "النهائي، نهاية أيلول 2025[5]–[8]. وقالت اللجنة إن آخر المستشارين غادروا قاعدة عين الأسد "
         "الجوية ومقر قيادة العمليات المشتركة[1]–[4]. "  # ROUND10 d. 2 (FC 3, AR N2)
     ), ar
     assert ar.endswith(

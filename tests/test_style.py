@@ -455,7 +455,8 @@ def test_past_the_data_the_lede_says_it_once_plainly() -> None:
         last = (  # ROUND10 decision 2: the closing sentence (EN), AR N3
             "This report cannot say whether the second phase (the coalition’s mission supporting "
             "operations in Syria from Iraq) ended by its conditional target "
-            "date of September 2026: its information ends eight months before publication."
+            "date of September 2026: its information stops at 31 March 2026, eight months "
+            "before publication."
             if lang == "en"
             else "أما المرحلة الثانية (مهمة التحالف لدعم العمليات في سوريا انطلاقًا من العراق)، "
             "التي كان مقررًا أن تنتهي في أيلول 2026 رهنًا بالظروف "
@@ -946,7 +947,7 @@ def test_baghdad_is_declared_complete_by_the_commission_on_the_same_day(lang: st
             "It said the last advisers had left Ain al-Asad Air Base and the Joint Operations "
             "Command headquarters."  # ROUND10 decision 2 (FC 3): no "in Baghdad", no Rudaw
             if lang == "en"
-            else "وقالت إن آخر المستشارين غادروا قاعدة عين الأسد الجوية ومقر قيادة العمليات "
+            else "وقالت اللجنة إن آخر المستشارين غادروا قاعدة عين الأسد الجوية ومقر قيادة العمليات "
             "المشتركة."
         )
         assert same in lede, lede

@@ -41,6 +41,7 @@ from analysis.charts.style import (
     PALETTE,
     Chart,
     duration,
+    duration_ranging,
     esc,
     iso,
     label_or,
@@ -125,7 +126,9 @@ _BAR_GROUPS = {"unknown": "unknown-end"}
 
 
 def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
-    """The comparison written out: "Ended 110 days late", "Overdue by 15 days", …"""
+    """The comparison written out: "Ended 110 days late", "Overdue by 15 days", …; in
+    Arabic a range after «ب» reads «بما بين 108 و110 أيام» (Arabic editor, read 16), as in
+    the text."""
     status = state.status
     declared = state.end_basis == "declared"
     original = state.history[0] if state.slipped else None
@@ -136,14 +139,14 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
                 "note.left_vs_original",
                 loc,
                 date=short_date(state.end_value, loc),
-                duration=duration(past, loc),
+                duration=duration_ranging(past, loc),
             )
     span = end_range(state)
     if declared and span is not None and status == "ended_late" and state.days_late is not None:
         return text(
             "note.declared_range",
             loc,
-            duration=duration(state.days_late, loc),
+            duration=duration_ranging(state.days_late, loc),
             date=short_date(span.high, loc),
         )
     days = {
@@ -159,7 +162,7 @@ def gap_phrase(state: PhaseState, loc: Locale, through: PartialDate) -> str:
         return text("note.unknown_after", loc)
     if days is not None:
         key = f"note.declared.{status}" if declared and status != "overdue" else f"note.{status}"
-        return text(key, loc, duration=duration(days, loc))
+        return text(key, loc, duration=duration_ranging(days, loc))
     if status == "ended_on_time" and declared:
         return text("note.declared.ended_on_time", loc)
     if status in ("upcoming", "ongoing") and state.days_until_deadline is not None:

@@ -96,7 +96,7 @@ class _Phrasing:
 
     def start_phrase(self, phase_id: str) -> tuple[Markup, ...] | None:
         """How a phase's start is told when its date is not the phase's own beginning
-        (``start_phrases`` in ``labels/house_style.json``): "US air strikes against ISIS in
+        (``start_phrases`` in ``labels/house_style.json``): "US combat operations against ISIS in
         Iraq began" for the coalition's mission, whose data start is the first strike."""
         phrase = _house_style().get("start_phrases", {}).get(phase_id, {}).get(self.loc.lang)
         return tuple(self.text(part) for part in phrase) if phrase else None

@@ -509,6 +509,14 @@ class _Writer(_Phrasing):
             else (Markup("{},").format(shown) if has_role else shown)
         )
 
+    def again(self, actor: Actor) -> Markup:
+        """An Arabic body named again in the next sentences: its head noun, «اللجنة» for
+        «اللجنة العسكرية العليا» (a bare «وقالت» left the subject two sentences back: Arabic
+        editor, read 16); a name without the article stays whole."""
+        name = actor.name(self.loc.lang)
+        head = name.split(" ", 1)[0]
+        return self.text(head if _is_body(actor) and head.startswith("ال") else name)
+
     def fem(self, actor: Actor | None) -> bool:
         """Arabic gender of an actor's name, for the verb: اللجنة «أعلنت»، المحمداوي «أعلن»."""
         if actor is None:
