@@ -931,8 +931,17 @@ def test_round_twelve_data_fixes(dataset) -> None:
     assert "8 August 2014" not in aug8.summary_en
     # FC 2 (read 15): Al Jazeera's 900 beside AFP's "about 1,000" (Hürriyet, 23 February 2026).
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
-    assert "Al Jazeera reported (AFP: about 1,000[@hurriyetdailynews-219230])" in qasrak.summary_en
-    assert "ونحو ألف بحسب وكالة فرانس برس[@hurriyetdailynews-219230]" in qasrak.summary_ar
+    assert "reported; AFP put the figure at about 1,000[@hurriyetdailynews-219230]. " in (
+        qasrak.summary_en
+    )
+    assert "فيما قدّرتهم وكالة فرانس برس بنحو ألف[@hurriyetdailynews-219230]" in qasrak.summary_ar
+    # EN S1 (read 16): the Trump-administration clause is Al Jazeera's own sentence (its
+    # 23 February page), and Shafaq's 12 February contradiction stands as its own sentence.
+    assert "According to Al Jazeera, the Trump administration had been" in qasrak.summary_en
+    assert "Shafaq News had reported on 12 February" in qasrak.summary_en
+    assert "; the 21–23 February reports contradict that account." in qasrak.summary_en
+    assert "وبحسب الجزيرة أيضًا، كانت إدارة ترامب تدرس" in qasrak.summary_ar
+    assert "(AFP:" not in qasrak.summary_en
     # Read 15 AR nits 1, 8, 9: the Iran context is Shafaq's; plainer Arabic.
     assert "وجاءت الهجمات، بحسب شفق نيوز، غداة" in harir.summary_ar
     assert "تحدّد سجلات وزارة الدفاع الأميركية هذا اليوم تاريخًا لبدء" in aug8.summary_ar
