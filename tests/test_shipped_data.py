@@ -639,12 +639,21 @@ def test_round_eight_data_fixes(dataset) -> None:
     # Round 10 (EN S5, AR S2): «أُنجز» is "completed"; the English reports' wording beside it,
     # and in Arabic a paraphrase, not a back-translation in guillemets.
     assert "completed three months earlier" in dec31.summary_en
-    assert "render the first as “agreed upon three months ago”" in dec31.summary_en  # EN nit 12
-    # Round 11 (AR S1): «عُقد» was «أُنجز» again; the English reports' wording is "reached"
-    assert (
-        "(وتنقل عنه التقارير الإنجليزية أن الاتفاق جرى التوصّل إليه قبل ثلاثة أشهر)"
-        in dec31.summary_ar
+    # EN nit 12 (read 8), nit 5 (read 16): "the first remark"
+    assert "render the first remark as “agreed upon three months ago”" in dec31.summary_en
+    # Read 16 AR S1: the reported-speech chain is unbroken; the English-language reports' wording
+    # follows in its own sentence (a paraphrase, no guillemets); «المنشورة بالإنجليزية», not
+    # «الإنجليزية» (which reads as "British"), here and in the method note.
+    assert "بحسب صحيفة المواطن، إن الاتفاق على إنهاء مهمة التحالف الدولي «أُنجز قبل" in (
+        dec31.summary_ar
     )
+    assert (
+        "أما التقارير المنشورة بالإنجليزية عن المؤتمر نفسه (روداو وبرس تي في)، فنقلت عنه أن"
+        " الاتفاق جرى التوصّل إليه قبل ثلاثة أشهر" in dec31.summary_ar
+    )
+    for n in dataset.method:
+        assert "التقارير الإنجليزية" not in n.ar
+    assert "التقارير الإنجليزية" not in dec31.summary_ar
     assert "carried out" not in dec31.summary_en + dec31.quote_en
     three_months = next(n for n in dataset.method if "three months ago" in n.en)
     assert "uncertain" in three_months.en and "غير مؤكدة" in three_months.ar
