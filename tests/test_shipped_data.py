@@ -469,7 +469,7 @@ def test_round_four_data_fixes(dataset) -> None:
     victoria2 = events["2026-03-02-drone-attack-victoria-base"]
     # (round 10, EN S3 / FC 2: the death its own sentence, its MENAFN marker inline on it)
     assert "in retaliation for the killing" in victoria2.summary_en
-    assert "Iranian state media had confirmed" in victoria2.summary_en
+    assert "Iranian state media had announced Khamenei’s death" in victoria2.summary_en
     # N1, N3, N9, N10.
     assert (
         "the reports give no new date for it"
@@ -587,9 +587,10 @@ def test_round_seven_data_fixes(dataset) -> None:
     assert [e.id for e in events.values() if full in (e.summary_en or "")] == [
         "2025-11-26-muhammadawi-federal-mission-complete"
     ]
-    # 3 November: the 86 is Reuters' count, in parentheses after his question.
+    # 3 November: the 86 is Reuters' count, after his question (read 16 EN nit 7: no parentheses).
     nov3 = events["2025-11-03-sudani-reuters-interview"].summary_en
-    assert "(Reuters said 86 countries had taken part in the coalition since 2014)" in nov3
+    assert "; Reuters noted that 86 countries had taken part in the coalition since 2014." in nov3
+    assert "ISIS no longer existed, he said, and he asked what could justify" in nov3
     # 21 January: who watched the exercise.
     assert "which Iraqi forces had taken over, and watched an exercise by Iraqi F-16s" in (
         events["2026-01-21-sudani-visits-ain-al-asad"].summary_en
@@ -639,12 +640,21 @@ def test_round_eight_data_fixes(dataset) -> None:
     # Round 10 (EN S5, AR S2): «أُنجز» is "completed"; the English reports' wording beside it,
     # and in Arabic a paraphrase, not a back-translation in guillemets.
     assert "completed three months earlier" in dec31.summary_en
-    assert "render the first as “agreed upon three months ago”" in dec31.summary_en  # EN nit 12
-    # Round 11 (AR S1): «عُقد» was «أُنجز» again; the English reports' wording is "reached"
-    assert (
-        "(وتنقل عنه التقارير الإنجليزية أن الاتفاق جرى التوصّل إليه قبل ثلاثة أشهر)"
-        in dec31.summary_ar
+    # EN nit 12 (read 8), nit 5 (read 16): "the first remark"
+    assert "render the first remark as “agreed upon three months ago”" in dec31.summary_en
+    # Read 16 AR S1: the reported-speech chain is unbroken; the English-language reports' wording
+    # follows in its own sentence (a paraphrase, no guillemets); «المنشورة بالإنجليزية», not
+    # «الإنجليزية» (which reads as "British"), here and in the method note.
+    assert "بحسب صحيفة المواطن، إن الاتفاق على إنهاء مهمة التحالف الدولي «أُنجز قبل" in (
+        dec31.summary_ar
     )
+    assert (
+        "أما التقارير المنشورة بالإنجليزية عن المؤتمر نفسه (روداو وبرس تي في)، فنقلت عنه أن"
+        " الاتفاق جرى التوصّل إليه قبل ثلاثة أشهر" in dec31.summary_ar
+    )
+    for n in dataset.method:
+        assert "التقارير الإنجليزية" not in n.ar
+    assert "التقارير الإنجليزية" not in dec31.summary_ar
     assert "carried out" not in dec31.summary_en + dec31.quote_en
     three_months = next(n for n in dataset.method if "three months ago" in n.en)
     assert "uncertain" in three_months.en and "غير مؤكدة" in three_months.ar
@@ -697,13 +707,14 @@ def test_round_eight_data_fixes(dataset) -> None:
     assert mar4.title_en == "Security source: drone hits Victoria Base at Baghdad airport"
     assert "مركز دعم لوجستي" not in mar4.title_ar
     assert "which described the base as hosting a US logistics support centre" in mar4.summary_en
-    assert "فيما وصفت شفق نيوز القاعدة بأنها تضم مركز دعم لوجستي أميركيًا" in mar4.summary_ar
+    assert "فيما وصفت شفق نيوز القاعدة بأنها تضم مركزًا أميركيًا للدعم اللوجستي" in mar4.summary_ar
     # Decision 6 (English editor S4): the US Embassy spokesperson is quoted in his own English (The
     # New Region), not in our rendering of an Arabic version labelled as his original.
     embassy = events["2025-08-29-embassy-denies-baghdad-evacuation"]
     assert embassy.quote_original == "en" and "thenewregion-2952" in embassy.source_ids
     assert embassy.quote_en.startswith("Reports suggesting U.S. forces will vacate Baghdad")
-    assert "“not accurate”" in embassy.title_en
+    # Read 16 EN nit 17: the headline matches the quotation ("starting tomorrow").
+    assert embassy.title_en.endswith("pullout “starting tomorrow” not accurate")
     # AR nit 9: no relative day in a dated heading; AR nit 17: no straight quotes in titles.
     assert "غدًا" not in embassy.title_ar
     assert not any('"' in (s.title or "") for s in dataset.sources.values())
@@ -760,10 +771,10 @@ def test_round_ten_data_fixes(dataset) -> None:
     # EN S3 / FC 2: Khamenei's death is its own sentence; MENAFN is cited on that sentence only,
     # not among the entry's own sources (it says nothing of Victoria Base).
     victoria = events["2026-03-02-drone-attack-victoria-base"]
-    death_en = "killed in the US and Israeli strikes[@menafn-1110807720]. Hours before the claim"
+    death_en = "Israeli strikes, MENAFN reported[@menafn-1110807720]. Hours before the claim"
     assert death_en in victoria.summary("en", cited=True)
     assert "whose death" not in victoria.summary_en
-    assert "في الضربات الأميركية والإسرائيلية[@menafn-1110807720]. وقبل إعلان الجماعة بساعات" in (
+    assert "بحسب ما نقله موقع مينافن[@menafn-1110807720]. وقبل إعلان الجماعة بساعات" in (
         victoria.summary("ar", cited=True)
     )
     assert "المرشد الأعلى الإيراني علي خامنئي" in victoria.summary_ar  # AR N12
@@ -773,7 +784,8 @@ def test_round_ten_data_fixes(dataset) -> None:
     syria = events["2025-11-10-syria-joins-coalition"]
     # Round 11 (fact-check 2): the entry's day is the minister's, so is its headline
     assert syria.title_en == (
-        "Syrian minister announces political declaration with the Global Coalition to Defeat ISIS"
+        "Syrian minister says Syria has signed a political declaration with the Global Coalition"
+        " to Defeat ISIS"
     )
     assert (
         syria.title_ar
@@ -799,7 +811,7 @@ def test_round_ten_data_fixes(dataset) -> None:
     nov3 = events["2025-11-03-sudani-reuters-interview"]
     assert "قائلًا" not in nov3.summary_ar and "مؤكدًا" not in nov3.summary_ar
     assert "«لم يعد موجودًا»" not in nov3.summary_ar and "لم يعد موجودًا" in nov3.summary_ar
-    assert "There was no ISIS any more, he said, asking what" in nov3.summary_en
+    assert "ISIS no longer existed, he said, and he asked what" in nov3.summary_en  # read 16
     # EN S6: the second phase is support from Iraq for operations in Syria.
     joint = events["2024-09-27-joint-statement"]
     assert "would continue to support operations in Syria from Iraq until September 2026" in (
@@ -880,7 +892,7 @@ def test_round_twelve_data_fixes(dataset) -> None:
     # EN S3 / AR N7: the 1 March drone is not "another" one; the sources do not link them.
     assert "another drone" not in mar4.summary_en
     assert (
-        "it may be the interception reported on 2 March, but the report does not link the two"
+        "it may be the interception reported on 2 March, but Shafaq News does not link the two"
         in (mar4.summary_en)
     )
     assert "مسيّرة أخرى" not in mar4.summary_ar
@@ -931,8 +943,17 @@ def test_round_twelve_data_fixes(dataset) -> None:
     assert "8 August 2014" not in aug8.summary_en
     # FC 2 (read 15): Al Jazeera's 900 beside AFP's "about 1,000" (Hürriyet, 23 February 2026).
     qasrak = events["2026-02-23-us-moves-from-qasrak-to-kurdistan"]
-    assert "Al Jazeera reported (AFP: about 1,000[@hurriyetdailynews-219230])" in qasrak.summary_en
-    assert "ونحو ألف بحسب وكالة فرانس برس[@hurriyetdailynews-219230]" in qasrak.summary_ar
+    assert "reported; AFP put the figure at about 1,000[@hurriyetdailynews-219230]. " in (
+        qasrak.summary_en
+    )
+    assert "فيما قدّرتهم وكالة فرانس برس بنحو ألف[@hurriyetdailynews-219230]" in qasrak.summary_ar
+    # EN S1 (read 16): the Trump-administration clause is Al Jazeera's own sentence (its
+    # 23 February page), and Shafaq's 12 February contradiction stands as its own sentence.
+    assert "According to Al Jazeera, the Trump administration had been" in qasrak.summary_en
+    assert "Shafaq News had reported on 12 February" in qasrak.summary_en
+    assert "; the 21–23 February reports contradict that account." in qasrak.summary_en
+    assert "وبحسب الجزيرة أيضًا، كانت إدارة ترامب تدرس" in qasrak.summary_ar
+    assert "(AFP:" not in qasrak.summary_en
     # Read 15 AR nits 1, 8, 9: the Iran context is Shafaq's; plainer Arabic.
     assert "وجاءت الهجمات، بحسب شفق نيوز، غداة" in harir.summary_ar
     assert "تحدّد سجلات وزارة الدفاع الأميركية هذا اليوم تاريخًا لبدء" in aug8.summary_ar
@@ -944,3 +965,38 @@ def test_round_twelve_data_fixes(dataset) -> None:
     # EN nit 11 (read 15) / item 4: Parnell's "its" is verbatim (TRT World), so [sic].
     parnell = events["2025-09-30-pentagon-reduce-mission"]
     assert "Coalition partners will reduce its [sic] military mission in Iraq" in parnell.quote_en
+
+
+def test_read_sixteen_data_nits(dataset) -> None:
+    """Read 16 (EN nits 5–12, 15, 17; AR nits 2, 3, 9, 17): wording in events and commentary."""
+    events = {e.id: e for e in dataset.events}
+    assert events["2023-08-first-jscd"].summary_en.startswith(
+        "The first Joint Security Cooperation Dialogue between Iraq and the United States was"
+        " held in Washington, opening"
+    )
+    sept2 = events["2025-09-02-sudani-cooper-reaffirm-statement"]
+    assert sept2.quote_en.startswith("following up on the implementation of the joint statement")
+    mar4 = events["2026-03-04-drone-strikes-victoria-base"]
+    assert "whether this centre is covered by the Higher Military Commission’s" in mar4.summary_en
+    assert "لكن تقرير شفق نيوز لا يربط بينهما." in mar4.summary_ar
+    for e in dataset.events:
+        for text in (e.summary_ar, e.note_ar, e.title_ar):
+            assert "مركز دعم لوجستي أميركي" not in (text or ""), e.id
+    assert "مركزًا أميركيًا للدعم اللوجستي" in mar4.summary_ar
+    nov3 = events["2025-11-03-sudani-reuters-interview"].summary_ar
+    assert "؛ وذكرت رويترز أن 86 دولة شاركت في التحالف منذ 2014." in nov3
+    commentary = DATA_DIR / "commentary"
+    since_en = (commentary / "2026-02-23-troop-numbers-since.en.md").read_text(encoding="utf-8")
+    since_ar = (commentary / "2026-02-23-troop-numbers-since.ar.md").read_text(encoding="utf-8")
+    assert "All the figures above predate" in since_en and "four figures" not in since_en
+    assert "تسبق الأرقام أعلاه كلها" in since_ar and "الأربعة" not in since_ar
+    numbers_en = " ".join(
+        (commentary / "2026-01-18-troop-numbers.en.md").read_text(encoding="utf-8").split()
+    )
+    numbers_ar = (commentary / "2026-01-18-troop-numbers.ar.md").read_text(encoding="utf-8")
+    assert (
+        "Apart from “most of them in Erbil” in reports of the Pentagon’s announcement, Rudaw’s"
+        " total for the Kurdistan Region and al-Sudani’s figure for Ain al-Asad, no source breaks"
+        " the numbers down by base." in numbers_en
+    )
+    assert "ولم يُدرَج بين الأرقام الإجمالية أعلاه" in numbers_ar and "نضعه" not in numbers_ar
