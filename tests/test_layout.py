@@ -861,3 +861,57 @@ def test_a_phone_shows_the_charts_without_overprinting(
             assert len(chart["ticks"]) >= 3, chart["ticks"]
             for a, b in itertools.combinations(chart["ticks"], 2):
                 assert not overlap(a, b, slack=0), (date, lang, a, b)
+
+
+def stray_marks(pdf: Path) -> list[int]:
+    """Pages (all but the last) whose text block ends in a lone sliver of ink, a row or
+    three tall and well below the last line: a mark of the next page's first line printed at
+    this page's foot (Arabic editor, reads 11 and 16: a damma alone at the foot of p. 23/24)."""
+    found = []
+    for number in range(1, pdf_pages(pdf)):
+        height, rows = ink_rows(pdf, number, dpi=60)
+        top, bottom = round(height * 18 / 297), round(height * (297 - 18) / 297)
+        runs: list[list[int]] = []
+        for y in (y for y in rows if top < y <= bottom + 1):
+            if runs and y - runs[-1][1] <= 1:
+                runs[-1][1] = y
+            else:
+                runs.append([y, y])
+        if len(runs) >= 2 and runs[-1][1] - runs[-1][0] <= 3 and runs[-1][0] - runs[-2][1] >= 10:
+            found.append(number)
+    return found
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_a_mark_over_a_page_s_first_line_stays_on_its_page(tmp_path: Path) -> None:
+    """Lines of «أُعلن أُنجز» (alef, hamza and damma stacked: the tallest ink in the text)
+    run over a page break in the report's own stylesheet, through the build's print path:
+    no mark of the next page's first line is left at the foot of the page before. Without
+    the Arabic face's taller ascent (report.css, "Drawdown Naskh") the first page kept one."""
+    from analysis.browser import Browser
+    from analysis.paths import TEMPLATES_DIR
+
+    if shutil.which("chromium") is None:  # pragma: no cover - the project's machines have one
+        pytest.skip("no chromium")
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    line = "أُعلن أُنجز الأُسبوع " * 6
+    page = tmp_path / "marks.html"
+    page.write_text(
+        f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+        f'<style>{css}</style></head><body><main class="report">'
+        + "".join(f"<p>{line}</p>" for _ in range(70))
+        + "</main></body></html>",
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "marks.pdf"
+    with Browser(shutil.which("chromium")) as browser:
+        browser.print_pdf(page, pdf, lang="ar", header_title="اختبار", footer_text="اختبار")
+    assert pdf_pages(pdf) >= 3
+    assert stray_marks(pdf) == []
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("date", "lang"), PDFS)
+def test_no_mark_strays_to_a_page_s_foot(built: Path, date: str, lang: str) -> None:
+    pdf = built / date / lang / "drawdown-report.pdf"
+    assert stray_marks(pdf) == [], f"{date} {lang}: a lone mark at the foot of these pages"
