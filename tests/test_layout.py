@@ -915,3 +915,46 @@ def test_a_mark_over_a_page_s_first_line_stays_on_its_page(tmp_path: Path) -> No
 def test_no_mark_strays_to_a_page_s_foot(built: Path, date: str, lang: str) -> None:
     pdf = built / date / lang / "drawdown-report.pdf"
     assert stray_marks(pdf) == [], f"{date} {lang}: a lone mark at the foot of these pages"
+
+
+#: The Arabic lede's lines (the extent of each, by its text outside footnote markers), the
+#: paragraph's box, and the alignment of the running text, the sources and an original.
+JUSTIFIED = r"""(() => {
+  const p = document.querySelector('p.headline');
+  const box = p.getBoundingClientRect();
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  const lines = {};
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('sup')) continue;
+    const range = document.createRange(); range.selectNodeContents(n);
+    for (const r of range.getClientRects()) {
+      if (!r.width) continue;
+      const key = Math.round(r.bottom / 12);
+      const [l, rr] = lines[key] || [1e9, -1e9];
+      lines[key] = [Math.min(l, r.left), Math.max(rr, r.right)];
+    }
+  }
+  const align = (sel) => { const e = document.querySelector(sel);
+                           return e ? getComputedStyle(e).textAlign : null; };
+  return JSON.stringify({box: [box.left, box.right], lines: Object.values(lines),
+    statement: align('ul.statements > li > p:nth-child(2)'), source: align('ol.sources > li'),
+    original: align('blockquote > p.quote-original')});
+})()"""
+
+
+@pytest.mark.parametrize("media", ["print", "screen"])
+def test_arabic_running_text_is_justified(built: Path, chromium: Chromium, media: str) -> None:
+    """Arabic editor, read 17, S1: ragged Arabic lines before a long unbreakable date
+    («31 كانون الأول 2025[18]») read as half empty. The Arabic running text is justified:
+    every line of the lede but its last reaches both edges; the timeline's text too; the
+    source list and an English original are not."""
+    page = built / "2026-11-30" / "ar" / "drawdown-report.html"
+    width = PRINT_WIDTH_PX if media == "print" else 1280
+    got = measure(chromium, page, width=width, media=media, script=JUSTIFIED)
+    left, right = got["box"]
+    lines = sorted(got["lines"], key=lambda span: span[1] - span[0], reverse=True)
+    assert len(lines) > 4, got
+    short = [s for s in got["lines"][:-1] if s[0] > left + 2 or s[1] < right - 2]
+    assert not short, f"{media}: lede lines short of an edge: {short} (paragraph {left}–{right})"
+    assert got["statement"] == "justify", got
+    assert got["source"] in ("start", "right") and got["original"] in ("start", "left"), got
