@@ -369,7 +369,8 @@ def test_round_three_data_fixes(dataset) -> None:
     harir = events["2026-03-01-attacks-on-harir-air-base"]
     assert "hit" not in harir.summary_en and "targeted twice" in harir.summary_en
     first_en, first_ar = harir.summary_en.split(". ")[0], harir.summary_ar.split(". ")[0]
-    assert harir.summary_en.count("1 March 2026") == 1 and "1 March 2026" in first_en
+    # (round 14, EN nit 6: the English says "that morning"; the sites section dates it)
+    assert "1 March 2026" not in harir.summary_en and "that morning" in first_en
     assert harir.summary_ar.count("1 آذار 2026") == 1 and "1 آذار 2026" in first_ar
     # 86 "states" (Reuters: participants since 2014) is explained on 3 November (round 4, English
     # editor nit 13); Syria's 90th membership says in one clause that it is a different count
@@ -468,7 +469,7 @@ def test_round_four_data_fixes(dataset) -> None:
     # (round 9, EN nit 27: the faction's claim attributed; the death itself sourced, not hedged)
     victoria2 = events["2026-03-02-drone-attack-victoria-base"]
     # (round 10, EN S3 / FC 2: the death its own sentence, its MENAFN marker inline on it)
-    assert "in retaliation for the killing" in victoria2.summary_en
+    assert "in what it called retaliation for the killing" in victoria2.summary_en
     assert "Iranian state media had announced Khamenei’s death" in victoria2.summary_en
     # N1, N3, N9, N10.
     assert (
@@ -787,9 +788,10 @@ def test_round_ten_data_fixes(dataset) -> None:
         "Syrian minister says Syria has signed a political declaration with the Global Coalition"
         " to Defeat ISIS"
     )
+    # (round 14, AR nit 6: no «يعلن… إعلان»)
     assert (
         syria.title_ar
-        == "وزير الإعلام السوري يعلن توقيع إعلان تعاون سياسي مع التحالف الدولي ضد داعش"
+        == "وزير الإعلام السوري: دمشق توقّع إعلان تعاون سياسي مع التحالف الدولي ضد داعش"
     )
     assert (
         "The two figures are not comparable: the US Embassy’s 90 counted partners; the 86 that "
@@ -900,7 +902,11 @@ def test_round_twelve_data_fixes(dataset) -> None:
     # FC 1 (read 15): Shafaq's Arabic report of 2 March has the claim as a swarm of drones, and
     # the interception reported hours before the claim.
     mar2 = events["2026-03-02-drone-attack-victoria-base"]
-    assert "with a swarm of drones[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_en
+    # (round 14, EN nit 4: the motive is the faction's; the marker at the sentence's end)
+    assert (
+        "with a swarm of drones, in what it called retaliation for the killing of Iran’s Supreme"
+        " Leader, Ali Khamenei[@shafaq-ar-2026-03-02-victoria]." in mar2.summary_en
+    )
     assert "بسرب من الطائرات المسيّرة[@shafaq-ar-2026-03-02-victoria]" in mar2.summary_ar
     assert "Hours before the claim, a security source had said" in mar2.summary_en
     assert dataset.sources["shafaq-ar-2026-03-02-victoria"].published.iso == "2026-03-02"
@@ -1000,3 +1006,37 @@ def test_read_sixteen_data_nits(dataset) -> None:
         " the numbers down by base." in numbers_en
     )
     assert "ولم يُدرَج بين الأرقام الإجمالية أعلاه" in numbers_ar and "نضعه" not in numbers_ar
+
+
+def test_read_seventeen_data_nits(dataset) -> None:
+    """Round 14 (final read 17): editors' nits and fact-check item 2, in the shipped data."""
+    events = {e.id: e for e in dataset.events}
+    assert events["2024-05-31-unsc-resolution-2732"].title_en == (
+        "UN Security Council renews UNAMI for the last time"
+    )
+    unami = events["2025-12-14-unami-main-compound-handover"].summary_en
+    assert "Foreign Ministry’s under-secretary" in unami and "undersecretary" not in unami
+    mar2 = events["2026-03-02-drone-attack-victoria-base"].summary_en
+    assert "had said that air defences had shot down a drone before" in mar2
+    harir = events["2026-03-01-attacks-on-harir-air-base"]
+    assert "was targeted twice that morning, shortly after 4 a.m." in harir.summary_en
+    # FC 2: Shafaq [44] has Iran's responses aimed at US-linked targets "in the Gulf".
+    assert "targets linked to US forces in the Gulf, some aimed at areas near Erbil" in (
+        harir.summary_en
+    )
+    assert "بالقوات الأميركية في الخليج امتدّ بعضها إلى مناطق قرب أربيل" in harir.summary_ar
+    nov3 = events["2025-11-03-sudani-reuters-interview"].summary_ar
+    assert "وربط السوداني نزعَ سلاح الفصائل المسلحة بانسحاب التحالف." in nov3
+    jan18 = events["2026-01-18-hmc-federal-bases-cleared"].summary_ar
+    assert "، وقال في 31 كانون الأول إنه لم يبقَ" in jan18
+    aug24 = events["2025-08-24-reported-pullout-ain-al-asad"].summary_ar
+    assert "«مجمّع قاعدة فيكتوري» (Victory Base Complex)" in aug24
+    for e in dataset.events:
+        for text in (e.summary_ar, e.note_ar, e.title_ar):
+            assert "حرييت" not in (text or ""), e.id
+    for s in dataset.sources.values():
+        assert "حرييت" not in (s.publisher_ar or ""), s.id
+    assert dataset.sources["hurriyetdailynews-201006"].publisher_ar.startswith("حريّت ديلي نيوز")
+    package = (DATA_DIR / "datapackage.json").read_text(encoding="utf-8")
+    assert "يَفهم التقرير «الأسبوع المقبل»، أي موعد تسليم قاعدة عين الأسد المعلَن" in package
+    assert "يفسّر التقرير" not in package
