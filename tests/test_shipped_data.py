@@ -410,10 +410,13 @@ def test_round_three_data_fixes(dataset) -> None:
     # Arabic: one title for the prime minister; an editor's gloss in a quote is in [...].
     for event in events.values():
         assert "رئيس مجلس الوزراء" not in (event.summary_ar or ""), event.id
-    # Round 4 (fact-check N7): the parentheses are Al Ittihad's own, not an editor's gloss.
+    # Round 4 (fact-check N7): the parentheses were Al Ittihad's own gloss, not Allawi's
+    # words; read by three Arabic editors as ours (reads 14, 15, 18), they are left out of
+    # the quotation, the omission marked […].
     allawi = events["2025-08-17-allawi-ina"]
-    assert "(في ناحية البغدادي، بمحافظة الأنبار)" in allawi.quote_ar
-    assert "(in al-Baghdadi sub-district, Anbar province)" in allawi.quote_en  # ناحية (round 5)
+    assert "وقاعدة عين الأسد […] في أيلول 2025" in allawi.quote_ar
+    assert "and at Ain al-Asad base […] in September 2025" in allawi.quote_en
+    assert "ناحية البغدادي" not in allawi.quote_ar and "Baghdadi" not in allawi.quote_en
 
 
 def test_round_four_data_fixes(dataset) -> None:
