@@ -473,7 +473,7 @@ def test_round_four_data_fixes(dataset) -> None:
     victoria2 = events["2026-03-02-drone-attack-victoria-base"]
     # (round 10, EN S3 / FC 2: the death its own sentence, its MENAFN marker inline on it)
     assert "in what it called retaliation for the killing" in victoria2.summary_en
-    assert "Iranian state media had announced Khamenei’s death" in victoria2.summary_en
+    assert "state news agency IRNA had announced his death on 1 March" in victoria2.summary_en
     # N1, N3, N9, N10.
     assert (
         "the reports give no new date for it"
@@ -775,12 +775,18 @@ def test_round_ten_data_fixes(dataset) -> None:
     # EN S3 / FC 2: Khamenei's death is its own sentence; MENAFN is cited on that sentence only,
     # not among the entry's own sources (it says nothing of Victoria Base).
     victoria = events["2026-03-02-drone-attack-victoria-base"]
-    death_en = "Israeli strikes, MENAFN reported[@menafn-1110807720]. Hours before the claim"
+    # (read 19, EN S1: not an aggregator alone: the state media named, with NewsX's report)
+    death_en = (
+        "IRIB and the state news agency IRNA had announced his death on 1 March[@newsx-175173]; "
+        "the official statement said he was killed in the US and Israeli strikes"
+        "[@menafn-1110807720]. Hours before the claim"
+    )
     assert death_en in victoria.summary("en", cited=True)
     assert "whose death" not in victoria.summary_en
-    assert "بحسب ما نقله موقع مينافن[@menafn-1110807720]. وقبل إعلان الجماعة بساعات" in (
+    assert "الأميركية والإسرائيلية[@menafn-1110807720]. وقبل إعلان الجماعة بساعات" in (
         victoria.summary("ar", cited=True)
     )
+    assert "«إرنا» قد أعلنتا وفاته في 1 آذار[@newsx-175173]" in victoria.summary_ar
     assert "المرشد الأعلى الإيراني علي خامنئي" in victoria.summary_ar  # AR N12
     assert "menafn-1110807720" not in victoria.source_ids
     assert "[@" not in victoria.summary("en")  # hovers and tables get the plain text
