@@ -273,7 +273,7 @@ def test_the_golden_headlines_read_as_reviewed(shipped: Dataset) -> None:
     ) in february.replace("\xa0", " ")
     assert (  # ROUND8 decision 2: 16–18 January is 6–14 days after 4–10 January; in a
         # sentence of its own (ROUND10 decision 2, EN S1)
-        "108–110 days after that deadline. That was 6–14 days later than promised: on 31 "
+        "108–110 days after that deadline. That was 6–14 days later than announced: on 31 "
         "December 2025 Lt Gen Qais al-Muhammadawi, deputy commander of the Joint Operations "
         "Command, had said that the base would be handed over “next week” (taken here as "
         "4–10 January)["

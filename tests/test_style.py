@@ -385,7 +385,7 @@ def test_the_hmc_declaration_is_the_first_phase_in_federal_iraq(as_of: str) -> N
             # ROUND4 decision 3: the speaker's words, then this report's reading of them
             assert (  # ROUND8 decision 2: the day span computed from both ranges; its own
                 # sentence (ROUND10 decision 2, EN S1)
-                "108–110 days after that deadline. That was 6–14 days later than promised: on "
+                "108–110 days after that deadline. That was 6–14 days later than announced: on "
                 "31 December 2025 Lt Gen Qais al-Muhammadawi, deputy commander of the Joint "
                 "Operations Command, had said that the base would be handed over “next week” "
                 "(taken here as 4–10 January)"
