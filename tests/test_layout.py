@@ -888,17 +888,18 @@ def test_a_mark_over_a_page_s_first_line_stays_on_its_page(tmp_path: Path) -> No
     the Arabic face's taller ascent (report.css, "Drawdown Naskh") the first page kept one."""
     from analysis.browser import Browser
     from analysis.paths import TEMPLATES_DIR
+    from analysis.report import wrap
 
     if shutil.which("chromium") is None:  # pragma: no cover - the project's machines have one
         pytest.skip("no chromium")
     css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
     line = "أُعلن أُنجز الأُسبوع " * 6
     page = tmp_path / "marks.html"
+    # as the report sets a section: in its wrapper, under the wrapper's own style
+    section = wrap("".join(f"<p>{line}</p>" for _ in range(70)), "ar", "data-notes")
     page.write_text(
         f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
-        f'<style>{css}</style></head><body><main class="report">'
-        + "".join(f"<p>{line}</p>" for _ in range(70))
-        + "</main></body></html>",
+        f'<style>{css}</style></head><body><main class="report">{section}</main></body></html>',
         encoding="utf-8",
     )
     pdf = tmp_path / "marks.pdf"
