@@ -104,7 +104,6 @@ from analysis.narrative.house import (
     NBSP,
     WORD_JOINER,
     _house_style,
-    earlier,
     house_jargon,
     house_names,
     house_ranks,
@@ -126,7 +125,7 @@ from analysis.narrative.sections import (
     split_statements,
 )
 from analysis.narrative.templates import RELATIVE_DAYS_LIMIT, TEMPLATE_DIR, _headings, _render
-from analysis.narrative.text import _TAG, html_to_text
+from analysis.narrative.text import _TAG, earlier, html_to_text
 from analysis.narrative.views import (
     BEYOND_DAYS,
     RECENT_END_DAYS,

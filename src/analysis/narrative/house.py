@@ -6,19 +6,14 @@ the texts from the data that the report writes in its own voice.
 
 from __future__ import annotations
 
-import datetime as dt
-import html as html_lib
 import json
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from analysis.paths import LABELS_DIR
-
-if TYPE_CHECKING:
-    from analysis.i18n import Locale
 
 #: The house style's mechanical part: one spelling per name, ranks, jargon.
 HOUSE_STYLE_FILE = LABELS_DIR / "house_style.json"
@@ -167,80 +162,3 @@ def short_names(html: str, lang: str, seen: set[str] | None = None) -> Markup:
         if found and seen is not None:
             seen.add(long)
     return Markup(html)
-
-
-# --------------------------------------------------------------------------- going back in time
-
-#: Eastern Arabic digits, read as Western ones when dates are compared.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.S)
-
-
-@cache
-def _month_names(loc: Locale) -> dict[str, int]:
-    """Month names as the report writes them in full dates, for reading dates back."""
-    from analysis.i18n import format_date
-
-    names = {}
-    for month in range(1, 13):
-        text = format_date(dt.date(2000, month, 15), loc).translate(_DIGITS)
-        names[re.sub(r"[\d\u200e\u200f\u061c]+", "", text).strip()] = month
-    return names
-
-
-def _day_dates(text: str, months: dict[str, int]) -> list[dt.date]:
-    """The day-precision dates written in a text ("26 November 2025", «18 كانون الثاني
-    2026»), in reading order; month-only dates (deadlines) are not counted."""
-    text = " ".join(text.translate(_DIGITS).replace("\xa0", " ").split())
-    names = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
-    found = []
-    for day, month, year in re.findall(rf"(?<!\d)(\d{{1,2}}) ({names}) (\d{{4}})(?!\d)", text):
-        try:
-            found.append(dt.date(int(year), months[month], int(day)))
-        except ValueError:
-            continue
-    return found
-
-
-#: How a paragraph that goes back in time opens (ROUND12 item 4): its opening words as
-#: rendered, replaced by the same words after "Earlier, ".
-_EARLIER = {
-    "en": (re.compile(r"^(\s*)On "), r"\1Earlier, on "),
-    "ar": (re.compile(r"^(\s*)و?في "), r"\1وقبل ذلك، في "),
-}
-
-
-def _plain(fragment: str) -> str:
-    """A paragraph's words: tags dropped, entities decoded, word joiners removed (the
-    narrative's ``html_to_text`` would import this module back)."""
-    text = html_lib.unescape(re.sub(r"<[^>]+>", "", fragment))
-    return text.replace(WORD_JOINER, "").replace("\u200b", "")
-
-
-def earlier(html: str, loc: Locale, as_of: dt.date, through: dt.date | None = None) -> Markup:
-    """Open with "Earlier, " / «وقبل ذلك، » a paragraph whose first date precedes the
-    latest date the paragraph before it has told (a location section's statements after
-    the declared end: Baghdad's 26 November 2025, Ain al-Asad's 20 October 2025). Only
-    day-precision dates before ``as_of`` and ``through`` count: a deadline to come is not
-    something told, nor is the edition's date ("about eight months after 1 February
-    2026") or its cut-off («تقف عند 31 آذار 2026»); a paragraph that does not open with its date
-    ("On …", «وفي …») is left as it is."""
-    html = str(html)
-    months = _month_names(loc)
-    limit = min(as_of, through) if through else as_of
-    pattern, opening = _EARLIER[loc.lang]
-    out, last, latest = [], 0, None
-    for match in _PARAGRAPH.finditer(html):
-        paragraph = match.group(0)
-        head = re.match(r"<p\b[^>]*>", paragraph)
-        assert head is not None
-        dates = [d for d in _day_dates(_plain(paragraph), months) if d < limit]
-        if dates and latest is not None and dates[0] < latest:
-            body = paragraph[head.end() :]
-            paragraph = head.group(0) + pattern.sub(opening, body, count=1)
-        if dates:
-            latest = max(dates)
-        out.append(html[last : match.start()] + paragraph)
-        last = match.end()
-    out.append(html[last:])
-    return Markup("".join(out))

@@ -6,8 +6,10 @@ narrative fragment back into plain text for golden tests and for reading.
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import re
+from functools import cache
 from html.parser import HTMLParser
 
 from markupsafe import Markup, escape
@@ -156,3 +158,71 @@ def html_to_text(fragment: str) -> str:
     renderer.feed(str(fragment).replace(WORD_JOINER, "").replace("\u200b", ""))
     renderer.close()
     return renderer.text()
+
+
+# --------------------------------------------------------------------------- going back in time
+
+#: Eastern Arabic digits, read as Western ones when dates are compared.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.S)
+
+
+@cache
+def _month_names(loc: Locale) -> dict[str, int]:
+    """Month names as the report writes them in full dates, for reading dates back."""
+    names = {}
+    for month in range(1, 13):
+        text = i18n.format_date(dt.date(2000, month, 15), loc).translate(_DIGITS)
+        names[re.sub(r"[\d\u200e\u200f\u061c]+", "", text).strip()] = month
+    return names
+
+
+def _day_dates(text: str, months: dict[str, int]) -> list[dt.date]:
+    """The day-precision dates written in a text ("26 November 2025", «18 كانون الثاني
+    2026»), in reading order; month-only dates (deadlines) are not counted."""
+    text = " ".join(text.translate(_DIGITS).replace("\xa0", " ").split())
+    names = "|".join(re.escape(n) for n in sorted(months, key=len, reverse=True))
+    found = []
+    for day, month, year in re.findall(rf"(?<!\d)(\d{{1,2}}) ({names}) (\d{{4}})(?!\d)", text):
+        try:
+            found.append(dt.date(int(year), months[month], int(day)))
+        except ValueError:
+            continue
+    return found
+
+
+#: How a paragraph that goes back in time opens (ROUND12 item 4): its opening words as
+#: rendered, replaced by the same words after "Earlier, ".
+_EARLIER = {
+    "en": (re.compile(r"^(\s*)On "), r"\1Earlier, on "),
+    "ar": (re.compile(r"^(\s*)و?في "), r"\1وقبل ذلك، في "),
+}
+
+
+def earlier(html: str, loc: Locale, as_of: dt.date, through: dt.date | None = None) -> Markup:
+    """Open with "Earlier, " / «وقبل ذلك، » a paragraph whose first date precedes the
+    latest date the paragraph before it has told (a location section's statements after
+    the declared end: Baghdad's 26 November 2025, Ain al-Asad's 20 October 2025). Only
+    day-precision dates before ``as_of`` and ``through`` count: a deadline to come is not
+    something told, nor is the edition's date ("about eight months after 1 February
+    2026") or its cut-off («تقف عند 31 آذار 2026»); a paragraph that does not open with its date
+    ("On …", «وفي …») is left as it is."""
+    html = str(html)
+    months = _month_names(loc)
+    limit = min(as_of, through) if through else as_of
+    pattern, opening = _EARLIER[loc.lang]
+    out, last, latest = [], 0, None
+    for match in _PARAGRAPH.finditer(html):
+        paragraph = match.group(0)
+        head = re.match(r"<p\b[^>]*>", paragraph)
+        assert head is not None
+        dates = [d for d in _day_dates(html_to_text(paragraph), months) if d < limit]
+        if dates and latest is not None and dates[0] < latest:
+            body = paragraph[head.end() :]
+            paragraph = head.group(0) + pattern.sub(opening, body, count=1)
+        if dates:
+            latest = max(dates)
+        out.append(html[last : match.start()] + paragraph)
+        last = match.end()
+    out.append(html[last:])
+    return Markup("".join(out))
