@@ -46,8 +46,10 @@ from analysis.timeline import Changes, Timeline, compare, timeline
 SECTION_CSS = (
     ".drawdown-out{unicode-bidi:isolate;text-align:start}"
     ".drawdown-out[dir=rtl]{direction:rtl}.drawdown-out[dir=ltr]{direction:ltr}"
-    ".drawdown-out[lang=ar]{font-family:'Noto Naskh Arabic','Amiri','Noto Sans Arabic',"
-    "var(--jp-content-font-family,serif);line-height:1.9}"
+    # the report's Arabic face where its stylesheet defines one (report.css --font-ar: the
+    # taller-ascent Naskh that keeps a page's first marks on their page), else Naskh
+    ".drawdown-out[lang=ar]{font-family:var(--font-ar,'Noto Naskh Arabic','Amiri',"
+    "'Noto Sans Arabic',var(--jp-content-font-family,serif));line-height:1.9}"
     ".drawdown-out.drawdown-out :is(h1,h2,h3,h4,p,li,td,th,caption,figcaption,blockquote)"
     "{text-align:start}"
     ".drawdown-out.drawdown-out :is(ol,ul){padding-left:0;padding-right:0;"
